@@ -1,0 +1,43 @@
+package org.wayleave.controller;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How to run a controller.
+ *
+ * @param dataDir where the embedded store lives
+ * @param bindAddress the address every listener binds
+ * @param grpcPort northbound gRPC port (0: any free port)
+ * @param httpPort HTTP port (0: any free port)
+ * @param seeds seed inventories to load at start ({@code london}, {@code eastern}); loading is
+ *     idempotent
+ * @param clock the clock stamped on changes
+ */
+public record ControllerConfig(
+    Path dataDir, String bindAddress, int grpcPort, int httpPort, List<String> seeds, Clock clock) {
+  public static final int DEFAULT_GRPC_PORT = 9090;
+  public static final int DEFAULT_HTTP_PORT = 8080;
+
+  public ControllerConfig {
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(bindAddress, "bindAddress");
+    checkPort("grpcPort", grpcPort);
+    checkPort("httpPort", httpPort);
+    seeds = List.copyOf(seeds);
+    Objects.requireNonNull(clock, "clock");
+  }
+
+  private static void checkPort(String name, int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(name + " must be within 0-65535 (got " + port + ")");
+    }
+  }
+
+  /** Loopback, free ports, no seed: for tests. */
+  public static ControllerConfig forTest(Path dataDir) {
+    return new ControllerConfig(dataDir, "127.0.0.1", 0, 0, List.of(), Clock.systemUTC());
+  }
+}

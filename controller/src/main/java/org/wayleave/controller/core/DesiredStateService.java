@@ -1,0 +1,210 @@
+package org.wayleave.controller.core;
+
+import com.google.protobuf.Message;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import org.wayleave.api.v1.ChangeAction;
+import org.wayleave.api.v1.Circuit;
+import org.wayleave.api.v1.ObjectMeta;
+import org.wayleave.api.v1.ResourceChange;
+import org.wayleave.controller.store.Audit;
+import org.wayleave.controller.store.Compare;
+import org.wayleave.controller.store.StateStore;
+import org.wayleave.controller.store.Txn;
+import org.wayleave.controller.store.TxnResult;
+
+/**
+ * The desired state as the northbound APIs see it: reads from the cache, writes as validated
+ * batches through the store. Writes are serialised (one planner at a time, as SQLite and the etcd
+ * leader serialise them anyway), so two concurrent requests never see the same free VLAN; every
+ * write is also guarded in the store by the revisions the planner read.
+ */
+public final class DesiredStateService {
+  /** Default and maximum page sizes for list calls. */
+  public static final int DEFAULT_PAGE_SIZE = 100;
+
+  public static final int MAX_PAGE_SIZE = 1000;
+
+  private final StateStore store;
+  private final ResourceCache cache;
+  private final Clock clock;
+  private final ReentrantLock writeMutex = new ReentrantLock(true);
+
+  public DesiredStateService(StateStore store, ResourceCache cache, Clock clock) {
+    this.store = store;
+    this.cache = cache;
+    this.clock = clock;
+  }
+
+  /** The outcome of an applied batch: its revision, its plan, and the objects as stored. */
+  public record Applied(long revision, Plan plan, List<ResourceChange> changes) {}
+
+  public ResourceCache cache() {
+    return cache;
+  }
+
+  public long revision() {
+    return store.revision();
+  }
+
+  /**
+   * Computes what {@code ops} would do, writing nothing.
+   *
+   * @throws ApiException if any operation breaks a rule
+   */
+  public Plan plan(List<Op> ops, String principal) {
+    writeMutex.lock();
+    try {
+      return planLocked(ops, principal);
+    } finally {
+      writeMutex.unlock();
+    }
+  }
+
+  private Plan planLocked(List<Op> ops, String principal) {
+    cache.awaitRevisionOrThrow(store.revision());
+    cache.readLock().lock();
+    try {
+      return new BatchPlanner(cache, clock.instant(), principal).plan(ops);
+    } finally {
+      cache.readLock().unlock();
+    }
+  }
+
+  /**
+   * Validates and applies {@code ops} atomically, returning once the change is durable and
+   * visible to reads.
+   *
+   * @param principal who asks, recorded in the audit trail
+   * @param action what they asked for, recorded in the audit trail
+   * @throws ApiException if any operation breaks a rule; nothing is written then
+   */
+  public Applied apply(List<Op> ops, String principal, String action) {
+    writeMutex.lock();
+    try {
+      Plan plan = planLocked(ops, principal);
+      if (plan.writes().isEmpty()) {
+        return new Applied(store.revision(), plan, plan.changes());
+      }
+      Txn.Builder txn = Txn.builder(new Audit(principal, action));
+      for (Plan.Write w : plan.writes()) {
+        if (w.expectedModRevision() >= 0) {
+          txn.compare(Compare.modRevision(w.key(), w.expectedModRevision()));
+        }
+        if (w.value() == null) {
+          txn.delete(w.key());
+        } else {
+          txn.put(w.key(), w.value());
+        }
+      }
+      TxnResult r = store.txn(txn.build());
+      if (!r.succeeded()) {
+        throw ApiException.of(ErrorCode.FAILED_PRECONDITION, "",
+            "the state changed while the request was planned (another controller wrote it); retry");
+      }
+      cache.awaitRevisionOrThrow(r.revision());
+      return new Applied(r.revision(), plan, stamp(plan.changes(), r.revision()));
+    } finally {
+      writeMutex.unlock();
+    }
+  }
+
+  /** The changes with the store revisions of the write filled into each object's meta. */
+  private static List<ResourceChange> stamp(List<ResourceChange> changes, long rev) {
+    List<ResourceChange> out = new ArrayList<>(changes.size());
+    for (ResourceChange c : changes) {
+      if (c.getAction() != ChangeAction.CHANGE_ACTION_CREATE && c.getAction() != ChangeAction.CHANGE_ACTION_UPDATE) {
+        out.add(c);
+        continue;
+      }
+      Kind<?> kind = Kind.of(c.getAfter());
+      Message after = kind.unwrap(c.getAfter());
+      long created = c.hasBefore() ? kind.metaOfAny(kind.unwrap(c.getBefore())).getCreateRevision() : rev;
+      ObjectMeta meta = kind.metaOfAny(after).toBuilder().setRevision(rev).setCreateRevision(created).build();
+      out.add(c.toBuilder().setAfter(kind.wrapAny(kind.withMetaAny(after, meta))).build());
+    }
+    return out;
+  }
+
+  /**
+   * The object with id {@code id}.
+   *
+   * @throws ApiException NOT_FOUND if absent
+   */
+  public <T extends Message> T get(Kind<T> kind, String id) {
+    T obj = kind == Kind.CIRCUIT ? kind.cast(cache.circuitWithStatus(id)) : cache.get(kind, id);
+    if (obj == null) {
+      throw ApiException.of(ErrorCode.NOT_FOUND, "id", kind.name() + " '" + id + "' does not exist");
+    }
+    return obj;
+  }
+
+  /** One page of a listing. */
+  public record Page<T>(List<T> items, String nextPageToken, long revision) {}
+
+  /**
+   * A page of objects of {@code kind} matching {@code filter}, sorted by id.
+   *
+   * @param pageSize 0 for the default; at most {@link #MAX_PAGE_SIZE}
+   * @param pageToken empty for the first page, else a previous page's token
+   * @throws ApiException INVALID_ARGUMENT for a bad page size or token
+   */
+  public <T extends Message> Page<T> list(Kind<T> kind, int pageSize, String pageToken, Predicate<T> filter) {
+    int size = pageSize(pageSize);
+    String after = decodeToken(pageToken);
+    List<T> items = new ArrayList<>(Math.min(size, 1024));
+    String next = "";
+    cache.readLock().lock();
+    try {
+      long rev = cache.revision();
+      for (Message m : cache.tail(kind, after)) {
+        T obj = kind.cast(m);
+        if (kind == Kind.CIRCUIT) {
+          obj = kind.cast(cache.withStatus((Circuit) obj));
+        }
+        if (!filter.test(obj)) {
+          continue;
+        }
+        if (items.size() == size) {
+          next = encodeToken(kind.idOf(items.get(items.size() - 1)));
+          break;
+        }
+        items.add(obj);
+      }
+      return new Page<>(items, next, rev);
+    } finally {
+      cache.readLock().unlock();
+    }
+  }
+
+  static int pageSize(int requested) {
+    if (requested < 0) {
+      throw ApiException.of(ErrorCode.INVALID_ARGUMENT, "page_size", "must not be negative (got " + requested + ")");
+    }
+    return requested == 0 ? DEFAULT_PAGE_SIZE : Math.min(requested, MAX_PAGE_SIZE);
+  }
+
+  static String encodeToken(String lastId) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(("v1:" + lastId).getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String decodeToken(String token) {
+    if (token.isEmpty()) {
+      return "";
+    }
+    try {
+      String s = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+      if (s.startsWith("v1:")) {
+        return s.substring(3);
+      }
+    } catch (IllegalArgumentException e) {
+      // fall through to the error below
+    }
+    throw ApiException.of(ErrorCode.INVALID_ARGUMENT, "page_token", "is not a token this server issued; pass next_page_token from the previous response");
+  }
+}

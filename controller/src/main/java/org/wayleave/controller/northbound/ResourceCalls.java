@@ -1,0 +1,76 @@
+package org.wayleave.controller.northbound;
+
+import com.google.protobuf.Message;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.wayleave.api.v1.DeleteRequest;
+import org.wayleave.api.v1.DeleteResponse;
+import org.wayleave.api.v1.GetRequest;
+import org.wayleave.controller.core.DesiredStateService;
+import org.wayleave.controller.core.Kind;
+import org.wayleave.controller.core.Op;
+
+/** Create, get, update, delete and list, once for every kind. */
+final class ResourceCalls {
+  private final DesiredStateService state;
+
+  ResourceCalls(DesiredStateService state) {
+    this.state = state;
+  }
+
+  <T extends Message> void create(Kind<T> kind, T obj, StreamObserver<T> out) {
+    write(Op.Mode.CREATE, kind, obj, out);
+  }
+
+  <T extends Message> void update(Kind<T> kind, T obj, StreamObserver<T> out) {
+    write(Op.Mode.UPDATE, kind, obj, out);
+  }
+
+  private <T extends Message> void write(Op.Mode mode, Kind<T> kind, T obj, StreamObserver<T> out) {
+    Calls.unary(
+        out,
+        () -> {
+          String id = kind.idOf(obj);
+          state.apply(List.of(Op.write(mode, kind, obj, "")), Principals.current(), verb(mode) + " " + kind.name() + " " + id);
+          return state.get(kind, id);
+        });
+  }
+
+  <T extends Message> void get(Kind<T> kind, GetRequest req, StreamObserver<T> out) {
+    Calls.unary(out, () -> state.get(kind, req.getId()));
+  }
+
+  void delete(Kind<?> kind, DeleteRequest req, StreamObserver<DeleteResponse> out) {
+    Calls.unary(
+        out,
+        () -> {
+          var applied =
+              state.apply(
+                  List.of(Op.delete(kind, req.getId(), req.getExpectedRevision(), "")),
+                  Principals.current(),
+                  "delete " + kind.name() + " " + req.getId());
+          return DeleteResponse.newBuilder().setRevision(applied.revision()).build();
+        });
+  }
+
+  <T extends Message, R> void list(
+      Kind<T> kind,
+      int pageSize,
+      String pageToken,
+      Predicate<T> filter,
+      Function<DesiredStateService.Page<T>, R> response,
+      StreamObserver<R> out) {
+    Calls.unary(out, () -> response.apply(state.list(kind, pageSize, pageToken, filter)));
+  }
+
+  private static String verb(Op.Mode mode) {
+    return switch (mode) {
+      case CREATE -> "create";
+      case UPDATE -> "update";
+      case UPSERT -> "apply";
+      case DELETE -> "delete";
+    };
+  }
+}

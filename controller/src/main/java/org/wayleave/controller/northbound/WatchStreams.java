@@ -1,0 +1,178 @@
+package org.wayleave.controller.northbound;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Timestamp;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wayleave.api.v1.Circuit;
+import org.wayleave.api.v1.CircuitStatus;
+import org.wayleave.api.v1.EventType;
+import org.wayleave.api.v1.ObjectMeta;
+import org.wayleave.api.v1.Resource;
+import org.wayleave.api.v1.ResourceKind;
+import org.wayleave.api.v1.WatchEvent;
+import org.wayleave.api.v1.WatchRequest;
+import org.wayleave.controller.core.ApiException;
+import org.wayleave.controller.core.ErrorCode;
+import org.wayleave.controller.core.Kind;
+import org.wayleave.controller.core.ResourceCache;
+import org.wayleave.controller.store.KeyValue;
+import org.wayleave.controller.store.StateStore;
+import org.wayleave.controller.store.StoreEvent;
+import org.wayleave.controller.store.Watch;
+import org.wayleave.controller.store.WatchListener;
+
+/**
+ * Serves {@code Watch}: a store watch from the requested revision, turned into API events. A
+ * circuit status change is delivered as the circuit (current spec) with its new status.
+ */
+final class WatchStreams {
+  private static final Logger log = LoggerFactory.getLogger(WatchStreams.class);
+
+  private final StateStore store;
+  private final ResourceCache cache;
+
+  WatchStreams(StateStore store, ResourceCache cache) {
+    this.store = store;
+    this.cache = cache;
+  }
+
+  void start(WatchRequest req, StreamObserver<WatchEvent> out) {
+    ServerCallStreamObserver<WatchEvent> call = (ServerCallStreamObserver<WatchEvent>) out;
+    Set<ResourceKind> kinds;
+    try {
+      kinds = kinds(req);
+      long now = store.revision();
+      if (req.getFromRevision() < 0) {
+        throw ApiException.of(ErrorCode.INVALID_ARGUMENT, "from_revision", "must not be negative (got " + req.getFromRevision() + ")");
+      }
+      if (req.getFromRevision() > now) {
+        throw ApiException.of(ErrorCode.OUT_OF_RANGE, "from_revision",
+            "revision " + req.getFromRevision() + " is ahead of the store, which is at " + now);
+      }
+    } catch (ApiException e) {
+      out.onError(Statuses.toStatus(e));
+      return;
+    }
+    Object lock = new Object();
+    WatchListener listener =
+        new WatchListener() {
+          @Override
+          public void onEvents(long revision, List<StoreEvent> events) {
+            for (StoreEvent e : events) {
+              WatchEvent ev = convert(e, kinds, req);
+              if (ev != null) {
+                synchronized (lock) {
+                  if (!call.isCancelled()) {
+                    out.onNext(ev);
+                  }
+                }
+              }
+            }
+          }
+
+          @Override
+          public void onError(Throwable error) {
+            synchronized (lock) {
+              if (!call.isCancelled()) {
+                out.onError(Statuses.toStatus(error));
+              }
+            }
+          }
+        };
+    AtomicReference<Watch> watch = new AtomicReference<>();
+    call.setOnCancelHandler(
+        () -> {
+          Watch w = watch.get();
+          if (w != null) {
+            w.close();
+          }
+        });
+    try {
+      watch.set(store.watch(Kind.ROOT, req.getFromRevision(), listener));
+    } catch (RuntimeException e) {
+      out.onError(Statuses.toStatus(e));
+      return;
+    }
+    if (call.isCancelled()) {
+      watch.get().close();
+    }
+    log.debug("watch from revision {} started for {}", req.getFromRevision(), Principals.current());
+  }
+
+  private static Set<ResourceKind> kinds(WatchRequest req) {
+    Set<ResourceKind> kinds = EnumSet.noneOf(ResourceKind.class);
+    for (int i = 0; i < req.getKindsCount(); i++) {
+      ResourceKind k = req.getKinds(i);
+      if (Kind.of(k) == null) {
+        throw ApiException.of(ErrorCode.INVALID_ARGUMENT, "kinds[" + i + "]", "is not a resource kind (got " + k + ")");
+      }
+      kinds.add(k);
+    }
+    return kinds;
+  }
+
+  private WatchEvent convert(StoreEvent e, Set<ResourceKind> kinds, WatchRequest req) {
+    String key = e.kv().key();
+    boolean status = key.startsWith(Kind.CIRCUIT_STATUS_PREFIX);
+    Kind<?> kind = status ? Kind.CIRCUIT : Kind.ofKey(key);
+    if (kind == null || (!kinds.isEmpty() && !kinds.contains(kind.apiKind()))) {
+      return null;
+    }
+    KeyValue kv = e.type() == StoreEvent.Type.DELETE ? e.prevKv() : e.kv();
+    if (kv == null) {
+      return null;
+    }
+    Resource resource;
+    EventType type = e.type() == StoreEvent.Type.PUT ? EventType.EVENT_TYPE_PUT : EventType.EVENT_TYPE_DELETE;
+    if (status) {
+      if (e.type() == StoreEvent.Type.DELETE) {
+        return null; // the circuit's own delete event says it
+      }
+      resource = Kind.CIRCUIT.wrap(statusChange(key.substring(Kind.CIRCUIT_STATUS_PREFIX.length()), kv));
+    } else {
+      Message obj = kind.parse(key, kv.value());
+      ObjectMeta meta = kind.metaOfAny(obj).toBuilder().setRevision(kv.modRevision()).setCreateRevision(kv.createRevision()).build();
+      obj = kind.withMetaAny(obj, meta);
+      if (obj instanceof Circuit c && e.type() == StoreEvent.Type.PUT) {
+        obj = cache.withStatus(c);
+      }
+      resource = kind.wrapAny(obj);
+    }
+    if (resource.hasCircuit() && !matches(resource.getCircuit(), req)) {
+      return null;
+    }
+    Instant now = Instant.now();
+    return WatchEvent.newBuilder()
+        .setRevision(e.revision())
+        .setType(type)
+        .setResource(resource)
+        .setTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+        .build();
+  }
+
+  private Circuit statusChange(String id, KeyValue kv) {
+    CircuitStatus st;
+    try {
+      st = CircuitStatus.parseFrom(kv.value());
+    } catch (InvalidProtocolBufferException ex) {
+      st = CircuitStatus.getDefaultInstance();
+    }
+    Circuit spec = cache.get(Kind.CIRCUIT, id);
+    Circuit base = spec != null ? spec : Circuit.newBuilder().setId(id).build();
+    return base.toBuilder().setStatus(st).build();
+  }
+
+  private static boolean matches(Circuit c, WatchRequest req) {
+    return (req.getCouncil().isEmpty() || c.getSpec().getCouncil().equals(req.getCouncil()))
+        && (req.getSupplier().isEmpty() || c.getSpec().getSupplier().equals(req.getSupplier()));
+  }
+}

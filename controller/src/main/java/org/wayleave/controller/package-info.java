@@ -1,0 +1,2 @@
+/** The Wayleave controller: wiring of store, core, northbound and HTTP into one process. */
+package org.wayleave.controller;

@@ -1,0 +1,2 @@
+/** Seed inventories (London, eastern counties) for demos and tests. */
+package org.wayleave.controller.seed;
