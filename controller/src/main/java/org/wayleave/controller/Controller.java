@@ -70,7 +70,7 @@ public final class Controller implements AutoCloseable {
               .start();
       started.add(() -> northbound.stop(5));
       Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
-      checks.put("store", () -> store.get("/wayleave/v1/ready-probe") != null);
+      checks.put("store", () -> answers(store));
       checks.put("cache", () -> cache.revision() >= store.revision());
       checks.put("northbound", northbound::isServing);
       HttpServer http = HttpServer.start(config.bindAddress(), config.httpPort(), checks);
@@ -88,6 +88,12 @@ public final class Controller implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** True if the store serves a read (a closed or broken store throws). */
+  private static boolean answers(StateStore store) {
+    store.get(org.wayleave.controller.core.Kind.ROOT);
+    return true;
   }
 
   private static void loadSeed(DesiredStateService state, String name) {
