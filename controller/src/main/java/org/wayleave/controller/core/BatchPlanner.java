@@ -153,6 +153,7 @@ final class BatchPlanner {
 
   private void allocateVlans() {
     Map<String, BitSet> used = new HashMap<>();
+    Map<String, BitSet> allocatable = new HashMap<>();
     for (Staged s : List.copyOf(staged.values())) {
       if (s.kind != Kind.CIRCUIT || s.after == null) {
         continue;
@@ -174,9 +175,8 @@ final class BatchPlanner {
         }
         int sTag = t.hasSTag() ? t.getSTag() : 0;
         BitSet inUse = used.computeIfAbsent(pool.getId() + "|" + sTag, k -> usedTags(pool, sTag));
-        BitSet free = VlanRules.allocatable(pool);
-        free.andNot(inUse);
-        int id = free.nextSetBit(0);
+        BitSet free = allocatable.computeIfAbsent(pool.getId(), k -> VlanRules.allocatable(pool));
+        int id = lowestFree(free, inUse);
         if (id < 0) {
           violations.add(ErrorCode.FAILED_PRECONDITION, field,
               "is not set and VLAN pool " + pool.getId() + " has no free id left" + (sTag > 0 ? " under s-tag " + sTag : ""));
@@ -206,6 +206,16 @@ final class BatchPlanner {
         staged.put(Kind.CIRCUIT.name() + "/" + c.getId(), new Staged(s.op, s.kind, s.id, s.action, s.before, allocated));
       }
     }
+  }
+
+  /** The lowest id set in {@code free} and clear in {@code inUse}, or -1. */
+  private static int lowestFree(BitSet free, BitSet inUse) {
+    for (int id = free.nextSetBit(0); id >= 0; id = free.nextSetBit(id + 1)) {
+      if (!inUse.get(id)) {
+        return id;
+      }
+    }
+    return -1;
   }
 
   /** C-tags in use under {@code sTag} on any port {@code pool} covers. */
