@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,6 +57,14 @@ public final class SqliteStateStore implements StateStore {
   static final String DB_FILE = "wayleave.db";
   private static final String LOCK_FILE = "wayleave.lock";
 
+  /**
+   * The data directories (real paths) this JVM holds. OS file locks belong to the process, not to
+   * a channel, and closing any channel on the lock file drops all of the process's locks on it; so
+   * a second open in this JVM must be refused before it opens the lock file at all.
+   */
+  private static final Set<Path> HELD_DIRS = ConcurrentHashMap.newKeySet();
+
+  private final Path dir;
   private final Path dbPath;
   private final Clock clock;
   private final FileChannel lockChannel;
@@ -71,28 +81,48 @@ public final class SqliteStateStore implements StateStore {
   private SqliteStateStore(Path dir, Clock clock) throws IOException, SQLException {
     this.clock = clock;
     Files.createDirectories(dir);
-    this.dbPath = dir.resolve(DB_FILE);
-    this.lockChannel =
-        FileChannel.open(
-            dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock;
-    try {
-      lock = lockChannel.tryLock();
-    } catch (java.nio.channels.OverlappingFileLockException e) {
-      lock = null;
-    }
-    if (lock == null) {
-      lockChannel.close();
+    this.dir = dir.toRealPath();
+    this.dbPath = this.dir.resolve(DB_FILE);
+    if (!HELD_DIRS.add(this.dir)) {
       throw new StoreException(
-          "data directory " + dir + " is in use by another Wayleave process (" + LOCK_FILE + " is locked)");
+          "data directory " + dir + " is in use by another Wayleave store in this process");
     }
-    this.fileLock = lock;
-    this.writer = connect(dbPath);
-    createSchema(writer);
-    writer.setAutoCommit(false);
-    this.reader = connect(dbPath);
-    reader.setAutoCommit(false);
-    this.revision = readRevision(writer);
+    FileChannel channel = null;
+    Connection wc = null;
+    Connection rc = null;
+    try {
+      channel =
+          FileChannel.open(
+              this.dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock = channel.tryLock();
+      if (lock == null) {
+        throw new StoreException(
+            "data directory " + dir + " is in use by another Wayleave process (" + LOCK_FILE + " is locked)");
+      }
+      wc = connect(dbPath);
+      createSchema(wc);
+      wc.setAutoCommit(false);
+      rc = connect(dbPath);
+      rc.setAutoCommit(false);
+      this.revision = readRevision(wc);
+      this.lockChannel = channel;
+      this.fileLock = lock;
+    } catch (IOException | SQLException | RuntimeException e) {
+      // Leave nothing behind: no open connection, no lock, the directory free for a later open.
+      closeQuietly(rc);
+      closeQuietly(wc);
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      HELD_DIRS.remove(this.dir);
+      throw e;
+    }
+    this.writer = wc;
+    this.reader = rc;
     AtomicInteger n = new AtomicInteger();
     this.dispatcher =
         Executors.newCachedThreadPool(
@@ -193,9 +223,8 @@ public final class SqliteStateStore implements StateStore {
         try (PreparedStatement ps =
             reader.prepareStatement(
                 "SELECT key, value, create_rev, mod_rev, version FROM kv"
-                    + " WHERE key >= ? AND key < ? ORDER BY key")) {
-          ps.setString(1, prefix);
-          ps.setString(2, prefixEnd(prefix));
+                    + " WHERE " + keyRange("key", prefix) + " ORDER BY key")) {
+          bindKeyRange(ps, 1, prefix);
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               kvs.add(
@@ -381,13 +410,41 @@ public final class SqliteStateStore implements StateStore {
     return new StoreEvent(deleted ? StoreEvent.Type.DELETE : StoreEvent.Type.PUT, kv, prev);
   }
 
-  /** The smallest string greater than every string starting with {@code prefix}. */
+  /**
+   * The smallest string greater than every string starting with {@code prefix}, in code-point
+   * order (the order SQLite compares UTF-8 text in), or null when there is none (the empty prefix,
+   * or one made only of U+10FFFF): then the range has no upper bound.
+   */
   static String prefixEnd(String prefix) {
-    if (prefix.isEmpty()) {
-      return "\uffff";
+    int[] cps = prefix.codePoints().toArray();
+    for (int i = cps.length - 1; i >= 0; i--) {
+      int next = cps[i] + 1;
+      if (next >= Character.MIN_SURROGATE && next <= Character.MAX_SURROGATE) {
+        next = Character.MAX_SURROGATE + 1;
+      }
+      if (next <= Character.MAX_CODE_POINT) {
+        return new String(cps, 0, i) + Character.toString(next);
+      }
     }
-    char last = prefix.charAt(prefix.length() - 1);
-    return prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
+    return null;
+  }
+
+  /** SQL for "{@code column} starts with prefix", as a range the key index can serve. */
+  private static String keyRange(String column, String prefix) {
+    return prefixEnd(prefix) == null
+        ? column + " >= ?"
+        : column + " >= ? AND " + column + " < ?";
+  }
+
+  /** Binds the parameters of {@link #keyRange} from {@code index}; returns the next index. */
+  private static int bindKeyRange(PreparedStatement ps, int index, String prefix)
+      throws SQLException {
+    ps.setString(index++, prefix);
+    String end = prefixEnd(prefix);
+    if (end != null) {
+      ps.setString(index++, end);
+    }
+    return index;
   }
 
   // ---------------------------------------------------------------- watch
@@ -406,7 +463,8 @@ public final class SqliteStateStore implements StateStore {
         throw new CompactedException(fromRevision, compacted);
       }
       long now = revision;
-      long from = fromRevision == 0 ? now : Math.min(fromRevision, now);
+      // A fromRevision ahead of the store means: only what comes after it (see offer).
+      long from = fromRevision == 0 ? now : fromRevision;
       // Registered under the write lock: every revision <= now comes from history, every later
       // one from the live queue, so nothing is missed or delivered twice.
       sub = new Subscription(prefix, listener, from, now);
@@ -453,6 +511,9 @@ public final class SqliteStateStore implements StateStore {
     }
 
     void offer(long rev, List<StoreEvent> events) {
+      if (rev <= from) {
+        return;
+      }
       List<StoreEvent> mine = new ArrayList<>();
       for (StoreEvent e : events) {
         if (e.kv().key().startsWith(prefix)) {
@@ -498,12 +559,11 @@ public final class SqliteStateStore implements StateStore {
       try (Connection c = connect(dbPath);
           PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT * FROM log WHERE rev > ? AND rev <= ? AND key >= ? AND key < ?"
+                  "SELECT * FROM log WHERE rev > ? AND rev <= ? AND " + keyRange("key", prefix)
                       + " ORDER BY rev, seq")) {
         ps.setLong(1, from);
         ps.setLong(2, replayTo);
-        ps.setString(3, prefix);
-        ps.setString(4, prefixEnd(prefix));
+        bindKeyRange(ps, 3, prefix);
         ps.setFetchSize(1000);
         try (ResultSet rs = ps.executeQuery()) {
           long curRev = -1;
@@ -586,11 +646,10 @@ public final class SqliteStateStore implements StateStore {
             reader.prepareStatement(
                 "SELECT a.rev, a.time_ms, a.principal, a.action FROM audit a"
                     + " WHERE a.rev < ? AND EXISTS (SELECT 1 FROM log l WHERE l.rev = a.rev"
-                    + " AND l.key >= ? AND l.key < ?) ORDER BY a.rev DESC LIMIT ?")) {
+                    + " AND " + keyRange("l.key", prefix) + ") ORDER BY a.rev DESC LIMIT ?")) {
           ps.setLong(1, beforeRevision <= 0 ? Long.MAX_VALUE : beforeRevision);
-          ps.setString(2, prefix);
-          ps.setString(3, prefixEnd(prefix));
-          ps.setInt(4, limit);
+          int next = bindKeyRange(ps, 2, prefix);
+          ps.setInt(next, limit);
           try (ResultSet rs = ps.executeQuery();
               PreparedStatement ev =
                   reader.prepareStatement("SELECT * FROM log WHERE rev = ? ORDER BY seq")) {
@@ -692,10 +751,15 @@ public final class SqliteStateStore implements StateStore {
       lockChannel.close();
     } catch (IOException e) {
       log.debug("releasing the data directory lock failed", e);
+    } finally {
+      HELD_DIRS.remove(dir);
     }
   }
 
   private static void closeQuietly(Connection c) {
+    if (c == null) {
+      return;
+    }
     try {
       c.close();
     } catch (SQLException e) {
