@@ -15,6 +15,8 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -252,9 +254,14 @@ public final class SqliteStateStore implements StateStore {
     writeLock.lock();
     try {
       ensureOpen();
-      try {
+      try (PreparedStatement sel =
+          writer.prepareStatement(
+              "SELECT key, value, create_rev, mod_rev, version FROM kv WHERE key = ?")) {
+        // Keys read for the compares are read once: the writes below reuse them as "before".
+        Map<String, KeyValue> read = new HashMap<>();
         for (Compare c : txn.compares()) {
-          KeyValue cur = selectKv(writer, c.key());
+          KeyValue cur = selectKv(sel, c.key());
+          read.put(c.key(), cur);
           long modRev = cur == null ? 0 : cur.modRevision();
           if (modRev != c.expectedModRevision()) {
             writer.rollback();
@@ -266,7 +273,7 @@ public final class SqliteStateStore implements StateStore {
           return new TxnResult(true, revision);
         }
         long rev = revision + 1;
-        List<StoreEvent> events = applyWrites(txn, rev);
+        List<StoreEvent> events = applyWrites(txn, rev, sel, read);
         if (events.isEmpty()) {
           writer.rollback();
           return new TxnResult(true, revision);
@@ -299,19 +306,17 @@ public final class SqliteStateStore implements StateStore {
     }
   }
 
-  private List<StoreEvent> applyWrites(Txn txn, long rev) throws SQLException {
+  private List<StoreEvent> applyWrites(
+      Txn txn, long rev, PreparedStatement sel, Map<String, KeyValue> read) throws SQLException {
     List<StoreEvent> events = new ArrayList<>(txn.puts().size() + txn.deletes().size());
-    try (PreparedStatement sel =
-            writer.prepareStatement(
-                "SELECT key, value, create_rev, mod_rev, version FROM kv WHERE key = ?");
-        PreparedStatement upsert =
+    try (PreparedStatement upsert =
             writer.prepareStatement(
                 "INSERT INTO kv (key, value, create_rev, mod_rev, version) VALUES (?, ?, ?, ?, ?)"
                     + " ON CONFLICT(key) DO UPDATE SET value = excluded.value,"
                     + " mod_rev = excluded.mod_rev, version = excluded.version");
         PreparedStatement del = writer.prepareStatement("DELETE FROM kv WHERE key = ?")) {
       for (var e : txn.puts().entrySet()) {
-        KeyValue prev = selectKv(sel, e.getKey());
+        KeyValue prev = read.containsKey(e.getKey()) ? read.get(e.getKey()) : selectKv(sel, e.getKey());
         KeyValue next =
             new KeyValue(
                 e.getKey(),
@@ -329,7 +334,7 @@ public final class SqliteStateStore implements StateStore {
       }
       upsert.executeBatch();
       for (String key : txn.deletes()) {
-        KeyValue prev = selectKv(sel, key);
+        KeyValue prev = read.containsKey(key) ? read.get(key) : selectKv(sel, key);
         if (prev == null) {
           continue;
         }
@@ -472,7 +477,7 @@ public final class SqliteStateStore implements StateStore {
     } finally {
       writeLock.unlock();
     }
-    dispatcher.execute(sub::replayThenDrain);
+    dispatcher.execute(() -> sub.guarded(sub::replayThenDrain));
     return sub;
   }
 
@@ -535,7 +540,23 @@ public final class SqliteStateStore implements StateStore {
         }
       }
       if (schedule) {
-        dispatcher.execute(this::drain);
+        dispatcher.execute(() -> guarded(this::drain));
+      }
+    }
+
+    /**
+     * Runs a delivery task so that nothing it throws, not even an Error, can stall the watch
+     * silently: the watcher is told and the watch ends.
+     */
+    void guarded(Runnable task) {
+      try {
+        task.run();
+      } catch (Throwable t) {
+        log.error("watch on {} failed", prefix, t);
+        fail(new StoreException("watch delivery failed: " + t, t));
+        if (t instanceof Error e && !(t instanceof LinkageError)) {
+          throw e;
+        }
       }
     }
 
