@@ -5,17 +5,13 @@ import static org.awaitility.Awaitility.await;
 import static org.wayleave.controller.northbound.InProcessController.camden;
 
 import io.grpc.stub.StreamObserver;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.wayleave.api.v1.ApplyRequest;
 import org.wayleave.api.v1.ApplyResponse;
 import org.wayleave.api.v1.ChangeAction;
@@ -35,20 +31,7 @@ import org.wayleave.api.v1.WatchRequest;
 import org.wayleave.controller.store.AuditRecord;
 
 /** Circuit service behaviour on the happy paths: allocation, plan, apply, list, watch, audit. */
-class CircuitServiceTest {
-  @TempDir Path dir;
-  InProcessController c;
-
-  @BeforeEach
-  void start() throws Exception {
-    c = new InProcessController(dir);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    c.close();
-  }
-
+class CircuitServiceTest extends NorthboundTestSupport {
   @Test
   void allocatesLowestFreeVlanAndKeepsItAcrossUpdates() {
     Circuit a = c.circuits.createCircuit(camden("LPSN-CAM-0001").build());

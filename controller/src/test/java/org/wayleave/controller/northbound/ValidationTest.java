@@ -11,13 +11,9 @@ import com.google.rpc.PreconditionFailure;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.wayleave.api.v1.ApplyRequest;
@@ -36,20 +32,7 @@ import org.wayleave.api.v1.VlanRange;
  * Every validation rule refuses its bad input over gRPC with the right status code, the field and
  * the rule in the message and in google.rpc details, and an unchanged store revision.
  */
-class ValidationTest {
-  @TempDir Path dir;
-  InProcessController c;
-
-  @BeforeEach
-  void start() throws Exception {
-    c = new InProcessController(dir);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    c.close();
-  }
-
+class ValidationTest extends NorthboundTestSupport {
   /** Runs {@code call}, expects it refused, and checks nothing moved in the store. */
   private StatusRuntimeException refused(Runnable call, Status.Code code, String field, String rule) {
     long before = c.store.revision();

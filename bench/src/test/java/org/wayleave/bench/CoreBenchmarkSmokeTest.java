@@ -1,0 +1,144 @@
+package org.wayleave.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Keeps the benchmark harness from rotting: runs it end to end at toy sizes and checks that the
+ * JSON carries every figure. It asserts nothing about timing; the targets are for real runs.
+ */
+class CoreBenchmarkSmokeTest {
+  private static final List<String> TARGETS =
+      List.of("create_p50_ms", "create_to_raw_ratio_max", "apply_batch_ms", "list_ms");
+
+  @Test
+  void runsAtToySizesAndReportsEveryFigure(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("results/core.json");
+    Path data = tmp.resolve("data");
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    int status =
+        new CommandLine(new CoreBenchmark(new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8)))
+            .execute(
+                "--out", out.toString(),
+                "--dir", data.toString(),
+                "--creates", "20",
+                "--warmup", "5",
+                "--batch", "50",
+                "--batch-runs", "1",
+                "--list", "20",
+                "--list-repeats", "3",
+                "--raw-commits", "20",
+                "--diag", "5");
+
+    assertThat(status).as("exit status; stderr:%n%s", stderr.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(out).exists();
+    JsonNode root = new ObjectMapper().readTree(Files.readString(out));
+
+    assertThat(root.path("benchmark").asText()).isEqualTo("core");
+    assertThat(root.path("date").asText()).matches("\\d{4}-\\d{2}-\\d{2}");
+
+    JsonNode machine = root.path("machine");
+    assertThat(machine.path("cores").asInt()).isPositive();
+    assertThat(machine.path("max_heap_mb").asLong()).isPositive();
+    assertThat(machine.path("java_version").asText()).isNotBlank();
+    assertThat(machine.path("os").asText()).isNotBlank();
+    assertThat(machine.path("filesystem").path("type").asText()).isNotBlank();
+
+    JsonNode params = root.path("parameters");
+    assertThat(params.path("creates").asInt()).isEqualTo(20);
+    assertThat(params.path("warmup").asInt()).isEqualTo(5);
+    assertThat(params.path("batch").asInt()).isEqualTo(50);
+    assertThat(params.path("batch_runs").asInt()).isEqualTo(1);
+    assertThat(params.path("list").asInt()).isEqualTo(20);
+    assertThat(params.path("list_repeats").asInt()).isEqualTo(3);
+    assertThat(params.path("raw_commits").asInt()).isEqualTo(20);
+
+    JsonNode results = root.path("results");
+    JsonNode create = results.path("create_ms");
+    for (String f : List.of("p50", "p90", "p99", "max", "mean")) {
+      assertPositive(create, f);
+    }
+    assertThat(create.path("count").asLong()).isEqualTo(20);
+    assertThat(create.path("p50").asDouble()).isLessThanOrEqualTo(create.path("p99").asDouble());
+    assertThat(create.path("p99").asDouble()).isLessThanOrEqualTo(create.path("max").asDouble());
+
+    JsonNode apply = results.path("apply_batch_ms");
+    assertThat(apply.path("runs").isArray()).isTrue();
+    assertThat(apply.path("runs")).hasSize(1);
+    apply.path("runs").forEach(r -> assertThat(r.asDouble()).isPositive());
+    assertPositive(apply, "median");
+    assertThat(apply.path("batch_size").asInt()).isEqualTo(50);
+
+    JsonNode list = results.path("list_ms");
+    assertPositive(list, "p50");
+    assertPositive(list, "p99");
+    assertThat(list.path("page_size").asInt()).isEqualTo(20);
+    assertThat(list.path("repeats").asInt()).isEqualTo(3);
+    assertThat(list.path("items_per_page").asInt()).isEqualTo(20);
+    assertThat(list.path("circuits_in_store").asLong()).isGreaterThanOrEqualTo(20);
+
+    JsonNode raw = results.path("raw_sqlite_commit_ms");
+    assertPositive(raw, "p50");
+    assertPositive(raw, "p99");
+    assertThat(raw.path("count").asLong()).isEqualTo(20);
+    assertThat(raw.path("journal_mode").asText()).isEqualToIgnoringCase("wal");
+    assertThat(raw.path("synchronous").asText()).isEqualTo("FULL");
+
+    assertPositive(results, "create_vs_raw_commit_p50_ratio");
+
+    for (String t : TARGETS) {
+      assertThat(root.path("targets").path(t).isNumber()).as("targets.%s", t).isTrue();
+      assertThat(root.path("met").path(t).isBoolean()).as("met.%s", t).isTrue();
+    }
+
+    JsonNode diag = root.path("diagnostics");
+    for (String f :
+        List.of(
+            "grpc_get_circuit_ms",
+            "grpc_create_full_store_ms",
+            "inprocess_plan_single_ms",
+            "inprocess_create_ms",
+            "file_append_fdatasync_ms",
+            "store_txn_single_ms",
+            "store_txn_single_to_watch_ms")) {
+      assertPositive(diag.path(f), "p50");
+      assertThat(diag.path(f).path("count").asLong()).as("diagnostics.%s.count", f).isEqualTo(5);
+    }
+    for (String f : List.of("inprocess_plan_batch_ms", "store_txn_batch_ms")) {
+      assertPositive(diag.path(f), "median");
+      assertThat(diag.path(f).path("runs")).hasSize(1);
+    }
+
+    assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("create", "apply", "list", "raw SQLite commit", out.toString());
+    assertThat(data).as("a --dir is kept").isDirectory();
+  }
+
+  @Test
+  void refusesANonEmptyDataDirectory(@TempDir Path tmp) throws Exception {
+    Files.writeString(tmp.resolve("something"), "x");
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    PrintStream ps = new PrintStream(sink, true, StandardCharsets.UTF_8);
+    CommandLine cl = new CommandLine(new CoreBenchmark(ps, ps)).setErr(new java.io.PrintWriter(ps, true));
+    int status = cl.execute("--dir", tmp.toString(), "--out", tmp.resolve("x.json").toString(), "--creates", "1", "--warmup", "0");
+    assertThat(status).isNotZero();
+    assertThat(sink.toString(StandardCharsets.UTF_8)).contains("not empty");
+    assertThat(tmp.resolve("x.json")).doesNotExist();
+  }
+
+  private static void assertPositive(JsonNode node, String field) {
+    assertThat(node.path(field).isNumber()).as("%s is a number in %s", field, node).isTrue();
+    assertThat(node.path(field).asDouble()).as("%s in %s", field, node).isPositive();
+  }
+}
