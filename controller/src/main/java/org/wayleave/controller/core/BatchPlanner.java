@@ -15,9 +15,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.wayleave.api.v1.ChangeAction;
 import org.wayleave.api.v1.Circuit;
+import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.DeviceDiff;
+import org.wayleave.api.v1.SubInterface;
 import org.wayleave.api.v1.ObjectMeta;
-import org.wayleave.api.v1.Resource;
 import org.wayleave.api.v1.ResourceChange;
 import org.wayleave.api.v1.ResourceRef;
 import org.wayleave.api.v1.Termination;
@@ -221,69 +222,133 @@ final class BatchPlanner {
   /** C-tags in use under {@code sTag} on any port {@code pool} covers. */
   private BitSet usedTags(VlanPool pool, int sTag) {
     BitSet used = new BitSet(VlanRules.MAX + 1);
-    Set<String> ports = new HashSet<>(pool.getPortsList());
-    for (String id : overlay.circuitsOnDevice(pool.getDevice())) {
-      Circuit c = overlay.get(Kind.CIRCUIT, id);
-      if (c == null) {
-        continue;
-      }
-      for (Termination t : CircuitEnds.of(c)) {
-        if (t.getDevice().equals(pool.getDevice())
-            && (ports.isEmpty() || ports.contains(t.getPort()))
-            && t.hasCTag()
-            && (t.hasSTag() ? t.getSTag() : 0) == sTag) {
-          used.set(t.getCTag());
-        }
-      }
+    List<String> ports = pool.getPortsList();
+    if (ports.isEmpty()) {
+      org.wayleave.api.v1.Device d = overlay.get(Kind.DEVICE, pool.getDevice());
+      ports = d == null ? List.of() : d.getPortsList().stream().map(org.wayleave.api.v1.Port::getName).toList();
+    }
+    for (String port : ports) {
+      used.or(overlay.usedCTags(pool.getDevice(), port, sTag));
     }
     return used;
   }
 
   // ------------------------------------------------------------------ stage 5: shared ports
 
+  /** One circuit end of the batch, to blame for a conflict on its port. */
+  private record EndUse(Staged staged, CircuitEnds.End end) {
+    String field(String suffix) {
+      String f = "spec." + end.field() + suffix;
+      return staged.op.field().isEmpty() ? f : staged.op.field() + "." + f;
+    }
+  }
+
+  /**
+   * Terminations and bandwidth, looking only at the batch's circuit ends (the indexes give the
+   * rest), plus a full look at every port of a device the batch changes.
+   */
   private void checkPorts() {
-    Map<String, Set<String>> touched = new TreeMap<>();
+    Map<String, String> claimed = new HashMap<>();
+    Map<String, EndUse> firstOnPort = new LinkedHashMap<>();
     for (Staged s : staged.values()) {
-      if (s.kind == Kind.CIRCUIT) {
-        for (Message m : new Message[] {s.before, s.after}) {
-          if (m != null) {
-            for (Termination t : CircuitEnds.of((Circuit) m)) {
-              touched.computeIfAbsent(t.getDevice(), d -> new TreeSet<>()).add(t.getPort());
-            }
-          }
+      if (s.kind != Kind.CIRCUIT || s.after == null) {
+        continue;
+      }
+      Circuit c = (Circuit) s.after;
+      for (CircuitEnds.End end : CircuitEnds.named(c)) {
+        Termination t = end.termination();
+        firstOnPort.putIfAbsent(CircuitIndex.portKey(t.getDevice(), t.getPort()), new EndUse(s, end));
+        if (!t.hasCTag()) {
+          continue;
         }
-      } else if (s.kind == Kind.DEVICE && s.after != null) {
-        for (String id : overlay.circuitsOnDevice(s.id)) {
-          Circuit c = overlay.get(Kind.CIRCUIT, id);
-          for (Termination t : CircuitEnds.of(c)) {
-            touched.computeIfAbsent(t.getDevice(), d -> new TreeSet<>()).add(t.getPort());
-          }
+        int sTag = t.hasSTag() ? t.getSTag() : 0;
+        String other = claimed.putIfAbsent(CircuitIndex.termKey(t), c.getId());
+        if (other == null) {
+          other = overlay.ownerOutsideBatch(t.getDevice(), t.getPort(), sTag, t.getCTag());
+        }
+        if (other != null) {
+          violations.add(ErrorCode.FAILED_PRECONDITION, new EndUse(s, end).field(".c_tag"),
+              "VLAN " + t.getCTag() + (sTag > 0 ? " (s-tag " + sTag + ")" : "") + " on port " + t.getPort()
+                  + " of device '" + t.getDevice() + "' is already used by circuit " + other
+                  + " (one c-tag per device, port and s-tag)");
         }
       }
     }
-    touched.forEach((device, ports) -> ports.forEach(port -> PortCheck.check(overlay, device, port, fieldOf, violations)));
+    for (EndUse use : firstOnPort.values()) {
+      Termination t = use.end().termination();
+      org.wayleave.api.v1.Device d = overlay.get(Kind.DEVICE, t.getDevice());
+      org.wayleave.api.v1.Port port = d == null ? null : References.port(d, t.getPort());
+      if (port == null) {
+        continue; // reported as a bad reference already
+      }
+      long committed = overlay.committedMbps(t.getDevice(), t.getPort());
+      if (committed > port.getSpeedMbps()) {
+        violations.add(ErrorCode.FAILED_PRECONDITION, use.staged().op.field().isEmpty() ? "spec.committed_mbps" : use.staged().op.field() + ".spec.committed_mbps",
+            "port " + t.getPort() + " of device '" + t.getDevice() + "' would carry " + committed
+                + " Mbit/s of committed bandwidth, over its speed of " + port.getSpeedMbps() + " Mbit/s (oversubscribed)");
+      }
+    }
+    for (Staged s : staged.values()) {
+      if (s.kind == Kind.DEVICE && s.after != null) {
+        Set<String> ports = new TreeSet<>();
+        for (String id : overlay.circuitsOnDevice(s.id)) {
+          for (Termination t : CircuitEnds.of(overlay.get(Kind.CIRCUIT, id))) {
+            if (t.getDevice().equals(s.id)) {
+              ports.add(t.getPort());
+            }
+          }
+        }
+        ports.forEach(port -> PortCheck.check(overlay, s.id, port, fieldOf, violations));
+      }
+    }
   }
 
   // ------------------------------------------------------------------ stage 6-7: diffs and writes
 
-  private Plan build() {
-    Set<String> devices = new TreeSet<>();
+  /**
+   * What each device gains, loses or changes: only the sub-interfaces of the batch's circuits
+   * can differ (conflicts with others were refused above), so only those are compared.
+   */
+  private List<DeviceDiff> deviceDiffs() {
+    Map<String, Map<String, SubInterface>> before = new TreeMap<>();
+    Map<String, Map<String, SubInterface>> after = new TreeMap<>();
     for (Staged s : staged.values()) {
-      if (s.kind == Kind.CIRCUIT) {
-        for (Message m : new Message[] {s.before, s.after}) {
-          if (m != null) {
-            CircuitEnds.of((Circuit) m).forEach(t -> devices.add(t.getDevice()));
-          }
-        }
+      if (s.kind != Kind.CIRCUIT || s.action == ChangeAction.CHANGE_ACTION_UNCHANGED) {
+        continue;
       }
+      collect((Circuit) s.before, before, after);
+      collect((Circuit) s.after, after, before);
     }
     List<DeviceDiff> diffs = new ArrayList<>();
-    for (String d : devices) {
-      DeviceDiff diff = DeviceConfigs.diff(DeviceConfigs.desired(base, d), DeviceConfigs.desired(overlay, d));
+    for (String d : before.keySet()) {
+      DeviceDiff diff = DeviceConfigs.diff(config(d, before.get(d)), config(d, after.get(d)));
       if (diff.getChangesCount() > 0) {
         diffs.add(diff);
       }
     }
+    return diffs;
+  }
+
+  /** Adds {@code c}'s sub-interfaces to {@code into}, making sure {@code other} has the device too. */
+  private static void collect(Circuit c, Map<String, Map<String, SubInterface>> into, Map<String, Map<String, SubInterface>> other) {
+    if (c == null) {
+      return;
+    }
+    for (Termination t : CircuitEnds.of(c)) {
+      if (t.hasCTag()) {
+        SubInterface sub = DeviceConfigs.subInterface(c, t);
+        into.computeIfAbsent(t.getDevice(), k -> new TreeMap<>()).put(sub.getName(), sub);
+        other.computeIfAbsent(t.getDevice(), k -> new TreeMap<>());
+      }
+    }
+  }
+
+  private static DeviceConfig config(String device, Map<String, SubInterface> subs) {
+    return DeviceConfig.newBuilder().setDeviceId(device).addAllSubInterfaces(subs.values()).build();
+  }
+
+  private Plan build() {
+    List<DeviceDiff> diffs = deviceDiffs();
     List<Plan.Write> writes = new ArrayList<>();
     List<ResourceChange> changes = new ArrayList<>();
     Timestamp ts = Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();

@@ -70,7 +70,7 @@ public final class DesiredStateService {
     cache.awaitRevisionOrThrow(store.revision());
     cache.readLock().lock();
     try {
-      return new BatchPlanner(cache, clock.instant(), principal).plan(ops);
+      return new BatchPlanner(cache.unlocked(), clock.instant(), principal).plan(ops);
     } finally {
       cache.readLock().unlock();
     }
@@ -102,7 +102,19 @@ public final class DesiredStateService {
           txn.put(w.key(), w.value());
         }
       }
-      TxnResult r = store.txn(txn.build());
+      for (Plan.Write w : plan.writes()) {
+        if (w.value() != null && w.obj() != null) {
+          cache.expect(w.key(), w.value(), w.obj());
+        }
+      }
+      TxnResult r;
+      try {
+        r = store.txn(txn.build());
+      } finally {
+        // Unused hints (a failed or refused write) must not outlive this write.
+        cache.awaitRevisionQuietly(store.revision());
+        cache.forgetHints();
+      }
       if (!r.succeeded()) {
         throw ApiException.of(ErrorCode.FAILED_PRECONDITION, "",
             "the state changed while the request was planned (another controller wrote it); retry");

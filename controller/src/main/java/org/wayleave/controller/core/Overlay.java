@@ -2,6 +2,7 @@ package org.wayleave.controller.core;
 
 import com.google.protobuf.Message;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,6 +21,8 @@ final class Overlay implements StateView {
   private final StateView base;
   private final Map<Kind<?>, Map<String, Object>> staged = new HashMap<>();
   private final CircuitIndex index = new CircuitIndex();
+  /** What the base's versions of staged circuits contributed, now hidden. */
+  private final CircuitIndex masked = new CircuitIndex();
 
   Overlay(StateView base) {
     this.base = base;
@@ -30,6 +33,7 @@ final class Overlay implements StateView {
 
   /** Stages {@code obj} in place of whatever stood under its id. */
   <T extends Message> void put(Kind<T> kind, T obj) {
+    mask(kind, kind.idOf(obj));
     Object prev = staged.get(kind).put(kind.idOf(obj), obj);
     unindex(kind, prev);
     if (kind == Kind.CIRCUIT) {
@@ -50,8 +54,19 @@ final class Overlay implements StateView {
 
   /** Stages the removal of {@code id}. */
   void delete(Kind<?> kind, String id) {
+    mask(kind, id);
     Object prev = staged.get(kind).put(id, DELETED);
     unindex(kind, prev);
+  }
+
+  /** The first time a base circuit is staged over, its contributions leave the base figures. */
+  private void mask(Kind<?> kind, String id) {
+    if (kind == Kind.CIRCUIT && !staged.get(kind).containsKey(id)) {
+      Circuit base = this.base.get(Kind.CIRCUIT, id);
+      if (base != null) {
+        masked.add(base);
+      }
+    }
   }
 
   private void unindex(Kind<?> kind, Object prev) {
@@ -104,6 +119,37 @@ final class Overlay implements StateView {
   @Override
   public Set<String> poolsOf(String device) {
     return merge(Kind.VLAN_POOL, base.poolsOf(device), index.poolsOf(device));
+  }
+
+  @Override
+  public String termOwner(String device, String port, int sTag, int cTag) {
+    String key = CircuitIndex.termKey(device, port, sTag, cTag);
+    String mine = index.owner(key);
+    if (mine != null) {
+      return mine;
+    }
+    return masked.owner(key) != null ? null : base.termOwner(device, port, sTag, cTag);
+  }
+
+  /** The circuit outside this batch that uses the termination, or null. */
+  String ownerOutsideBatch(String device, String port, int sTag, int cTag) {
+    String key = CircuitIndex.termKey(device, port, sTag, cTag);
+    return masked.owner(key) != null ? null : base.termOwner(device, port, sTag, cTag);
+  }
+
+  @Override
+  public BitSet usedCTags(String device, String port, int sTag) {
+    String key = CircuitIndex.tagKey(device, port, sTag);
+    BitSet used = (BitSet) base.usedCTags(device, port, sTag).clone();
+    used.andNot(masked.used(key));
+    used.or(index.used(key));
+    return used;
+  }
+
+  @Override
+  public long committedMbps(String device, String port) {
+    String key = CircuitIndex.portKey(device, port);
+    return base.committedMbps(device, port) - masked.committed(key) + index.committed(key);
   }
 
   /** Base ids not staged (staged ones may have moved or gone), plus staged ids. */

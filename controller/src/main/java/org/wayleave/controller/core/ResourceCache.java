@@ -3,6 +3,7 @@ package org.wayleave.controller.core;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -144,13 +145,18 @@ public final class ResourceCache implements StateView, AutoCloseable {
     if (kind == null) {
       return;
     }
-    Message obj = withRevisions(kind, kv);
+    Hint hint = hints.isEmpty() ? null : hints.remove(key);
+    Message obj = hint != null && hint.bytes == kv.value() ? withRevisions(kind, hint.obj, kv) : withRevisions(kind, kv);
     Message prev = objects.get(kind).put(kind.idOfAny(obj), obj);
     reindex(kind, prev, obj);
   }
 
   private static <T extends Message> T withRevisions(Kind<T> kind, KeyValue kv) {
-    T obj = kind.parse(kv.key(), kv.value());
+    return withRevisions(kind, kind.parse(kv.key(), kv.value()), kv);
+  }
+
+  private static <T extends Message> T withRevisions(Kind<T> kind, Message parsed, KeyValue kv) {
+    T obj = kind.cast(parsed);
     ObjectMeta meta =
         kind.metaOf(obj).toBuilder()
             .setRevision(kv.modRevision())
@@ -300,6 +306,97 @@ public final class ResourceCache implements StateView, AutoCloseable {
   }
 
   @Override
+  public String termOwner(String device, String port, int sTag, int cTag) {
+    return index.owner(CircuitIndex.termKey(device, port, sTag, cTag));
+  }
+
+  @Override
+  public BitSet usedCTags(String device, String port, int sTag) {
+    return index.used(CircuitIndex.tagKey(device, port, sTag));
+  }
+
+  @Override
+  public long committedMbps(String device, String port) {
+    return index.committed(CircuitIndex.portKey(device, port));
+  }
+
+  /**
+   * This cache as a view that takes no lock per lookup, for a caller that holds {@link
+   * #readLock()} for the whole of its work (the planner).
+   */
+  public StateView unlocked() {
+    return unlocked;
+  }
+
+  private final StateView unlocked =
+      new StateView() {
+        @Override
+        public <T extends Message> T get(Kind<T> kind, String id) {
+          Message m = objects.get(kind).get(id);
+          return m == null ? null : kind.cast(m);
+        }
+
+        @Override
+        public <T extends Message> Collection<T> all(Kind<T> kind) {
+          List<T> out = new ArrayList<>(objects.get(kind).size());
+          for (Message m : objects.get(kind).values()) {
+            out.add(kind.cast(m));
+          }
+          return out;
+        }
+
+        @Override
+        public Set<String> circuitsOn(String device, String port) {
+          return ResourceCache.this.circuitsOn(device, port);
+        }
+
+        @Override
+        public Set<String> circuitsOnDevice(String device) {
+          return ResourceCache.this.circuitsOnDevice(device);
+        }
+
+        @Override
+        public Set<String> poolsOf(String device) {
+          return ResourceCache.this.poolsOf(device);
+        }
+
+        @Override
+        public String termOwner(String device, String port, int sTag, int cTag) {
+          return ResourceCache.this.termOwner(device, port, sTag, cTag);
+        }
+
+        @Override
+        public BitSet usedCTags(String device, String port, int sTag) {
+          return ResourceCache.this.usedCTags(device, port, sTag);
+        }
+
+        @Override
+        public long committedMbps(String device, String port) {
+          return ResourceCache.this.committedMbps(device, port);
+        }
+      };
+
+  // ------------------------------------------------------------------ write hints
+
+  private record Hint(byte[] bytes, Message obj) {}
+
+  private final java.util.concurrent.ConcurrentHashMap<String, Hint> hints = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Tells the cache that {@code key} is about to be written with exactly {@code bytes}, which
+   * encode {@code obj}: when the store event carries that very array, the cache takes the object
+   * instead of parsing the bytes again. A hint never changes what the cache holds, only how fast.
+   */
+  public void expect(String key, byte[] bytes, Message obj) {
+    hints.put(key, new Hint(bytes, obj));
+  }
+
+  /** Drops hints that were not used (the write failed or wrote other bytes). */
+  public void forgetHints() {
+    hints.clear();
+  }
+
+  @Override
   public Set<String> circuitsOnDevice(String device) {
     return index.onDevice(device);
   }
@@ -313,6 +410,18 @@ public final class ResourceCache implements StateView, AutoCloseable {
   public void close() {
     if (watch != null) {
       watch.close();
+    }
+  }
+
+  /** Waits for {@code rev} up to a generous bound; false if it was not reached. */
+  boolean awaitRevisionQuietly(long rev) {
+    try {
+      return awaitRevision(rev, Duration.ofSeconds(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (StoreException e) {
+      return false;
     }
   }
 

@@ -1,6 +1,7 @@
 package org.wayleave.controller.core;
 
 import com.google.protobuf.Message;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Set;
 import org.wayleave.api.v1.VlanPool;
@@ -21,6 +22,15 @@ public interface StateView {
 
   /** Ids of VLAN pools of this device. */
   Set<String> poolsOf(String device);
+
+  /** The circuit whose end uses this (device, port, s-tag, c-tag), or null. s-tag 0: untagged. */
+  String termOwner(String device, String port, int sTag, int cTag);
+
+  /** The c-tags in use under (device, port, s-tag). Read-only: callers copy before changing it. */
+  BitSet usedCTags(String device, String port, int sTag);
+
+  /** Committed Mbit/s of all circuit ends on a device port. */
+  long committedMbps(String device, String port);
 
   /** The pool covering {@code port} of {@code device}, or null. */
   default VlanPool poolFor(String device, String port) {
