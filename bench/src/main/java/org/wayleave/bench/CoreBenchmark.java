@@ -340,7 +340,6 @@ public final class CoreBenchmark implements Callable<Integer> {
     fsNode.put("type", fs.type());
     fsNode.put("device", fs.name());
     // Relative to the working directory: results are committed, machine paths are not.
-    Path cwd = Path.of("").toAbsolutePath();
     Path abs = dataDir.toAbsolutePath();
     fsNode.put("data_dir", abs.startsWith(cwd) ? cwd.relativize(abs).toString() : abs.getFileName().toString());
     fsNode.put("data_dir_kept", !defaultDir || keepData);
