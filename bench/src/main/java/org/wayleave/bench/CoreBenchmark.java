@@ -112,6 +112,9 @@ public final class CoreBenchmark implements Callable<Integer> {
   @Option(names = "--batch", paramLabel = "N", defaultValue = "5000", description = "New circuits in each measured Apply (default: ${DEFAULT-VALUE}).")
   int batch;
 
+  @Option(names = "--batch-warmup", paramLabel = "N", defaultValue = "1", description = "Unmeasured Apply calls before the measured ones, so the JIT has compiled the batch path (default: ${DEFAULT-VALUE}).")
+  int batchWarmup;
+
   @Option(names = "--batch-runs", paramLabel = "N", defaultValue = "3", description = "Measured Apply calls, each on fresh ids (default: ${DEFAULT-VALUE}).")
   int batchRuns;
 
@@ -177,8 +180,8 @@ public final class CoreBenchmark implements Callable<Integer> {
             : dir.toAbsolutePath();
     List<Resource> inventory = Seeds.byName(SEED);
     Workload workload = Workload.of(inventory);
-    long planned = (long) warmup + creates + (long) batch * batchRuns + 2L * Math.max(0, diag);
-    long fill = Math.max(0, list - ((long) warmup + creates + (long) batch * batchRuns));
+    long planned = (long) warmup + creates + (long) batch * (batchRuns + batchWarmup) + 2L * Math.max(0, diag);
+    long fill = Math.max(0, list - ((long) warmup + creates + (long) batch * (batchRuns + batchWarmup)));
     if (planned + fill > workload.capacity()) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
@@ -258,7 +261,15 @@ public final class CoreBenchmark implements Callable<Integer> {
         progress("raw SQLite commit: %d warmup + %d measured", RAW_WARMUP, rawCommits);
         rawSettings = RawSqliteCommit.run(dataDir.resolve("raw").resolve("raw-commit.db"), RAW_WARMUP, rawCommits, raw);
 
-        // b. batch apply
+        // b. batch apply: unmeasured warm-up calls first, then the measured ones
+        for (int w = 1; w <= batchWarmup; w++) {
+          ApplyRequest.Builder req = ApplyRequest.newBuilder();
+          for (int i = 1; i <= batch; i++) {
+            req.addResources(Resource.newBuilder().setCircuit(workload.next("BENCH-AW" + w, i)));
+          }
+          progress("apply warm-up %d/%d: %d circuits", w, batchWarmup, batch);
+          checkAllCreated(circuits.withDeadlineAfter(RPC_DEADLINE_SECONDS, TimeUnit.SECONDS).apply(req.build()), batch);
+        }
         for (int r = 1; r <= batchRuns; r++) {
           ApplyRequest.Builder req = ApplyRequest.newBuilder();
           for (int i = 1; i <= batch; i++) {
@@ -364,6 +375,7 @@ public final class CoreBenchmark implements Callable<Integer> {
     params.put("creates", creates);
     params.put("batch", batch);
     params.put("batch_runs", batchRuns);
+    params.put("batch_warmup", batchWarmup);
     params.put("list", list);
     params.put("list_repeats", listRepeats);
     params.put("list_warmup", Math.min(LIST_WARMUP, listRepeats));
@@ -634,6 +646,7 @@ public final class CoreBenchmark implements Callable<Integer> {
     requireAtLeast(cl, "--warmup", warmup, 0);
     requireAtLeast(cl, "--batch", batch, 1);
     requireAtLeast(cl, "--batch-runs", batchRuns, 1);
+    requireAtLeast(cl, "--batch-warmup", batchWarmup, 0);
     requireAtLeast(cl, "--list", list, 1);
     requireAtLeast(cl, "--list-repeats", listRepeats, 1);
     requireAtLeast(cl, "--raw-commits", rawCommits, 1);
