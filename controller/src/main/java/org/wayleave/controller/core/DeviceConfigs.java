@@ -46,7 +46,8 @@ public final class DeviceConfigs {
     return DeviceConfig.newBuilder().setDeviceId(device).addAllSubInterfaces(subs.values()).build();
   }
 
-  static SubInterface subInterface(Circuit c, Termination t) {
+  /** The sub-interface that carries end {@code t} of circuit {@code c}. */
+  public static SubInterface subInterface(Circuit c, Termination t) {
     int sTag = t.hasSTag() ? t.getSTag() : 0;
     return SubInterface.newBuilder()
         .setName(subInterfaceName(t.getPort(), sTag, t.getCTag()))

@@ -410,14 +410,7 @@ public final class Seeds {
     for (CouncilRow row : region.councils()) {
       out.add(
           Resource.newBuilder()
-              .setVlanPool(
-                  VlanPool.newBuilder()
-                      .setId("pool-" + row.id())
-                      .setDevice(deviceId(row.id()))
-                      .addAllPorts(List.of("ge-0/0/0", "ge-0/0/1", "ge-0/0/2", "ge-0/0/3"))
-                      .addRanges(VlanRange.newBuilder().setFirst(100).setLast(999))
-                      .addRanges(VlanRange.newBuilder().setFirst(2000).setLast(2999))
-                      .addReserved(999))
+              .setVlanPool(pool("pool-" + row.id(), deviceId(row.id())))
               .build());
     }
     return List.copyOf(out);
@@ -434,11 +427,60 @@ public final class Seeds {
     };
   }
 
+  /** Most routers {@link #scale} generates. */
+  public static final int MAX_SCALE_DEVICES = 100_000;
+
+  /**
+   * A synthetic region for scale runs: {@code devices} routers ({@code rtr-scale-00001}, ...), one
+   * site and one VLAN pool each, grouped 100 to a council, all served by one supplier
+   * ({@code scale-carrier}). Routers have the same ports as the seeded London ones.
+   *
+   * @throws IllegalArgumentException if {@code devices} is not within 1-{@value #MAX_SCALE_DEVICES}
+   */
+  public static List<Resource> scale(int devices) {
+    if (devices < 1 || devices > MAX_SCALE_DEVICES) {
+      throw new IllegalArgumentException("devices: must be within 1-" + MAX_SCALE_DEVICES + " (got " + devices + ")");
+    }
+    int councils = (devices + 99) / 100;
+    List<Resource> out = new ArrayList<>();
+    Supplier.Builder supplier = Supplier.newBuilder().setId("scale-carrier").setName("Scale Carrier Ltd");
+    for (int c = 1; c <= councils; c++) {
+      String id = scaleCouncilId(c);
+      out.add(Resource.newBuilder().setCouncil(Council.newBuilder().setId(id).setName("Scale Test Council " + c).setRegion("scale")).build());
+      supplier.addCouncils(id);
+    }
+    out.add(Resource.newBuilder().setSupplier(supplier).build());
+    for (int d = 1; d <= devices; d++) {
+      out.add(Resource.newBuilder().setSite(Site.newBuilder().setId(String.format("scale-site-%05d", d))
+          .setCouncil(scaleCouncilId((d - 1) / 100 + 1)).setName("Scale site " + d).setKind(SiteKind.SITE_KIND_OFFICE)).build());
+    }
+    for (int d = 1; d <= devices; d++) {
+      out.add(Resource.newBuilder().setDevice(device(scaleDeviceId(d), String.format("scale-site-%05d", d), "SRX345")).build());
+    }
+    for (int d = 1; d <= devices; d++) {
+      out.add(Resource.newBuilder().setVlanPool(pool(String.format("pool-scale-%05d", d), scaleDeviceId(d))).build());
+    }
+    return out;
+  }
+
+  /** Council id of the {@code n}th (from 1) council of {@link #scale}. */
+  public static String scaleCouncilId(int n) {
+    return String.format("scale-%04d", n);
+  }
+
+  /** Device id of the {@code n}th (from 1) router of {@link #scale}. */
+  public static String scaleDeviceId(int n) {
+    return String.format("rtr-scale-%05d", n);
+  }
+
   private static Device device(CouncilRow row, String model) {
-    String id = deviceId(row.id());
+    return device(deviceId(row.id()), row.id() + "-civic", model);
+  }
+
+  private static Device device(String id, String site, String model) {
     return Device.newBuilder()
         .setId(id)
-        .setSite(row.id() + "-civic")
+        .setSite(site)
         .setManagementAddress("127.0.0.1")
         .setVendor("Juniper Networks")
         .setModel(model)
@@ -456,6 +498,17 @@ public final class Seeds {
         .addPorts(port("ge-0/0/3", 1_000, PortRole.PORT_ROLE_ACCESS, "council LAN"))
         .addPorts(port("fxp0", 1_000, PortRole.PORT_ROLE_MANAGEMENT, "out-of-band management"))
         .setKeepUnownedVlans(false)
+        .build();
+  }
+
+  private static VlanPool pool(String id, String device) {
+    return VlanPool.newBuilder()
+        .setId(id)
+        .setDevice(device)
+        .addAllPorts(List.of("ge-0/0/0", "ge-0/0/1", "ge-0/0/2", "ge-0/0/3"))
+        .addRanges(VlanRange.newBuilder().setFirst(100).setLast(999))
+        .addRanges(VlanRange.newBuilder().setFirst(2000).setLast(2999))
+        .addReserved(999)
         .build();
   }
 

@@ -507,4 +507,24 @@ class SeedsTest {
     assertThatThrownBy(() -> Seeds.exampleCircuits("eastern").clear())
         .isInstanceOf(UnsupportedOperationException.class);
   }
+
+  @Test
+  void scaleGeneratesAValidInventoryOfTheAskedSize() throws Exception {
+    List<Resource> inv = Seeds.scale(250);
+    assertThat(inv.stream().filter(Resource::hasCouncil).count()).isEqualTo(3);
+    assertThat(inv.stream().filter(Resource::hasDevice).map(r -> r.getDevice().getId()))
+        .hasSize(250).doesNotHaveDuplicates().contains(Seeds.scaleDeviceId(1), Seeds.scaleDeviceId(250));
+    // The real planner accepts it: every reference resolves and every rule holds.
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("scale-seed");
+    try (var store = org.wayleave.controller.store.sqlite.SqliteStateStore.open(dir);
+        var cache = org.wayleave.controller.core.ResourceCache.load(store)) {
+      var state = new org.wayleave.controller.core.DesiredStateService(store, cache, java.time.Clock.systemUTC());
+      List<org.wayleave.controller.core.Op> ops = new java.util.ArrayList<>();
+      for (int i = 0; i < inv.size(); i++) {
+        ops.add(org.wayleave.controller.core.Op.write(org.wayleave.controller.core.Op.Mode.UPSERT, inv.get(i), "r[" + i + "]"));
+      }
+      assertThat(state.apply(ops, "test", "scale").changes()).hasSize(inv.size());
+    }
+    assertThatThrownBy(() -> Seeds.scale(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("devices");
+  }
 }
