@@ -30,6 +30,9 @@ final class ControllerCommand implements Callable<Integer> {
   @Option(names = "--grpc-port", defaultValue = "9090", description = "Northbound gRPC port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int grpcPort;
 
+  @Option(names = "--agent-port", defaultValue = "9091", description = "Southbound gRPC port agents dial; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int agentPort;
+
   @Option(names = "--http-port", defaultValue = "8080", description = "HTTP port for /healthz and /readyz; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
@@ -46,7 +49,7 @@ final class ControllerCommand implements Callable<Integer> {
       }
     }
     Controller controller =
-        Controller.start(new ControllerConfig(data, bind, grpcPort, httpPort, seeds, Clock.systemUTC()));
+        Controller.start(new ControllerConfig(data, bind, grpcPort, httpPort, agentPort, seeds, Clock.systemUTC()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -57,7 +60,7 @@ final class ControllerCommand implements Callable<Integer> {
                 },
                 "wayleave-shutdown"));
     // Machine-readable lines for scripts and tests that start the controller on port 0.
-    System.out.println("wayleave controller listening: grpc=" + bind + ":" + controller.grpcPort() + " http=" + bind + ":" + controller.httpPort());
+    System.out.println("wayleave controller listening: grpc=" + bind + ":" + controller.grpcPort() + " http=" + bind + ":" + controller.httpPort() + " agents=" + bind + ":" + controller.agentPort());
     System.out.flush();
     stopped.await();
     return 0;

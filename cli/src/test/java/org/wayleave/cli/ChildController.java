@@ -62,6 +62,8 @@ final class ChildController implements AutoCloseable {
             "0",
             "--http-port",
             "0",
+            "--agent-port",
+            "0",
             "--seed",
             "london");
     this.process =

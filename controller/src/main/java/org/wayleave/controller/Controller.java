@@ -3,6 +3,7 @@ package org.wayleave.controller;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,11 @@ import org.wayleave.controller.core.Op;
 import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.http.HttpServer;
 import org.wayleave.controller.northbound.NorthboundServer;
+import org.wayleave.controller.reconcile.ReconcileEngine;
+import org.wayleave.controller.reconcile.Ticker;
+import org.wayleave.controller.southbound.AgentGrpcService;
+import org.wayleave.controller.southbound.DeviceSync;
+import org.wayleave.controller.southbound.DeviceWakeups;
 import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.store.StateStore;
 import org.wayleave.controller.store.sqlite.SqliteStateStore;
@@ -23,11 +29,19 @@ import org.wayleave.controller.store.sqlite.SqliteStateStore;
 /** One controller process: store, desired-state cache and service, northbound gRPC, HTTP. */
 public final class Controller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Controller.class);
+  /** An unanswered push is given up (and sent again) after this long. */
+  static final Duration PUSH_TIMEOUT = Duration.ofSeconds(30);
+  /** Every device is reconciled at least this often, whatever events said. */
+  static final Duration RESYNC = Duration.ofSeconds(60);
+  static final int DEVICE_WORKERS = 4;
 
   private final StateStore store;
   private final ResourceCache cache;
   private final DesiredStateService state;
   private final NorthboundServer northbound;
+  private final io.grpc.Server southbound;
+  private final ReconcileEngine<String> devices;
+  private final DeviceSync sync;
   private final HttpServer http;
   private final ControllerConfig config;
 
@@ -37,7 +51,13 @@ public final class Controller implements AutoCloseable {
       ResourceCache cache,
       DesiredStateService state,
       NorthboundServer northbound,
+      io.grpc.Server southbound,
+      ReconcileEngine<String> devices,
+      DeviceSync sync,
       HttpServer http) {
+    this.southbound = southbound;
+    this.devices = devices;
+    this.sync = sync;
     this.config = config;
     this.store = store;
     this.cache = cache;
@@ -64,6 +84,23 @@ public final class Controller implements AutoCloseable {
       for (String seed : config.seeds()) {
         loadSeed(state, seed);
       }
+      DeviceSync sync = new DeviceSync(store, cache, config.clock(), Ticker.system(), PUSH_TIMEOUT);
+      ReconcileEngine<String> devices = ReconcileEngine.builder("device", sync)
+          .workers(DEVICE_WORKERS)
+          .resync(RESYNC, sync::allDevices)
+          .build();
+      sync.wakeWith(devices::enqueue);
+      cache.addListener((rev, events) -> devices.enqueueAll(DeviceWakeups.of(events)));
+      devices.start();
+      started.add(devices);
+      io.grpc.Server southbound =
+          NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.agentPort()))
+              .addService(new AgentGrpcService(sync))
+              .permitKeepAliveTime(10, java.util.concurrent.TimeUnit.SECONDS)
+              .permitKeepAliveWithoutCalls(true)
+              .build()
+              .start();
+      started.add(() -> southbound.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS));
       NorthboundServer northbound =
           new NorthboundServer(
                   NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort())), state, store)
@@ -74,9 +111,10 @@ public final class Controller implements AutoCloseable {
       checks.put("cache", () -> cache.revision() >= store.revision());
       checks.put("northbound", northbound::isServing);
       HttpServer http = HttpServer.start(config.bindAddress(), config.httpPort(), checks);
-      Controller c = new Controller(config, store, cache, state, northbound, http);
-      log.info("controller ready: northbound gRPC on {}:{}, HTTP on {}:{}, store revision {}",
-          config.bindAddress(), northbound.port(), config.bindAddress(), http.port(), store.revision());
+      Controller c = new Controller(config, store, cache, state, northbound, southbound, devices, sync, http);
+      log.info("controller ready: northbound gRPC on {}:{}, agents on {}:{}, HTTP on {}:{}, store revision {}",
+          config.bindAddress(), northbound.port(), config.bindAddress(), southbound.getPort(), config.bindAddress(),
+          http.port(), store.revision());
       return c;
     } catch (IOException | RuntimeException e) {
       for (int i = started.size() - 1; i >= 0; i--) {
@@ -119,6 +157,20 @@ public final class Controller implements AutoCloseable {
     return northbound.port();
   }
 
+  public int agentPort() {
+    return southbound.getPort();
+  }
+
+  /** The device reconciler: agent sessions and push counts. */
+  public DeviceSync deviceSync() {
+    return sync;
+  }
+
+  /** The device reconcile engine (queue depth for readiness and tests). */
+  public ReconcileEngine<String> deviceEngine() {
+    return devices;
+  }
+
   public int httpPort() {
     return http.port();
   }
@@ -132,6 +184,16 @@ public final class Controller implements AutoCloseable {
   public void close() {
     log.info("stopping controller");
     northbound.stop(5);
+    southbound.shutdown();
+    try {
+      if (!southbound.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS)) {
+        southbound.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      southbound.shutdownNow();
+    }
+    devices.close();
     http.close();
     cache.close();
     store.close();

@@ -12,13 +12,15 @@ import java.util.Objects;
  * @param bindAddress the address every listener binds
  * @param grpcPort northbound gRPC port (0: any free port)
  * @param httpPort HTTP port (0: any free port)
+ * @param agentPort southbound gRPC port agents dial (0: any free port)
  * @param seeds seed inventories to load at start ({@code london}, {@code eastern}); loading is
  *     idempotent
  * @param clock the clock stamped on changes
  */
 public record ControllerConfig(
-    Path dataDir, String bindAddress, int grpcPort, int httpPort, List<String> seeds, Clock clock) {
+    Path dataDir, String bindAddress, int grpcPort, int httpPort, int agentPort, List<String> seeds, Clock clock) {
   public static final int DEFAULT_GRPC_PORT = 9090;
+  public static final int DEFAULT_AGENT_PORT = 9091;
   public static final int DEFAULT_HTTP_PORT = 8080;
 
   public ControllerConfig {
@@ -26,6 +28,7 @@ public record ControllerConfig(
     Objects.requireNonNull(bindAddress, "bindAddress");
     checkPort("grpcPort", grpcPort);
     checkPort("httpPort", httpPort);
+    checkPort("agentPort", agentPort);
     seeds = List.copyOf(seeds);
     Objects.requireNonNull(clock, "clock");
   }
@@ -38,6 +41,11 @@ public record ControllerConfig(
 
   /** Loopback, free ports, no seed: for tests. */
   public static ControllerConfig forTest(Path dataDir) {
-    return new ControllerConfig(dataDir, "127.0.0.1", 0, 0, List.of(), Clock.systemUTC());
+    return new ControllerConfig(dataDir, "127.0.0.1", 0, 0, 0, List.of(), Clock.systemUTC());
+  }
+
+  /** As the canonical constructor; the agent port is the default, or free when the gRPC port is. */
+  public ControllerConfig(Path dataDir, String bindAddress, int grpcPort, int httpPort, List<String> seeds, Clock clock) {
+    this(dataDir, bindAddress, grpcPort, httpPort, grpcPort == 0 ? 0 : DEFAULT_AGENT_PORT, seeds, clock);
   }
 }

@@ -1,0 +1,265 @@
+package org.wayleave.agent;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * How to run one agent, as read from YAML:
+ *
+ * <pre>
+ * controller: controller.psn.example:9091   # host[:port]; the port defaults to 9091
+ * device_id: rtr-camden-01
+ * driver: sim                               # only sim for now
+ * heartbeat_seconds: 10                     # default 10
+ * state_file: data/agent/rtr-camden-01.applied-generation   # this is the default
+ * sim:
+ *   ports: [ge-0/0/0, ge-0/0/1, ge-0/0/2, ge-0/0/3]
+ * </pre>
+ *
+ * <p>Every field is checked on construction, and the messages name the YAML field.
+ *
+ * @param controllerHost the controller's southbound host name or address (IPv6 without brackets)
+ * @param controllerPort the controller's southbound port
+ * @param deviceId the device this agent speaks for
+ * @param driver the driver kind; only {@code sim}
+ * @param heartbeatSeconds seconds between heartbeats
+ * @param stateFile where the applied generation is kept across restarts
+ * @param simPorts the simulated router's physical ports (driver {@code sim})
+ */
+public record AgentConfig(
+    String controllerHost,
+    int controllerPort,
+    String deviceId,
+    String driver,
+    int heartbeatSeconds,
+    Path stateFile,
+    List<String> simPorts) {
+
+  public static final int DEFAULT_CONTROLLER_PORT = 9091;
+  public static final int DEFAULT_HEARTBEAT_SECONDS = 10;
+  public static final String DRIVER_SIM = "sim";
+
+  private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:-]{1,253}");
+  private static final Pattern PORT_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9/:_-]{0,31}");
+  private static final Set<String> KNOWN_DRIVERS = Set.of("sim", "linux");
+  private static final Set<String> FIELDS =
+      Set.of("controller", "device_id", "driver", "heartbeat_seconds", "state_file", "sim");
+  private static final Set<String> SIM_FIELDS = Set.of("ports");
+
+  public AgentConfig {
+    if (controllerHost == null || !HOST.matcher(controllerHost).matches()) {
+      throw new IllegalArgumentException(
+          "controller: host must be a name or address (got '" + controllerHost + "')");
+    }
+    if (controllerPort < 1 || controllerPort > 65535) {
+      throw new IllegalArgumentException("controller: port must be within 1-65535 (got " + controllerPort + ")");
+    }
+    if (deviceId == null || !SLUG.matcher(deviceId).matches()) {
+      throw new IllegalArgumentException(
+          "device_id: must be 2-63 lower-case letters, digits and '-', starting with a letter or digit (got '"
+              + deviceId + "')");
+    }
+    if (driver == null || !KNOWN_DRIVERS.contains(driver)) {
+      throw new IllegalArgumentException("driver: must be one of sim, linux (got '" + driver + "')");
+    }
+    if (!driver.equals(DRIVER_SIM)) {
+      throw new IllegalArgumentException("driver: '" + driver + "' is not supported yet; only 'sim' is");
+    }
+    if (heartbeatSeconds < 1 || heartbeatSeconds > 3600) {
+      throw new IllegalArgumentException(
+          "heartbeat_seconds: must be within 1-3600 (got " + heartbeatSeconds + ")");
+    }
+    Objects.requireNonNull(stateFile, "state_file");
+    simPorts = List.copyOf(simPorts);
+    if (simPorts.isEmpty()) {
+      throw new IllegalArgumentException("sim.ports: the sim driver needs at least one port");
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < simPorts.size(); i++) {
+      String p = simPorts.get(i);
+      if (!PORT_NAME.matcher(p).matches()) {
+        throw new IllegalArgumentException(
+            "sim.ports[" + i + "]: must be a port name such as ge-0/0/1 (got '" + p + "')");
+      }
+      if (!seen.add(p)) {
+        throw new IllegalArgumentException("sim.ports[" + i + "]: '" + p + "' is listed twice");
+      }
+    }
+  }
+
+  /** {@code host:port}, with brackets around an IPv6 host: what a gRPC channel dials. */
+  public String controllerTarget() {
+    String host = controllerHost.contains(":") ? "[" + controllerHost + "]" : controllerHost;
+    return host + ":" + controllerPort;
+  }
+
+  public Duration heartbeatInterval() {
+    return Duration.ofSeconds(heartbeatSeconds);
+  }
+
+  /** The driver this configuration names: a {@link SimDriver} over a new router with the configured ports. */
+  public Driver createDriver() {
+    return new SimDriver(new SimRouter(deviceId, simPorts));
+  }
+
+  /**
+   * Reads a YAML file.
+   *
+   * @throws IllegalArgumentException if the file is missing, unreadable, not YAML, or a field is
+   *     wrong; the message names the file and the field
+   */
+  public static AgentConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException(file + ": no such file");
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
+    }
+    try {
+      return parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads YAML text.
+   *
+   * @throws IllegalArgumentException if it is not a YAML mapping or a field is wrong; the message
+   *     names the field
+   */
+  public static AgentConfig parse(String yaml) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not valid YAML: " + e.getOriginalMessage(), e);
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      throw new IllegalArgumentException("empty configuration; controller and device_id are required");
+    }
+    if (!root.isObject()) {
+      throw new IllegalArgumentException("the configuration must be a mapping of field: value");
+    }
+    checkFields(root, FIELDS, "");
+
+    String controller = requiredText(root, "controller");
+    int colon = controller.lastIndexOf(':');
+    String host = controller;
+    int port = DEFAULT_CONTROLLER_PORT;
+    if (controller.startsWith("[")) { // [v6]:port or [v6]
+      int close = controller.indexOf(']');
+      if (close < 0) {
+        throw new IllegalArgumentException("controller: unclosed '[' in '" + controller + "'");
+      }
+      host = controller.substring(1, close);
+      String rest = controller.substring(close + 1);
+      if (!rest.isEmpty()) {
+        if (!rest.startsWith(":")) {
+          throw new IllegalArgumentException("controller: expected host:port (got '" + controller + "')");
+        }
+        port = parsePort(rest.substring(1), controller);
+      }
+    } else if (colon >= 0 && controller.indexOf(':') == colon) { // host:port
+      host = controller.substring(0, colon);
+      port = parsePort(controller.substring(colon + 1), controller);
+    } else if (colon >= 0) {
+      throw new IllegalArgumentException(
+          "controller: write an IPv6 address in brackets, e.g. [::1]:9091 (got '" + controller + "')");
+    }
+
+    String deviceId = requiredText(root, "device_id");
+    String driver = optionalText(root, "driver", DRIVER_SIM);
+    int heartbeat = DEFAULT_HEARTBEAT_SECONDS;
+    JsonNode hb = root.get("heartbeat_seconds");
+    if (hb != null && !hb.isNull()) {
+      if (!hb.isIntegralNumber() || !hb.canConvertToInt()) {
+        throw new IllegalArgumentException(
+            "heartbeat_seconds: must be a whole number of seconds (got '" + hb.asText() + "')");
+      }
+      heartbeat = hb.intValue();
+    }
+    String stateFile = optionalText(root, "state_file", "data/agent/" + deviceId + ".applied-generation");
+
+    List<String> ports = new ArrayList<>();
+    JsonNode sim = root.get("sim");
+    if (sim != null && !sim.isNull()) {
+      if (!sim.isObject()) {
+        throw new IllegalArgumentException("sim: must be a mapping with 'ports'");
+      }
+      checkFields(sim, SIM_FIELDS, "sim.");
+      JsonNode list = sim.get("ports");
+      if (list != null && !list.isNull()) {
+        if (!list.isArray()) {
+          throw new IllegalArgumentException("sim.ports: must be a list of port names");
+        }
+        for (int i = 0; i < list.size(); i++) {
+          JsonNode p = list.get(i);
+          if (!p.isTextual()) {
+            throw new IllegalArgumentException("sim.ports[" + i + "]: must be a port name (got '" + p + "')");
+          }
+          ports.add(p.asText());
+        }
+      }
+    }
+    return new AgentConfig(host, port, deviceId, driver, heartbeat, Path.of(stateFile), ports);
+  }
+
+  private static void checkFields(JsonNode node, Set<String> known, String prefix) {
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!known.contains(name)) {
+        throw new IllegalArgumentException(
+            prefix + name + ": unknown field (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+      }
+    }
+  }
+
+  private static String requiredText(JsonNode root, String field) {
+    JsonNode n = root.get(field);
+    if (n == null || n.isNull()) {
+      throw new IllegalArgumentException(field + ": is required");
+    }
+    if (!n.isTextual() || n.asText().isBlank()) {
+      throw new IllegalArgumentException(field + ": must be a non-empty string (got '" + n.asText() + "')");
+    }
+    return n.asText().trim();
+  }
+
+  private static String optionalText(JsonNode root, String field, String fallback) {
+    JsonNode n = root.get(field);
+    if (n == null || n.isNull()) {
+      return fallback;
+    }
+    if (!n.isTextual() || n.asText().isBlank()) {
+      throw new IllegalArgumentException(field + ": must be a non-empty string (got '" + n.asText() + "')");
+    }
+    return n.asText().trim();
+  }
+
+  private static int parsePort(String text, String controller) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "controller: port must be a number within 1-65535 (got '" + text + "' in '" + controller + "')");
+    }
+  }
+}

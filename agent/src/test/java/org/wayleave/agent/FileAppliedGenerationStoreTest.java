@@ -1,0 +1,64 @@
+package org.wayleave.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileAppliedGenerationStoreTest {
+  @TempDir Path dir;
+
+  @Test
+  void aMissingFileMeansZero() {
+    assertThat(new FileAppliedGenerationStore(dir.resolve("none")).load()).isZero();
+  }
+
+  @Test
+  void roundTripsAcrossInstancesAndLeavesNoTemporaryFiles() throws IOException {
+    Path file = dir.resolve("state/deep/applied-generation");
+    FileAppliedGenerationStore store = new FileAppliedGenerationStore(file);
+    store.save(41);
+    store.save(42);
+
+    assertThat(new FileAppliedGenerationStore(file).load()).isEqualTo(42);
+    assertThat(Files.readString(file)).isEqualTo("42\n");
+    try (Stream<Path> files = Files.list(file.getParent())) {
+      assertThat(files).containsExactly(file);
+    }
+  }
+
+  @Test
+  void aGarbledFileMeansZeroRatherThanAStuckAgent() throws IOException {
+    Path file = dir.resolve("applied-generation");
+    Files.writeString(file, "forty-two");
+    assertThat(new FileAppliedGenerationStore(file).load()).isZero();
+    Files.writeString(file, "-3\n");
+    assertThat(new FileAppliedGenerationStore(file).load()).isZero();
+  }
+
+  @Test
+  void refusesNegativeGenerationsAndReportsUnwritableFiles() throws IOException {
+    FileAppliedGenerationStore store = new FileAppliedGenerationStore(dir.resolve("g"));
+    assertThatThrownBy(() -> store.save(-1)).hasMessageContaining("generation: must not be negative");
+
+    Path blocker = dir.resolve("not-a-dir");
+    Files.writeString(blocker, "x");
+    assertThatThrownBy(() -> new FileAppliedGenerationStore(blocker.resolve("g")).save(1))
+        .isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining("cannot save applied generation 1");
+  }
+
+  @Test
+  void inMemoryStoreRemembersWithinTheProcess() {
+    AppliedGenerationStore store = new AppliedGenerationStore.InMemory();
+    assertThat(store.load()).isZero();
+    store.save(9);
+    assertThat(store.load()).isEqualTo(9);
+    assertThatThrownBy(() -> store.save(-1)).isInstanceOf(IllegalArgumentException.class);
+  }
+}

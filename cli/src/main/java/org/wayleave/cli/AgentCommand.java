@@ -1,0 +1,57 @@
+package org.wayleave.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.wayleave.agent.AgentClient;
+import org.wayleave.agent.AgentConfig;
+import org.wayleave.agent.Backoff;
+import org.wayleave.agent.FileAppliedGenerationStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code wayleave agent}: one edge agent, beside one router, until stopped. */
+@Command(
+    name = "agent",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the edge agent for one router: dials the controller, applies what it pushes,",
+      "reports what it did and what changed behind its back. Stops on Ctrl-C or SIGTERM.",
+      "Example config:",
+      "  controller: localhost:9091",
+      "  device_id: rtr-camden-01",
+      "  driver: sim",
+      "  sim:",
+      "    ports: [ge-0/0/0, ge-0/0/1, ge-0/0/2, ge-0/0/3]"
+    })
+final class AgentCommand implements Callable<Integer> {
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "Agent configuration (YAML).")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    AgentConfig cfg;
+    try {
+      cfg = AgentConfig.load(config);
+    } catch (IllegalArgumentException e) {
+      System.err.println("wayleave agent: " + config + ": " + e.getMessage());
+      return 2;
+    }
+    AgentClient client = AgentClient.builder()
+        .deviceId(cfg.deviceId())
+        .driver(cfg.createDriver())
+        .generationStore(new FileAppliedGenerationStore(cfg.stateFile()))
+        .target(cfg.controllerTarget())
+        .backoff(new Backoff(Backoff.DEFAULT_BASE, Backoff.DEFAULT_CAP))
+        .heartbeatInterval(cfg.heartbeatInterval())
+        .build();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      client.stop();
+      stopped.countDown();
+    }, "wayleave-agent-shutdown"));
+    client.start();
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,57 @@
+package org.wayleave.cli;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.wayleave.simulator.FaultApi;
+import org.wayleave.simulator.Scenarios;
+import org.wayleave.simulator.Simulator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code wayleave simulator}: a whole region of simulated routers and their agents. */
+@Command(
+    name = "simulator",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs one simulated router with its agent for every device of a scenario, all dialling",
+      "the controller, with fault injection over HTTP (GET /devices for the list).",
+      "The controller must hold the scenario's inventory: start it with --seed london|eastern."
+    })
+final class SimulatorCommand implements Callable<Integer> {
+  @Option(names = "--scenario", defaultValue = "london", description = "london, eastern or scale (default: ${DEFAULT-VALUE}).")
+  String scenario;
+
+  @Option(names = "--devices", defaultValue = "1000", description = "Routers for --scenario scale (default: ${DEFAULT-VALUE}).")
+  int devices;
+
+  @Option(names = "--controller", defaultValue = "localhost:9091", paramLabel = "HOST:PORT",
+      description = "The controller's agent (southbound) address (default: ${DEFAULT-VALUE}).")
+  String controller;
+
+  @Option(names = "--http-port", defaultValue = "8081", description = "Fault-injection HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address the fault API listens on (default: ${DEFAULT-VALUE}).")
+  String bind;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Scenarios.NAMES.contains(scenario)) {
+      System.err.println("wayleave simulator: --scenario: unknown '" + scenario + "'; choose from " + Scenarios.NAMES);
+      return 2;
+    }
+    var devs = Scenarios.devices(scenario, devices);
+    Simulator sim = Simulator.start(controller, devs);
+    FaultApi api = FaultApi.start(sim, bind, httpPort);
+    System.out.println("wayleave simulator: " + devs.size() + " routers of '" + scenario + "' dialling " + controller
+        + "; faults at http://" + bind + ":" + api.port() + "/devices");
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      api.close();
+      sim.close();
+      stopped.countDown();
+    }, "wayleave-simulator-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

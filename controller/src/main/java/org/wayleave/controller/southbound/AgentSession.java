@@ -1,0 +1,155 @@
+package org.wayleave.controller.southbound;
+
+import io.grpc.stub.StreamObserver;
+import java.time.Instant;
+import java.util.List;
+import org.wayleave.api.v1.ControllerMessage;
+import org.wayleave.api.v1.DeviceConfig;
+import org.wayleave.api.v1.ItemError;
+import org.wayleave.api.v1.Ping;
+import org.wayleave.api.v1.Push;
+
+/**
+ * One connected agent: what it last told us (applied generation, actual configuration, item
+ * errors) and the push it has not answered yet. Thread-safe; sends are serialised.
+ */
+final class AgentSession {
+  private final String deviceId;
+  private final StreamObserver<ControllerMessage> out;
+  private final String agentVersion;
+  private long appliedGeneration;
+  private DeviceConfig actual;
+  private List<ItemError> itemErrors = List.of();
+  private long inFlightGeneration;
+  private long inFlightSinceNanos;
+  private Instant lastSeen;
+  private boolean closed;
+
+  AgentSession(String deviceId, String agentVersion, long appliedGeneration, DeviceConfig actual,
+      StreamObserver<ControllerMessage> out, Instant now) {
+    this.deviceId = deviceId;
+    this.agentVersion = agentVersion;
+    this.appliedGeneration = appliedGeneration;
+    this.actual = actual;
+    this.out = out;
+    this.lastSeen = now;
+  }
+
+  String deviceId() {
+    return deviceId;
+  }
+
+  String agentVersion() {
+    return agentVersion;
+  }
+
+  synchronized long appliedGeneration() {
+    return appliedGeneration;
+  }
+
+  synchronized DeviceConfig actual() {
+    return actual;
+  }
+
+  synchronized List<ItemError> itemErrors() {
+    return itemErrors;
+  }
+
+  synchronized long inFlightGeneration() {
+    return inFlightGeneration;
+  }
+
+  synchronized long inFlightSinceNanos() {
+    return inFlightSinceNanos;
+  }
+
+  synchronized Instant lastSeen() {
+    return lastSeen;
+  }
+
+  synchronized void seen(Instant now) {
+    lastSeen = now;
+  }
+
+  /** A report: the answer to the push in flight if the generations agree. */
+  synchronized void reported(long generation, boolean applied, List<ItemError> errors, DeviceConfig actual, Instant now) {
+    if (actual != null) {
+      this.actual = actual;
+    }
+    this.itemErrors = List.copyOf(errors);
+    if (applied) {
+      appliedGeneration = Math.max(appliedGeneration, generation);
+    }
+    if (generation >= inFlightGeneration) {
+      inFlightGeneration = 0;
+    }
+    lastSeen = now;
+  }
+
+  synchronized void drifted(DeviceConfig actual, Instant now) {
+    this.actual = actual;
+    lastSeen = now;
+  }
+
+  /** Forgets an unanswered push (lost, or timed out) so a new one may go. */
+  synchronized void abandonPush() {
+    inFlightGeneration = 0;
+  }
+
+  /** Sends a push and records it as in flight; false if the session is closed. */
+  synchronized boolean push(long generation, DeviceConfig desired, boolean keepUnowned, long nowNanos) {
+    if (closed) {
+      return false;
+    }
+    if (!send(ControllerMessage.newBuilder()
+        .setPush(Push.newBuilder().setGeneration(generation).setDesired(desired).setKeepUnownedVlans(keepUnowned))
+        .build())) {
+      return false;
+    }
+    inFlightGeneration = generation;
+    inFlightSinceNanos = nowNanos;
+    return true;
+  }
+
+  synchronized void ping(long nonce) {
+    if (!closed) {
+      send(ControllerMessage.newBuilder().setPing(Ping.newBuilder().setNonce(nonce)).build());
+    }
+  }
+
+  /** Sends on the stream; a stream the agent already left marks the session closed. */
+  private boolean send(ControllerMessage m) {
+    try {
+      out.onNext(m);
+      return true;
+    } catch (RuntimeException e) {
+      closed = true;
+      return false;
+    }
+  }
+
+  synchronized boolean isClosed() {
+    return closed;
+  }
+
+  /** Ends the stream (e.g. replaced by a newer session of the same device). */
+  synchronized void close(io.grpc.Status status) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (status.isOk()) {
+        out.onCompleted();
+      } else {
+        out.onError(status.asRuntimeException());
+      }
+    } catch (RuntimeException ignored) {
+      // the stream may already be gone
+    }
+  }
+
+  synchronized void markClosed() {
+    closed = true;
+  }
+}

@@ -1,0 +1,173 @@
+package org.wayleave.controller.southbound;
+
+import com.google.protobuf.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.wayleave.api.v1.Circuit;
+import org.wayleave.api.v1.CircuitPhase;
+import org.wayleave.api.v1.CircuitStatus;
+import org.wayleave.api.v1.Condition;
+import org.wayleave.api.v1.ConditionStatus;
+import org.wayleave.api.v1.DeviceConfig;
+import org.wayleave.api.v1.ItemError;
+import org.wayleave.api.v1.SubInterface;
+import org.wayleave.api.v1.Termination;
+import org.wayleave.controller.core.CircuitStatuses;
+import org.wayleave.controller.core.DeviceConfigs;
+
+/**
+ * A circuit's status from evidence: what the agents of its devices reported. Pure: the same
+ * inputs give the same status, and condition transition times move only when a condition's
+ * status flips (as apimachinery's SetStatusCondition does).
+ */
+final class CircuitStatusCalculator {
+  static final String APPLIED = "Applied";
+  static final String IN_SYNC = "InSync";
+
+  private CircuitStatusCalculator() {}
+
+  /** How one end of a circuit stands on its device. */
+  enum EndState {
+    NO_AGENT,
+    PROVISIONING,
+    APPLIED,
+    MISSING,
+    FAILED
+  }
+
+  record End(EndState state, String message) {}
+
+  static End end(Circuit c, Termination t, AgentSession session) {
+    if (session == null) {
+      return new End(EndState.NO_AGENT, "the agent of device " + t.getDevice() + " is not connected");
+    }
+    SubInterface want = DeviceConfigs.subInterface(c, t);
+    for (ItemError e : session.itemErrors()) {
+      if (e.getName().isEmpty()) {
+        return new End(EndState.FAILED, "device " + t.getDevice() + " rejected the push: " + e.getMessage());
+      }
+      if (e.getName().equals(want.getName())) {
+        return new End(EndState.FAILED, "device " + t.getDevice() + " rejected " + want.getName() + ": " + e.getMessage());
+      }
+    }
+    SubInterface have = find(session.actual(), want.getName());
+    if (want.equals(have)) {
+      return new End(EndState.APPLIED, "");
+    }
+    if (session.inFlightGeneration() != 0) {
+      return new End(EndState.PROVISIONING, "push to " + t.getDevice() + " awaiting the agent's report");
+    }
+    return new End(EndState.MISSING, have == null
+        ? "device " + t.getDevice() + " does not carry " + want.getName()
+        : "device " + t.getDevice() + " carries " + want.getName() + " differently from the plan");
+  }
+
+  private static SubInterface find(DeviceConfig config, String name) {
+    if (config == null) {
+      return null;
+    }
+    for (SubInterface s : config.getSubInterfacesList()) {
+      if (s.getName().equals(name)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  static CircuitStatus compute(Circuit c, CircuitStatus previous, Function<String, AgentSession> sessions, Instant now) {
+    List<End> ends = new ArrayList<>(2);
+    for (Termination t : List.of(c.getSpec().getAEnd(), c.getSpec().getBEnd())) {
+      if (!t.getDevice().isEmpty() && t.hasCTag()) {
+        ends.add(end(c, t, sessions.apply(t.getDevice())));
+      }
+    }
+    boolean wasUp = previous != null
+        && (previous.getPhase() == CircuitPhase.CIRCUIT_PHASE_ACTIVE || previous.getPhase() == CircuitPhase.CIRCUIT_PHASE_DRIFTED);
+    CircuitPhase phase;
+    String error = "";
+    if (ends.stream().anyMatch(e -> e.state() == EndState.FAILED)) {
+      phase = CircuitPhase.CIRCUIT_PHASE_FAILED;
+      error = first(ends, EndState.FAILED);
+    } else if (ends.stream().allMatch(e -> e.state() == EndState.APPLIED)) {
+      phase = CircuitPhase.CIRCUIT_PHASE_ACTIVE;
+    } else if (wasUp && ends.stream().anyMatch(e -> e.state() == EndState.MISSING || e.state() == EndState.PROVISIONING)) {
+      phase = CircuitPhase.CIRCUIT_PHASE_DRIFTED;
+      error = first(ends, EndState.MISSING);
+    } else if (ends.stream().anyMatch(e -> e.state() != EndState.NO_AGENT)) {
+      phase = CircuitPhase.CIRCUIT_PHASE_PROVISIONING;
+    } else if (wasUp) {
+      // The agent went away; the last evidence stands until it returns.
+      phase = previous.getPhase();
+    } else {
+      phase = CircuitPhase.CIRCUIT_PHASE_PENDING;
+    }
+    long gen = c.getSpec().getGeneration();
+    CircuitStatus base = previous != null ? previous : CircuitStatuses.initial(c);
+    CircuitStatus.Builder st = base.toBuilder()
+        .setPhase(phase)
+        .setObservedGeneration(gen)
+        .setLastError(error);
+    if (previous == null || previous.getPhase() != phase) {
+      st.setPhaseTransitionTime(ts(now));
+    }
+    boolean applied = phase == CircuitPhase.CIRCUIT_PHASE_ACTIVE || (phase == CircuitPhase.CIRCUIT_PHASE_DRIFTED);
+    setCondition(st, APPLIED,
+        phase == CircuitPhase.CIRCUIT_PHASE_FAILED ? ConditionStatus.CONDITION_STATUS_FALSE
+            : applied ? ConditionStatus.CONDITION_STATUS_TRUE : ConditionStatus.CONDITION_STATUS_FALSE,
+        phase == CircuitPhase.CIRCUIT_PHASE_FAILED ? "AgentRejected" : applied ? "AgentConfirmed" : "AwaitingAgent",
+        phase == CircuitPhase.CIRCUIT_PHASE_FAILED ? error : applied ? "the agent applied the circuit's configuration" : message(ends),
+        gen, now);
+    boolean inSync = phase == CircuitPhase.CIRCUIT_PHASE_ACTIVE;
+    setCondition(st, IN_SYNC,
+        inSync ? ConditionStatus.CONDITION_STATUS_TRUE
+            : phase == CircuitPhase.CIRCUIT_PHASE_DRIFTED ? ConditionStatus.CONDITION_STATUS_FALSE : ConditionStatus.CONDITION_STATUS_UNKNOWN,
+        inSync ? "Matches" : phase == CircuitPhase.CIRCUIT_PHASE_DRIFTED ? "Drifted" : "NotYetApplied",
+        inSync ? "the router carries the circuit as planned" : phase == CircuitPhase.CIRCUIT_PHASE_DRIFTED ? error + "; repairing" : "",
+        gen, now);
+    return st.build();
+  }
+
+  private static String first(List<End> ends, EndState state) {
+    return ends.stream().filter(e -> e.state() == state).map(End::message).findFirst().orElse("");
+  }
+
+  private static String message(List<End> ends) {
+    return ends.stream().map(End::message).filter(m -> !m.isEmpty()).findFirst().orElse("");
+  }
+
+  /** Sets a condition; its transition time moves only when its status changes. */
+  static void setCondition(CircuitStatus.Builder st, String type, ConditionStatus status, String reason, String message, long gen, Instant now) {
+    for (int i = 0; i < st.getConditionsCount(); i++) {
+      Condition c = st.getConditions(i);
+      if (c.getType().equals(type)) {
+        Condition.Builder b = c.toBuilder().setReason(reason).setMessage(message).setObservedGeneration(gen);
+        if (c.getStatus() != status) {
+          b.setStatus(status).setLastTransitionTime(ts(now));
+        }
+        st.setConditions(i, b);
+        return;
+      }
+    }
+    st.addConditions(Condition.newBuilder().setType(type).setStatus(status).setReason(reason).setMessage(message)
+        .setObservedGeneration(gen).setLastTransitionTime(ts(now)));
+  }
+
+  static Timestamp ts(Instant t) {
+    return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+  }
+
+  /** Two statuses that differ only in transition times say the same thing. */
+  static boolean sameMeaning(CircuitStatus a, CircuitStatus b) {
+    return strip(a).equals(strip(b));
+  }
+
+  private static CircuitStatus strip(CircuitStatus s) {
+    CircuitStatus.Builder b = s.toBuilder().clearPhaseTransitionTime();
+    for (int i = 0; i < b.getConditionsCount(); i++) {
+      b.setConditions(i, b.getConditions(i).toBuilder().clearLastTransitionTime());
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,189 @@
+package org.wayleave.simulator;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wayleave.agent.AgentClient;
+import org.wayleave.agent.AppliedGenerationStore;
+import org.wayleave.agent.Backoff;
+import org.wayleave.agent.SimDriver;
+import org.wayleave.agent.SimRouter;
+
+/**
+ * A whole PSN region in one JVM: one simulated router per device, each with its own agent on the
+ * sim driver, dialling the controller's southbound port. Agents share a few channels and one
+ * timer pool, so thousands fit in one process. Faults are injected per device: stop or restart
+ * an agent, change the router behind the agent's back, make applies slow or fail.
+ */
+public final class Simulator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Simulator.class);
+  /** Agents per shared HTTP/2 connection. */
+  static final int AGENTS_PER_CHANNEL = 500;
+  /** Threads shared by all agents' applies (each agent still applies one push at a time). */
+  static final int APPLY_THREADS = 8;
+
+  private final String target;
+  private final Duration heartbeat;
+  private final Backoff backoff;
+  private final ScheduledExecutorService timers;
+  private final java.util.concurrent.ExecutorService appliers;
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final Map<String, Node> nodes = new LinkedHashMap<>();
+
+  /** One simulated router and the agent beside it. */
+  private static final class Node {
+    final SimRouter router;
+    final AppliedGenerationStore generations = new AppliedGenerationStore.InMemory();
+    final ManagedChannel channel;
+    AgentClient agent;
+
+    Node(SimRouter router, ManagedChannel channel) {
+      this.router = router;
+      this.channel = channel;
+    }
+  }
+
+  private Simulator(String target, Duration heartbeat, Backoff backoff, int timerThreads) {
+    this.target = target;
+    this.heartbeat = heartbeat;
+    this.backoff = backoff;
+    AtomicInteger n = new AtomicInteger();
+    this.timers = Executors.newScheduledThreadPool(timerThreads, r -> {
+      Thread t = new Thread(r, "wayleave-sim-timer-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    AtomicInteger m = new AtomicInteger();
+    this.appliers = Executors.newFixedThreadPool(APPLY_THREADS, r -> {
+      Thread t = new Thread(r, "wayleave-sim-apply-" + m.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Starts a router and an agent for every device; agents dial {@code controller} at once.
+   *
+   * @param controller the controller's southbound address, {@code host:port}
+   */
+  public static Simulator start(String controller, Collection<SimDevice> devices, Duration heartbeat, Backoff backoff) {
+    Simulator sim = new Simulator(controller, heartbeat, backoff, Math.max(2, Runtime.getRuntime().availableProcessors()));
+    int i = 0;
+    for (SimDevice d : devices) {
+      if (i % AGENTS_PER_CHANNEL == 0) {
+        sim.channels.add(Grpc.newChannelBuilder(controller, InsecureChannelCredentials.create())
+            .keepAliveTime(30, TimeUnit.SECONDS).build());
+      }
+      Node node = new Node(new SimRouter(d.id(), d.ports()), sim.channels.get(sim.channels.size() - 1));
+      sim.nodes.put(d.id(), node);
+      sim.startAgent(d.id());
+      i++;
+    }
+    log.info("simulator: {} routers dialling {} over {} connection(s), heartbeat {}", devices.size(), controller,
+        sim.channels.size(), heartbeat);
+    return sim;
+  }
+
+  /** Starts with the defaults: 10 s heartbeat, reconnect backoff 200 ms to 30 s with full jitter. */
+  public static Simulator start(String controller, Collection<SimDevice> devices) {
+    return start(controller, devices, AgentClient.DEFAULT_HEARTBEAT, new Backoff(Backoff.DEFAULT_BASE, Backoff.DEFAULT_CAP));
+  }
+
+  private Node node(String deviceId) {
+    Node n = nodes.get(deviceId);
+    if (n == null) {
+      throw new NoSuchElementException("device: no simulated router '" + deviceId + "'");
+    }
+    return n;
+  }
+
+  public List<String> deviceIds() {
+    return List.copyOf(nodes.keySet());
+  }
+
+  public String controller() {
+    return target;
+  }
+
+  /** The simulated router of a device (for fault injection and inspection). */
+  public SimRouter router(String deviceId) {
+    return node(deviceId).router;
+  }
+
+  /** The running agent of a device, or null while it is stopped. */
+  public synchronized AgentClient agent(String deviceId) {
+    return node(deviceId).agent;
+  }
+
+  /** Starts the device's agent (again); it remembers the generation it last applied. */
+  public synchronized void startAgent(String deviceId) {
+    Node n = node(deviceId);
+    if (n.agent != null) {
+      return;
+    }
+    n.agent = AgentClient.builder()
+        .deviceId(deviceId)
+        .agentVersion("wayleave-sim")
+        .driver(new SimDriver(n.router))
+        .generationStore(n.generations)
+        .channel(n.channel)
+        .scheduler(timers)
+        .applyExecutor(appliers)
+        .backoff(backoff)
+        .heartbeatInterval(heartbeat)
+        .stopTimeout(Duration.ofSeconds(5))
+        .build();
+    n.agent.start();
+  }
+
+  /** Stops the device's agent, as if its process died; the router keeps its configuration. */
+  public synchronized void stopAgent(String deviceId) {
+    Node n = node(deviceId);
+    if (n.agent != null) {
+      n.agent.stop();
+      n.agent = null;
+    }
+  }
+
+  /** Agents currently holding a session with the controller. */
+  public synchronized int connectedAgents() {
+    int c = 0;
+    for (Node n : nodes.values()) {
+      if (n.agent != null && n.agent.isConnected()) {
+        c++;
+      }
+    }
+    return c;
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      for (Node n : nodes.values()) {
+        if (n.agent != null) {
+          n.agent.stop();
+          n.agent = null;
+        }
+      }
+    }
+    for (ManagedChannel c : channels) {
+      c.shutdownNow();
+    }
+    timers.shutdownNow();
+    appliers.shutdownNow();
+    log.info("simulator stopped");
+  }
+}
