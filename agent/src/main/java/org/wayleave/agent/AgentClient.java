@@ -64,6 +64,9 @@ public final class AgentClient implements AutoCloseable {
   private final Backoff backoff;
   private final Duration heartbeat;
   private final Duration stopTimeout;
+  private final Duration establishTimeout;
+  /** The channel whose connection this client steers (its own, or a managed one it was given). */
+  private final ManagedChannel steered;
   private final Clock clock;
 
   private final Object lock = new Object();
@@ -108,6 +111,8 @@ public final class AgentClient implements AutoCloseable {
     this.backoff = b.backoff;
     this.heartbeat = b.heartbeat;
     this.stopTimeout = b.stopTimeout;
+    this.establishTimeout = b.establishTimeout;
+    this.steered = ownedChannel != null ? ownedChannel : b.channel instanceof ManagedChannel m ? m : null;
     this.clock = b.clock;
   }
 
@@ -245,12 +250,59 @@ public final class AgentClient implements AutoCloseable {
       reconnectTask = null;
       current = s;
     }
+    // This attempt's moment was chosen by our own jittered backoff: make the channel try to connect
+    // now, not at its own (barely jittered) reconnect schedule, which would line up every agent that
+    // lost the controller at the same moment. Open the stream once that attempt has settled.
+    if (steered != null) {
+      steered.resetConnectBackoff();
+      awaitConnection(s, steered.getState(true), System.nanoTime() + establishTimeout.toNanos());
+    } else {
+      openStream(s);
+    }
+  }
+
+  /** Opens the stream once the channel is READY; a failed or slow connection is a failed attempt. */
+  private void awaitConnection(Session s, io.grpc.ConnectivityState state, long deadlineNanos) {
+    if (s.ended.get()) {
+      return;
+    }
+    switch (state) {
+      case READY -> openStream(s);
+      case TRANSIENT_FAILURE, SHUTDOWN -> s.end(Status.UNAVAILABLE.withDescription("cannot connect to the controller"));
+      default -> {
+        if (System.nanoTime() > deadlineNanos) {
+          s.end(Status.DEADLINE_EXCEEDED.withDescription("no connection to the controller within " + establishTimeout));
+          return;
+        }
+        steered.notifyWhenStateChanged(state, () -> awaitConnection(s, steered.getState(false), deadlineNanos));
+        scheduleOnTimer(() -> {
+          if (!s.streamOpened && !s.ended.get()) {
+            s.end(Status.DEADLINE_EXCEEDED.withDescription("no connection to the controller within " + establishTimeout));
+          }
+        }, establishTimeout);
+      }
+    }
+  }
+
+  private void openStream(Session s) {
+    synchronized (s) {
+      if (s.streamOpened || s.ended.get()) {
+        return;
+      }
+      s.streamOpened = true;
+    }
     try {
       stub.connect(s);
     } catch (RuntimeException e) {
       s.end(Status.fromThrowable(e));
       return;
     }
+    scheduleOnTimer(() -> {
+      if (!s.acknowledged && !s.ended.get()) {
+        log.warn("agent {}: no answer from controller {} within {}; will retry", deviceId, target, establishTimeout);
+        s.cancel("no answer from the controller within " + establishTimeout);
+      }
+    }, establishTimeout);
     s.cancelIfEnded(); // stop() may have run while the call was starting
     s.startHeartbeats();
     onWorker(() -> sendHello(s));
@@ -462,6 +514,7 @@ public final class AgentClient implements AutoCloseable {
   /** One Connect stream. */
   private final class Session implements ClientResponseObserver<AgentMessage, ControllerMessage> {
     final AtomicBoolean ended = new AtomicBoolean();
+    boolean streamOpened; // guarded by this
     volatile boolean helloSent;
     volatile boolean acknowledged;
     private ClientCallStreamObserver<AgentMessage> requests; // guarded by this
@@ -590,6 +643,7 @@ public final class AgentClient implements AutoCloseable {
     private ManagedChannel ownedChannel;
     private ScheduledExecutorService scheduler;
     private java.util.concurrent.Executor applyExecutor;
+    private Duration establishTimeout = Duration.ofSeconds(10);
     private Backoff backoff = Backoff.defaults();
     private Duration heartbeat = DEFAULT_HEARTBEAT;
     private Duration stopTimeout = Duration.ofSeconds(5);
@@ -665,6 +719,18 @@ public final class AgentClient implements AutoCloseable {
         throw new IllegalArgumentException("heartbeatInterval: must be positive (got " + interval + ")");
       }
       this.heartbeat = interval;
+      return this;
+    }
+
+    /**
+     * How long one connection attempt may wait for the controller to answer its Hello before it is
+     * abandoned and retried after a backoff. Default 10 s.
+     */
+    public Builder establishTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("establishTimeout: must be positive (got " + timeout + ")");
+      }
+      this.establishTimeout = timeout;
       return this;
     }
 

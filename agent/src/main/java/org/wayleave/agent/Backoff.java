@@ -13,7 +13,12 @@ import java.util.random.RandomGenerator;
  */
 public final class Backoff {
   public static final Duration DEFAULT_BASE = Duration.ofMillis(200);
-  public static final Duration DEFAULT_CAP = Duration.ofSeconds(30);
+  /**
+   * 10 s: after a controller outage, reconnects spread over at most this long. A longer cap
+   * stretches recovery and skews the spread (a few agents far out in the tail while most return
+   * early); 10,000 agents retrying at most every 10 s still cost a down controller little.
+   */
+  public static final Duration DEFAULT_CAP = Duration.ofSeconds(10);
 
   private final long baseNanos;
   private final long capNanos;
@@ -39,7 +44,7 @@ public final class Backoff {
     this(base, cap, new Random());
   }
 
-  /** Base 200 ms, cap 30 s. */
+  /** Base 200 ms, cap 10 s. */
   public static Backoff defaults() {
     return new Backoff(DEFAULT_BASE, DEFAULT_CAP);
   }

@@ -13,7 +13,7 @@ class BackoffTest {
 
   @Test
   void ceilingDoublesFromTheBaseUntilTheCap() {
-    Backoff b = Backoff.defaults();
+    Backoff b = new Backoff(Backoff.DEFAULT_BASE, CAP);
     assertThat(b.ceiling(0)).isEqualTo(Duration.ofMillis(200));
     assertThat(b.ceiling(1)).isEqualTo(Duration.ofMillis(400));
     assertThat(b.ceiling(5)).isEqualTo(Duration.ofMillis(6400));
@@ -22,6 +22,15 @@ class BackoffTest {
     assertThat(b.ceiling(62)).isEqualTo(CAP);
     assertThat(b.ceiling(63)).isEqualTo(CAP);
     assertThat(b.ceiling(Integer.MAX_VALUE)).isEqualTo(CAP);
+  }
+
+  @Test
+  void defaultsAre200MillisecondsCappedAt10Seconds() {
+    Backoff b = Backoff.defaults();
+    assertThat(b.ceiling(0)).isEqualTo(Duration.ofMillis(200));
+    assertThat(b.ceiling(5)).isEqualTo(Duration.ofMillis(6400));
+    assertThat(b.ceiling(6)).isEqualTo(Duration.ofSeconds(10));
+    assertThat(b.ceiling(Integer.MAX_VALUE)).isEqualTo(Duration.ofSeconds(10));
   }
 
   @Test

@@ -1,10 +1,6 @@
 package org.wayleave.simulator;
 
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +8,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,14 +19,13 @@ import org.wayleave.agent.SimRouter;
 
 /**
  * A whole PSN region in one JVM: one simulated router per device, each with its own agent on the
- * sim driver, dialling the controller's southbound port. Agents share a few channels and one
- * timer pool, so thousands fit in one process. Faults are injected per device: stop or restart
+ * sim driver and its own connection to the controller's southbound port, as a real agent has (a
+ * shared connection would couple the agents' reconnects). Agents share one timer pool and a few
+ * apply threads, so thousands fit in one process. Faults are injected per device: stop or restart
  * an agent, change the router behind the agent's back, make applies slow or fail.
  */
 public final class Simulator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Simulator.class);
-  /** Agents per shared HTTP/2 connection. */
-  static final int AGENTS_PER_CHANNEL = 500;
   /** Threads shared by all agents' applies (each agent still applies one push at a time). */
   static final int APPLY_THREADS = 8;
 
@@ -40,19 +34,16 @@ public final class Simulator implements AutoCloseable {
   private final Backoff backoff;
   private final ScheduledExecutorService timers;
   private final java.util.concurrent.ExecutorService appliers;
-  private final List<ManagedChannel> channels = new ArrayList<>();
   private final Map<String, Node> nodes = new LinkedHashMap<>();
 
   /** One simulated router and the agent beside it. */
   private static final class Node {
     final SimRouter router;
     final AppliedGenerationStore generations = new AppliedGenerationStore.InMemory();
-    final ManagedChannel channel;
     AgentClient agent;
 
-    Node(SimRouter router, ManagedChannel channel) {
+    Node(SimRouter router) {
       this.router = router;
-      this.channel = channel;
     }
   }
 
@@ -81,19 +72,11 @@ public final class Simulator implements AutoCloseable {
    */
   public static Simulator start(String controller, Collection<SimDevice> devices, Duration heartbeat, Backoff backoff) {
     Simulator sim = new Simulator(controller, heartbeat, backoff, Math.max(2, Runtime.getRuntime().availableProcessors()));
-    int i = 0;
     for (SimDevice d : devices) {
-      if (i % AGENTS_PER_CHANNEL == 0) {
-        sim.channels.add(Grpc.newChannelBuilder(controller, InsecureChannelCredentials.create())
-            .keepAliveTime(30, TimeUnit.SECONDS).build());
-      }
-      Node node = new Node(new SimRouter(d.id(), d.ports()), sim.channels.get(sim.channels.size() - 1));
-      sim.nodes.put(d.id(), node);
+      sim.nodes.put(d.id(), new Node(new SimRouter(d.id(), d.ports())));
       sim.startAgent(d.id());
-      i++;
     }
-    log.info("simulator: {} routers dialling {} over {} connection(s), heartbeat {}", devices.size(), controller,
-        sim.channels.size(), heartbeat);
+    log.info("simulator: {} routers dialling {}, heartbeat {}, reconnect {}", devices.size(), controller, heartbeat, backoff);
     return sim;
   }
 
@@ -139,7 +122,7 @@ public final class Simulator implements AutoCloseable {
         .agentVersion("wayleave-sim")
         .driver(new SimDriver(n.router))
         .generationStore(n.generations)
-        .channel(n.channel)
+        .target(target)
         .scheduler(timers)
         .applyExecutor(appliers)
         .backoff(backoff)
@@ -178,9 +161,6 @@ public final class Simulator implements AutoCloseable {
           n.agent = null;
         }
       }
-    }
-    for (ManagedChannel c : channels) {
-      c.shutdownNow();
     }
     timers.shutdownNow();
     appliers.shutdownNow();

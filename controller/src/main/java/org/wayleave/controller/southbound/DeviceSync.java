@@ -14,12 +14,14 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wayleave.api.v1.Circuit;
+import org.wayleave.api.v1.CircuitPhase;
 import org.wayleave.api.v1.CircuitStatus;
 import org.wayleave.api.v1.Device;
 import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.Hello;
 import org.wayleave.api.v1.Report;
 import org.wayleave.api.v1.SubInterface;
+import org.wayleave.controller.core.CircuitStatuses;
 import org.wayleave.controller.core.DeviceConfigs;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.ResourceCache;
@@ -63,6 +65,7 @@ public final class DeviceSync implements Reconciler<String> {
   static final Duration RETRY_BASE = Duration.ofSeconds(1);
   static final Duration RETRY_CAP = Duration.ofSeconds(60);
   private final AtomicLong pushes = new AtomicLong();
+  private final AtomicLong sessionsOpened = new AtomicLong();
   private final AtomicLong statusWrites = new AtomicLong();
   private volatile Consumer<String> wake = id -> {};
 
@@ -82,6 +85,11 @@ public final class DeviceSync implements Reconciler<String> {
   /** Pushes sent since start. */
   public long pushes() {
     return pushes.get();
+  }
+
+  /** Agent sessions opened (Hellos accepted) since start. */
+  public long sessionsOpened() {
+    return sessionsOpened.get();
   }
 
   /** Number of connected agents. */
@@ -107,6 +115,7 @@ public final class DeviceSync implements Reconciler<String> {
       old.close(io.grpc.Status.ABORTED.withDescription("replaced by a newer session of device " + h.getDeviceId()));
     }
     generations.merge(h.getDeviceId(), h.getAppliedGeneration(), Math::max);
+    sessionsOpened.incrementAndGet();
     s.ping(0);
     log.debug("agent of {} connected (applied generation {}, {} sub-interfaces)", h.getDeviceId(), h.getAppliedGeneration(),
         h.getActual().getSubInterfacesCount());
@@ -238,7 +247,9 @@ public final class DeviceSync implements Reconciler<String> {
     for (Circuit c : circuits) {
       CircuitStatus before = c.getStatus();
       CircuitStatus after = CircuitStatusCalculator.compute(c, before, sessions::get, now);
-      if (!CircuitStatusCalculator.sameMeaning(before, after)) {
+      boolean stillImplicitPending = after.getPhase() == CircuitPhase.CIRCUIT_PHASE_PENDING
+          && before.equals(CircuitStatuses.initial(c));
+      if (!stillImplicitPending && !CircuitStatusCalculator.sameMeaning(before, after)) {
         // Only for the spec the status was computed from: a circuit changed or deleted since is
         // woken again by its own change event.
         txn.compare(Compare.modRevision(Kind.CIRCUIT.key(c.getId()), c.getMeta().getRevision()));
