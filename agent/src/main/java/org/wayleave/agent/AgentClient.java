@@ -85,6 +85,7 @@ public final class AgentClient implements AutoCloseable {
   private final AtomicLong reconnectAttempts = new AtomicLong();
   private final AtomicLong pushesReceived = new AtomicLong();
   private final AtomicLong pushesCoalesced = new AtomicLong();
+  private final AtomicLong pushesRedundant = new AtomicLong();
   private final AtomicLong reportsSent = new AtomicLong();
   private final AtomicLong driftsSent = new AtomicLong();
   private final AtomicLong heartbeatsSent = new AtomicLong();
@@ -218,6 +219,11 @@ public final class AgentClient implements AutoCloseable {
   /** Pushes replaced by a newer one before they were applied. */
   public long pushesCoalesced() {
     return pushesCoalesced.get();
+  }
+
+  /** Pushes applied whose configuration the router already carried. */
+  public long pushesRedundant() {
+    return pushesRedundant.get();
   }
 
   public long reportsSent() {
@@ -432,6 +438,10 @@ public final class AgentClient implements AutoCloseable {
     long generation = push.getGeneration();
     Report.Builder r = Report.newBuilder().setGeneration(generation);
     try {
+      if (ConfigDiff.between(driver.read(), push.getDesired(), push.getKeepUnownedVlans()).isEmpty()) {
+        // The router already carried this: the push was redundant (the controller should not send these).
+        pushesRedundant.incrementAndGet();
+      }
       ApplyOutcome outcome = driver.apply(push.getDesired(), push.getKeepUnownedVlans());
       r.setResult(outcome.complete() ? ApplyResult.APPLY_RESULT_APPLIED : ApplyResult.APPLY_RESULT_PARTIAL)
           .addAllItemErrors(outcome.itemErrors())

@@ -16,6 +16,7 @@ import org.wayleave.api.v1.SubInterface;
  *
  * <pre>
  * GET  /devices                                   routers, their agents and sub-interfaces
+ * GET  /stats                                     totals: routers, connected agents, pushes (and redundant ones), reports
  * POST /devices/{id}/agent/stop | /agent/start    kill or revive the device's agent
  * POST /devices/{id}/vlans/delete?name=ge-0/0/1.100          remove a VLAN behind the agent's back
  * POST /devices/{id}/vlans/foreign?port=ge-0/0/2&amp;vlan=777    add a VLAN no circuit owns
@@ -39,6 +40,12 @@ public final class FaultApi implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     Router r = Router.router(vertx);
     r.get("/devices").handler(ctx -> ok(ctx, devices(sim)));
+    r.get("/stats").blockingHandler(ctx -> {
+      Simulator.Stats st = sim.stats();
+      ok(ctx, new JsonObject().put("routers", st.routers()).put("connected", st.connected())
+          .put("pushes_received", st.pushesReceived()).put("pushes_redundant", st.pushesRedundant())
+          .put("reports_sent", st.reportsSent()).put("sub_interfaces", st.subInterfaces()));
+    });
     r.post("/devices/:id/agent/stop").blockingHandler(ctx -> act(ctx, () -> sim.stopAgent(id(ctx))));
     r.post("/devices/:id/agent/start").blockingHandler(ctx -> act(ctx, () -> sim.startAgent(id(ctx))));
     r.post("/devices/:id/vlans/delete").handler(ctx -> act(ctx, () -> {

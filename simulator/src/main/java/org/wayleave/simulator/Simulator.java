@@ -152,6 +152,27 @@ public final class Simulator implements AutoCloseable {
     return c;
   }
 
+  /** Totals over all running agents. */
+  public record Stats(int routers, int connected, long pushesReceived, long pushesRedundant, long reportsSent, long subInterfaces) {}
+
+  public synchronized Stats stats() {
+    int connected = 0;
+    long pushes = 0;
+    long redundant = 0;
+    long reports = 0;
+    long subs = 0;
+    for (Node n : nodes.values()) {
+      subs += n.router.config().getSubInterfacesCount();
+      if (n.agent != null) {
+        connected += n.agent.isConnected() ? 1 : 0;
+        pushes += n.agent.pushesReceived();
+        redundant += n.agent.pushesRedundant();
+        reports += n.agent.reportsSent();
+      }
+    }
+    return new Stats(nodes.size(), connected, pushes, redundant, reports, subs);
+  }
+
   @Override
   public void close() {
     synchronized (this) {

@@ -101,6 +101,7 @@ class SouthboundIT {
       carried += sim.router(id).config().getSubInterfacesCount();
     }
     assertThat(carried).isEqualTo(100);
+    assertThat(sim.stats().pushesRedundant()).as("pushes the routers already carried").isZero();
   }
 
   @Test
