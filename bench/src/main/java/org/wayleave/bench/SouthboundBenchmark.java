@@ -91,11 +91,7 @@ public final class SouthboundBenchmark implements Callable<Integer> {
     try {
       progress("inventory: %d routers", devices);
       List<Resource> inventory = Seeds.scale(devices);
-      List<Op> ops = new ArrayList<>(inventory.size());
-      for (int i = 0; i < inventory.size(); i++) {
-        ops.add(Op.write(Op.Mode.UPSERT, inventory.get(i), "r[" + i + "]"));
-      }
-      controller.state().apply(ops, "bench", "scale inventory");
+      controller.state().apply(Op.upserts(inventory, "r"), "bench", "scale inventory");
 
       progress("simulator: %d routers in a child JVM", devices);
       List<String> simOut = new CopyOnWriteArrayList<>();

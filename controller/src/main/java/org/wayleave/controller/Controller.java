@@ -136,11 +136,7 @@ public final class Controller implements AutoCloseable {
 
   private static void loadSeed(DesiredStateService state, String name) {
     List<Resource> resources = Seeds.byName(name);
-    List<Op> ops = new ArrayList<>(resources.size());
-    for (int i = 0; i < resources.size(); i++) {
-      ops.add(Op.write(Op.Mode.UPSERT, resources.get(i), "seed." + name + "[" + i + "]"));
-    }
-    var applied = state.apply(ops, "system:seed", "load seed " + name);
+    var applied = state.apply(Op.upserts(resources, "seed." + name), "system:seed", "load seed " + name);
     long changed = applied.changes().stream().filter(c -> c.getAction() != org.wayleave.api.v1.ChangeAction.CHANGE_ACTION_UNCHANGED).count();
     log.info("seed {}: {} objects, {} changed, revision {}", name, resources.size(), changed, applied.revision());
   }

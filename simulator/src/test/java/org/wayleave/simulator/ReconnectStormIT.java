@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -39,11 +38,7 @@ class ReconnectStormIT {
     Controller controller = Controller.start(new ControllerConfig(dir, "127.0.0.1", 0, 0, 0, List.of(), Clock.systemUTC()));
     int agentPort = controller.agentPort();
     List<Resource> inventory = Seeds.scale(AGENTS);
-    List<Op> ops = new ArrayList<>();
-    for (int i = 0; i < inventory.size(); i++) {
-      ops.add(Op.write(Op.Mode.UPSERT, inventory.get(i), "r[" + i + "]"));
-    }
-    controller.state().apply(ops, "test", "scale inventory");
+    controller.state().apply(Op.upserts(inventory, "r"), "test", "scale inventory");
     Simulator sim = Simulator.start("127.0.0.1:" + agentPort, Scenarios.devices("scale", AGENTS), Duration.ofSeconds(10),
         new Backoff(Backoff.DEFAULT_BASE, Backoff.DEFAULT_CAP));
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();

@@ -53,6 +53,15 @@ public record Op(Mode mode, Kind<?> kind, String id, Message obj, long expectedR
     return write(mode, kind, kind.unwrap(r), field + "." + kind.name());
   }
 
+  /** An UPSERT of each resource, field paths {@code prefix[i]}: a manifest or seed as a batch. */
+  public static java.util.List<Op> upserts(java.util.List<Resource> resources, String prefix) {
+    java.util.List<Op> ops = new java.util.ArrayList<>(resources.size());
+    for (int i = 0; i < resources.size(); i++) {
+      ops.add(write(Mode.UPSERT, resources.get(i), prefix + "[" + i + "]"));
+    }
+    return ops;
+  }
+
   public static Op delete(Kind<?> kind, String id, long expectedRevision, String field) {
     return new Op(Mode.DELETE, kind, id, null, expectedRevision, field);
   }

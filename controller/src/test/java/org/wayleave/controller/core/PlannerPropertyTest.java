@@ -20,7 +20,6 @@ import org.wayleave.api.v1.CircuitKind;
 import org.wayleave.api.v1.CircuitSpec;
 import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.DeviceDiff;
-import org.wayleave.api.v1.Resource;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.store.sqlite.SqliteStateStore;
@@ -49,12 +48,7 @@ class PlannerPropertyTest {
     try (SqliteStateStore store = SqliteStateStore.open(dir);
         ResourceCache cache = ResourceCache.load(store)) {
       DesiredStateService state = new DesiredStateService(store, cache, Clock.systemUTC());
-      List<Op> seedOps = new ArrayList<>();
-      List<Resource> london = Seeds.london();
-      for (int i = 0; i < london.size(); i++) {
-        seedOps.add(Op.write(Op.Mode.UPSERT, london.get(i), "seed[" + i + "]"));
-      }
-      state.apply(seedOps, "test", "seed");
+      state.apply(Op.upserts(Seeds.london(), "seed"), "test", "seed");
 
       int accepted = 0;
       int refused = 0;

@@ -6,8 +6,6 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.wayleave.api.v1.AdminState;
 import org.wayleave.api.v1.Circuit;
@@ -15,7 +13,6 @@ import org.wayleave.api.v1.CircuitKind;
 import org.wayleave.api.v1.CircuitServiceGrpc;
 import org.wayleave.api.v1.CircuitSpec;
 import org.wayleave.api.v1.InventoryServiceGrpc;
-import org.wayleave.api.v1.Resource;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.controller.core.DesiredStateService;
 import org.wayleave.controller.core.Op;
@@ -39,12 +36,7 @@ final class InProcessController implements AutoCloseable {
     store = SqliteStateStore.open(dir);
     cache = ResourceCache.load(store);
     state = new DesiredStateService(store, cache, Clock.systemUTC());
-    List<Op> ops = new ArrayList<>();
-    List<Resource> seed = Seeds.london();
-    for (int i = 0; i < seed.size(); i++) {
-      ops.add(Op.write(Op.Mode.UPSERT, seed.get(i), "seed[" + i + "]"));
-    }
-    state.apply(ops, "system:test", "seed");
+    state.apply(Op.upserts(Seeds.london(), "seed"), "system:test", "seed");
     String name = InProcessServerBuilder.generateName();
     server = new NorthboundServer(InProcessServerBuilder.forName(name), state, store).start();
     channel = InProcessChannelBuilder.forName(name).build();

@@ -519,11 +519,7 @@ class SeedsTest {
     try (var store = org.wayleave.controller.store.sqlite.SqliteStateStore.open(dir);
         var cache = org.wayleave.controller.core.ResourceCache.load(store)) {
       var state = new org.wayleave.controller.core.DesiredStateService(store, cache, java.time.Clock.systemUTC());
-      List<org.wayleave.controller.core.Op> ops = new java.util.ArrayList<>();
-      for (int i = 0; i < inv.size(); i++) {
-        ops.add(org.wayleave.controller.core.Op.write(org.wayleave.controller.core.Op.Mode.UPSERT, inv.get(i), "r[" + i + "]"));
-      }
-      assertThat(state.apply(ops, "test", "scale").changes()).hasSize(inv.size());
+      assertThat(state.apply(org.wayleave.controller.core.Op.upserts(inv, "r"), "test", "scale").changes()).hasSize(inv.size());
     }
     assertThatThrownBy(() -> Seeds.scale(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("devices");
   }

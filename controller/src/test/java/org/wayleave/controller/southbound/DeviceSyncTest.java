@@ -35,7 +35,6 @@ import org.wayleave.api.v1.Hello;
 import org.wayleave.api.v1.ItemError;
 import org.wayleave.api.v1.Push;
 import org.wayleave.api.v1.Report;
-import org.wayleave.api.v1.Resource;
 import org.wayleave.api.v1.SubInterface;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.controller.core.DesiredStateService;
@@ -68,12 +67,7 @@ class DeviceSyncTest {
     store = SqliteStateStore.open(dir);
     cache = ResourceCache.load(store);
     state = new DesiredStateService(store, cache, Clock.systemUTC());
-    List<Op> ops = new ArrayList<>();
-    List<Resource> seed = Seeds.london();
-    for (int i = 0; i < seed.size(); i++) {
-      ops.add(Op.write(Op.Mode.UPSERT, seed.get(i), "seed[" + i + "]"));
-    }
-    state.apply(ops, "test", "seed");
+    state.apply(Op.upserts(Seeds.london(), "seed"), "test", "seed");
     sync = new DeviceSync(store, cache, Clock.systemUTC(), Ticker.system(), Duration.ofSeconds(30));
     engine = ReconcileEngine.builder("device", sync).workers(2).build();
     sync.wakeWith(engine::enqueue);
