@@ -14,6 +14,10 @@ import picocli.CommandLine.Command;
       ControllerCommand.class,
       AgentCommand.class,
       SimulatorCommand.class,
+      PlanCommand.class,
+      ApplyCommand.class,
+      GetCommand.class,
+      DeleteCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

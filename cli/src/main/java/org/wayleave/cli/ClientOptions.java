@@ -1,0 +1,107 @@
+package org.wayleave.cli;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.BadRequest;
+import com.google.rpc.PreconditionFailure;
+import com.google.rpc.ResourceInfo;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.StatusProto;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Option;
+
+/** Options every client verb shares, and how a refusal from the server is shown. */
+final class ClientOptions {
+  /** Output formats of {@code -o}. */
+  enum Output {
+    table,
+    json,
+    yaml
+  }
+
+  @Option(names = "--server", defaultValue = "localhost:9090", paramLabel = "HOST:PORT",
+      description = "The controller's northbound gRPC address (default: ${DEFAULT-VALUE}).")
+  String server;
+
+  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table, json or yaml (default: ${DEFAULT-VALUE}).")
+  Output output;
+
+  ManagedChannel channel() {
+    return NettyChannelBuilder.forTarget(server).usePlaintext().build();
+  }
+
+  static void close(ManagedChannel channel) {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static final Pattern ITEM = Pattern.compile("^resources\\[(\\d+)\\]\\.?(.*)$");
+
+  /**
+   * Prints why the server refused, one line per broken rule; a field under {@code resources[i]}
+   * is told as the manifest document it came from ({@code where.apply(i)}).
+   *
+   * @return the exit code: 1
+   */
+  static int refused(String verb, StatusRuntimeException e, IntFunction<String> where, PrintStream err) {
+    List<String[]> problems = new ArrayList<>();
+    com.google.rpc.Status st = StatusProto.fromThrowable(e);
+    if (st != null) {
+      for (Any any : st.getDetailsList()) {
+        try {
+          if (any.is(BadRequest.class)) {
+            any.unpack(BadRequest.class).getFieldViolationsList().forEach(v -> problems.add(new String[] {v.getField(), v.getDescription()}));
+          } else if (any.is(PreconditionFailure.class)) {
+            any.unpack(PreconditionFailure.class).getViolationsList().forEach(v -> problems.add(new String[] {v.getSubject(), v.getDescription()}));
+          } else if (any.is(ResourceInfo.class)) {
+            ResourceInfo r = any.unpack(ResourceInfo.class);
+            problems.add(new String[] {r.getResourceName(), r.getDescription()});
+          }
+        } catch (InvalidProtocolBufferException ignored) {
+          // fall back to the status message below
+        }
+      }
+    }
+    err.println("wayleave " + verb + ": refused (" + e.getStatus().getCode() + "); nothing was changed");
+    if (problems.isEmpty()) {
+      err.println("  " + e.getStatus().getDescription());
+    }
+    for (String[] p : problems) {
+      Matcher m = ITEM.matcher(p[0]);
+      if (m.matches() && where != null) {
+        String field = m.group(2).replaceFirst("^(council|supplier|site|device|vlan_pool|circuit)\\.?", "");
+        err.println("  " + where.apply(Integer.parseInt(m.group(1))) + ": " + (field.isEmpty() ? "" : field + ": ") + p[1]);
+      } else {
+        err.println("  " + (p[0].isEmpty() ? "" : p[0] + ": ") + p[1]);
+      }
+    }
+    return 1;
+  }
+
+  /** For transport failures: which server, and what went wrong. */
+  static int unreachable(String verb, String server, StatusRuntimeException e, PrintStream err) {
+    err.println("wayleave " + verb + ": cannot reach the controller at " + server + " (" + e.getStatus().getCode() + ": "
+        + e.getStatus().getDescription() + "); is it running? (./wayleave demo, or --server HOST:PORT)");
+    return 1;
+  }
+
+  /** True for failures that are about reaching the server rather than the request. */
+  static boolean isTransport(StatusRuntimeException e) {
+    return switch (e.getStatus().getCode()) {
+      case UNAVAILABLE, DEADLINE_EXCEEDED, UNKNOWN, INTERNAL, UNIMPLEMENTED -> true;
+      default -> false;
+    };
+  }
+}

@@ -1,0 +1,60 @@
+package org.wayleave.cli;
+
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.wayleave.api.v1.ApplyRequest;
+import org.wayleave.api.v1.CircuitServiceGrpc;
+import org.wayleave.api.v1.PlanResponse;
+import org.wayleave.cli.manifest.ManifestException;
+import org.wayleave.cli.manifest.ManifestItem;
+import org.wayleave.cli.manifest.Manifests;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code wayleave plan -f PATH}: the server-side dry run of an apply, as a readable diff. */
+@Command(
+    name = "plan",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Shows what 'apply -f' would change: objects, each device's sub-interfaces, and the VLANs it",
+      "would allocate. Writes nothing.",
+      "Exit status (as terraform plan -detailed-exitcode): 0 no changes, 2 changes, 1 error."
+    })
+final class PlanCommand implements Callable<Integer> {
+  static final int CHANGES = 2;
+
+  @Option(names = {"-f", "--filename"}, required = true, paramLabel = "PATH", description = "Manifest file or directory (repeatable).")
+  List<Path> paths;
+
+  @Mixin ClientOptions client;
+
+  @Override
+  public Integer call() {
+    List<ManifestItem> items;
+    try {
+      items = Manifests.read(paths);
+    } catch (ManifestException e) {
+      System.err.println("wayleave plan: " + e.getMessage());
+      return 1;
+    }
+    ApplyRequest req = ApplyCommand.request(items);
+    var channel = client.channel();
+    try {
+      PlanResponse plan = CircuitServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS).plan(req);
+      System.out.println("Plan for " + items.size() + " object(s) against revision " + plan.getRevision() + ":");
+      var summary = PlanPrinter.print(plan.getChangesList(), plan.getDevicesList(), plan.getAllocationsList(), System.out);
+      System.out.println(summary.changes() ? summary.line("Plan") : "No changes: the controller already holds this.");
+      return summary.changes() ? CHANGES : 0;
+    } catch (StatusRuntimeException e) {
+      return ClientOptions.isTransport(e)
+          ? ClientOptions.unreachable("plan", client.server, e, System.err)
+          : ClientOptions.refused("plan", e, i -> items.get(i).where(), System.err);
+    } finally {
+      ClientOptions.close(channel);
+    }
+  }
+}
