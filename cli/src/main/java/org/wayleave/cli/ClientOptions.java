@@ -38,6 +38,28 @@ final class ClientOptions {
     return NettyChannelBuilder.forTarget(server).usePlaintext().build();
   }
 
+  /**
+   * Runs {@code call} for KIND on a fresh channel: an unknown kind is a usage error (2), a refusal
+   * or an unreachable server a message on stderr and 1.
+   */
+  int onKind(String verb, String kind, java.util.function.BiFunction<KindClient, ManagedChannel, Integer> call) {
+    KindClient k;
+    try {
+      k = KindClient.parse(kind);
+    } catch (IllegalArgumentException e) {
+      System.err.println("wayleave " + verb + ": " + e.getMessage());
+      return 2;
+    }
+    ManagedChannel channel = channel();
+    try {
+      return call.apply(k, channel);
+    } catch (StatusRuntimeException e) {
+      return isTransport(e) ? unreachable(verb, server, e, System.err) : refused(verb, e, null, System.err);
+    } finally {
+      close(channel);
+    }
+  }
+
   static void close(ManagedChannel channel) {
     channel.shutdownNow();
     try {

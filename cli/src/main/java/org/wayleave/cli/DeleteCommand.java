@@ -1,6 +1,5 @@
 package org.wayleave.cli;
 
-import io.grpc.StatusRuntimeException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,24 +21,10 @@ final class DeleteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    KindClient k;
-    try {
-      k = KindClient.parse(kind);
-    } catch (IllegalArgumentException e) {
-      System.err.println("wayleave delete: " + e.getMessage());
-      return 2;
-    }
-    var channel = client.channel();
-    try {
+    return client.onKind("delete", kind, (k, channel) -> {
       long rev = k.delete(channel, id);
       System.out.println("deleted " + k.plural.substring(0, k.plural.length() - 1) + " " + id + " at revision " + rev);
       return 0;
-    } catch (StatusRuntimeException e) {
-      return ClientOptions.isTransport(e)
-          ? ClientOptions.unreachable("delete", client.server, e, System.err)
-          : ClientOptions.refused("delete", e, null, System.err);
-    } finally {
-      ClientOptions.close(channel);
-    }
+    });
   }
 }

@@ -1,6 +1,5 @@
 package org.wayleave.cli;
 
-import io.grpc.StatusRuntimeException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.wayleave.api.v1.Resource;
@@ -28,15 +27,7 @@ final class GetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    KindClient k;
-    try {
-      k = KindClient.parse(kind);
-    } catch (IllegalArgumentException e) {
-      System.err.println("wayleave get: " + e.getMessage());
-      return 2;
-    }
-    var channel = client.channel();
-    try {
+    return client.onKind("get", kind, (k, channel) -> {
       List<Resource> objs = id == null ? k.list(channel) : List.of(k.get(channel, id));
       switch (client.output) {
         case yaml -> System.out.print(Manifests.toYaml(objs, true));
@@ -44,12 +35,6 @@ final class GetCommand implements Callable<Integer> {
         case table -> System.out.print(KindClient.table(k.columns, objs.stream().map(k::row).toList(), c -> c));
       }
       return 0;
-    } catch (StatusRuntimeException e) {
-      return ClientOptions.isTransport(e)
-          ? ClientOptions.unreachable("get", client.server, e, System.err)
-          : ClientOptions.refused("get", e, null, System.err);
-    } finally {
-      ClientOptions.close(channel);
-    }
+    });
   }
 }
