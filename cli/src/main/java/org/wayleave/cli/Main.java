@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       ApplyCommand.class,
       GetCommand.class,
       DeleteCommand.class,
+      DescribeCommand.class,
+      WatchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

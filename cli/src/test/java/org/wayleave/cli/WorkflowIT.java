@@ -104,6 +104,15 @@ class WorkflowIT {
     assertThat(again.code()).isZero();
     assertThat(again.out()).contains("No changes");
 
+    Run describe = run("describe", "circuit", "LPSN-ISL-0101");
+    assertThat(describe.code()).isZero();
+    assertThat(describe.out()).contains("Circuit:", "LPSN-ISL-0101", "rtr-islington-01 port ge-0/0/2, sub-interface ge-0/0/2.2500, VLAN 2500",
+        "Phase:", "ACTIVE", "Applied", "InSync", "TRUE");
+
+    Run watch = run("watch", "--from-revision", "1", "--council", "camden", "--count", "2");
+    assertThat(watch.code()).isZero();
+    assertThat(watch.out()).contains("PUT", "circuit", "LPSN-CAM-0101");
+
     Run get = run("get", "circuit", "LPSN-CAM-0101", "-o", "yaml");
     assertThat(get.out()).contains("id: LPSN-CAM-0101", "ACTIVE");
     assertThat(run("get", "circuits").out()).contains("LPSN-ISL-0101", "rtr-islington-01 ge-0/0/2.2500", "ACTIVE");
