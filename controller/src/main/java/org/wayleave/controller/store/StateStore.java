@@ -18,6 +18,15 @@ public interface StateStore extends AutoCloseable {
   /** Every key starting with {@code prefix}, sorted by key, read at one revision. */
   Range list(String prefix);
 
+  /**
+   * Every key starting with {@code prefix} as it stood at {@code revision} (keys deleted by then
+   * are absent), sorted by key; the range's revision is {@code revision}.
+   *
+   * @throws CompactedException if history at {@code revision} is no longer kept
+   * @throws IllegalArgumentException if {@code revision} is negative or ahead of the store
+   */
+  Range listAt(String prefix, long revision);
+
   /** The current (latest committed) revision; 0 for an empty store. */
   long revision();
 

@@ -1118,4 +1118,23 @@ public abstract class StateStoreContractTest {
     assertThat(store.revision()).isEqualTo(threads * increments + 1);
   }
 
+
+  @Test
+  void listAtAPastRevisionShowsTheKeysAsTheyStoodThen() {
+    long r1 = put("/h/a", "a1");
+    put("/h/b", "b1");
+    long r3 = put("/h/a", "a2");
+    delete("/h/b");
+    put("/h/c", "c1");
+    put("/x/other", "o");
+    Range at1 = store.listAt("/h/", r1);
+    assertThat(at1.revision()).isEqualTo(r1);
+    assertThat(at1.kvs()).extracting(kv -> kv.key() + "=" + str(kv.value())).containsExactly("/h/a=a1");
+    assertThat(store.listAt("/h/", r3).kvs()).extracting(kv -> kv.key() + "=" + str(kv.value())).containsExactly("/h/a=a2", "/h/b=b1");
+    assertThat(store.listAt("/h/", store.revision()).kvs()).extracting(KeyValue::key)
+        .containsExactlyElementsOf(store.list("/h/").kvs().stream().map(KeyValue::key).toList());
+    assertThat(store.listAt("/h/", 0).kvs()).isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.listAt("/h/", store.revision() + 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("revision");
+  }
 }

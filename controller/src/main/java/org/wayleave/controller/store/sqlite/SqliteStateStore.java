@@ -245,6 +245,42 @@ public final class SqliteStateStore implements StateStore {
   }
 
   @Override
+  public Range listAt(String prefix, long rev) {
+    ensureOpen();
+    if (rev < 0 || rev > revision) {
+      throw new IllegalArgumentException("revision must be within 0-" + revision + " (got " + rev + ")");
+    }
+    synchronized (readLock) {
+      try {
+        long compacted = readMeta(reader, "compacted");
+        if (rev < compacted) {
+          throw new CompactedException(rev, compacted);
+        }
+        List<KeyValue> kvs = new ArrayList<>();
+        try (PreparedStatement ps = reader.prepareStatement(
+            "SELECT l.key, l.deleted, l.value, l.create_rev, l.rev, l.version FROM log l JOIN"
+                + " (SELECT key, MAX(rev) AS rev FROM log WHERE " + keyRange("key", prefix) + " AND rev <= ? GROUP BY key) m"
+                + " ON l.key = m.key AND l.rev = m.rev ORDER BY l.key")) {
+          int next = bindKeyRange(ps, 1, prefix);
+          ps.setLong(next, rev);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              if (rs.getInt(2) == 0) {
+                kvs.add(new KeyValue(rs.getString(1), rs.getBytes(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)));
+              }
+            }
+          }
+        }
+        reader.commit();
+        return new Range(kvs, rev);
+      } catch (SQLException e) {
+        rollbackQuietly(reader);
+        throw new StoreException("listAt " + prefix + " @" + rev + " failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @Override
   public long revision() {
     return revision;
   }
