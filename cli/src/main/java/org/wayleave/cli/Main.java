@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       DeleteCommand.class,
       DescribeCommand.class,
       WatchCommand.class,
+      HistoryCommand.class,
+      RollbackCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -70,6 +70,16 @@ final class PlanPrinter {
     return new Summary(create, update, delete, unchanged, devices.size());
   }
 
+  /** +, ~ or - for an object change. */
+  static String symbol(ChangeAction a) {
+    return switch (a) {
+      case CHANGE_ACTION_CREATE -> "+";
+      case CHANGE_ACTION_UPDATE -> "~";
+      case CHANGE_ACTION_DELETE -> "-";
+      default -> "=";
+    };
+  }
+
   static String line(SubInterfaceChange ch) {
     if (ch.getAction() == ChangeAction.CHANGE_ACTION_CREATE) {
       return "+ " + describe(ch.getAfter());

@@ -141,4 +141,35 @@ class WorkflowIT {
     assertThat(run("get", "gizmos").err()).contains("KIND: unknown 'gizmos'");
     assertThat(run("get", "councils").out()).contains("camden", "E09000007");
   }
+
+  @Test
+  void historyListsTheChangeAndRollbackRestoresAnEarlierRevision() throws Exception {
+    Path m = manifest("circuits.yaml", TWO_CIRCUITS);
+    assertThat(run("apply", "-f", m.toString()).code()).isZero();
+    long first = controller.store().revision();
+    Path changed = manifest("changed.yaml", TWO_CIRCUITS.replace("committedMbps: 50", "committedMbps: 75"));
+    assertThat(run("apply", "-f", changed.toString()).code()).isZero();
+    Path extra = manifest("extra.yaml", TWO_CIRCUITS.split("---")[0].replace("LPSN-CAM-0101", "LPSN-CAM-0199").replace("ge-0/0/2", "ge-0/0/3"));
+    assertThat(run("apply", "-f", extra.toString()).code()).isZero();
+
+    Run history = run("history", "--circuit", "LPSN-ISL-0101");
+    assertThat(history.code()).isZero();
+    assertThat(history.out()).contains("~ circuit LPSN-ISL-0101", "+ circuit LPSN-ISL-0101", "anonymous@");
+    assertThat(history.out().indexOf("~ circuit LPSN-ISL-0101")).isLessThan(history.out().indexOf("+ circuit LPSN-ISL-0101"));
+
+    Run dry = run("rollback", "--to-revision", Long.toString(first), "--dry-run");
+    assertThat(dry.code()).as(dry.err()).isEqualTo(2);
+    assertThat(dry.out()).contains("~ circuit LPSN-ISL-0101", "- circuit LPSN-CAM-0199");
+    assertThat(controller.state().cache().get(org.wayleave.controller.core.Kind.CIRCUIT, "LPSN-CAM-0199")).isNotNull();
+
+    Run rollback = run("rollback", "--to-revision", Long.toString(first));
+    assertThat(rollback.code()).as(rollback.err()).isZero();
+    assertThat(rollback.out()).contains("Rolled back to revision " + first);
+    var cache = controller.state().cache();
+    assertThat(cache.get(org.wayleave.controller.core.Kind.CIRCUIT, "LPSN-ISL-0101").getSpec().getCommittedMbps()).isEqualTo(50);
+    assertThat(cache.get(org.wayleave.controller.core.Kind.CIRCUIT, "LPSN-CAM-0199")).isNull();
+    assertThat(controller.store().audit(org.wayleave.controller.core.Kind.CIRCUIT.prefix(), 0, 20))
+        .anySatisfy(r -> assertThat(r.action()).isEqualTo("rollback to revision " + first));
+    assertThat(run("rollback", "--to-revision", Long.toString(first)).out()).contains("No changes");
+  }
 }

@@ -144,6 +144,37 @@ public final class DesiredStateService {
   }
 
   /**
+   * The operations that put every desired-state object back as it stood at {@code revision}:
+   * upserts of the objects then (unchanged ones plan as UNCHANGED), deletes of those created
+   * since. Observed circuit status is not desired state and is left alone.
+   *
+   * @throws ApiException OUT_OF_RANGE for a revision the store does not hold
+   */
+  public List<Op> rollbackOps(long revision) {
+    if (revision < 1 || revision > store.revision()) {
+      throw ApiException.of(ErrorCode.OUT_OF_RANGE, "to_revision",
+          "must be within 1-" + store.revision() + " (got " + revision + ")");
+    }
+    List<Op> ops = new ArrayList<>();
+    for (Kind<?> kind : Kind.ALL) {
+      java.util.Set<String> then = new java.util.HashSet<>();
+      for (var kv : store.listAt(kind.prefix(), revision).kvs()) {
+        Message obj = kind.withMetaAny(kind.parse(kv.key(), kv.value()), ObjectMeta.getDefaultInstance());
+        String id = kind.idOfAny(obj);
+        then.add(id);
+        ops.add(new Op(Op.Mode.UPSERT, kind, id, obj, 0, "revision " + revision + " " + kind.name() + " " + id));
+      }
+      for (Message now : cache.list(kind)) {
+        String id = kind.idOfAny(now);
+        if (!then.contains(id)) {
+          ops.add(Op.delete(kind, id, 0, "revision " + revision + " " + kind.name() + " " + id));
+        }
+      }
+    }
+    return ops;
+  }
+
+  /**
    * The object with id {@code id}.
    *
    * @throws ApiException NOT_FOUND if absent

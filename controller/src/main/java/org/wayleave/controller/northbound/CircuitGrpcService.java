@@ -12,6 +12,10 @@ import org.wayleave.api.v1.CircuitServiceGrpc;
 import org.wayleave.api.v1.DeleteRequest;
 import org.wayleave.api.v1.DeleteResponse;
 import org.wayleave.api.v1.GetRequest;
+import org.wayleave.api.v1.HistoryRequest;
+import org.wayleave.api.v1.HistoryResponse;
+import org.wayleave.api.v1.RollbackRequest;
+import org.wayleave.api.v1.RollbackResponse;
 import org.wayleave.api.v1.ListCircuitsRequest;
 import org.wayleave.api.v1.ListCircuitsResponse;
 import org.wayleave.api.v1.PlanResponse;
@@ -37,11 +41,13 @@ public final class CircuitGrpcService extends CircuitServiceGrpc.CircuitServiceI
   private final DesiredStateService state;
   private final ResourceCalls calls;
   private final WatchStreams watches;
+  private final StateStore store;
 
   public CircuitGrpcService(DesiredStateService state, StateStore store) {
     this.state = state;
     this.calls = new ResourceCalls(state);
     this.watches = new WatchStreams(store, state.cache());
+    this.store = store;
   }
 
   @Override
@@ -150,6 +156,32 @@ public final class CircuitGrpcService extends CircuitServiceGrpc.CircuitServiceI
       ops.add(Op.delete(req.getDeletes(i), "deletes[" + i + "]"));
     }
     return ops;
+  }
+
+  @Override
+  public void history(HistoryRequest req, StreamObserver<HistoryResponse> out) {
+    Calls.unary(out, () -> History.of(store, req));
+  }
+
+  @Override
+  public void rollback(RollbackRequest req, StreamObserver<RollbackResponse> out) {
+    Calls.unary(out, () -> {
+      List<Op> ops = state.rollbackOps(req.getToRevision());
+      Plan plan = state.plan(ops, Principals.current());
+      RollbackResponse.Builder resp = RollbackResponse.newBuilder().setPlan(planResponse(plan, state.revision()));
+      if (!req.getDryRun() && !plan.isNoop()) {
+        var applied = state.apply(ops, Principals.current(), "rollback to revision " + req.getToRevision());
+        resp.setRevision(applied.revision()).setPlan(planResponse(applied.plan(), applied.revision()));
+      }
+      return resp.build();
+    });
+  }
+
+  private static PlanResponse planResponse(Plan plan, long revision) {
+    List<org.wayleave.api.v1.ResourceChange> changed = plan.changes().stream()
+        .filter(c -> c.getAction() != org.wayleave.api.v1.ChangeAction.CHANGE_ACTION_UNCHANGED).toList();
+    return PlanResponse.newBuilder().setRevision(revision).addAllChanges(changed)
+        .addAllDevices(plan.deviceDiffs()).addAllAllocations(plan.allocations()).build();
   }
 
   @Override

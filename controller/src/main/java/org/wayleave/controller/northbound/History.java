@@ -1,0 +1,87 @@
+package org.wayleave.controller.northbound;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.Timestamp;
+import org.wayleave.api.v1.AuditEntry;
+import org.wayleave.api.v1.ChangeAction;
+import org.wayleave.api.v1.HistoryRequest;
+import org.wayleave.api.v1.HistoryResponse;
+import org.wayleave.api.v1.ResourceChange;
+import org.wayleave.api.v1.ResourceRef;
+import org.wayleave.controller.core.ApiException;
+import org.wayleave.controller.core.ErrorCode;
+import org.wayleave.controller.core.Kind;
+import org.wayleave.controller.store.AuditRecord;
+import org.wayleave.controller.store.KeyValue;
+import org.wayleave.controller.store.StateStore;
+import org.wayleave.controller.store.StoreEvent;
+
+/** The audit trail as the API shows it: desired-state changes, newest first. */
+final class History {
+  private History() {}
+
+  static HistoryResponse of(StateStore store, HistoryRequest req) {
+    if (req.getLimit() < 0 || req.getBeforeRevision() < 0) {
+      throw ApiException.of(ErrorCode.INVALID_ARGUMENT, req.getLimit() < 0 ? "limit" : "before_revision", "must not be negative");
+    }
+    int limit = req.getLimit() == 0 ? 50 : Math.min(req.getLimit(), 1000);
+    String exact = null;
+    if (req.hasRef()) {
+      Kind<?> kind = Kind.of(req.getRef().getKind());
+      if (kind == null || req.getRef().getId().isEmpty()) {
+        throw ApiException.of(ErrorCode.INVALID_ARGUMENT, "ref", "must name a kind and an id");
+      }
+      exact = kind.key(req.getRef().getId());
+    }
+    HistoryResponse.Builder out = HistoryResponse.newBuilder();
+    long before = req.getBeforeRevision();
+    // Status writes and other objects sharing the prefix are skipped, so read until the page fills.
+    while (out.getEntriesCount() < limit) {
+      var records = store.audit(exact != null ? exact : Kind.ROOT, before, limit);
+      if (records.isEmpty()) {
+        break;
+      }
+      for (AuditRecord r : records) {
+        AuditEntry e = entry(r, exact);
+        if (e.getChangesCount() > 0 && out.getEntriesCount() < limit) {
+          out.addEntries(e);
+        }
+        before = r.revision();
+      }
+    }
+    return out.build();
+  }
+
+  private static AuditEntry entry(AuditRecord r, String exact) {
+    AuditEntry.Builder e = AuditEntry.newBuilder()
+        .setRevision(r.revision())
+        .setTime(Timestamp.newBuilder().setSeconds(r.time().getEpochSecond()).setNanos(r.time().getNano()))
+        .setPrincipal(r.principal())
+        .setAction(r.action());
+    for (StoreEvent ev : r.changes()) {
+      String key = ev.kv().key();
+      Kind<?> kind = Kind.ofKey(key);
+      if (kind == null || (exact != null && !key.equals(exact))) {
+        continue;
+      }
+      ResourceChange.Builder c = ResourceChange.newBuilder()
+          .setRef(ResourceRef.newBuilder().setKind(kind.apiKind()).setId(key.substring(kind.prefix().length())));
+      if (ev.prevKv() != null) {
+        c.setBefore(kind.wrapAny(parse(kind, ev.prevKv())));
+      }
+      if (ev.type() == StoreEvent.Type.PUT) {
+        c.setAfter(kind.wrapAny(parse(kind, ev.kv())));
+        c.setAction(ev.prevKv() == null ? ChangeAction.CHANGE_ACTION_CREATE : ChangeAction.CHANGE_ACTION_UPDATE);
+      } else {
+        c.setAction(ChangeAction.CHANGE_ACTION_DELETE);
+      }
+      e.addChanges(c);
+    }
+    return e.build();
+  }
+
+  private static Message parse(Kind<?> kind, KeyValue kv) {
+    Message m = kind.parse(kv.key(), kv.value());
+    return kind.withMetaAny(m, kind.metaOfAny(m).toBuilder().setRevision(kv.modRevision()).setCreateRevision(kv.createRevision()).build());
+  }
+}
