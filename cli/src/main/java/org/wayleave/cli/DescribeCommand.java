@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Shows one object in full. For a circuit: its spec, where it lands (device and",
-      "sub-interface), its phase, and its conditions with their transition times."
+      "sub-interface), its phase, its conditions with their transition times, and recent events."
     })
 final class DescribeCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "KIND", description = "councils, suppliers, sites, devices, vlanpools or circuits.")
@@ -39,6 +39,13 @@ final class DescribeCommand implements Callable<Integer> {
         return 0;
       }
       System.out.print(circuit(r.getCircuit()));
+      var history = org.wayleave.api.v1.CircuitServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
+          .history(org.wayleave.api.v1.HistoryRequest.newBuilder().setLimit(5).setRef(org.wayleave.api.v1.ResourceRef.newBuilder()
+              .setKind(org.wayleave.api.v1.ResourceKind.RESOURCE_KIND_CIRCUIT).setId(id)).build());
+      System.out.println("Recent events:");
+      for (var e : history.getEntriesList()) {
+        System.out.printf("  %-9d %-24s %-26s %s%n", e.getRevision(), Instant.ofEpochSecond(e.getTime().getSeconds()), e.getPrincipal(), e.getAction());
+      }
       return 0;
     });
   }
