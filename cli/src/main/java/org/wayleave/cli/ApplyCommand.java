@@ -68,6 +68,8 @@ final class ApplyCommand implements Callable<Integer> {
     ManagedChannel channel = client.channel();
     try {
       var stub = CircuitServiceGrpc.newBlockingStub(channel);
+      // A circuit that failed before this apply may well succeed on the controller's next try.
+      java.time.Instant started = java.time.Instant.now();
       ApplyResponse resp;
       try {
         resp = stub.withDeadlineAfter(120, TimeUnit.SECONDS).apply(request(items));
@@ -84,14 +86,15 @@ final class ApplyCommand implements Callable<Integer> {
       if (!waitActive || circuits.isEmpty()) {
         return 0;
       }
-      return await(stub, circuits, System.err) ? 0 : 1;
+      return await(stub, circuits, started, System.err) ? 0 : 1;
     } finally {
       ClientOptions.close(channel);
     }
   }
 
   /** Polls until every circuit is ACTIVE; false (after listing the laggards) on timeout or failure. */
-  private boolean await(CircuitServiceGrpc.CircuitServiceBlockingStub stub, List<String> ids, PrintStream err) throws InterruptedException {
+  private boolean await(CircuitServiceGrpc.CircuitServiceBlockingStub stub, List<String> ids, java.time.Instant started, PrintStream err)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, Circuit> latest = new LinkedHashMap<>();
     while (true) {
@@ -110,7 +113,12 @@ final class ApplyCommand implements Callable<Integer> {
         System.out.println("All " + ids.size() + " circuit(s) are ACTIVE.");
         return true;
       }
-      boolean onlyFailedLeft = failed > 0 && active + failed == ids.size();
+      long failedSinceStart = latest.values().stream()
+          .filter(c -> c.getStatus().getPhase() == CircuitPhase.CIRCUIT_PHASE_FAILED
+              && !java.time.Instant.ofEpochSecond(c.getStatus().getPhaseTransitionTime().getSeconds(),
+                  c.getStatus().getPhaseTransitionTime().getNanos()).isBefore(started))
+          .count();
+      boolean onlyFailedLeft = failedSinceStart > 0 && active + failedSinceStart == ids.size();
       if (onlyFailedLeft || System.nanoTime() > deadline) {
         err.println();
         err.println(onlyFailedLeft ? "wayleave apply: the agent refused some circuits:" : "wayleave apply: timed out after " + timeout + "; not yet ACTIVE:");

@@ -172,4 +172,16 @@ class WorkflowIT {
         .anySatisfy(r -> assertThat(r.action()).isEqualTo("rollback to revision " + first));
     assertThat(run("rollback", "--to-revision", Long.toString(first)).out()).contains("No changes");
   }
+
+  @Test
+  void applyWaitReportsCircuitsThatDidNotConvergeWithPhaseAndErrorAndFails() throws Exception {
+    sim.router("rtr-islington-01").failApplies("TCAM exhausted on linecard 0");
+    Path m = manifest("circuits.yaml", TWO_CIRCUITS);
+    Run apply = run("apply", "-f", m.toString(), "--wait", "--timeout", "30s");
+    assertThat(apply.code()).isEqualTo(1);
+    assertThat(apply.err()).contains("LPSN-ISL-0101", "FAILED", "TCAM exhausted on linecard 0").doesNotContain("LPSN-CAM-0101  ");
+    sim.router("rtr-islington-01").clearFailures();
+    Run again = run("apply", "-f", m.toString(), "--wait", "--timeout", "60s");
+    assertThat(again.code()).as(again.err()).isZero();
+  }
 }
