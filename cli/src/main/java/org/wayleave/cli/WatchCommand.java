@@ -32,18 +32,27 @@ final class WatchCommand implements Callable<Integer> {
   @Mixin ClientOptions client;
 
   @Override
-  public Integer call() {
+  public Integer call() throws com.google.protobuf.InvalidProtocolBufferException {
     var channel = client.channel();
     try {
       Iterator<WatchEvent> events = CircuitServiceGrpc.newBlockingStub(channel)
           .watch(WatchRequest.newBuilder().setFromRevision(fromRevision).setCouncil(council).build());
       int seen = 0;
-      System.out.printf("%-9s %-7s %-10s %-28s %s%n", "REVISION", "TYPE", "KIND", "ID", "PHASE");
+      if (client.output == ClientOptions.Output.table) {
+        System.out.printf("%-9s %-7s %-10s %-28s %s%n", "REVISION", "TYPE", "KIND", "ID", "PHASE");
+      }
       while (events.hasNext()) {
         WatchEvent e = events.next();
-        System.out.printf("%-9d %-7s %-10s %-28s %s%n", e.getRevision(), KindClient.enumName(e.getType().name(), "EVENT_TYPE_"),
+        if (client.output == ClientOptions.Output.json) {
+          System.out.println(com.google.protobuf.util.JsonFormat.printer().omittingInsignificantWhitespace().print(e));
+        } else if (client.output == ClientOptions.Output.yaml) {
+          System.out.print("# revision " + e.getRevision() + " " + KindClient.enumName(e.getType().name(), "EVENT_TYPE_") + "\n"
+              + org.wayleave.cli.manifest.Manifests.toYaml(java.util.List.of(e.getResource()), true));
+        } else {
+          System.out.printf("%-9d %-7s %-10s %-28s %s%n", e.getRevision(), KindClient.enumName(e.getType().name(), "EVENT_TYPE_"),
             e.getResource().getKindCase().name().toLowerCase(), id(e.getResource()),
             e.getResource().hasCircuit() ? KindClient.enumName(e.getResource().getCircuit().getStatus().getPhase().name(), "CIRCUIT_PHASE_") : "");
+        }
         System.out.flush();
         if (count > 0 && ++seen >= count) {
           return 0;

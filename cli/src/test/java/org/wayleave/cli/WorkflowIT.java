@@ -112,6 +112,8 @@ class WorkflowIT {
     Run watch = run("watch", "--from-revision", "1", "--council", "camden", "--count", "2");
     assertThat(watch.code()).isZero();
     assertThat(watch.out()).contains("PUT", "circuit", "LPSN-CAM-0101");
+    Run watchJson = run("watch", "--from-revision", "1", "--council", "camden", "--count", "1", "-o", "json");
+    assertThat(watchJson.out()).contains("\"type\":\"EVENT_TYPE_PUT\"", "\"id\":\"LPSN-CAM-0101\"");
 
     Run get = run("get", "circuit", "LPSN-CAM-0101", "-o", "yaml");
     assertThat(get.out()).contains("id: LPSN-CAM-0101", "ACTIVE");
