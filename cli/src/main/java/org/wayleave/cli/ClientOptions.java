@@ -38,11 +38,30 @@ final class ClientOptions {
     return NettyChannelBuilder.forTarget(server).usePlaintext().build();
   }
 
+  /** A call's body: may throw what the body of a verb throws. */
+  @FunctionalInterface
+  interface Body {
+    int run(ManagedChannel channel) throws Exception;
+  }
+
   /**
-   * Runs {@code call} for KIND on a fresh channel: an unknown kind is a usage error (2), a refusal
-   * or an unreachable server a message on stderr and 1.
+   * Runs {@code body} on a fresh channel, closed afterwards. A refusal becomes a message naming
+   * the broken rules (fields under {@code resources[i]} told as {@code where.apply(i)}, when given),
+   * an unreachable server a message naming it; both exit 1.
    */
-  int onKind(String verb, String kind, java.util.function.BiFunction<KindClient, ManagedChannel, Integer> call) {
+  int call(String verb, IntFunction<String> where, Body body) throws Exception {
+    ManagedChannel channel = channel();
+    try {
+      return body.run(channel);
+    } catch (StatusRuntimeException e) {
+      return isTransport(e) ? unreachable(verb, server, e, System.err) : refused(verb, e, where, System.err);
+    } finally {
+      close(channel);
+    }
+  }
+
+  /** As {@link #call} for a verb on KIND: an unknown kind is a usage error (2). */
+  int onKind(String verb, String kind, java.util.function.BiFunction<KindClient, ManagedChannel, Integer> body) throws Exception {
     KindClient k;
     try {
       k = KindClient.parse(kind);
@@ -50,14 +69,7 @@ final class ClientOptions {
       System.err.println("wayleave " + verb + ": " + e.getMessage());
       return 2;
     }
-    ManagedChannel channel = channel();
-    try {
-      return call.apply(k, channel);
-    } catch (StatusRuntimeException e) {
-      return isTransport(e) ? unreachable(verb, server, e, System.err) : refused(verb, e, null, System.err);
-    } finally {
-      close(channel);
-    }
+    return call(verb, null, channel -> body.apply(k, channel));
   }
 
   static void close(ManagedChannel channel) {

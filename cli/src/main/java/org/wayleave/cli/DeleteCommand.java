@@ -20,7 +20,7 @@ final class DeleteCommand implements Callable<Integer> {
   @Mixin ClientOptions client;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     return client.onKind("delete", kind, (k, channel) -> {
       long rev = k.delete(channel, id);
       System.out.println("deleted " + k.plural.substring(0, k.plural.length() - 1) + " " + id + " at revision " + rev);

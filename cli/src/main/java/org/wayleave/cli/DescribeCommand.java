@@ -31,7 +31,7 @@ final class DescribeCommand implements Callable<Integer> {
   @Mixin ClientOptions client;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     return client.onKind("describe", kind, (k, channel) -> {
       Resource r = k.get(channel, id);
       if (!r.hasCircuit() || client.output != ClientOptions.Output.table) {

@@ -26,7 +26,7 @@ final class GetCommand implements Callable<Integer> {
   @Mixin ClientOptions client;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     return client.onKind("get", kind, (k, channel) -> {
       List<Resource> objs = id == null ? k.list(channel) : List.of(k.get(channel, id));
       switch (client.output) {

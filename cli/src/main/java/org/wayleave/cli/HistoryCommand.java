@@ -1,6 +1,5 @@
 package org.wayleave.cli;
 
-import io.grpc.StatusRuntimeException;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +29,8 @@ final class HistoryCommand implements Callable<Integer> {
   @Mixin ClientOptions client;
 
   @Override
-  public Integer call() {
-    var channel = client.channel();
-    try {
+  public Integer call() throws Exception {
+    return client.call("history", null, channel -> {
       HistoryRequest.Builder req = HistoryRequest.newBuilder().setLimit(limit);
       if (circuit != null) {
         req.setRef(ResourceRef.newBuilder().setKind(ResourceKind.RESOURCE_KIND_CIRCUIT).setId(circuit));
@@ -53,12 +51,6 @@ final class HistoryCommand implements Callable<Integer> {
         }
       }
       return 0;
-    } catch (StatusRuntimeException e) {
-      return ClientOptions.isTransport(e)
-          ? ClientOptions.unreachable("history", client.server, e, System.err)
-          : ClientOptions.refused("history", e, null, System.err);
-    } finally {
-      ClientOptions.close(channel);
-    }
+    });
   }
 }

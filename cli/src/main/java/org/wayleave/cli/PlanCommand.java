@@ -1,6 +1,5 @@
 package org.wayleave.cli;
 
-import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,7 +32,7 @@ final class PlanCommand implements Callable<Integer> {
   @Mixin ClientOptions client;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     List<ManifestItem> items;
     try {
       items = Manifests.read(paths);
@@ -42,19 +41,12 @@ final class PlanCommand implements Callable<Integer> {
       return 1;
     }
     ApplyRequest req = ApplyCommand.request(items);
-    var channel = client.channel();
-    try {
+    return client.call("plan", i -> items.get(i).where(), channel -> {
       PlanResponse plan = CircuitServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS).plan(req);
       System.out.println("Plan for " + items.size() + " object(s) against revision " + plan.getRevision() + ":");
       var summary = PlanPrinter.print(plan.getChangesList(), plan.getDevicesList(), plan.getAllocationsList(), System.out);
       System.out.println(summary.changes() ? summary.line("Plan") : "No changes: the controller already holds this.");
       return summary.changes() ? CHANGES : 0;
-    } catch (StatusRuntimeException e) {
-      return ClientOptions.isTransport(e)
-          ? ClientOptions.unreachable("plan", client.server, e, System.err)
-          : ClientOptions.refused("plan", e, i -> items.get(i).where(), System.err);
-    } finally {
-      ClientOptions.close(channel);
-    }
+    });
   }
 }

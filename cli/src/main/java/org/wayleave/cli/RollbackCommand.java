@@ -1,6 +1,5 @@
 package org.wayleave.cli;
 
-import io.grpc.StatusRuntimeException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.wayleave.api.v1.CircuitServiceGrpc;
@@ -28,9 +27,8 @@ final class RollbackCommand implements Callable<Integer> {
   @Mixin ClientOptions client;
 
   @Override
-  public Integer call() {
-    var channel = client.channel();
-    try {
+  public Integer call() throws Exception {
+    return client.call("rollback", null, channel -> {
       var stub = CircuitServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS);
       PlanResponse plan = stub.rollback(RollbackRequest.newBuilder().setToRevision(revision).setDryRun(true).build()).getPlan();
       System.out.println("Rollback to revision " + revision + ":");
@@ -46,12 +44,6 @@ final class RollbackCommand implements Callable<Integer> {
       var done = stub.rollback(RollbackRequest.newBuilder().setToRevision(revision).build());
       System.out.println("Rolled back to revision " + revision + " as revision " + done.getRevision() + ".");
       return 0;
-    } catch (StatusRuntimeException e) {
-      return ClientOptions.isTransport(e)
-          ? ClientOptions.unreachable("rollback", client.server, e, System.err)
-          : ClientOptions.refused("rollback", e, null, System.err);
-    } finally {
-      ClientOptions.close(channel);
-    }
+    });
   }
 }

@@ -1,6 +1,5 @@
 package org.wayleave.cli;
 
-import io.grpc.StatusRuntimeException;
 import java.util.Iterator;
 import java.util.concurrent.Callable;
 import org.wayleave.api.v1.CircuitServiceGrpc;
@@ -32,9 +31,8 @@ final class WatchCommand implements Callable<Integer> {
   @Mixin ClientOptions client;
 
   @Override
-  public Integer call() throws com.google.protobuf.InvalidProtocolBufferException {
-    var channel = client.channel();
-    try {
+  public Integer call() throws Exception {
+    return client.call("watch", null, channel -> {
       Iterator<WatchEvent> events = CircuitServiceGrpc.newBlockingStub(channel)
           .watch(WatchRequest.newBuilder().setFromRevision(fromRevision).setCouncil(council).build());
       int seen = 0;
@@ -59,13 +57,7 @@ final class WatchCommand implements Callable<Integer> {
         }
       }
       return 0;
-    } catch (StatusRuntimeException e) {
-      return ClientOptions.isTransport(e)
-          ? ClientOptions.unreachable("watch", client.server, e, System.err)
-          : ClientOptions.refused("watch", e, null, System.err);
-    } finally {
-      ClientOptions.close(channel);
-    }
+    });
   }
 
   private static String id(Resource r) {

@@ -167,11 +167,16 @@ public final class CircuitGrpcService extends CircuitServiceGrpc.CircuitServiceI
   public void rollback(RollbackRequest req, StreamObserver<RollbackResponse> out) {
     Calls.unary(out, () -> {
       List<Op> ops = state.rollbackOps(req.getToRevision());
-      Plan plan = state.plan(ops, Principals.current());
-      RollbackResponse.Builder resp = RollbackResponse.newBuilder().setPlan(planResponse(plan, state.revision()));
-      if (!req.getDryRun() && !plan.isNoop()) {
+      RollbackResponse.Builder resp = RollbackResponse.newBuilder();
+      if (req.getDryRun()) {
+        resp.setPlan(planResponse(state.plan(ops, Principals.current()), state.revision()));
+      } else {
+        // Apply plans the batch itself; a no-op writes nothing and reports revision 0.
         var applied = state.apply(ops, Principals.current(), "rollback to revision " + req.getToRevision());
-        resp.setRevision(applied.revision()).setPlan(planResponse(applied.plan(), applied.revision()));
+        resp.setPlan(planResponse(applied.plan(), applied.revision()));
+        if (!applied.plan().isNoop()) {
+          resp.setRevision(applied.revision());
+        }
       }
       return resp.build();
     });

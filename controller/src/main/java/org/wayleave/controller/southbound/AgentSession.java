@@ -39,10 +39,6 @@ final class AgentSession {
     return deviceId;
   }
 
-  String agentVersion() {
-    return agentVersion;
-  }
-
   synchronized long appliedGeneration() {
     return appliedGeneration;
   }
