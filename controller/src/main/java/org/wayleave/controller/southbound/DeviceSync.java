@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -66,7 +65,6 @@ public final class DeviceSync implements Reconciler<String> {
   static final Duration RETRY_CAP = Duration.ofSeconds(60);
   private final AtomicLong pushes = new AtomicLong();
   private final AtomicLong sessionsOpened = new AtomicLong();
-  private final AtomicLong statusWrites = new AtomicLong();
   private volatile Consumer<String> wake = id -> {};
 
   public DeviceSync(StateStore store, ResourceCache cache, Clock clock, Ticker ticker, Duration pushTimeout) {
@@ -100,10 +98,6 @@ public final class DeviceSync implements Reconciler<String> {
   public boolean connected(String deviceId) {
     AgentSession s = sessions.get(deviceId);
     return s != null && !s.isClosed();
-  }
-
-  public Set<String> connectedDevices() {
-    return Set.copyOf(sessions.keySet());
   }
 
   // ------------------------------------------------------------------ session events
@@ -177,13 +171,14 @@ public final class DeviceSync implements Reconciler<String> {
     } finally {
       cache.readLock().unlock();
     }
-    Result result = Result.done();
+    // Status first, from the evidence as it stands: a drift is recorded before the repair push,
+    // whose report could otherwise land before the status write and hide the drift.
+    writeStatuses(deviceId, circuits);
     AgentSession s = sessions.get(deviceId);
     if (device != null && s != null && !s.isClosed()) {
-      result = sync(device, desired, s);
+      return sync(device, desired, s);
     }
-    writeStatuses(deviceId, circuits);
-    return result;
+    return Result.done();
   }
 
   private Result sync(Device device, DeviceConfig desired, AgentSession s) {
@@ -257,8 +252,8 @@ public final class DeviceSync implements Reconciler<String> {
         n++;
       }
     }
-    if (n > 0 && store.txn(txn.build()).succeeded()) {
-      statusWrites.addAndGet(n);
+    if (n > 0) {
+      store.txn(txn.build());
     }
   }
 
