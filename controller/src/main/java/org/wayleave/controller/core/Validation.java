@@ -13,14 +13,13 @@ import org.wayleave.api.v1.Device;
 import org.wayleave.api.v1.Port;
 import org.wayleave.api.v1.Site;
 import org.wayleave.api.v1.SiteKind;
-import org.wayleave.api.v1.SnmpAuthProtocol;
-import org.wayleave.api.v1.SnmpPrivProtocol;
 import org.wayleave.api.v1.SnmpSettings;
 import org.wayleave.api.v1.SnmpVersion;
 import org.wayleave.api.v1.Supplier;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.api.v1.VlanPool;
 import org.wayleave.api.v1.VlanRange;
+import org.wayleave.controller.secrets.DirectorySecretProvider;
 
 /**
  * Field rules that an object must satisfy on its own, before it is compared with the store. Each
@@ -142,6 +141,15 @@ public final class Validation {
     }
   }
 
+  private static void secretRef(String ref, String field, String when, Violations v) {
+    if (ref.isEmpty()) {
+      v.invalid(field, "is required " + when);
+    } else if (!DirectorySecretProvider.validRef(ref)) {
+      v.invalid(field, "must be a secret reference: a relative path of names made of letters, digits, '.', '_' and '-', "
+          + "no '..' (got '" + ref + "')");
+    }
+  }
+
   static void snmp(SnmpSettings s, Violations v) {
     if (s.getPort() < 0 || s.getPort() > 65535) {
       v.invalid("port", "must be within 0-65535 (got " + s.getPort() + ")");
@@ -150,24 +158,16 @@ public final class Validation {
       v.invalid("max_repetitions", "must be within 0-1000 (got " + s.getMaxRepetitions() + ")");
     }
     if (s.getVersion() == SnmpVersion.SNMP_VERSION_V2C) {
-      if (s.getCommunityRef().isEmpty()) {
-        v.invalid("community_ref", "is required for SNMP v2c");
-      }
+      secretRef(s.getCommunityRef(), "community_ref", "for SNMP v2c", v);
     } else if (s.getVersion() == SnmpVersion.SNMP_VERSION_V3) {
       if (s.getUser().isEmpty()) {
         v.invalid("user", "is required for SNMP v3");
+      } else if (s.getUser().length() > 32) {
+        v.invalid("user", "must be at most 32 characters (USM user names; got " + s.getUser().length() + ")");
       }
-      boolean auth = s.getAuthProtocol() != SnmpAuthProtocol.SNMP_AUTH_PROTOCOL_UNSPECIFIED;
-      boolean priv = s.getPrivProtocol() != SnmpPrivProtocol.SNMP_PRIV_PROTOCOL_UNSPECIFIED;
-      if (auth && s.getAuthSecretRef().isEmpty()) {
-        v.invalid("auth_secret_ref", "is required when auth_protocol is set");
-      }
-      if (priv && !auth) {
-        v.invalid("priv_protocol", "needs an auth_protocol (USM has no privacy without authentication)");
-      }
-      if (priv && s.getPrivSecretRef().isEmpty()) {
-        v.invalid("priv_secret_ref", "is required when priv_protocol is set");
-      }
+      // v3 is always authPriv; unset protocols mean SHA-256 and AES-128.
+      secretRef(s.getAuthSecretRef(), "auth_secret_ref", "for SNMP v3 (USM authPriv)", v);
+      secretRef(s.getPrivSecretRef(), "priv_secret_ref", "for SNMP v3 (USM authPriv)", v);
     } else {
       v.invalid("version", "must be SNMP_VERSION_V2C or SNMP_VERSION_V3");
     }

@@ -31,7 +31,10 @@ import org.wayleave.api.v1.VlanRange;
  * eastern county councils). Each council gets two sites (a civic centre and one more), one edge
  * router on the civic centre and one VLAN pool on that router. Suppliers are fictional.
  *
- * <p>Every device's management address is {@code 127.0.0.1}: the simulator runs on loopback. The
+ * <p>Every device has its own loopback management address ({@code 127.1.0.x} for london, {@code
+ * 127.2.0.x} for eastern, {@code 127.16.x.y} for scale) and answers SNMP on port {@value
+ * #SNMP_PORT}: the simulator runs on loopback. Region routers speak SNMP v3 authPriv (SHA-256, AES-128)
+ * with secrets {@code snmp/<device>/auth} and {@code snmp/<device>/priv}; scale routers speak v2c. The
  * lists are immutable and built once; protobuf messages are immutable too, so callers may share
  * them freely. Bookkeeping ({@code ObjectMeta}), {@code spec.generation} and circuit status are
  * left unset, as a client would send them.
@@ -86,7 +89,8 @@ public final class Seeds {
       String circuitPrefix,
       String model,
       List<CouncilRow> councils,
-      List<SupplierRow> suppliers) {}
+      List<SupplierRow> suppliers,
+      int loopbackBlock) {}
 
   private static final SiteKind LIB = SiteKind.SITE_KIND_LIBRARY;
   private static final SiteKind SCH = SiteKind.SITE_KIND_SCHOOL;
@@ -290,9 +294,9 @@ public final class Seeds {
               List.of("cambridgeshire", "hertfordshire", "norfolk")));
 
   private static final Region LONDON =
-      new Region("london", "LPSN", "SRX345", LONDON_COUNCILS, LONDON_SUPPLIERS);
+      new Region("london", "LPSN", "SRX345", LONDON_COUNCILS, LONDON_SUPPLIERS, 1);
   private static final Region EASTERN =
-      new Region("eastern", "EPSN", "SRX380", EASTERN_COUNCILS, EASTERN_SUPPLIERS);
+      new Region("eastern", "EPSN", "SRX380", EASTERN_COUNCILS, EASTERN_SUPPLIERS, 2);
 
   private static final List<Resource> LONDON_INVENTORY = inventory(LONDON);
   private static final List<Resource> EASTERN_INVENTORY = inventory(EASTERN);
@@ -404,8 +408,9 @@ public final class Seeds {
                       .setAddress(row.otherAddress()))
               .build());
     }
+    int n = 0;
     for (CouncilRow row : region.councils()) {
-      out.add(Resource.newBuilder().setDevice(device(row, region.model())).build());
+      out.add(Resource.newBuilder().setDevice(device(row, region.model(), loopback(region.loopbackBlock(), n++))).build());
     }
     for (CouncilRow row : region.councils()) {
       out.add(
@@ -455,7 +460,10 @@ public final class Seeds {
           .setCouncil(scaleCouncilId((d - 1) / 100 + 1)).setName("Scale site " + d).setKind(SiteKind.SITE_KIND_OFFICE)).build());
     }
     for (int d = 1; d <= devices; d++) {
-      out.add(Resource.newBuilder().setDevice(device(scaleDeviceId(d), String.format("scale-site-%05d", d), "SRX345")).build());
+      SnmpSettings v2c = SnmpSettings.newBuilder().setVersion(SnmpVersion.SNMP_VERSION_V2C).setPort(SNMP_PORT)
+          .setCommunityRef(SCALE_COMMUNITY_REF).build();
+      out.add(Resource.newBuilder().setDevice(device(scaleDeviceId(d), String.format("scale-site-%05d", d), "SRX345",
+          loopback(16, d - 1), v2c)).build());
     }
     for (int d = 1; d <= devices; d++) {
       out.add(Resource.newBuilder().setVlanPool(pool(String.format("pool-scale-%05d", d), scaleDeviceId(d))).build());
@@ -473,25 +481,30 @@ public final class Seeds {
     return String.format("rtr-scale-%05d", n);
   }
 
-  private static Device device(CouncilRow row, String model) {
-    return device(deviceId(row.id()), row.id() + "-civic", model);
+  private static Device device(CouncilRow row, String model, String managementAddress) {
+    return device(deviceId(row.id()), row.id() + "-civic", model, managementAddress, v3(deviceId(row.id())));
   }
 
-  private static Device device(String id, String site, String model) {
+  private static SnmpSettings v3(String deviceId) {
+    return SnmpSettings.newBuilder()
+        .setVersion(SnmpVersion.SNMP_VERSION_V3)
+        .setPort(SNMP_PORT)
+        .setUser("wayleave")
+        .setAuthProtocol(SnmpAuthProtocol.SNMP_AUTH_PROTOCOL_SHA256)
+        .setAuthSecretRef("snmp/" + deviceId + "/auth")
+        .setPrivProtocol(SnmpPrivProtocol.SNMP_PRIV_PROTOCOL_AES128)
+        .setPrivSecretRef("snmp/" + deviceId + "/priv")
+        .build();
+  }
+
+  private static Device device(String id, String site, String model, String managementAddress, SnmpSettings snmp) {
     return Device.newBuilder()
         .setId(id)
         .setSite(site)
-        .setManagementAddress("127.0.0.1")
+        .setManagementAddress(managementAddress)
         .setVendor("Juniper Networks")
         .setModel(model)
-        .setSnmp(
-            SnmpSettings.newBuilder()
-                .setVersion(SnmpVersion.SNMP_VERSION_V3)
-                .setUser("wayleave")
-                .setAuthProtocol(SnmpAuthProtocol.SNMP_AUTH_PROTOCOL_SHA256)
-                .setAuthSecretRef("snmp/" + id + "/auth")
-                .setPrivProtocol(SnmpPrivProtocol.SNMP_PRIV_PROTOCOL_AES128)
-                .setPrivSecretRef("snmp/" + id + "/priv"))
+        .setSnmp(snmp)
         .addPorts(port("ge-0/0/0", 10_000, PortRole.PORT_ROLE_UPLINK, "uplink to the PSN core"))
         .addPorts(port("ge-0/0/1", 1_000, PortRole.PORT_ROLE_ACCESS, "council LAN"))
         .addPorts(port("ge-0/0/2", 1_000, PortRole.PORT_ROLE_ACCESS, "council LAN"))
@@ -499,6 +512,54 @@ public final class Seeds {
         .addPorts(port("fxp0", 1_000, PortRole.PORT_ROLE_MANAGEMENT, "out-of-band management"))
         .setKeepUnownedVlans(false)
         .build();
+  }
+
+  /** The UDP port every seeded router answers SNMP on: unprivileged, so a demo needs no root. */
+  public static final int SNMP_PORT = 16161;
+
+  /** The community reference of the {@link #scale} routers, which speak SNMP v2c. */
+  public static final String SCALE_COMMUNITY_REF = "snmp/scale/community";
+
+  /**
+   * A loopback management address per router, so every simulated router is a distinct SNMP agent
+   * on one machine: {@code 127.<b>.<c>.<d>} from {@code base + n}, never a {@code .0} or {@code
+   * .255} host byte.
+   */
+  static String loopback(int block, int n) {
+    int host = n % 254 + 1;
+    int mid = n / 254;
+    return "127." + (block + mid / 256) + "." + (mid % 256) + "." + host;
+  }
+
+  /** The same inventory with every device's SNMP port set to {@code port} (tests avoid clashing with a running demo). */
+  public static List<Resource> withSnmpPort(List<Resource> resources, int port) {
+    List<Resource> out = new ArrayList<>(resources.size());
+    for (Resource r : resources) {
+      if (r.hasDevice() && r.getDevice().hasSnmp()) {
+        Device.Builder d = r.getDevice().toBuilder();
+        d.getSnmpBuilder().setPort(port);
+        out.add(Resource.newBuilder().setDevice(d).build());
+      } else {
+        out.add(r);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** Every secret reference the devices of an inventory name, in order, without repeats. */
+  public static List<String> secretRefs(List<Resource> resources) {
+    java.util.LinkedHashSet<String> refs = new java.util.LinkedHashSet<>();
+    for (Resource r : resources) {
+      if (r.hasDevice() && r.getDevice().hasSnmp()) {
+        SnmpSettings s = r.getDevice().getSnmp();
+        for (String ref : List.of(s.getCommunityRef(), s.getAuthSecretRef(), s.getPrivSecretRef())) {
+          if (!ref.isEmpty()) {
+            refs.add(ref);
+          }
+        }
+      }
+    }
+    return List.copyOf(refs);
   }
 
   private static VlanPool pool(String id, String device) {
