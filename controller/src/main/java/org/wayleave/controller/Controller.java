@@ -23,6 +23,14 @@ import org.wayleave.controller.southbound.AgentGrpcService;
 import org.wayleave.controller.southbound.DeviceSync;
 import org.wayleave.controller.southbound.DeviceWakeups;
 import org.wayleave.controller.seed.Seeds;
+import org.wayleave.controller.secrets.DirectorySecretProvider;
+import org.wayleave.controller.secrets.SecretProvider;
+import org.wayleave.controller.store.StoreEvent;
+import org.wayleave.controller.telemetry.SnmpPoller;
+import org.wayleave.controller.telemetry.Telemetry;
+import org.wayleave.api.v1.Circuit;
+import org.wayleave.api.v1.Device;
+import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.store.StateStore;
 import org.wayleave.controller.store.sqlite.SqliteStateStore;
 
@@ -44,6 +52,8 @@ public final class Controller implements AutoCloseable {
   private final DeviceSync sync;
   private final HttpServer http;
   private final ControllerConfig config;
+  private final Telemetry telemetry;
+  private final SnmpPoller poller;
 
   private Controller(
       ControllerConfig config,
@@ -54,7 +64,11 @@ public final class Controller implements AutoCloseable {
       io.grpc.Server southbound,
       ReconcileEngine<String> devices,
       DeviceSync sync,
-      HttpServer http) {
+      HttpServer http,
+      Telemetry telemetry,
+      SnmpPoller poller) {
+    this.telemetry = telemetry;
+    this.poller = poller;
     this.southbound = southbound;
     this.devices = devices;
     this.sync = sync;
@@ -82,7 +96,7 @@ public final class Controller implements AutoCloseable {
       started.add(cache);
       DesiredStateService state = new DesiredStateService(store, cache, config.clock());
       for (String seed : config.seeds()) {
-        loadSeed(state, seed);
+        loadSeed(state, seed, config.seedSnmpPort());
       }
       DeviceSync sync = new DeviceSync(store, cache, config.clock(), Ticker.system(), PUSH_TIMEOUT);
       ReconcileEngine<String> devices = ReconcileEngine.builder("device", sync)
@@ -91,6 +105,38 @@ public final class Controller implements AutoCloseable {
           .build();
       sync.wakeWith(devices::enqueue);
       cache.addListener((rev, events) -> devices.enqueueAll(DeviceWakeups.of(events)));
+      Telemetry telemetry = null;
+      SnmpPoller poller = null;
+      if (config.telemetry().enabled()) {
+        telemetry = new Telemetry(config.telemetry(), config.clock(), id -> {
+          Circuit c = cache.get(Kind.CIRCUIT, id);
+          return c == null ? 0 : c.getSpec().getCommittedMbps();
+        });
+        SecretProvider secrets = config.secretsDir() == null ? SecretProvider.none() : new DirectorySecretProvider(config.secretsDir());
+        poller = new SnmpPoller(config.telemetry(), secrets, telemetry, config.clock());
+        started.add(poller);
+        SnmpPoller p = poller;
+        Telemetry tm = telemetry;
+        cache.addListener((rev, events) -> {
+          for (StoreEvent e : events) {
+            String key = e.kv().key();
+            if (key.startsWith(Kind.DEVICE.prefix())) {
+              String id = key.substring(Kind.DEVICE.prefix().length());
+              Device d = cache.get(Kind.DEVICE, id);
+              if (d == null) {
+                p.remove(id);
+                tm.forget(id);
+              } else {
+                p.upsert(d);
+              }
+            }
+          }
+        });
+        poller.replaceAll(cache.list(Kind.DEVICE));
+        telemetry.onChange(devices::enqueue);
+        sync.useTelemetry(telemetry);
+        poller.start();
+      }
       devices.start();
       started.add(devices);
       io.grpc.Server southbound =
@@ -111,7 +157,7 @@ public final class Controller implements AutoCloseable {
       checks.put("cache", () -> cache.revision() >= store.revision());
       checks.put("northbound", northbound::isServing);
       HttpServer http = HttpServer.start(config.bindAddress(), config.httpPort(), checks);
-      Controller c = new Controller(config, store, cache, state, northbound, southbound, devices, sync, http);
+      Controller c = new Controller(config, store, cache, state, northbound, southbound, devices, sync, http, telemetry, poller);
       log.info("controller ready: northbound gRPC on {}:{}, agents on {}:{}, HTTP on {}:{}, store revision {}",
           config.bindAddress(), northbound.port(), config.bindAddress(), southbound.getPort(), config.bindAddress(),
           http.port(), store.revision());
@@ -134,8 +180,8 @@ public final class Controller implements AutoCloseable {
     return true;
   }
 
-  private static void loadSeed(DesiredStateService state, String name) {
-    List<Resource> resources = Seeds.byName(name);
+  private static void loadSeed(DesiredStateService state, String name, int snmpPort) {
+    List<Resource> resources = snmpPort == 0 ? Seeds.byName(name) : Seeds.withSnmpPort(Seeds.byName(name), snmpPort);
     var applied = state.apply(Op.upserts(resources, "seed." + name), "system:seed", "load seed " + name);
     long changed = applied.changes().stream().filter(c -> c.getAction() != org.wayleave.api.v1.ChangeAction.CHANGE_ACTION_UNCHANGED).count();
     log.info("seed {}: {} objects, {} changed, revision {}", name, resources.size(), changed, applied.revision());
@@ -167,6 +213,16 @@ public final class Controller implements AutoCloseable {
     return devices;
   }
 
+  /** What SNMP shows, or null when telemetry is off. */
+  public Telemetry telemetry() {
+    return telemetry;
+  }
+
+  /** The SNMP poller, or null when telemetry is off. */
+  public SnmpPoller poller() {
+    return poller;
+  }
+
   public int httpPort() {
     return http.port();
   }
@@ -188,6 +244,9 @@ public final class Controller implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       southbound.shutdownNow();
+    }
+    if (poller != null) {
+      poller.close();
     }
     devices.close();
     http.close();

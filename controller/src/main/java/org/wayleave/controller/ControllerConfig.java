@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import org.wayleave.controller.seed.Seeds;
+import org.wayleave.controller.telemetry.TelemetryConfig;
 
 /**
  * How to run a controller.
@@ -16,9 +18,21 @@ import java.util.Objects;
  * @param seeds seed inventories to load at start ({@code london}, {@code eastern}); loading is
  *     idempotent
  * @param clock the clock stamped on changes
+ * @param telemetry how routers are polled over SNMP
+ * @param secretsDir where secrets named by reference live (one file per secret), or null for none
+ * @param seedSnmpPort the SNMP port seeded routers get (0: {@link Seeds#SNMP_PORT})
  */
 public record ControllerConfig(
-    Path dataDir, String bindAddress, int grpcPort, int httpPort, int agentPort, List<String> seeds, Clock clock) {
+    Path dataDir,
+    String bindAddress,
+    int grpcPort,
+    int httpPort,
+    int agentPort,
+    List<String> seeds,
+    Clock clock,
+    TelemetryConfig telemetry,
+    Path secretsDir,
+    int seedSnmpPort) {
   public static final int DEFAULT_GRPC_PORT = 9090;
   public static final int DEFAULT_AGENT_PORT = 9091;
   public static final int DEFAULT_HTTP_PORT = 8080;
@@ -31,6 +45,27 @@ public record ControllerConfig(
     checkPort("agentPort", agentPort);
     seeds = List.copyOf(seeds);
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(telemetry, "telemetry");
+    checkPort("seedSnmpPort", seedSnmpPort);
+  }
+
+  /**
+   * Telemetry off, no secrets, seeded routers on the default SNMP port: for tests of the
+   * desired-state and southbound paths that do not involve SNMP.
+   */
+  public ControllerConfig(
+      Path dataDir, String bindAddress, int grpcPort, int httpPort, int agentPort, List<String> seeds, Clock clock) {
+    this(dataDir, bindAddress, grpcPort, httpPort, agentPort, seeds, clock, TelemetryConfig.disabled(), null, 0);
+  }
+
+  /** The same with other telemetry settings and secrets. */
+  public ControllerConfig withTelemetry(TelemetryConfig t, Path secrets) {
+    return new ControllerConfig(dataDir, bindAddress, grpcPort, httpPort, agentPort, seeds, clock, t, secrets, seedSnmpPort);
+  }
+
+  /** The same with seeded routers answering SNMP on another port. */
+  public ControllerConfig withSeedSnmpPort(int port) {
+    return new ControllerConfig(dataDir, bindAddress, grpcPort, httpPort, agentPort, seeds, clock, telemetry, secretsDir, port);
   }
 
   private static void checkPort(String name, int port) {

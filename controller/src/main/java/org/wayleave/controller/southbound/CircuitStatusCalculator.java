@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.wayleave.controller.telemetry.Telemetry;
 import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.CircuitPhase;
 import org.wayleave.api.v1.CircuitStatus;
@@ -77,21 +78,50 @@ final class CircuitStatusCalculator {
   }
 
   static CircuitStatus compute(Circuit c, CircuitStatus previous, Function<String, AgentSession> sessions, Instant now) {
+    return compute(c, previous, sessions, null, now);
+  }
+
+  /**
+   * @param telemetry what SNMP shows, or null when routers are not polled (then the agent's word
+   *     alone makes a circuit ACTIVE, and LinkUp says so)
+   */
+  static CircuitStatus compute(Circuit c, CircuitStatus previous, Function<String, AgentSession> sessions, Telemetry telemetry,
+      Instant now) {
     List<End> ends = new ArrayList<>(2);
+    List<Termination> terms = new ArrayList<>(2);
     for (Termination t : List.of(c.getSpec().getAEnd(), c.getSpec().getBEnd())) {
       if (!t.getDevice().isEmpty() && t.hasCTag()) {
         ends.add(end(c, t, sessions.apply(t.getDevice())));
+        terms.add(t);
       }
     }
-    boolean wasUp = previous != null
-        && (previous.getPhase() == CircuitPhase.CIRCUIT_PHASE_ACTIVE || previous.getPhase() == CircuitPhase.CIRCUIT_PHASE_DRIFTED);
+    CircuitPhase was = previous == null ? CircuitPhase.CIRCUIT_PHASE_UNSPECIFIED : previous.getPhase();
+    boolean wasUp = was == CircuitPhase.CIRCUIT_PHASE_ACTIVE || was == CircuitPhase.CIRCUIT_PHASE_DRIFTED
+        || was == CircuitPhase.CIRCUIT_PHASE_DEGRADED || was == CircuitPhase.CIRCUIT_PHASE_DOWN;
+    boolean allApplied = !ends.isEmpty() && ends.stream().allMatch(e -> e.state() == EndState.APPLIED);
+    LinkEvidence link = telemetry == null ? null : LinkEvidence.of(c, terms, telemetry);
     CircuitPhase phase;
     String error = "";
     if (ends.stream().anyMatch(e -> e.state() == EndState.FAILED)) {
       phase = CircuitPhase.CIRCUIT_PHASE_FAILED;
       error = first(ends, EndState.FAILED);
-    } else if (ends.stream().allMatch(e -> e.state() == EndState.APPLIED)) {
-      phase = CircuitPhase.CIRCUIT_PHASE_ACTIVE;
+    } else if (allApplied) {
+      if (link == null) {
+        phase = CircuitPhase.CIRCUIT_PHASE_ACTIVE;
+      } else if (link.linkUp() == ConditionStatus.CONDITION_STATUS_FALSE) {
+        phase = CircuitPhase.CIRCUIT_PHASE_DOWN;
+        error = link.linkMessage();
+      } else if (link.linkUp() == ConditionStatus.CONDITION_STATUS_TRUE) {
+        boolean degraded = link.within() == ConditionStatus.CONDITION_STATUS_FALSE || !link.errorMessage().isEmpty();
+        phase = degraded ? CircuitPhase.CIRCUIT_PHASE_DEGRADED : CircuitPhase.CIRCUIT_PHASE_ACTIVE;
+        error = degraded ? link.degradedMessage() : "";
+      } else if (wasUp && was != CircuitPhase.CIRCUIT_PHASE_DRIFTED) {
+        // The router is not answering (or not showing the interface yet): the last evidence stands.
+        phase = was;
+        error = previous.getLastError();
+      } else {
+        phase = CircuitPhase.CIRCUIT_PHASE_PROVISIONING;
+      }
     } else if (wasUp && ends.stream().anyMatch(e -> e.state() == EndState.MISSING || e.state() == EndState.PROVISIONING)) {
       phase = CircuitPhase.CIRCUIT_PHASE_DRIFTED;
       error = first(ends, EndState.MISSING);
@@ -99,7 +129,8 @@ final class CircuitStatusCalculator {
       phase = CircuitPhase.CIRCUIT_PHASE_PROVISIONING;
     } else if (wasUp) {
       // The agent went away; the last evidence stands until it returns.
-      phase = previous.getPhase();
+      phase = was;
+      error = previous.getLastError();
     } else {
       phase = CircuitPhase.CIRCUIT_PHASE_PENDING;
     }
@@ -112,20 +143,28 @@ final class CircuitStatusCalculator {
     if (previous == null || previous.getPhase() != phase) {
       st.setPhaseTransitionTime(ts(now));
     }
-    boolean applied = phase == CircuitPhase.CIRCUIT_PHASE_ACTIVE || (phase == CircuitPhase.CIRCUIT_PHASE_DRIFTED);
+    boolean failed = phase == CircuitPhase.CIRCUIT_PHASE_FAILED;
+    boolean applied = allApplied || phase == CircuitPhase.CIRCUIT_PHASE_DRIFTED;
     setCondition(st, APPLIED,
-        phase == CircuitPhase.CIRCUIT_PHASE_FAILED ? ConditionStatus.CONDITION_STATUS_FALSE
-            : applied ? ConditionStatus.CONDITION_STATUS_TRUE : ConditionStatus.CONDITION_STATUS_FALSE,
-        phase == CircuitPhase.CIRCUIT_PHASE_FAILED ? "AgentRejected" : applied ? "AgentConfirmed" : "AwaitingAgent",
-        phase == CircuitPhase.CIRCUIT_PHASE_FAILED ? error : applied ? "the agent applied the circuit's configuration" : message(ends),
+        applied && !failed ? ConditionStatus.CONDITION_STATUS_TRUE : ConditionStatus.CONDITION_STATUS_FALSE,
+        failed ? "AgentRejected" : applied ? "AgentConfirmed" : "AwaitingAgent",
+        failed ? error : applied ? "the agent applied the circuit's configuration" : message(ends),
         gen, now);
-    boolean inSync = phase == CircuitPhase.CIRCUIT_PHASE_ACTIVE;
+    boolean drifted = phase == CircuitPhase.CIRCUIT_PHASE_DRIFTED;
     setCondition(st, IN_SYNC,
-        inSync ? ConditionStatus.CONDITION_STATUS_TRUE
-            : phase == CircuitPhase.CIRCUIT_PHASE_DRIFTED ? ConditionStatus.CONDITION_STATUS_FALSE : ConditionStatus.CONDITION_STATUS_UNKNOWN,
-        inSync ? "Matches" : phase == CircuitPhase.CIRCUIT_PHASE_DRIFTED ? "Drifted" : "NotYetApplied",
-        inSync ? "the router carries the circuit as planned" : phase == CircuitPhase.CIRCUIT_PHASE_DRIFTED ? error + "; repairing" : "",
+        allApplied ? ConditionStatus.CONDITION_STATUS_TRUE
+            : drifted ? ConditionStatus.CONDITION_STATUS_FALSE : ConditionStatus.CONDITION_STATUS_UNKNOWN,
+        allApplied ? "Matches" : drifted ? "Drifted" : "NotYetApplied",
+        allApplied ? "the router carries the circuit as planned" : drifted ? error + "; repairing" : "",
         gen, now);
+    if (link == null) {
+      setCondition(st, LinkEvidence.LINK_UP, ConditionStatus.CONDITION_STATUS_UNKNOWN, "TelemetryDisabled",
+          "the controller does not poll routers; ACTIVE rests on the agent's report alone", gen, now);
+    } else {
+      setCondition(st, LinkEvidence.LINK_UP, link.linkUp(), link.linkReason(), link.linkMessage(), gen, now);
+      setCondition(st, LinkEvidence.REACHABLE, link.reachable(), link.reachableReason(), link.reachableMessage(), gen, now);
+      setCondition(st, LinkEvidence.WITHIN_CAPACITY, link.within(), link.withinReason(), link.withinMessage(), gen, now);
+    }
     return st.build();
   }
 

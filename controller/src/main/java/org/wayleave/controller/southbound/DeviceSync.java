@@ -27,6 +27,7 @@ import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.reconcile.Reconciler;
 import org.wayleave.controller.reconcile.Result;
 import org.wayleave.controller.reconcile.Ticker;
+import org.wayleave.controller.telemetry.Telemetry;
 import org.wayleave.controller.store.Audit;
 import org.wayleave.controller.store.Compare;
 import org.wayleave.controller.store.StateStore;
@@ -66,6 +67,7 @@ public final class DeviceSync implements Reconciler<String> {
   private final AtomicLong pushes = new AtomicLong();
   private final AtomicLong sessionsOpened = new AtomicLong();
   private volatile Consumer<String> wake = id -> {};
+  private volatile Telemetry telemetry;
 
   public DeviceSync(StateStore store, ResourceCache cache, Clock clock, Ticker ticker, Duration pushTimeout) {
     this.store = store;
@@ -78,6 +80,11 @@ public final class DeviceSync implements Reconciler<String> {
   /** Where session events and store changes send device keys (the reconcile engine's enqueue). */
   public void wakeWith(Consumer<String> wake) {
     this.wake = wake;
+  }
+
+  /** Judge circuits by what SNMP shows too (ACTIVE needs LinkUp); without it the agent's word suffices. */
+  public void useTelemetry(Telemetry t) {
+    this.telemetry = t;
   }
 
   /** Pushes sent since start. */
@@ -241,7 +248,7 @@ public final class DeviceSync implements Reconciler<String> {
     int n = 0;
     for (Circuit c : circuits) {
       CircuitStatus before = c.getStatus();
-      CircuitStatus after = CircuitStatusCalculator.compute(c, before, sessions::get, now);
+      CircuitStatus after = CircuitStatusCalculator.compute(c, before, sessions::get, telemetry, now);
       boolean stillImplicitPending = after.getPhase() == CircuitPhase.CIRCUIT_PHASE_PENDING
           && before.equals(CircuitStatuses.initial(c));
       if (!stillImplicitPending && !CircuitStatusCalculator.sameMeaning(before, after)) {
