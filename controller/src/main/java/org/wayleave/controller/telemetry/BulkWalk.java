@@ -55,7 +55,7 @@ final class BulkWalk {
     pdu.setType(PDU.GETBULK);
     int nonRepeaters = 0;
     if (requests == 0) {
-      pdu.add(new VariableBinding(IfMib.SYS_UP_TIME));
+      pdu.add(new VariableBinding(IfMib.SYS_UP_TIME_NEXT));
       nonRepeaters = 1;
     }
     for (int i = 0; i < last.length; i++) {

@@ -13,6 +13,12 @@ public final class IfMib {
   /** {@code sysUpTime.0}: hundredths of a second since the agent (re)started. */
   public static final OID SYS_UP_TIME = new OID("1.3.6.1.2.1.1.3.0");
 
+  /**
+   * What a GETBULK asks for to get {@link #SYS_UP_TIME}: non-repeaters have GETNEXT semantics, so
+   * the object's OID without the instance.
+   */
+  public static final OID SYS_UP_TIME_NEXT = new OID("1.3.6.1.2.1.1.3");
+
   /** The columns the poller walks; {@link #oid} is the column's OID without an index. */
   public enum Column {
     IF_DESCR("1.3.6.1.2.1.2.2.1.2", false),

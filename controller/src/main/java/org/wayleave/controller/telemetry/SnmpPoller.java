@@ -417,12 +417,12 @@ public final class SnmpPoller implements AutoCloseable {
       p.columns = walk.nextColumns();
       p.learnedRows = walk.rowCount();
       p.consecutiveFailures = 0;
-      finish(true);
       try {
         listener.polled(p.id, sample);
       } catch (RuntimeException e) {
         log.warn("device {}: telemetry listener failed", p.id, e);
       }
+      finish(true);
     }
 
     private void fail(String reason) {
@@ -432,12 +432,12 @@ public final class SnmpPoller implements AutoCloseable {
         // Forget the engine id: the router may have been replaced or re-keyed.
         p.settingsChanged = true;
       }
-      finish(false);
       try {
         listener.failed(p.id, reason);
       } catch (RuntimeException e) {
         log.warn("device {}: telemetry listener failed", p.id, e);
       }
+      finish(false);
     }
 
     private void finish(boolean ok) {
