@@ -149,7 +149,8 @@ public final class Controller implements AutoCloseable {
       started.add(() -> southbound.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS));
       NorthboundServer northbound =
           new NorthboundServer(
-                  NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort())), state, store)
+                  NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort())), state, store,
+                  telemetry, config.clock())
               .start();
       started.add(() -> northbound.stop(5));
       Map<String, BooleanSupplier> checks = new LinkedHashMap<>();

@@ -16,7 +16,7 @@ import org.wayleave.controller.core.DesiredStateService;
 import org.wayleave.controller.store.StateStore;
 
 /**
- * The northbound gRPC server: inventory and circuit services, gRPC health and reflection. Takes a
+ * The northbound gRPC server: inventory, circuit and telemetry services, gRPC health and reflection. Takes a
  * {@link ServerBuilder} so tests can pass an in-process one.
  */
 public final class NorthboundServer {
@@ -26,11 +26,18 @@ public final class NorthboundServer {
   private final HealthStatusManager health = new HealthStatusManager();
 
   public NorthboundServer(ServerBuilder<?> builder, DesiredStateService state, StateStore store) {
+    this(builder, state, store, null, java.time.Clock.systemUTC());
+  }
+
+  /** @param telemetry what SNMP shows, or null when routers are not polled */
+  public NorthboundServer(ServerBuilder<?> builder, DesiredStateService state, StateStore store,
+      org.wayleave.controller.telemetry.Telemetry telemetry, java.time.Clock clock) {
     Principals principals = new Principals();
     this.server =
         builder
             .addService(ServerInterceptors.intercept(new InventoryGrpcService(state), principals))
             .addService(ServerInterceptors.intercept(new CircuitGrpcService(state, store), principals))
+            .addService(ServerInterceptors.intercept(new TelemetryGrpcService(state.cache(), telemetry, clock), principals))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build();
@@ -41,6 +48,7 @@ public final class NorthboundServer {
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(InventoryServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     health.setStatus(CircuitServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    health.setStatus(org.wayleave.api.v1.TelemetryServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     return this;
   }
 
