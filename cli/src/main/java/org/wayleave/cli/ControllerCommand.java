@@ -10,6 +10,7 @@ import org.wayleave.controller.Controller;
 import org.wayleave.controller.ControllerConfig;
 import org.wayleave.controller.seed.Seeds;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code wayleave controller}: runs a controller on the embedded store until stopped. */
@@ -18,6 +19,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs a controller on the embedded SQLite store in --data.",
+      "Polls every router's IF-MIB over SNMP (v2c, or v3 authPriv with secrets from --secrets) and",
+      "judges circuits by it: ACTIVE needs the agent's report and the interface up.",
       "Stops cleanly on Ctrl-C or SIGTERM; a restart on the same directory resumes."
     })
 final class ControllerCommand implements Callable<Integer> {
@@ -40,6 +43,8 @@ final class ControllerCommand implements Callable<Integer> {
       description = "Load a seed inventory at start: london (33 boroughs), eastern (5 counties). Idempotent.")
   List<String> seeds = new ArrayList<>();
 
+  @Mixin TelemetryOptions telemetry = new TelemetryOptions();
+
   @Override
   public Integer call() throws Exception {
     for (String s : seeds) {
@@ -48,8 +53,15 @@ final class ControllerCommand implements Callable<Integer> {
         return 2;
       }
     }
-    Controller controller =
-        Controller.start(new ControllerConfig(data, bind, grpcPort, httpPort, agentPort, seeds, Clock.systemUTC()));
+    ControllerConfig config;
+    try {
+      config = new ControllerConfig(data, bind, grpcPort, httpPort, agentPort, seeds, Clock.systemUTC())
+          .withTelemetry(telemetry.config(), telemetry.secretsDir(data));
+    } catch (IllegalArgumentException e) {
+      System.err.println("wayleave controller: " + e.getMessage());
+      return 2;
+    }
+    Controller controller = Controller.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -17,7 +17,9 @@ import org.wayleave.simulator.FaultApi;
 import org.wayleave.simulator.Scenarios;
 import org.wayleave.simulator.Simulator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import org.wayleave.controller.secrets.DirectorySecretProvider;
 
 /** {@code wayleave demo}: a controller and a simulated London PSN in one process. */
 @Command(
@@ -26,6 +28,8 @@ import picocli.CommandLine.Option;
     description = {
       "Starts a controller on the embedded store in --data, seeded with London's 33 councils and",
       "an example circuit for each, plus a simulated router and agent for every council.",
+      "Every simulated router answers SNMP (IF-MIB, v3 authPriv) and the controller polls it:",
+      "circuits go ACTIVE when their agent applied them and SNMP shows their interface up.",
       "Prints where to look. Ctrl-C stops everything; a second run on --data resumes."
     })
 final class DemoCommand implements Callable<Integer> {
@@ -47,12 +51,25 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--sim-port", defaultValue = "8081", description = "Simulator fault-injection HTTP port (default: ${DEFAULT-VALUE}).")
   int simPort;
 
+  @Mixin TelemetryOptions telemetry = new TelemetryOptions();
+
   @Override
   public Integer call() throws Exception {
-    Controller controller = Controller.start(
-        new ControllerConfig(data, bind, grpcPort, httpPort, agentPort, List.of("london"), Clock.systemUTC()));
+    ControllerConfig config;
+    Path secretsDir = telemetry.secretsDir(data);
+    try {
+      config = new ControllerConfig(data, bind, grpcPort, httpPort, agentPort, List.of("london"), Clock.systemUTC())
+          .withTelemetry(telemetry.config(), secretsDir);
+    } catch (IllegalArgumentException e) {
+      System.err.println("wayleave demo: " + e.getMessage());
+      return 2;
+    }
+    // The simulated routers and the controller share SNMP secrets: made once, kept in the data directory.
+    DirectorySecretProvider secrets = new DirectorySecretProvider(secretsDir);
+    secrets.generateMissing(Seeds.secretRefs(Seeds.london()));
+    Controller controller = Controller.start(config);
     seedExampleCircuits(controller);
-    Simulator sim = Simulator.start(bind + ":" + controller.agentPort(), Scenarios.devices("london", 0));
+    Simulator sim = Simulator.start(bind + ":" + controller.agentPort(), Scenarios.devices("london", 0, secrets));
     FaultApi faults = FaultApi.start(sim, bind, simPort);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -68,6 +85,8 @@ final class DemoCommand implements Callable<Integer> {
     System.out.println("  northbound gRPC     " + nb + "   (grpcurl -plaintext " + nb + " list)");
     System.out.println("  agents dial         " + bind + ":" + controller.agentPort());
     System.out.println("  simulator faults    http://" + bind + ":" + faults.port() + "/devices");
+    System.out.println("  routers' SNMP       v3 authPriv on 127.1.0.1-33:" + Seeds.SNMP_PORT + ", secrets in " + secretsDir
+        + (config.telemetry().enabled() ? ", polled every " + config.telemetry().interval().toSeconds() + " s" : ", not polled"));
     System.out.println("  data                " + data.toAbsolutePath());
     System.out.println("Ctrl-C stops everything; ./wayleave demo again resumes from " + data + ".");
     reportWhenActive(controller);

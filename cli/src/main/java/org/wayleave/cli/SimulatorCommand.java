@@ -7,6 +7,11 @@ import org.wayleave.simulator.Scenarios;
 import org.wayleave.simulator.Simulator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.nio.file.Path;
+import java.util.List;
+import org.wayleave.controller.secrets.DirectorySecretProvider;
+import org.wayleave.controller.seed.Seeds;
+import org.wayleave.simulator.SimDevice;
 
 /** {@code wayleave simulator}: a whole region of simulated routers and their agents. */
 @Command(
@@ -15,6 +20,8 @@ import picocli.CommandLine.Option;
     description = {
       "Runs one simulated router with its agent for every device of a scenario, all dialling",
       "the controller, with fault injection over HTTP (GET /devices for the list).",
+      "Every router answers SNMP (IF-MIB) on its own loopback address, port 16161, with secrets",
+      "from --secrets (share the controller's directory).",
       "The controller must hold the scenario's inventory: start it with --seed london|eastern."
     })
 final class SimulatorCommand implements Callable<Integer> {
@@ -34,13 +41,28 @@ final class SimulatorCommand implements Callable<Integer> {
   @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address the fault API listens on (default: ${DEFAULT-VALUE}).")
   String bind;
 
+  @Option(names = "--secrets", paramLabel = "DIR",
+      description = "The controller's secrets directory: routers answer SNMP with the community or v3 passphrases found there. "
+          + "Missing secrets are created (default: data/secrets, as the controller's).")
+  Path secrets = Path.of("data", "secrets");
+
+  @Option(names = "--no-snmp", description = "Routers do not answer SNMP.")
+  boolean noSnmp;
+
   @Override
   public Integer call() throws Exception {
     if (!Scenarios.NAMES.contains(scenario)) {
       System.err.println("wayleave simulator: --scenario: unknown '" + scenario + "'; choose from " + Scenarios.NAMES);
       return 2;
     }
-    var devs = Scenarios.devices(scenario, devices);
+    List<SimDevice> devs;
+    if (noSnmp) {
+      devs = Scenarios.devices(scenario, devices);
+    } else {
+      DirectorySecretProvider provider = new DirectorySecretProvider(secrets);
+      provider.generateMissing(Seeds.secretRefs(Scenarios.inventory(scenario, devices)));
+      devs = Scenarios.devices(scenario, devices, provider);
+    }
     Simulator sim = Simulator.start(controller, devs);
     FaultApi api = FaultApi.start(sim, bind, httpPort);
     System.out.println("wayleave simulator: " + devs.size() + " routers of '" + scenario + "' dialling " + controller

@@ -5,11 +5,16 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.TimeUnit;
 import org.wayleave.agent.SimRouter;
 import org.wayleave.api.v1.SubInterface;
+import org.wayleave.simulator.snmp.RouterMib;
+import org.wayleave.simulator.snmp.SnmpFleet;
 
 /**
  * Fault injection over HTTP, for demos and for people poking at a running simulator:
@@ -23,9 +28,21 @@ import org.wayleave.api.v1.SubInterface;
  * POST /devices/{id}/faults/slow?ms=500          every apply takes this long
  * POST /devices/{id}/faults/fail?message=...      every apply item fails with this message
  * POST /devices/{id}/faults/clear                 no more faults
+ *
+ * SNMP faults, for routers that answer SNMP (interface names URL-encoded: ge-0%2F0%2F1.100):
+ * POST /devices/{id}/snmp/link?interface=NAME&amp;up=true|false         link down or back up
+ * POST /devices/{id}/snmp/flap?interface=NAME&amp;period_ms=500         oper status toggles every period (0 stops)
+ * POST /devices/{id}/snmp/congest?interface=NAME&amp;percent=120        runs at this share of its bandwidth (0 ends)
+ * POST /devices/{id}/snmp/errors?interface=NAME&amp;per_second=50&amp;seconds=60   ifInErrors grows for a while
+ * POST /devices/{id}/snmp/reboot                   sysUpTime and every counter restart at 0
+ * POST /devices/{id}/snmp/silence?on=true|false    no answer at all
+ * POST /devices/{id}/snmp/loss?percent=30          drop this share of requests at random
+ * POST /devices/{id}/snmp/ifxtable?on=true|false   off: an old device with ifTable only (32-bit counters)
+ * POST /devices/{id}/snmp/clear                    no more SNMP faults
  * </pre>
  *
- * Errors answer 400 or 404 with a JSON message naming the parameter.
+ * {@code GET /devices} shows each router's SNMP endpoint (address and version, never a secret) and
+ * its SNMP faults. Errors answer 400 or 404 with a JSON message naming the parameter.
  */
 public final class FaultApi implements AutoCloseable {
   private final Vertx vertx;
@@ -67,6 +84,7 @@ public final class FaultApi implements AutoCloseable {
       router.clearFailures();
       router.setApplyDelay(Duration.ZERO);
     }));
+    snmpRoutes(r, sim);
     try {
       var server = vertx.createHttpServer().requestHandler(r).listen(port, host)
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -79,6 +97,27 @@ public final class FaultApi implements AutoCloseable {
 
   public int port() {
     return server.actualPort();
+  }
+
+  private static void snmpRoutes(Router r, Simulator sim) {
+    r.post("/devices/:id/snmp/link").handler(ctx -> act(ctx,
+        () -> mib(sim, ctx).setLinkUp(param(ctx, "interface"), boolParam(ctx, "up"))));
+    r.post("/devices/:id/snmp/flap").handler(ctx -> act(ctx,
+        () -> mib(sim, ctx).flap(param(ctx, "interface"), Duration.ofMillis(intParam(ctx, "period_ms", 0, 3_600_000)))));
+    r.post("/devices/:id/snmp/congest").handler(ctx -> act(ctx,
+        () -> mib(sim, ctx).congest(param(ctx, "interface"), intParam(ctx, "percent", 0, RouterMib.MAX_CONGESTION_PERCENT))));
+    r.post("/devices/:id/snmp/errors").handler(ctx -> act(ctx, () -> mib(sim, ctx).errorBurst(param(ctx, "interface"),
+        intParam(ctx, "per_second", 0, 1_000_000_000), Duration.ofSeconds(intParam(ctx, "seconds", 1, 86_400)))));
+    r.post("/devices/:id/snmp/reboot").handler(ctx -> act(ctx, () -> mib(sim, ctx).reboot()));
+    r.post("/devices/:id/snmp/silence").handler(ctx -> act(ctx, () -> mib(sim, ctx).setSilent(boolParam(ctx, "on"))));
+    r.post("/devices/:id/snmp/loss").handler(ctx -> act(ctx, () -> mib(sim, ctx).setLossPercent(intParam(ctx, "percent", 0, 100))));
+    r.post("/devices/:id/snmp/ifxtable").handler(ctx -> act(ctx, () -> mib(sim, ctx).setIfXTable(boolParam(ctx, "on"))));
+    r.post("/devices/:id/snmp/clear").handler(ctx -> act(ctx, () -> mib(sim, ctx).clearFaults()));
+  }
+
+  /** The device's SNMP fault handle; 404 if there is no such device or it does not answer SNMP. */
+  private static RouterMib mib(Simulator sim, RoutingContext ctx) {
+    return sim.snmp(id(ctx)).mib();
   }
 
   private static String id(RoutingContext ctx) {
@@ -106,6 +145,15 @@ public final class FaultApi implements AutoCloseable {
     }
   }
 
+  private static boolean boolParam(RoutingContext ctx, String name) {
+    String v = param(ctx, name);
+    return switch (v) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(name + ": must be true or false (got '" + v + "')");
+    };
+  }
+
   private static void act(RoutingContext ctx, Runnable action) {
     try {
       action.run();
@@ -125,9 +173,20 @@ public final class FaultApi implements AutoCloseable {
       sim.router(id).config().getSubInterfacesList().forEach(s -> subs.add(new JsonObject()
           .put("name", s.getName()).put("alias", s.getAlias()).put("bandwidth_mbps", s.getBandwidthMbps())));
       out.add(new JsonObject().put("id", id).put("agent", agent == null ? "stopped" : agent.isConnected() ? "connected" : "connecting")
+          .put("snmp", sim.servesSnmp(id) ? snmp(sim.snmp(id)) : null)
           .put("sub_interfaces", subs));
     }
     return out;
+  }
+
+  /** Where and how a router answers SNMP, and its SNMP faults; never a secret. */
+  private static JsonObject snmp(SnmpFleet.Binding b) {
+    InetSocketAddress a = b.address();
+    String host = a.getAddress().getHostAddress();
+    return new JsonObject()
+        .put("address", (a.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort())
+        .put("version", b.endpoint().versionName())
+        .put("faults", new JsonArray(List.copyOf(b.mib().activeFaults())));
   }
 
   private static void ok(RoutingContext ctx, Object body) {

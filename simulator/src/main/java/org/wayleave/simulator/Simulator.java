@@ -1,6 +1,7 @@
 package org.wayleave.simulator;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,8 @@ import org.wayleave.agent.AppliedGenerationStore;
 import org.wayleave.agent.Backoff;
 import org.wayleave.agent.SimDriver;
 import org.wayleave.agent.SimRouter;
+import org.wayleave.simulator.snmp.RouterMib;
+import org.wayleave.simulator.snmp.SnmpFleet;
 
 /**
  * A whole PSN region in one JVM: one simulated router per device, each with its own agent on the
@@ -23,6 +26,11 @@ import org.wayleave.agent.SimRouter;
  * shared connection would couple the agents' reconnects). Agents share one timer pool and a few
  * apply threads, so thousands fit in one process. Faults are injected per device: stop or restart
  * an agent, change the router behind the agent's back, make applies slow or fail.
+ *
+ * <p>Devices with SNMP settings also answer SNMP (IF-MIB, v2c or v3) at their own endpoint, from
+ * the same router model, through one {@link SnmpFleet} that lives as long as the simulator; {@link
+ * #snmp} gives a router's {@link RouterMib} (its SNMP faults) and bound address. To serve SNMP
+ * without agents, use {@link SnmpFleet#serve} directly.
  */
 public final class Simulator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Simulator.class);
@@ -35,6 +43,7 @@ public final class Simulator implements AutoCloseable {
   private final ScheduledExecutorService timers;
   private final java.util.concurrent.ExecutorService appliers;
   private final Map<String, Node> nodes = new LinkedHashMap<>();
+  private SnmpFleet snmp;
 
   /** One simulated router and the agent beside it. */
   private static final class Node {
@@ -66,17 +75,38 @@ public final class Simulator implements AutoCloseable {
   }
 
   /**
-   * Starts a router and an agent for every device; agents dial {@code controller} at once.
+   * Starts a router and an agent for every device; agents dial {@code controller} at once. Devices
+   * with SNMP settings answer SNMP from before their agent dials.
    *
    * @param controller the controller's southbound address, {@code host:port}
+   * @throws IllegalArgumentException if two devices have the same id
+   * @throws IllegalStateException naming the device, address and port of an SNMP endpoint that cannot be bound
    */
   public static Simulator start(String controller, Collection<SimDevice> devices, Duration heartbeat, Backoff backoff) {
     Simulator sim = new Simulator(controller, heartbeat, backoff, Math.max(2, Runtime.getRuntime().availableProcessors()));
-    for (SimDevice d : devices) {
-      sim.nodes.put(d.id(), new Node(new SimRouter(d.id(), d.ports())));
-      sim.startAgent(d.id());
+    try {
+      List<SnmpFleet.Member> snmp = new ArrayList<>();
+      for (SimDevice d : devices) {
+        Node n = new Node(new SimRouter(d.id(), d.ports()));
+        if (sim.nodes.putIfAbsent(d.id(), n) != null) {
+          throw new IllegalArgumentException("devices: '" + d.id() + "' appears twice");
+        }
+        if (d.hasSnmp()) {
+          snmp.add(new SnmpFleet.Member(new RouterMib(n.router, d.portSpecs()), d.snmp()));
+        }
+      }
+      if (!snmp.isEmpty()) {
+        sim.snmp = SnmpFleet.serve(snmp);
+      }
+    } catch (RuntimeException e) {
+      sim.close();
+      throw e;
     }
-    log.info("simulator: {} routers dialling {}, heartbeat {}, reconnect {}", devices.size(), controller, heartbeat, backoff);
+    for (String id : sim.nodes.keySet()) {
+      sim.startAgent(id);
+    }
+    log.info("simulator: {} routers dialling {}, heartbeat {}, reconnect {}; {} answering SNMP", devices.size(), controller,
+        heartbeat, backoff, sim.snmp == null ? 0 : sim.snmp.size());
     return sim;
   }
 
@@ -104,6 +134,30 @@ public final class Simulator implements AutoCloseable {
   /** The simulated router of a device (for fault injection and inspection). */
   public SimRouter router(String deviceId) {
     return node(deviceId).router;
+  }
+
+  /**
+   * The device's SNMP side: its {@link RouterMib} (to inject SNMP faults) and the address it
+   * answers at.
+   *
+   * @throws NoSuchElementException naming the device if there is no such router or it does not answer SNMP
+   */
+  public SnmpFleet.Binding snmp(String deviceId) {
+    if (!servesSnmp(deviceId)) {
+      throw new NoSuchElementException("device: '" + deviceId + "' does not answer SNMP");
+    }
+    return snmp.binding(deviceId);
+  }
+
+  /** Whether the device answers SNMP. */
+  public boolean servesSnmp(String deviceId) {
+    node(deviceId);
+    return snmp != null && snmp.serves(deviceId);
+  }
+
+  /** SNMP totals over all routers (zeros when none answers SNMP). */
+  public SnmpFleet.Stats snmpStats() {
+    return snmp == null ? new SnmpFleet.Stats(0, 0, 0, 0) : snmp.stats();
   }
 
   /** The running agent of a device, or null while it is stopped. */
@@ -182,6 +236,9 @@ public final class Simulator implements AutoCloseable {
           n.agent = null;
         }
       }
+    }
+    if (snmp != null) {
+      snmp.close();
     }
     timers.shutdownNow();
     appliers.shutdownNow();

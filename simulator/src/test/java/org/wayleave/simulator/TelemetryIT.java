@@ -1,0 +1,214 @@
+package org.wayleave.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wayleave.api.v1.CircuitPhase;
+import org.wayleave.api.v1.GetLinkStateRequest;
+import org.wayleave.api.v1.GetRateHistoryRequest;
+import org.wayleave.api.v1.InterfaceLink;
+import org.wayleave.api.v1.LinkState;
+import org.wayleave.api.v1.RatePoint;
+import org.wayleave.api.v1.TelemetryScope;
+import org.wayleave.api.v1.TelemetryServiceGrpc;
+import org.wayleave.controller.Controller;
+import org.wayleave.controller.ControllerConfig;
+import org.wayleave.controller.core.Kind;
+import org.wayleave.controller.core.Op;
+import org.wayleave.controller.secrets.DirectorySecretProvider;
+import org.wayleave.controller.seed.Seeds;
+import org.wayleave.controller.telemetry.RateHistory;
+import org.wayleave.controller.telemetry.Telemetry;
+import org.wayleave.controller.telemetry.TelemetryConfig;
+import org.wayleave.simulator.snmp.RouterMib;
+
+/**
+ * The controller polling the simulated London PSN over SNMP v3: links taken down and brought back,
+ * a reboot, a router that never answers.
+ */
+class TelemetryIT {
+  static final Duration INTERVAL = Duration.ofSeconds(2);
+  static final String CIRCUIT = "LPSN-CAM-0001";
+  static final String DEVICE = "rtr-camden-01";
+
+  @TempDir Path dir;
+  Controller controller;
+  Simulator sim;
+  ManagedChannel channel;
+
+  @BeforeEach
+  void start() throws Exception {
+    int snmpPort = freeUdpPort();
+    Path secretsDir = dir.resolve("secrets");
+    DirectorySecretProvider secrets = new DirectorySecretProvider(secretsDir);
+    secrets.generateMissing(Seeds.secretRefs(Seeds.london()));
+    TelemetryConfig d = TelemetryConfig.defaults();
+    // Four routers polled at once at most, so a silent one would show if it held up the queue.
+    TelemetryConfig telemetry = new TelemetryConfig(true, INTERVAL, Duration.ofMillis(400), 1, 4, d.maxRepetitions(),
+        d.utilisationThreshold(), d.errorsPerSecondThreshold(), d.history());
+    controller = Controller.start(new ControllerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, 0, List.of("london"), Clock.systemUTC())
+        .withTelemetry(telemetry, secretsDir).withSeedSnmpPort(snmpPort));
+    controller.state().apply(Op.upserts(Seeds.exampleCircuits("london"), "examples"), "test", "example circuits");
+    sim = Simulator.start("127.0.0.1:" + controller.agentPort(),
+        Scenarios.fromInventory(Seeds.withSnmpPort(Seeds.london(), snmpPort), secrets));
+    channel = ManagedChannelBuilder.forAddress("127.0.0.1", controller.grpcPort()).usePlaintext().build();
+    await().atMost(Duration.ofSeconds(60)).until(() -> controller.state().cache().list(Kind.CIRCUIT).stream()
+        .allMatch(c -> phase(c.getId()) == CircuitPhase.CIRCUIT_PHASE_ACTIVE));
+  }
+
+  /** A port free on the first London router's address (the others are alike on loopback). */
+  static int freeUdpPort() throws Exception {
+    for (int i = 0; i < 50; i++) {
+      int port = 20_000 + ThreadLocalRandom.current().nextInt(10_000);
+      try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.1.0.1", port))) {
+        return port;
+      } catch (java.net.BindException taken) {
+        // try another
+      }
+    }
+    throw new IllegalStateException("no free UDP port found in 20000-29999 on 127.1.0.1");
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (channel != null) {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    if (sim != null) {
+      sim.close();
+    }
+    if (controller != null) {
+      controller.close();
+    }
+  }
+
+  CircuitPhase phase(String id) {
+    return controller.state().cache().circuitWithStatus(id).getStatus().getPhase();
+  }
+
+  String subInterface() {
+    return controller.deviceSync() == null ? null
+        : sim.router(DEVICE).config().getSubInterfacesList().stream().filter(s -> s.getAlias().equals(CIRCUIT))
+            .findFirst().orElseThrow().getName();
+  }
+
+  RouterMib mib(String device) {
+    return sim.snmp(device).mib();
+  }
+
+  @Test
+  void aLinkDownTurnsItsCircuitDownWithinOneIntervalPlusASecondAndBack() {
+    String name = subInterface();
+    mib(DEVICE).setLinkUp(name, false);
+    await().atMost(INTERVAL.plusSeconds(1)).pollInterval(Duration.ofMillis(50))
+        .until(() -> phase(CIRCUIT) == CircuitPhase.CIRCUIT_PHASE_DOWN);
+    var status = controller.state().cache().circuitWithStatus(CIRCUIT).getStatus();
+    assertThat(status.getLastError()).contains(name).contains(DEVICE);
+    TelemetryServiceGrpc.TelemetryServiceBlockingStub api = TelemetryServiceGrpc.newBlockingStub(channel);
+    InterfaceLink link = api.getLinkState(GetLinkStateRequest.newBuilder()
+        .setScope(TelemetryScope.newBuilder().setCircuit(CIRCUIT)).build()).getLinks(0);
+    assertThat(link.getState()).isEqualTo(LinkState.LINK_STATE_DOWN);
+    assertThat(link.getInterface()).isEqualTo(name);
+
+    mib(DEVICE).setLinkUp(name, true);
+    await().atMost(INTERVAL.plusSeconds(1)).pollInterval(Duration.ofMillis(50))
+        .until(() -> phase(CIRCUIT) == CircuitPhase.CIRCUIT_PHASE_ACTIVE);
+  }
+
+  @Test
+  void telemetryServiceServesRatesAndHistoryByCircuitCouncilAndDevice() {
+    TelemetryServiceGrpc.TelemetryServiceBlockingStub api = TelemetryServiceGrpc.newBlockingStub(channel);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      InterfaceLink link = api.getLinkState(GetLinkStateRequest.newBuilder()
+          .setScope(TelemetryScope.newBuilder().setCircuit(CIRCUIT)).build()).getLinks(0);
+      assertThat(link.getState()).isEqualTo(LinkState.LINK_STATE_UP);
+      assertThat(link.hasInBps()).isTrue();
+      assertThat(link.getInBps()).isPositive();
+      assertThat(link.getUtilisation()).isBetween(0.0, 0.9);
+    });
+    assertThat(api.getLinkState(GetLinkStateRequest.newBuilder().setScope(TelemetryScope.newBuilder().setCouncil("camden")).build())
+        .getLinksList()).extracting(InterfaceLink::getCircuit).contains(CIRCUIT);
+    List<InterfaceLink> all = api.getLinkState(GetLinkStateRequest.newBuilder()
+        .setScope(TelemetryScope.newBuilder().setDevice(DEVICE)).build()).getLinksList();
+    assertThat(all).extracting(InterfaceLink::getInterface).contains("ge-0/0/0", "ge-0/0/1", subInterface());
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      List<RatePoint> points = api.getRateHistory(GetRateHistoryRequest.newBuilder()
+          .setScope(TelemetryScope.newBuilder().setCircuit(CIRCUIT)).build()).getSeries(0).getPointsList();
+      assertThat(points.size()).isGreaterThanOrEqualTo(2);
+      assertThat(points).allSatisfy(p -> assertThat(p.getInBps()).isPositive());
+    });
+  }
+
+  @Test
+  void aRebootDropsTheSampleInsteadOfReportingASpike() {
+    String name = subInterface();
+    Telemetry telemetry = controller.telemetry();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !telemetry.history(DEVICE, name, 0, Long.MAX_VALUE).isEmpty());
+    long dropped = telemetry.droppedSamples();
+    long since = System.currentTimeMillis();
+    mib(DEVICE).reboot();
+    // Two more polls after the reboot: the first is dropped, the second rates from the new base.
+    await().atMost(INTERVAL.multipliedBy(3).plusSeconds(1)).until(() -> telemetry.droppedSamples() > dropped
+        && telemetry.history(DEVICE, name, since, Long.MAX_VALUE).stream().anyMatch(p -> !Double.isNaN(p.inBps())));
+    double committedBps = controller.state().cache().get(Kind.CIRCUIT, CIRCUIT).getSpec().getCommittedMbps() * 1e6;
+    for (RateHistory.Point p : telemetry.history(DEVICE, name, 0, Long.MAX_VALUE)) {
+      assertThat(p.inBps()).as("in bit/s at %d", p.epochMillis()).isLessThanOrEqualTo(committedBps);
+      assertThat(p.outBps()).as("out bit/s at %d", p.epochMillis()).isLessThanOrEqualTo(committedBps);
+    }
+    assertThat(phase(CIRCUIT)).isEqualTo(CircuitPhase.CIRCUIT_PHASE_ACTIVE);
+  }
+
+  @Test
+  void aRouterThatNeverAnswersDoesNotDelayTheOthers() throws Exception {
+    String silent = "rtr-brent-01";
+    mib(silent).setSilent(true);
+    Telemetry telemetry = controller.telemetry();
+    await().atMost(INTERVAL.multipliedBy(4)).until(() -> !telemetry.device(silent).reachable());
+    assertThat(telemetry.device(silent).reason()).contains("no answer");
+    var brent = controller.state().cache().list(Kind.CIRCUIT).stream()
+        .filter(c -> c.getSpec().getAEnd().getDevice().equals(silent)).findFirst().orElseThrow();
+    await().atMost(INTERVAL.multipliedBy(2)).untilAsserted(() ->
+        assertThat(controller.state().cache().circuitWithStatus(brent.getId()).getStatus().getConditionsList())
+            .anySatisfy(c -> {
+              assertThat(c.getType()).isEqualTo("Reachable");
+              assertThat(c.getStatus()).isEqualTo(org.wayleave.api.v1.ConditionStatus.CONDITION_STATUS_FALSE);
+            }));
+    // Watch every other router's answers for three intervals: none goes longer than an interval
+    // (plus scheduling slack) without one.
+    Map<String, Long> last = new HashMap<>();
+    Map<String, Long> worstGap = new HashMap<>();
+    long end = System.nanoTime() + INTERVAL.multipliedBy(3).toNanos();
+    while (System.nanoTime() < end) {
+      for (String id : sim.deviceIds()) {
+        if (id.equals(silent)) {
+          continue;
+        }
+        Telemetry.DeviceView v = telemetry.device(id);
+        long answered = v == null ? 0 : v.lastAnswerMillis();
+        Long before = last.put(id, answered);
+        if (before != null && answered != before) {
+          worstGap.merge(id, answered - before, Math::max);
+        }
+      }
+      Thread.sleep(50);
+    }
+    assertThat(worstGap).hasSize(sim.deviceIds().size() - 1);
+    assertThat(worstGap.values()).allSatisfy(gap -> assertThat(gap).isLessThanOrEqualTo(INTERVAL.toMillis() + 500));
+  }
+}
