@@ -182,6 +182,26 @@ class ValidationTest extends NorthboundTestSupport {
   }
 
   @Test
+  void snmpSettingsRules() {
+    org.wayleave.api.v1.Device camden = c.inventory.getDevice(GetRequest.newBuilder().setId("rtr-camden-01").build());
+    org.wayleave.api.v1.Device.Builder noPriv = camden.toBuilder();
+    noPriv.getSnmpBuilder().clearPrivSecretRef();
+    refused(() -> c.inventory.updateDevice(noPriv.build()), Status.Code.INVALID_ARGUMENT, "snmp.priv_secret_ref",
+        "is required for SNMP v3 (USM authPriv)");
+    org.wayleave.api.v1.Device.Builder escape = camden.toBuilder();
+    escape.getSnmpBuilder().setAuthSecretRef("../../etc/shadow");
+    refused(() -> c.inventory.updateDevice(escape.build()), Status.Code.INVALID_ARGUMENT, "snmp.auth_secret_ref",
+        "must be a secret reference");
+    org.wayleave.api.v1.Device.Builder v2c = camden.toBuilder();
+    v2c.getSnmpBuilder().setVersion(org.wayleave.api.v1.SnmpVersion.SNMP_VERSION_V2C).clearCommunityRef();
+    refused(() -> c.inventory.updateDevice(v2c.build()), Status.Code.INVALID_ARGUMENT, "snmp.community_ref",
+        "is required for SNMP v2c");
+    org.wayleave.api.v1.Device.Builder reps = camden.toBuilder();
+    reps.getSnmpBuilder().setMaxRepetitions(5000);
+    refused(() -> c.inventory.updateDevice(reps.build()), Status.Code.INVALID_ARGUMENT, "snmp.max_repetitions", "within 0-1000");
+  }
+
+  @Test
   void malformedIdsAreRefused() {
     refused(() -> c.circuits.createCircuit(camden("lpsn-cam-1").build()), Status.Code.INVALID_ARGUMENT, "id", "must match");
     refused(() -> c.inventory.createCouncil(Council.newBuilder().setId("Bad Id").setName("x").setRegion("london").build()),

@@ -384,11 +384,39 @@ class SeedsTest {
 
   // --- devices, pools, circuits -----------------------------------------------------------------
 
+  @Test
+  void loopbackAddressesNeverUseAZeroOrBroadcastHostByte() {
+    assertThat(Seeds.loopback(1, 0)).isEqualTo("127.1.0.1");
+    assertThat(Seeds.loopback(1, 253)).isEqualTo("127.1.0.254");
+    assertThat(Seeds.loopback(1, 254)).isEqualTo("127.1.1.1");
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int n = 0; n < Seeds.MAX_SCALE_DEVICES; n++) {
+      String a = Seeds.loopback(16, n);
+      assertThat(seen.add(a)).isTrue();
+      String host = a.substring(a.lastIndexOf('.') + 1);
+      assertThat(host).isNotIn("0", "255");
+    }
+  }
+
+  @Test
+  void scaleRoutersSpeakV2cAndSnmpPortCanBeMovedForTests() {
+    Device d = Seeds.scale(3).stream().filter(r -> r.hasDevice()).findFirst().orElseThrow().getDevice();
+    assertThat(d.getSnmp().getVersion()).isEqualTo(SnmpVersion.SNMP_VERSION_V2C);
+    assertThat(d.getSnmp().getCommunityRef()).isEqualTo(Seeds.SCALE_COMMUNITY_REF);
+    assertThat(Seeds.secretRefs(Seeds.scale(3))).containsExactly(Seeds.SCALE_COMMUNITY_REF);
+    assertThat(Seeds.withSnmpPort(Seeds.london(), 20161).stream().filter(r -> r.hasDevice()))
+        .allSatisfy(r -> assertThat(r.getDevice().getSnmp().getPort()).isEqualTo(20161));
+    assertThat(Seeds.secretRefs(Seeds.london())).hasSize(66).contains("snmp/rtr-camden-01/auth", "snmp/rtr-camden-01/priv");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"london", "eastern"})
   void devicesAreLoopbackSnmpV3RoutersWithTheStandardPorts(String name) {
+    java.util.Set<String> addresses = new java.util.HashSet<>();
     for (Device d : Inv.of(name).devices().values()) {
-      assertThat(d.getManagementAddress()).isEqualTo("127.0.0.1");
+      assertThat(d.getManagementAddress()).startsWith(name.equals("london") ? "127.1.0." : "127.2.0.");
+      assertThat(addresses.add(d.getManagementAddress())).as("%s has an address of its own", d.getId()).isTrue();
+      assertThat(d.getSnmp().getPort()).isEqualTo(Seeds.SNMP_PORT);
       assertThat(d.getVendor()).isNotBlank();
       assertThat(d.getModel()).isNotBlank();
       assertThat(d.getKeepUnownedVlans()).isFalse();
