@@ -56,7 +56,7 @@ final class ControllerCommand implements Callable<Integer> {
     ControllerConfig config;
     try {
       config = new ControllerConfig(data, bind, grpcPort, httpPort, agentPort, seeds, Clock.systemUTC())
-          .withTelemetry(telemetry.config(), telemetry.secretsDir(data));
+          .withTelemetry(telemetry.config(java.time.Duration.ofSeconds(60)), telemetry.secretsDir(data));
     } catch (IllegalArgumentException e) {
       System.err.println("wayleave controller: " + e.getMessage());
       return 2;

@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
     Path secretsDir = telemetry.secretsDir(data);
     try {
       config = new ControllerConfig(data, bind, grpcPort, httpPort, agentPort, List.of("london"), Clock.systemUTC())
-          .withTelemetry(telemetry.config(), secretsDir);
+          .withTelemetry(telemetry.config(java.time.Duration.ofSeconds(10)), secretsDir);
     } catch (IllegalArgumentException e) {
       System.err.println("wayleave demo: " + e.getMessage());
       return 2;

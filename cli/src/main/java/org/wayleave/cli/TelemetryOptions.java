@@ -12,8 +12,9 @@ final class TelemetryOptions {
           + "(default: DATA/secrets).")
   Path secrets;
 
-  @Option(names = "--poll-interval", defaultValue = "10s", converter = ApplyCommand.DurationConverter.class, paramLabel = "D",
-      description = "How often every router is polled over SNMP (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--poll-interval", converter = ApplyCommand.DurationConverter.class, paramLabel = "D",
+      description = "How often every router is polled over SNMP (default: 60s for controller, 10s for demo). "
+          + "24 h of rate history costs 6 bytes per interface per poll: 8.4 KiB per interface at 60s, 51 KiB at 10s.")
   Duration interval;
 
   @Option(names = "--snmp-timeout", defaultValue = "2s", converter = ApplyCommand.DurationConverter.class, paramLabel = "D",
@@ -33,9 +34,9 @@ final class TelemetryOptions {
   boolean off;
 
   /** @throws IllegalArgumentException naming the option when a value is out of range */
-  TelemetryConfig config() {
+  TelemetryConfig config(Duration defaultInterval) {
     TelemetryConfig d = TelemetryConfig.defaults();
-    return new TelemetryConfig(!off, interval, timeout, retries, d.maxInFlight(), d.maxRepetitions(), utilisationThreshold,
+    return new TelemetryConfig(!off, interval != null ? interval : defaultInterval, timeout, retries, d.maxInFlight(), d.maxRepetitions(), utilisationThreshold,
         d.errorsPerSecondThreshold(), d.history());
   }
 
