@@ -70,6 +70,7 @@ public final class SnmpPoller implements AutoCloseable {
   private final MPv3 mpv3;
   private final USM usm;
   private final ScheduledExecutorService scheduler;
+  private final java.util.concurrent.ExecutorService resolver;
   private final Map<String, Polled> devices = new ConcurrentHashMap<>();
   private final Object queueLock = new Object();
   private final ArrayDeque<Poll> waiting = new ArrayDeque<>();
@@ -108,11 +109,18 @@ public final class SnmpPoller implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.resolver = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "snmp-poller-resolve");
+      t.setDaemon(true);
+      return t;
+    });
     snmp.listen();
   }
 
   /** Starts polling every known device (and each one added later) on its schedule. */
   public void start() {
+    log.info("SNMP polling: {} routers every {} s, timeout {} ms x {} tries, at most {} at once", devices.size(),
+        config.interval().toSeconds(), config.timeout().toMillis(), config.retries() + 1, config.maxInFlight());
     started = true;
     for (Polled p : devices.values()) {
       scheduleFirst(p);
@@ -300,19 +308,30 @@ public final class SnmpPoller implements AutoCloseable {
 
     void begin() {
       polls.increment();
+      if (p.settingsChanged || p.resolved == null) {
+        // Resolving may look up a host name and read secret files: never on the I/O thread.
+        resolver.execute(this::resolveThenPoll);
+      } else {
+        poll();
+      }
+    }
+
+    private void resolveThenPoll() {
       try {
-        if (p.settingsChanged || p.resolved == null) {
-          p.settingsChanged = false;
-          p.resolved = null;
-          p.engineId = null;
-          p.columns = IfMib.ALL;
-          p.learnedRows = 0;
-          p.resolved = SnmpTargets.resolve(p.device, secrets, config.maxRepetitions());
-        }
+        p.settingsChanged = false;
+        p.resolved = null;
+        p.engineId = null;
+        p.columns = IfMib.ALL;
+        p.learnedRows = 0;
+        p.resolved = SnmpTargets.resolve(p.device, secrets, config.maxRepetitions());
       } catch (RuntimeException e) {
         fail("cannot poll: " + e.getMessage());
         return;
       }
+      poll();
+    }
+
+    private void poll() {
       if (p.resolved.version() == SnmpVersion.SNMP_VERSION_V3 && p.engineId == null) {
         discover();
       } else {
@@ -490,6 +509,7 @@ public final class SnmpPoller implements AutoCloseable {
   public void close() {
     closed = true;
     scheduler.shutdownNow();
+    resolver.shutdownNow();
     try {
       snmp.close();
     } catch (IOException e) {
