@@ -34,10 +34,20 @@ public final class HttpServer implements AutoCloseable {
    * @param checks readiness checks by name, evaluated on each {@code /readyz}
    */
   public static HttpServer start(String host, int port, Map<String, BooleanSupplier> checks) {
+    return start(host, port, checks, (vertx, router) -> {});
+  }
+
+  /**
+   * As {@link #start(String, int, Map)}, with more routes: {@code routes} mounts them (the API,
+   * {@code /metrics}, the dashboard) on the router before the server listens.
+   */
+  public static HttpServer start(String host, int port, Map<String, BooleanSupplier> checks,
+      java.util.function.BiConsumer<Vertx, Router> routes) {
     Vertx vertx = Vertx.vertx();
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
     router.get("/readyz").handler(ctx -> ready(ctx, checks));
+    routes.accept(vertx, router);
     try {
       io.vertx.core.http.HttpServer server =
           vertx.createHttpServer().requestHandler(router).listen(port, host).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
