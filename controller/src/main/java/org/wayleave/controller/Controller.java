@@ -26,6 +26,7 @@ import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.secrets.DirectorySecretProvider;
 import org.wayleave.controller.secrets.SecretProvider;
 import org.wayleave.controller.store.StoreEvent;
+import org.wayleave.controller.http.ApiRoutes;
 import org.wayleave.controller.telemetry.SnmpPoller;
 import org.wayleave.controller.telemetry.Telemetry;
 import org.wayleave.api.v1.Circuit;
@@ -157,7 +158,18 @@ public final class Controller implements AutoCloseable {
       checks.put("store", () -> answers(store));
       checks.put("cache", () -> cache.revision() >= store.revision());
       checks.put("northbound", northbound::isServing);
-      HttpServer http = HttpServer.start(config.bindAddress(), config.httpPort(), checks);
+      if (poller != null) {
+        SnmpPoller p = poller;
+        checks.put("telemetry", () -> p.stats() != null && !p.closed());
+      }
+      Telemetry tm = telemetry;
+      java.util.concurrent.atomic.AtomicReference<ApiRoutes> api = new java.util.concurrent.atomic.AtomicReference<>();
+      HttpServer http = HttpServer.start(config.bindAddress(), config.httpPort(), checks, (vertx, router) -> {
+        api.set(new ApiRoutes(vertx, cache, store, tm, config.clock()));
+        api.get().mount(router);
+        // The NOC dashboard: static files from the classpath, nothing fetched from elsewhere.
+        router.route("/*").handler(io.vertx.ext.web.handler.StaticHandler.create("webroot").setCachingEnabled(false));
+      });
       Controller c = new Controller(config, store, cache, state, northbound, southbound, devices, sync, http, telemetry, poller);
       log.info("controller ready: northbound gRPC on {}:{}, agents on {}:{}, HTTP on {}:{}, store revision {}",
           config.bindAddress(), northbound.port(), config.bindAddress(), southbound.getPort(), config.bindAddress(),

@@ -37,7 +37,7 @@ public final class NorthboundServer {
         builder
             .addService(ServerInterceptors.intercept(new InventoryGrpcService(state), principals))
             .addService(ServerInterceptors.intercept(new CircuitGrpcService(state, store), principals))
-            .addService(ServerInterceptors.intercept(new TelemetryGrpcService(state.cache(), telemetry, clock), principals))
+            .addService(ServerInterceptors.intercept(new TelemetryGrpcService(new TelemetryQueries(state.cache(), telemetry, clock)), principals))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build();
