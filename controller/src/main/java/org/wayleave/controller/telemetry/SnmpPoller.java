@@ -505,6 +505,11 @@ public final class SnmpPoller implements AutoCloseable {
     return new Stats(devices.size(), polls.sum(), failures.sum(), requests.sum(), varbinds.sum(), skipped.sum());
   }
 
+  /** Whether {@link #close} was called. */
+  public boolean closed() {
+    return closed;
+  }
+
   @Override
   public void close() {
     closed = true;
