@@ -27,6 +27,7 @@ import org.wayleave.controller.secrets.DirectorySecretProvider;
 import org.wayleave.controller.secrets.SecretProvider;
 import org.wayleave.controller.store.StoreEvent;
 import org.wayleave.controller.http.ApiRoutes;
+import org.wayleave.controller.metrics.ControllerMetrics;
 import org.wayleave.controller.telemetry.SnmpPoller;
 import org.wayleave.controller.telemetry.Telemetry;
 import org.wayleave.api.v1.Circuit;
@@ -55,6 +56,7 @@ public final class Controller implements AutoCloseable {
   private final ControllerConfig config;
   private final Telemetry telemetry;
   private final SnmpPoller poller;
+  private final ControllerMetrics metrics;
 
   private Controller(
       ControllerConfig config,
@@ -67,7 +69,9 @@ public final class Controller implements AutoCloseable {
       DeviceSync sync,
       HttpServer http,
       Telemetry telemetry,
-      SnmpPoller poller) {
+      SnmpPoller poller,
+      ControllerMetrics metrics) {
+    this.metrics = metrics;
     this.telemetry = telemetry;
     this.poller = poller;
     this.southbound = southbound;
@@ -136,6 +140,11 @@ public final class Controller implements AutoCloseable {
         poller.replaceAll(cache.list(Kind.DEVICE));
         telemetry.onChange(devices::enqueue);
         sync.useTelemetry(telemetry);
+      }
+      ControllerMetrics metrics = ControllerMetrics.create(store, cache, sync, devices, poller, telemetry, config.telemetry());
+      started.add(metrics);
+      if (poller != null) {
+        // After the metrics hooks, so every poll is counted.
         poller.start();
       }
       devices.start();
@@ -170,10 +179,14 @@ public final class Controller implements AutoCloseable {
       HttpServer http = HttpServer.start(config.bindAddress(), config.httpPort(), checks, (vertx, router) -> {
         api.set(new ApiRoutes(vertx, cache, store, tm, config.clock()));
         api.get().mount(router);
+        // A scrape takes a few hundred ms at fleet scale: off the event loop.
+        router.get("/metrics").blockingHandler(ctx -> ctx.response().putHeader("content-type", metrics.contentType())
+            .end(metrics.scrape()));
         // The NOC dashboard: static files from the classpath, nothing fetched from elsewhere.
         router.route("/*").handler(io.vertx.ext.web.handler.StaticHandler.create("webroot").setCachingEnabled(false));
       });
-      Controller c = new Controller(config, store, cache, state, northbound, southbound, devices, sync, http, telemetry, poller);
+      Controller c = new Controller(config, store, cache, state, northbound, southbound, devices, sync, http, telemetry, poller,
+          metrics);
       log.info("controller ready: northbound gRPC on {}:{}, agents on {}:{}, HTTP on {}:{}, store revision {}",
           config.bindAddress(), northbound.port(), config.bindAddress(), southbound.getPort(), config.bindAddress(),
           http.port(), store.revision());
@@ -266,6 +279,7 @@ public final class Controller implements AutoCloseable {
     }
     devices.close();
     http.close();
+    metrics.close();
     cache.close();
     store.close();
     log.info("controller stopped");

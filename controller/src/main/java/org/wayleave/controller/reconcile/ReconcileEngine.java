@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -55,6 +56,8 @@ public final class ReconcileEngine<K> implements AutoCloseable {
   private final String configuration;
   private final WorkQueue<K> queue;
   private final Worker<K> worker;
+  /** Listeners added after build (metrics), heard after the builder's one. */
+  private final List<ReconcileListener<? super K>> extraListeners = new CopyOnWriteArrayList<>();
 
   private final Object lifecycle = new Object();
   private boolean started;
@@ -93,7 +96,7 @@ public final class ReconcileEngine<K> implements AutoCloseable {
       this.executor = ownPool;
     }
     this.queue = new WorkQueue<>(name, b.workers, scheduler, backoff, this::launch);
-    this.worker = new Worker<>(name, b.reconciler, b.listener, b.ticker, queue);
+    this.worker = new Worker<>(name, b.reconciler, fanOut(b.listener), b.ticker, queue);
     this.configuration =
         String.format(
             "workers=%d (%s), backoff=%s, resync=%s, closeTimeout=%s, timers=%s",
@@ -153,6 +156,43 @@ public final class ReconcileEngine<K> implements AutoCloseable {
    */
   public void enqueueAll(Collection<? extends K> keys) {
     queue.addAll(keys);
+  }
+
+  /**
+   * Adds a listener that hears every reconcile's start and end from now on, after the builder's
+   * {@link Builder#listener}; for metrics that are set up once the engine exists. Like that one it
+   * runs on the worker thread and must be quick; what it throws is logged and otherwise ignored.
+   */
+  public void addListener(ReconcileListener<? super K> listener) {
+    extraListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  private ReconcileListener<K> fanOut(ReconcileListener<? super K> first) {
+    return new ReconcileListener<>() {
+      @Override
+      public void onStart(K key) {
+        quietly(first, () -> first.onStart(key));
+        for (ReconcileListener<? super K> l : extraListeners) {
+          quietly(l, () -> l.onStart(key));
+        }
+      }
+
+      @Override
+      public void onDone(K key, Outcome outcome, long durationNanos, Throwable error) {
+        quietly(first, () -> first.onDone(key, outcome, durationNanos, error));
+        for (ReconcileListener<? super K> l : extraListeners) {
+          quietly(l, () -> l.onDone(key, outcome, durationNanos, error));
+        }
+      }
+    };
+  }
+
+  private void quietly(ReconcileListener<?> l, Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      log.warn("{}: reconcile listener {} failed: {}", name, l, e.toString(), e);
+    }
   }
 
   /** The number of keys waiting to run: not waiting out a backoff or requeue delay, not running. */

@@ -83,6 +83,28 @@ public final class SnmpPoller implements AutoCloseable {
   private final LongAdder requests = new LongAdder();
   private final LongAdder varbinds = new LongAdder();
   private final LongAdder skipped = new LongAdder();
+  private volatile PollObserver observer = (deviceId, result, nanos) -> {};
+
+  /** How one poll ended, for {@link PollObserver}. */
+  public enum PollResult {
+    /** The router answered the whole walk. */
+    SUCCESS,
+    /** No answer after every try: the request timed out. */
+    TIMEOUT,
+    /** Any other failure: an SNMP error or report, a missing secret, an unresolvable address. */
+    ERROR
+  }
+
+  /** Hears how each poll ended and how long it took; for metrics. */
+  @FunctionalInterface
+  public interface PollObserver {
+    /**
+     * Called once per poll, on the poller's I/O or resolver thread: keep it quick.
+     *
+     * @param durationNanos from the poll leaving the queue to its end, retries included
+     */
+    void pollEnded(String deviceId, PollResult result, long durationNanos);
+  }
 
   public SnmpPoller(TelemetryConfig config, SecretProvider secrets, PollListener listener, Clock clock) throws IOException {
     this.config = Objects.requireNonNull(config, "config");
@@ -115,6 +137,11 @@ public final class SnmpPoller implements AutoCloseable {
       return t;
     });
     snmp.listen();
+  }
+
+  /** Sets the one observer of poll outcomes (replacing any before). */
+  public void observe(PollObserver observer) {
+    this.observer = Objects.requireNonNull(observer, "observer");
   }
 
   /** Starts polling every known device (and each one added later) on its schedule. */
@@ -300,6 +327,8 @@ public final class SnmpPoller implements AutoCloseable {
     private int maxRep;
     private org.snmp4j.Target<UdpAddress> target;
     private boolean discovering;
+    private long startNanos;
+    private PollResult failure = PollResult.ERROR;
 
     Poll(Polled p, CompletableFuture<Boolean> done) {
       this.p = p;
@@ -307,6 +336,7 @@ public final class SnmpPoller implements AutoCloseable {
     }
 
     void begin() {
+      startNanos = nanos.getAsLong();
       polls.increment();
       if (p.settingsChanged || p.resolved == null) {
         // Resolving may look up a host name and read secret files: never on the I/O thread.
@@ -389,6 +419,7 @@ public final class SnmpPoller implements AutoCloseable {
         return;
       }
       if (response == null) {
+        failure = PollResult.TIMEOUT;
         fail("no answer from " + p.resolved.address() + " after " + (config.retries() + 1) + " tries of "
             + config.timeout().toMillis() + " ms");
         return;
@@ -460,6 +491,11 @@ public final class SnmpPoller implements AutoCloseable {
     }
 
     private void finish(boolean ok) {
+      try {
+        observer.pollEnded(p.id, ok ? PollResult.SUCCESS : failure, nanos.getAsLong() - startNanos);
+      } catch (RuntimeException e) {
+        log.warn("device {}: poll observer failed", p.id, e);
+      }
       p.busy.set(false);
       synchronized (queueLock) {
         inFlight--;

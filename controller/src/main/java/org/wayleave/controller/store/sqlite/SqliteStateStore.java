@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -27,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wayleave.controller.store.AuditRecord;
@@ -79,6 +81,7 @@ public final class SqliteStateStore implements StateStore {
   private final ExecutorService dispatcher;
   private volatile long revision;
   private volatile boolean closed;
+  private volatile LongConsumer commitObserver = nanos -> {};
 
   private SqliteStateStore(Path dir, Clock clock) throws IOException, SQLException {
     this.clock = clock;
@@ -285,8 +288,18 @@ public final class SqliteStateStore implements StateStore {
     return revision;
   }
 
+  /**
+   * Hears how long each committed write took, in nanoseconds from the call (waiting for the write
+   * lock included) to the durable commit; for metrics. Called on the writer's thread, after the
+   * commit: keep it quick. Replaces any observer before.
+   */
+  public void onCommit(LongConsumer nanos) {
+    this.commitObserver = Objects.requireNonNull(nanos, "nanos");
+  }
+
   @Override
   public TxnResult txn(Txn txn) {
+    long start = System.nanoTime();
     writeLock.lock();
     try {
       ensureOpen();
@@ -331,6 +344,11 @@ public final class SqliteStateStore implements StateStore {
         }
         writer.commit();
         revision = rev;
+        try {
+          commitObserver.accept(System.nanoTime() - start);
+        } catch (RuntimeException e) {
+          log.warn("commit observer failed", e);
+        }
         publish(rev, events);
         return new TxnResult(true, rev);
       } catch (SQLException e) {
