@@ -1,0 +1,272 @@
+package org.wayleave.simulator.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Level;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.wayleave.api.v1.Circuit;
+import org.wayleave.api.v1.CircuitPhase;
+import org.wayleave.controller.Controller;
+import org.wayleave.controller.ControllerConfig;
+import org.wayleave.controller.core.Kind;
+import org.wayleave.controller.core.Op;
+import org.wayleave.controller.secrets.DirectorySecretProvider;
+import org.wayleave.controller.seed.Seeds;
+import org.wayleave.controller.telemetry.TelemetryConfig;
+import org.wayleave.simulator.Scenarios;
+import org.wayleave.simulator.Simulator;
+import org.wayleave.simulator.SystemTools;
+
+/**
+ * The NOC dashboard in Debian's headless Chromium, against a controller polling the simulated London
+ * PSN over SNMP (as {@code TelemetryIT} runs it): the London tile map, a link taken down turning its
+ * council's tile DOWN without a reload, the alarm acknowledged from the alarm list, and a circuit's
+ * traffic plot. Screenshots of each step go to {@code target/screenshots/}; with
+ * {@code -Dwayleave.updateScreenshot=true} the region view's also replaces {@code docs/dashboard.png}.
+ *
+ * <p>A system test: skipped when {@code chromium} or {@code chromedriver} is missing, unless
+ * {@value SystemTools#REQUIRE}=1. Selenium is pointed at Debian's binaries, so Selenium Manager
+ * never downloads a browser or a driver.
+ */
+class DashboardIT {
+  static final Duration INTERVAL = Duration.ofSeconds(2);
+  static final String CIRCUIT = "LPSN-CAM-0001";
+  static final String DEVICE = "rtr-camden-01";
+  static final Path MODULE = Path.of(System.getProperty("basedir", "."));
+  static final Path SCREENSHOTS = MODULE.resolve("target").resolve("screenshots");
+  static final Path README_SCREENSHOT = MODULE.toAbsolutePath().getParent().resolve("docs").resolve("dashboard.png");
+  /**
+   * The test uses WebDriver only, not DevTools (whose per-Chromium-version modules it does not
+   * depend on): Selenium's warning that none matches this Chromium is noise. Held here so the
+   * logger and its level are not garbage collected.
+   */
+  static final java.util.logging.Logger CDP_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium.devtools");
+
+  static {
+    CDP_LOG.setLevel(Level.SEVERE);
+  }
+
+  @TempDir Path dir;
+  Controller controller;
+  Simulator sim;
+  ChromeDriver driver;
+
+  @BeforeEach
+  void start() throws Exception {
+    Path chromium = SystemTools.require("chromium", "chromium");
+    Path chromedriver = SystemTools.require("chromedriver", "chromium-driver");
+
+    int snmpPort = freeUdpPort();
+    Path secretsDir = dir.resolve("secrets");
+    DirectorySecretProvider secrets = new DirectorySecretProvider(secretsDir);
+    secrets.generateMissing(Seeds.secretRefs(Seeds.london()));
+    TelemetryConfig d = TelemetryConfig.defaults();
+    TelemetryConfig telemetry = new TelemetryConfig(true, INTERVAL, Duration.ofMillis(400), 1, 4, d.maxRepetitions(),
+        d.utilisationThreshold(), d.errorsPerSecondThreshold(), d.history());
+    controller = Controller.start(new ControllerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, 0, List.of("london"), Clock.systemUTC())
+        .withTelemetry(telemetry, secretsDir).withSeedSnmpPort(snmpPort));
+    controller.state().apply(Op.upserts(Seeds.exampleCircuits("london"), "examples"), "test", "example circuits");
+    sim = Simulator.start("127.0.0.1:" + controller.agentPort(),
+        Scenarios.fromInventory(Seeds.withSnmpPort(Seeds.london(), snmpPort), secrets));
+    await().atMost(Duration.ofSeconds(60)).until(() -> controller.state().cache().list(Kind.CIRCUIT).stream()
+        .allMatch(c -> phase(c.getId()) == CircuitPhase.CIRCUIT_PHASE_ACTIVE));
+
+    // Debian's driver and browser, named outright: Selenium Manager is skipped when the driver's
+    // path is given, so nothing is downloaded.
+    System.setProperty("webdriver.chrome.driver", chromedriver.toString());
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(chromium.toFile());
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+        "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
+    options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+    driver = new ChromeDriver(options);
+    // About 1600 x 900 of page, a wall screen's shape.
+    driver.manage().window().setSize(new Dimension(1600, 1040));
+    Files.createDirectories(SCREENSHOTS);
+  }
+
+  @AfterEach
+  void stop() {
+    if (driver != null) {
+      driver.quit();
+    }
+    if (sim != null) {
+      sim.close();
+    }
+    if (controller != null) {
+      controller.close();
+    }
+  }
+
+  @Test
+  void theNocWatchesALinkGoDownAcknowledgesTheAlarmAndReadsACircuitsTraffic() throws Exception {
+    try {
+      walkThrough();
+    } catch (Exception | AssertionError e) {
+      // What the browser showed when it went wrong, for the CI artefacts.
+      try {
+        screenshot("failed");
+        assertNoConsoleErrors();
+      } catch (Exception | AssertionError more) {
+        e.addSuppressed(more);
+      }
+      throw e;
+    }
+    assertNoConsoleErrors();
+  }
+
+  private void walkThrough() throws Exception {
+    String base = "http://127.0.0.1:" + controller.httpPort() + "/";
+    WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+
+    // 1. The London tile map: 33 councils, all ACTIVE, all one colour.
+    driver.get(base);
+    By londonTiles = By.cssSelector("#london-map [data-council]");
+    wait.until(d -> d.findElements(londonTiles).size() == 33);
+    wait.until(d -> d.findElements(londonTiles).stream().allMatch(t -> "CIRCUIT_PHASE_ACTIVE".equals(t.getDomAttribute("data-phase"))));
+    List<WebElement> tiles = driver.findElements(londonTiles);
+    String activeColour = tiles.get(0).getCssValue("background-color");
+    assertThat(tiles).extracting(t -> t.getCssValue("background-color")).as("every ACTIVE tile's colour").containsOnly(activeColour);
+    assertThat(tiles).extracting(t -> t.getDomAttribute("data-council"))
+        .contains("enfield", "city-of-london", "croydon", "sutton", "bromley", "barking-and-dagenham", "camden");
+    WebElement camden = driver.findElement(By.cssSelector("[data-council='camden']"));
+    assertThat(camden.getText()).contains("CAM").containsIgnoringCase("active");
+    wait.until(ExpectedConditions.attributeToBe(By.id("live"), "data-state", "live"));
+    // Marks this document: if the page reloaded, the mark would be gone.
+    ((JavascriptExecutor) driver).executeScript("window.wayleaveTestMark = 'no reload';");
+    screenshot("1-region");
+
+    // 2. Camden's link goes down in the simulator; its tile turns DOWN with no reload.
+    String subInterface = sim.router(DEVICE).config().getSubInterfacesList().stream()
+        .filter(s -> s.getAlias().equals(CIRCUIT)).findFirst().orElseThrow().getName();
+    sim.snmp(DEVICE).mib().setLinkUp(subInterface, false);
+    wait.until(ExpectedConditions.attributeToBe(camden, "data-phase", "CIRCUIT_PHASE_DOWN"));
+    assertThat(((JavascriptExecutor) driver).executeScript("return window.wayleaveTestMark;")).isEqualTo("no reload");
+    String downColour = camden.getCssValue("background-color");
+    String islingtonColour = driver.findElement(By.cssSelector("[data-council='islington']")).getCssValue("background-color");
+    assertThat(islingtonColour).isEqualTo(activeColour);
+    assertThat(downColour).as("the DOWN tile's colour").isNotEqualTo(activeColour);
+    assertThat(camden.getText()).containsIgnoringCase("down");
+    wait.until(ExpectedConditions.not(ExpectedConditions.attributeToBe(By.id("alarm-count"), "data-count", "0")));
+    Path regionDown = screenshot("2-region-camden-down");
+    if (Boolean.getBoolean("wayleave.updateScreenshot")) {
+      Files.createDirectories(README_SCREENSHOT.getParent());
+      Files.copy(regionDown, README_SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    // 3. The alarm list shows Camden's DOWN alarm; acknowledge it there.
+    driver.findElement(By.cssSelector("a[data-nav='alarms']")).click();
+    By alarmRow = By.cssSelector("tr[data-kind='DOWN'][data-circuit='" + CIRCUIT + "']");
+    wait.until(ExpectedConditions.presenceOfElementLocated(alarmRow));
+    WebElement row = driver.findElement(alarmRow);
+    assertThat(row.getDomAttribute("data-acknowledged")).isEqualTo("false");
+    assertThat(row.getText()).contains(CIRCUIT).containsIgnoringCase("down");
+    screenshot("3-alarms");
+    row.findElement(By.cssSelector("button[data-action='ack']")).click();
+    wait.until(ExpectedConditions.attributeToBe(alarmRow, "data-acknowledged", "true"));
+    assertThat(driver.findElement(alarmRow).getText()).contains("Acknowledged by noc-operator");
+    assertThat(httpGet(base + "api/v1/alarms")).as("the API's alarm list")
+        .contains("\"circuit\":\"" + CIRCUIT + "\"").contains("\"acknowledgedBy\":\"noc-operator\"");
+    screenshot("4-alarm-acknowledged");
+
+    // 4. An ACTIVE circuit's view, reached from its council's tile: its plot fills with points.
+    Circuit active = controller.state().cache().list(Kind.CIRCUIT).stream()
+        .filter(c -> c.getSpec().getCouncil().equals("islington")).findFirst().orElseThrow();
+    assertThat(phase(active.getId())).isEqualTo(CircuitPhase.CIRCUIT_PHASE_ACTIVE);
+    driver.findElement(By.cssSelector("a[data-nav='region']")).click();
+    wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-council='islington']"))).click();
+    By circuitLink = By.cssSelector("tr[data-circuit='" + active.getId() + "'] a");
+    wait.until(ExpectedConditions.elementToBeClickable(circuitLink));
+    wait.until(d -> !d.findElements(By.cssSelector("tr[data-circuit='" + active.getId() + "'] svg.spark")).isEmpty());
+    screenshot("5-council");
+    driver.findElement(circuitLink).click();
+    By hourPlot = By.cssSelector("[data-plot='hour'][data-points]");
+    new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> d.findElements(hourPlot).stream()
+        .anyMatch(p -> Integer.parseInt(p.getDomAttribute("data-points")) >= 2));
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-plot='day'][data-points]")));
+    assertThat(driver.findElement(By.cssSelector("#ch-phase")).getDomAttribute("data-phase")).isEqualTo("CIRCUIT_PHASE_ACTIVE");
+    assertThat(driver.findElements(By.cssSelector("#conditions tr[data-condition]"))).extracting(r -> r.getDomAttribute("data-condition"))
+        .contains("Applied", "LinkUp");
+    screenshot("6-circuit");
+  }
+
+  /** Reports every browser console message to a file, and fails on errors. */
+  private void assertNoConsoleErrors() throws IOException {
+    List<LogEntry> entries = new ArrayList<>();
+    try {
+      driver.manage().logs().get(LogType.BROWSER).forEach(entries::add);
+    } catch (RuntimeException unsupported) {
+      Files.writeString(SCREENSHOTS.resolve("browser-console.log"), "browser log not available: " + unsupported + "\n");
+      return;
+    }
+    String all = entries.stream().map(e -> e.getLevel() + " " + e.getMessage()).collect(Collectors.joining("\n"));
+    Files.writeString(SCREENSHOTS.resolve("browser-console.log"), all.isEmpty() ? "(no console messages)\n" : all + "\n");
+    assertThat(entries).filteredOn(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+        .as("browser console errors (all messages in target/screenshots/browser-console.log)")
+        .extracting(LogEntry::getMessage).isEmpty();
+  }
+
+  private Path screenshot(String name) throws IOException {
+    Path file = SCREENSHOTS.resolve("dashboard-" + name + ".png");
+    Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+    return file;
+  }
+
+  private static String httpGet(String url) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as("GET %s", url).isEqualTo(200);
+    return r.body();
+  }
+
+  private CircuitPhase phase(String id) {
+    return controller.state().cache().circuitWithStatus(id).getStatus().getPhase();
+  }
+
+  /** A UDP port free on the first London router's address (the others are alike on loopback). */
+  private static int freeUdpPort() throws IOException {
+    for (int i = 0; i < 50; i++) {
+      int port = 20_000 + ThreadLocalRandom.current().nextInt(10_000);
+      try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.1.0.1", port))) {
+        return port;
+      } catch (java.net.BindException taken) {
+        // try another
+      }
+    }
+    throw new IllegalStateException("no free UDP port found in 20000-29999 on 127.1.0.1");
+  }
+}
