@@ -81,6 +81,8 @@ final class DemoCommand implements Callable<Integer> {
     String nb = bind + ":" + controller.grpcPort();
     System.out.println();
     System.out.println("Wayleave demo: a simulated London PSN, 33 councils, one router and agent each.");
+    System.out.println("  NOC dashboard       http://" + bind + ":" + controller.httpPort() + "/");
+    System.out.println("  metrics             http://" + bind + ":" + controller.httpPort() + "/metrics   (Prometheus)");
     System.out.println("  controller health   http://" + bind + ":" + controller.httpPort() + "/readyz");
     System.out.println("  northbound gRPC     " + nb + "   (grpcurl -plaintext " + nb + " list)");
     System.out.println("  agents dial         " + bind + ":" + controller.agentPort());
