@@ -29,6 +29,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -150,20 +151,24 @@ class DashboardIT {
 
   private void walkThrough() throws Exception {
     String base = "http://127.0.0.1:" + controller.httpPort() + "/";
+    // Views re-render on live events: look elements up afresh and retry on a stale one.
     WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+    wait.ignoring(StaleElementReferenceException.class);
 
     // 1. The London tile map: 33 councils, all ACTIVE, all one colour.
     driver.get(base);
     By londonTiles = By.cssSelector("#london-map [data-council]");
     wait.until(d -> d.findElements(londonTiles).size() == 33);
     wait.until(d -> d.findElements(londonTiles).stream().allMatch(t -> "CIRCUIT_PHASE_ACTIVE".equals(t.getDomAttribute("data-phase"))));
-    List<WebElement> tiles = driver.findElements(londonTiles);
-    String activeColour = tiles.get(0).getCssValue("background-color");
-    assertThat(tiles).extracting(t -> t.getCssValue("background-color")).as("every ACTIVE tile's colour").containsOnly(activeColour);
-    assertThat(tiles).extracting(t -> t.getDomAttribute("data-council"))
+    List<String> colours = wait.until(d -> d.findElements(londonTiles).stream().map(t -> t.getCssValue("background-color")).toList());
+    String activeColour = colours.get(0);
+    assertThat(colours).as("every ACTIVE tile's colour").containsOnly(activeColour);
+    List<String> councils = wait.until(d -> d.findElements(londonTiles).stream().map(t -> t.getDomAttribute("data-council")).toList());
+    assertThat(councils)
         .contains("enfield", "city-of-london", "croydon", "sutton", "bromley", "barking-and-dagenham", "camden");
-    WebElement camden = driver.findElement(By.cssSelector("[data-council='camden']"));
-    assertThat(camden.getText()).contains("CAM").containsIgnoringCase("active");
+    By camden = By.cssSelector("[data-council='camden']");
+    String camdenText = wait.until(d -> d.findElement(camden).getText());
+    assertThat(camdenText).contains("CAM").containsIgnoringCase("active");
     wait.until(ExpectedConditions.attributeToBe(By.id("live"), "data-state", "live"));
     // Marks this document: if the page reloaded, the mark would be gone.
     ((JavascriptExecutor) driver).executeScript("window.wayleaveTestMark = 'no reload';");
@@ -175,11 +180,12 @@ class DashboardIT {
     sim.snmp(DEVICE).mib().setLinkUp(subInterface, false);
     wait.until(ExpectedConditions.attributeToBe(camden, "data-phase", "CIRCUIT_PHASE_DOWN"));
     assertThat(((JavascriptExecutor) driver).executeScript("return window.wayleaveTestMark;")).isEqualTo("no reload");
-    String downColour = camden.getCssValue("background-color");
-    String islingtonColour = driver.findElement(By.cssSelector("[data-council='islington']")).getCssValue("background-color");
+    String downColour = wait.until(d -> d.findElement(camden).getCssValue("background-color"));
+    String islingtonColour = wait.until(d -> d.findElement(By.cssSelector("[data-council='islington']")).getCssValue("background-color"));
     assertThat(islingtonColour).isEqualTo(activeColour);
     assertThat(downColour).as("the DOWN tile's colour").isNotEqualTo(activeColour);
-    assertThat(camden.getText()).containsIgnoringCase("down");
+    String camdenDown = wait.until(d -> d.findElement(camden).getText());
+    assertThat(camdenDown).containsIgnoringCase("down");
     wait.until(ExpectedConditions.not(ExpectedConditions.attributeToBe(By.id("alarm-count"), "data-count", "0")));
     Path regionDown = screenshot("2-region-camden-down");
     if (Boolean.getBoolean("wayleave.updateScreenshot")) {
@@ -188,16 +194,18 @@ class DashboardIT {
     }
 
     // 3. The alarm list shows Camden's DOWN alarm; acknowledge it there.
-    driver.findElement(By.cssSelector("a[data-nav='alarms']")).click();
+    click(wait, By.cssSelector("a[data-nav='alarms']"));
     By alarmRow = By.cssSelector("tr[data-kind='DOWN'][data-circuit='" + CIRCUIT + "']");
     wait.until(ExpectedConditions.presenceOfElementLocated(alarmRow));
-    WebElement row = driver.findElement(alarmRow);
-    assertThat(row.getDomAttribute("data-acknowledged")).isEqualTo("false");
-    assertThat(row.getText()).contains(CIRCUIT).containsIgnoringCase("down");
+    String acknowledged = wait.until(d -> d.findElement(alarmRow).getDomAttribute("data-acknowledged"));
+    assertThat(acknowledged).isEqualTo("false");
+    String rowText = wait.until(d -> d.findElement(alarmRow).getText());
+    assertThat(rowText).contains(CIRCUIT).containsIgnoringCase("down");
     screenshot("3-alarms");
-    row.findElement(By.cssSelector("button[data-action='ack']")).click();
+    click(wait, By.cssSelector("tr[data-kind='DOWN'][data-circuit='" + CIRCUIT + "'] button[data-action='ack']"));
     wait.until(ExpectedConditions.attributeToBe(alarmRow, "data-acknowledged", "true"));
-    assertThat(driver.findElement(alarmRow).getText()).contains("Acknowledged by noc-operator");
+    String ackedText = wait.until(d -> d.findElement(alarmRow).getText());
+    assertThat(ackedText).contains("Acknowledged by noc-operator");
     assertThat(httpGet(base + "api/v1/alarms")).as("the API's alarm list")
         .contains("\"circuit\":\"" + CIRCUIT + "\"").contains("\"acknowledgedBy\":\"noc-operator\"");
     screenshot("4-alarm-acknowledged");
@@ -206,21 +214,35 @@ class DashboardIT {
     Circuit active = controller.state().cache().list(Kind.CIRCUIT).stream()
         .filter(c -> c.getSpec().getCouncil().equals("islington")).findFirst().orElseThrow();
     assertThat(phase(active.getId())).isEqualTo(CircuitPhase.CIRCUIT_PHASE_ACTIVE);
-    driver.findElement(By.cssSelector("a[data-nav='region']")).click();
-    wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-council='islington']"))).click();
+    click(wait, By.cssSelector("a[data-nav='region']"));
+    click(wait, By.cssSelector("[data-council='islington']"));
     By circuitLink = By.cssSelector("tr[data-circuit='" + active.getId() + "'] a");
     wait.until(ExpectedConditions.elementToBeClickable(circuitLink));
     wait.until(d -> !d.findElements(By.cssSelector("tr[data-circuit='" + active.getId() + "'] svg.spark")).isEmpty());
     screenshot("5-council");
-    driver.findElement(circuitLink).click();
+    click(wait, circuitLink);
     By hourPlot = By.cssSelector("[data-plot='hour'][data-points]");
-    new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> d.findElements(hourPlot).stream()
+    new WebDriverWait(driver, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class).until(d -> d.findElements(hourPlot).stream()
         .anyMatch(p -> Integer.parseInt(p.getDomAttribute("data-points")) >= 2));
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-plot='day'][data-points]")));
-    assertThat(driver.findElement(By.cssSelector("#ch-phase")).getDomAttribute("data-phase")).isEqualTo("CIRCUIT_PHASE_ACTIVE");
-    assertThat(driver.findElements(By.cssSelector("#conditions tr[data-condition]"))).extracting(r -> r.getDomAttribute("data-condition"))
-        .contains("Applied", "LinkUp");
+    String circuitPhase = wait.until(d -> d.findElement(By.cssSelector("#ch-phase")).getDomAttribute("data-phase"));
+    assertThat(circuitPhase).isEqualTo("CIRCUIT_PHASE_ACTIVE");
+    List<String> conditions = wait.until(d -> d.findElements(By.cssSelector("#conditions tr[data-condition]")).stream()
+        .map(r -> r.getDomAttribute("data-condition")).toList());
+    assertThat(conditions).contains("Applied", "LinkUp");
     screenshot("6-circuit");
+  }
+
+  /** Clicks what the locator finds when it is clickable, looking it up again if a re-render replaced it. */
+  private static void click(WebDriverWait wait, By locator) {
+    wait.until(d -> {
+      WebElement e = ExpectedConditions.elementToBeClickable(locator).apply(d);
+      if (e == null) {
+        return false;
+      }
+      e.click();
+      return true;
+    });
   }
 
   /** Reports every browser console message to a file, and fails on errors. */
