@@ -109,6 +109,8 @@ class DashboardIT {
     System.setProperty("webdriver.chrome.driver", chromedriver.toString());
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium.toFile());
+    // Reduced motion: the page then changes colours without a transition the test could catch midway.
+    options.addArguments("--force-prefers-reduced-motion");
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
         "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
@@ -160,7 +162,10 @@ class DashboardIT {
     By londonTiles = By.cssSelector("#london-map [data-council]");
     wait.until(d -> d.findElements(londonTiles).size() == 33);
     wait.until(d -> d.findElements(londonTiles).stream().allMatch(t -> "CIRCUIT_PHASE_ACTIVE".equals(t.getDomAttribute("data-phase"))));
-    List<String> colours = wait.until(d -> d.findElements(londonTiles).stream().map(t -> t.getCssValue("background-color")).toList());
+    List<String> colours = wait.until(d -> {
+      List<String> c = d.findElements(londonTiles).stream().map(t -> t.getCssValue("background-color")).toList();
+      return c.stream().distinct().count() == 1 ? c : null;
+    });
     String activeColour = colours.get(0);
     assertThat(colours).as("every ACTIVE tile's colour").containsOnly(activeColour);
     List<String> councils = wait.until(d -> d.findElements(londonTiles).stream().map(t -> t.getDomAttribute("data-council")).toList());
