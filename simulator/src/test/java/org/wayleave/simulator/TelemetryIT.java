@@ -5,15 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,14 +24,9 @@ import org.wayleave.api.v1.RatePoint;
 import org.wayleave.api.v1.TelemetryScope;
 import org.wayleave.api.v1.TelemetryServiceGrpc;
 import org.wayleave.controller.Controller;
-import org.wayleave.controller.ControllerConfig;
 import org.wayleave.controller.core.Kind;
-import org.wayleave.controller.core.Op;
-import org.wayleave.controller.secrets.DirectorySecretProvider;
-import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.telemetry.RateHistory;
 import org.wayleave.controller.telemetry.Telemetry;
-import org.wayleave.controller.telemetry.TelemetryConfig;
 import org.wayleave.simulator.snmp.RouterMib;
 
 /**
@@ -48,41 +39,17 @@ class TelemetryIT {
   static final String DEVICE = "rtr-camden-01";
 
   @TempDir Path dir;
+  SimulatedLondon london;
   Controller controller;
   Simulator sim;
   ManagedChannel channel;
 
   @BeforeEach
   void start() throws Exception {
-    int snmpPort = freeUdpPort();
-    Path secretsDir = dir.resolve("secrets");
-    DirectorySecretProvider secrets = new DirectorySecretProvider(secretsDir);
-    secrets.generateMissing(Seeds.secretRefs(Seeds.london()));
-    TelemetryConfig d = TelemetryConfig.defaults();
-    // Four routers polled at once at most, so a silent one would show if it held up the queue.
-    TelemetryConfig telemetry = new TelemetryConfig(true, INTERVAL, Duration.ofMillis(400), 1, 4, d.maxRepetitions(),
-        d.utilisationThreshold(), d.errorsPerSecondThreshold(), d.history());
-    controller = Controller.start(new ControllerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, 0, List.of("london"), Clock.systemUTC())
-        .withTelemetry(telemetry, secretsDir).withSeedSnmpPort(snmpPort));
-    controller.state().apply(Op.upserts(Seeds.exampleCircuits("london"), "examples"), "test", "example circuits");
-    sim = Simulator.start("127.0.0.1:" + controller.agentPort(),
-        Scenarios.fromInventory(Seeds.withSnmpPort(Seeds.london(), snmpPort), secrets));
+    london = SimulatedLondon.start(dir, INTERVAL);
+    controller = london.controller;
+    sim = london.sim;
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", controller.grpcPort()).usePlaintext().build();
-    await().atMost(Duration.ofSeconds(60)).until(() -> controller.state().cache().list(Kind.CIRCUIT).stream()
-        .allMatch(c -> phase(c.getId()) == CircuitPhase.CIRCUIT_PHASE_ACTIVE));
-  }
-
-  /** A port free on the first London router's address (the others are alike on loopback). */
-  static int freeUdpPort() throws Exception {
-    for (int i = 0; i < 50; i++) {
-      int port = 20_000 + ThreadLocalRandom.current().nextInt(10_000);
-      try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.1.0.1", port))) {
-        return port;
-      } catch (java.net.BindException taken) {
-        // try another
-      }
-    }
-    throw new IllegalStateException("no free UDP port found in 20000-29999 on 127.1.0.1");
   }
 
   @AfterEach
@@ -90,22 +57,17 @@ class TelemetryIT {
     if (channel != null) {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
-    if (sim != null) {
-      sim.close();
-    }
-    if (controller != null) {
-      controller.close();
+    if (london != null) {
+      london.close();
     }
   }
 
   CircuitPhase phase(String id) {
-    return controller.state().cache().circuitWithStatus(id).getStatus().getPhase();
+    return london.phase(id);
   }
 
   String subInterface() {
-    return controller.deviceSync() == null ? null
-        : sim.router(DEVICE).config().getSubInterfacesList().stream().filter(s -> s.getAlias().equals(CIRCUIT))
-            .findFirst().orElseThrow().getName();
+    return london.subInterface(DEVICE, CIRCUIT);
   }
 
   RouterMib mib(String device) {
@@ -193,21 +155,22 @@ class TelemetryIT {
     // (plus scheduling slack) without one.
     Map<String, Long> last = new HashMap<>();
     Map<String, Long> worstGap = new HashMap<>();
-    long end = System.nanoTime() + INTERVAL.multipliedBy(3).toNanos();
-    while (System.nanoTime() < end) {
-      for (String id : sim.deviceIds()) {
-        if (id.equals(silent)) {
-          continue;
-        }
-        Telemetry.DeviceView v = telemetry.device(id);
-        long answered = v == null ? 0 : v.lastAnswerMillis();
-        Long before = last.put(id, answered);
-        if (before != null && answered != before) {
-          worstGap.merge(id, answered - before, Math::max);
-        }
-      }
-      Thread.sleep(50);
-    }
+    // Sample every 50 ms for three intervals (Awaitility's during: the check must hold throughout).
+    await().during(INTERVAL.multipliedBy(3)).atMost(INTERVAL.multipliedBy(3).plusSeconds(5)).pollInterval(Duration.ofMillis(50))
+        .until(() -> {
+          for (String id : sim.deviceIds()) {
+            if (id.equals(silent)) {
+              continue;
+            }
+            Telemetry.DeviceView v = telemetry.device(id);
+            long answered = v == null ? 0 : v.lastAnswerMillis();
+            Long before = last.put(id, answered);
+            if (before != null && answered != before) {
+              worstGap.merge(id, answered - before, Math::max);
+            }
+          }
+          return true;
+        });
     assertThat(worstGap).hasSize(sim.deviceIds().size() - 1);
     assertThat(worstGap.values()).allSatisfy(gap -> assertThat(gap).isLessThanOrEqualTo(INTERVAL.toMillis() + 500));
   }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,12 +11,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -40,13 +36,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.CircuitPhase;
 import org.wayleave.controller.Controller;
-import org.wayleave.controller.ControllerConfig;
 import org.wayleave.controller.core.Kind;
-import org.wayleave.controller.core.Op;
-import org.wayleave.controller.secrets.DirectorySecretProvider;
-import org.wayleave.controller.seed.Seeds;
-import org.wayleave.controller.telemetry.TelemetryConfig;
-import org.wayleave.simulator.Scenarios;
+import org.wayleave.simulator.SimulatedLondon;
 import org.wayleave.simulator.Simulator;
 import org.wayleave.simulator.SystemTools;
 
@@ -80,6 +71,7 @@ class DashboardIT {
   }
 
   @TempDir Path dir;
+  SimulatedLondon london;
   Controller controller;
   Simulator sim;
   ChromeDriver driver;
@@ -89,20 +81,9 @@ class DashboardIT {
     Path chromium = SystemTools.require("chromium", "chromium");
     Path chromedriver = SystemTools.require("chromedriver", "chromium-driver");
 
-    int snmpPort = freeUdpPort();
-    Path secretsDir = dir.resolve("secrets");
-    DirectorySecretProvider secrets = new DirectorySecretProvider(secretsDir);
-    secrets.generateMissing(Seeds.secretRefs(Seeds.london()));
-    TelemetryConfig d = TelemetryConfig.defaults();
-    TelemetryConfig telemetry = new TelemetryConfig(true, INTERVAL, Duration.ofMillis(400), 1, 4, d.maxRepetitions(),
-        d.utilisationThreshold(), d.errorsPerSecondThreshold(), d.history());
-    controller = Controller.start(new ControllerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, 0, List.of("london"), Clock.systemUTC())
-        .withTelemetry(telemetry, secretsDir).withSeedSnmpPort(snmpPort));
-    controller.state().apply(Op.upserts(Seeds.exampleCircuits("london"), "examples"), "test", "example circuits");
-    sim = Simulator.start("127.0.0.1:" + controller.agentPort(),
-        Scenarios.fromInventory(Seeds.withSnmpPort(Seeds.london(), snmpPort), secrets));
-    await().atMost(Duration.ofSeconds(60)).until(() -> controller.state().cache().list(Kind.CIRCUIT).stream()
-        .allMatch(c -> phase(c.getId()) == CircuitPhase.CIRCUIT_PHASE_ACTIVE));
+    london = SimulatedLondon.start(dir, INTERVAL);
+    controller = london.controller;
+    sim = london.sim;
 
     // Debian's driver and browser, named outright: Selenium Manager is skipped when the driver's
     // path is given, so nothing is downloaded.
@@ -126,11 +107,8 @@ class DashboardIT {
     if (driver != null) {
       driver.quit();
     }
-    if (sim != null) {
-      sim.close();
-    }
-    if (controller != null) {
-      controller.close();
+    if (london != null) {
+      london.close();
     }
   }
 
@@ -180,8 +158,7 @@ class DashboardIT {
     screenshot("1-region");
 
     // 2. Camden's link goes down in the simulator; its tile turns DOWN with no reload.
-    String subInterface = sim.router(DEVICE).config().getSubInterfacesList().stream()
-        .filter(s -> s.getAlias().equals(CIRCUIT)).findFirst().orElseThrow().getName();
+    String subInterface = london.subInterface(DEVICE, CIRCUIT);
     sim.snmp(DEVICE).mib().setLinkUp(subInterface, false);
     wait.until(ExpectedConditions.attributeToBe(camden, "data-phase", "CIRCUIT_PHASE_DOWN"));
     assertThat(((JavascriptExecutor) driver).executeScript("return window.wayleaveTestMark;")).isEqualTo("no reload");
@@ -281,19 +258,7 @@ class DashboardIT {
   }
 
   private CircuitPhase phase(String id) {
-    return controller.state().cache().circuitWithStatus(id).getStatus().getPhase();
+    return london.phase(id);
   }
 
-  /** A UDP port free on the first London router's address (the others are alike on loopback). */
-  private static int freeUdpPort() throws IOException {
-    for (int i = 0; i < 50; i++) {
-      int port = 20_000 + ThreadLocalRandom.current().nextInt(10_000);
-      try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.1.0.1", port))) {
-        return port;
-      } catch (java.net.BindException taken) {
-        // try another
-      }
-    }
-    throw new IllegalStateException("no free UDP port found in 20000-29999 on 127.1.0.1");
-  }
 }
