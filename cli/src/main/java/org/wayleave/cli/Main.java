@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       WatchCommand.class,
       HistoryCommand.class,
       RollbackCommand.class,
+      CertsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

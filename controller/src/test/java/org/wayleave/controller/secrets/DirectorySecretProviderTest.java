@@ -43,7 +43,9 @@ class DirectorySecretProviderTest {
     assertThat(p.generateMissing(List.of("snmp/a/auth"))).isZero();
     assertThat(p.resolve("snmp/kept")).isEqualTo("mine-and-only-mine");
     assertThat(p.resolve("snmp/a/auth")).hasSize(32).isNotEqualTo(p.resolve("snmp/a/priv"));
-    assertThat(Files.getPosixFilePermissions(dir.resolve("snmp/a/auth")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    assertThat(Files.getPosixFilePermissions(dir.resolve("snmp/a/auth")))
+        .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
   }
 
   @Test
