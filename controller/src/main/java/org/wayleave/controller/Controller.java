@@ -152,14 +152,24 @@ public final class Controller implements AutoCloseable {
       io.grpc.Server southbound =
           NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.agentPort()))
               .addService(new AgentGrpcService(sync))
-              .permitKeepAliveTime(10, java.util.concurrent.TimeUnit.SECONDS)
+              // The northbound limits (NorthboundServer's constants); agents may ping while idle.
+              .maxInboundMessageSize(NorthboundServer.MAX_INBOUND_MESSAGE_BYTES)
+              .maxInboundMetadataSize(NorthboundServer.MAX_INBOUND_METADATA_BYTES)
+              .permitKeepAliveTime(NorthboundServer.PERMIT_KEEPALIVE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
               .permitKeepAliveWithoutCalls(true)
+              .maxConnectionIdle(NorthboundServer.MAX_CONNECTION_IDLE_MINUTES, java.util.concurrent.TimeUnit.MINUTES)
+              .maxConcurrentCallsPerConnection(NorthboundServer.MAX_CONCURRENT_CALLS_PER_CONNECTION)
               .build()
               .start();
       started.add(() -> southbound.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS));
       NorthboundServer northbound =
           new NorthboundServer(
-                  NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort())), state, store,
+                  NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort()))
+                      .permitKeepAliveTime(NorthboundServer.PERMIT_KEEPALIVE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+                      .permitKeepAliveWithoutCalls(false)
+                      .maxConnectionIdle(NorthboundServer.MAX_CONNECTION_IDLE_MINUTES, java.util.concurrent.TimeUnit.MINUTES)
+                      .maxConcurrentCallsPerConnection(NorthboundServer.MAX_CONCURRENT_CALLS_PER_CONNECTION),
+                  state, store,
                   telemetry, config.clock())
               .start();
       started.add(() -> northbound.stop(5));

@@ -18,6 +18,9 @@ public final class ApiException extends RuntimeException {
     this.violations = List.copyOf(violations);
   }
 
+  /** Violations the message names; the rest are counted. */
+  public static final int MESSAGE_VIOLATIONS = 10;
+
   public static ApiException of(ErrorCode code, String field, String description) {
     return new ApiException(List.of(new Violation(code, field, description)));
   }
@@ -34,8 +37,9 @@ public final class ApiException extends RuntimeException {
     if (violations.size() == 1) {
       return violations.get(0).toString();
     }
-    return violations.size()
-        + " problems: "
-        + violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
+    // A refused batch of thousands must still fit a status header: name the first few, count the rest.
+    String shown = violations.stream().limit(MESSAGE_VIOLATIONS).map(Violation::toString).collect(Collectors.joining("; "));
+    int more = violations.size() - MESSAGE_VIOLATIONS;
+    return violations.size() + " problems: " + shown + (more > 0 ? "; and " + more + " more" : "");
   }
 }

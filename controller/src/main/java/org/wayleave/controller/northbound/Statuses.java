@@ -20,6 +20,8 @@ import org.wayleave.controller.store.StoreException;
  */
 public final class Statuses {
   public static final String DOMAIN = "wayleave.org";
+  /** Violations carried as details; a refused batch of thousands names the first ones and counts the rest in the message. */
+  static final int MAX_DETAILS = 20;
 
   private Statuses() {}
 
@@ -63,7 +65,8 @@ public final class Statuses {
                 .build()));
     BadRequest.Builder bad = BadRequest.newBuilder();
     PreconditionFailure.Builder pre = PreconditionFailure.newBuilder();
-    for (Violation v : e.violations()) {
+    // Details travel in a response header (8 KiB by default in clients): the first few only.
+    for (Violation v : e.violations().subList(0, Math.min(MAX_DETAILS, e.violations().size()))) {
       switch (v.code()) {
         case INVALID_ARGUMENT, OUT_OF_RANGE ->
             bad.addFieldViolations(BadRequest.FieldViolation.newBuilder().setField(v.field()).setDescription(v.description()));
