@@ -21,10 +21,14 @@ import org.wayleave.controller.telemetry.TelemetryConfig;
 /**
  * A controller polling the simulated London PSN over SNMP v3, every circuit of the examples
  * ACTIVE: what the telemetry and dashboard tests start from. The SNMP port is picked at random so
- * a running demo does not clash; at most four routers are polled at once, so a silent one would
- * show if it held up the queue.
+ * a running demo does not clash. At most four routers are polled at once and an unanswered request
+ * waits 1.5 s and is tried twice, so a silent router holds a slot for 3 s: were the others queued
+ * behind it, they would fall a whole interval behind.
  */
 public final class SimulatedLondon implements AutoCloseable {
+  /** How long one SNMP request waits: 1.5 s, tried twice. */
+  public static final Duration TIMEOUT = Duration.ofMillis(1500);
+
   public final Controller controller;
   public final Simulator sim;
 
@@ -40,7 +44,7 @@ public final class SimulatedLondon implements AutoCloseable {
     DirectorySecretProvider secrets = new DirectorySecretProvider(secretsDir);
     secrets.generateMissing(Seeds.secretRefs(Seeds.london()));
     TelemetryConfig d = TelemetryConfig.defaults();
-    TelemetryConfig telemetry = new TelemetryConfig(true, pollInterval, Duration.ofMillis(400), 1, 4, d.maxRepetitions(),
+    TelemetryConfig telemetry = new TelemetryConfig(true, pollInterval, TIMEOUT, 1, 4, d.maxRepetitions(),
         d.utilisationThreshold(), d.errorsPerSecondThreshold(), d.history());
     Controller controller = Controller.start(new ControllerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, 0, List.of("london"),
         Clock.systemUTC()).withTelemetry(telemetry, secretsDir).withSeedSnmpPort(snmpPort));

@@ -141,7 +141,7 @@ class TelemetryIT {
     String silent = "rtr-brent-01";
     mib(silent).setSilent(true);
     Telemetry telemetry = controller.telemetry();
-    await().atMost(INTERVAL.multipliedBy(4)).until(() -> !telemetry.device(silent).reachable());
+    await().atMost(INTERVAL.multipliedBy(6)).until(() -> !telemetry.device(silent).reachable());
     assertThat(telemetry.device(silent).reason()).contains("no answer");
     var brent = controller.state().cache().list(Kind.CIRCUIT).stream()
         .filter(c -> c.getSpec().getAEnd().getDevice().equals(silent)).findFirst().orElseThrow();
@@ -151,8 +151,9 @@ class TelemetryIT {
               assertThat(c.getType()).isEqualTo("Reachable");
               assertThat(c.getStatus()).isEqualTo(org.wayleave.api.v1.ConditionStatus.CONDITION_STATUS_FALSE);
             }));
-    // Watch every other router's answers for three intervals: none goes longer than an interval
-    // (plus scheduling slack) without one.
+    // Watch every other router's answers for three intervals: none goes longer than an interval plus
+    // 1.5 s (slack for a busy machine) without one. Queued behind the silent router, which holds a
+    // slot for 3 s per poll, they would.
     Map<String, Long> last = new HashMap<>();
     Map<String, Long> worstGap = new HashMap<>();
     // Sample every 50 ms for three intervals (Awaitility's during: the check must hold throughout).
@@ -172,6 +173,6 @@ class TelemetryIT {
           return true;
         });
     assertThat(worstGap).hasSize(sim.deviceIds().size() - 1);
-    assertThat(worstGap.values()).allSatisfy(gap -> assertThat(gap).isLessThanOrEqualTo(INTERVAL.toMillis() + 500));
+    assertThat(worstGap.values()).allSatisfy(gap -> assertThat(gap).isLessThanOrEqualTo(INTERVAL.toMillis() + 1500));
   }
 }

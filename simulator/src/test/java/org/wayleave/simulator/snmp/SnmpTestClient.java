@@ -32,7 +32,8 @@ import org.wayleave.simulator.SimDevice.SnmpEndpoint;
 /** An snmp4j manager for tests: v2c and v3 requests to simulated routers over loopback. */
 final class SnmpTestClient implements AutoCloseable {
   /** How long a request waits for its answer; only reached when no answer comes. */
-  static final long TIMEOUT_MILLIS = 1_000;
+  // Generous: a v3 request to a router first seen localises keys on both sides, slow on a busy CI machine.
+  static final long TIMEOUT_MILLIS = 3_000;
 
   private final Snmp snmp;
   private final USM usm;
