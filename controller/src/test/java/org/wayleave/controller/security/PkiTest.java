@@ -87,7 +87,7 @@ class PkiTest {
     assertThatThrownBy(() -> Identity.Role.of("admin")).hasMessageContaining("role:").hasMessageContaining("engineer");
     assertThat(Identity.fromUri("wayleave://agent/rtr-a")).hasValue(new Identity(Identity.Role.AGENT, "rtr-a"));
     assertThat(Identity.fromUri("https://example/x")).isEmpty();
-    assertThat(Identity.fromUri("wayleave://root/x")).isEmpty();
+    assertThat(Identity.fromUri("wayleave://admin/x")).isEmpty();
   }
 
   @Test
