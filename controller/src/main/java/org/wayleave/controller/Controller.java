@@ -17,6 +17,8 @@ import org.wayleave.controller.core.Op;
 import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.http.HttpServer;
 import org.wayleave.controller.northbound.NorthboundServer;
+import org.wayleave.controller.security.Authenticate;
+import io.grpc.ServerInterceptors;
 import org.wayleave.controller.reconcile.ReconcileEngine;
 import org.wayleave.controller.reconcile.Ticker;
 import org.wayleave.controller.southbound.AgentGrpcService;
@@ -149,9 +151,16 @@ public final class Controller implements AutoCloseable {
       }
       devices.start();
       started.add(devices);
+      boolean tls = !config.insecure();
+      if (tls) {
+        config.tls().check(config.clock());
+      } else {
+        log.warn("--insecure: both gRPC ports serve plaintext without authentication; every caller may change "
+            + "everything and any agent may speak for any device. For a laptop, never for a network.");
+      }
       io.grpc.Server southbound =
-          NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.agentPort()))
-              .addService(new AgentGrpcService(sync))
+          grpcBuilder(config, config.agentPort(), "agent")
+              .addService(ServerInterceptors.intercept(new AgentGrpcService(sync, tls), new Authenticate(config.policy(), tls)))
               // The northbound limits (NorthboundServer's constants); agents may ping while idle.
               .maxInboundMessageSize(NorthboundServer.MAX_INBOUND_MESSAGE_BYTES)
               .maxInboundMetadataSize(NorthboundServer.MAX_INBOUND_METADATA_BYTES)
@@ -164,13 +173,13 @@ public final class Controller implements AutoCloseable {
       started.add(() -> southbound.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS));
       NorthboundServer northbound =
           new NorthboundServer(
-                  NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort()))
+                  grpcBuilder(config, config.grpcPort(), "northbound")
                       .permitKeepAliveTime(NorthboundServer.PERMIT_KEEPALIVE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
                       .permitKeepAliveWithoutCalls(false)
                       .maxConnectionIdle(NorthboundServer.MAX_CONNECTION_IDLE_MINUTES, java.util.concurrent.TimeUnit.MINUTES)
                       .maxConcurrentCallsPerConnection(NorthboundServer.MAX_CONCURRENT_CALLS_PER_CONNECTION),
                   state, store,
-                  telemetry, config.clock())
+                  telemetry, config.clock(), config.policy(), tls)
               .start();
       started.add(() -> northbound.stop(5));
       Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
@@ -211,6 +220,15 @@ public final class Controller implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** A Netty server builder on {@code port}: TLS requiring client certificates, or plaintext with a warning per connection. */
+  private static NettyServerBuilder grpcBuilder(ControllerConfig config, int port, String name) throws IOException {
+    InetSocketAddress addr = new InetSocketAddress(config.bindAddress(), port);
+    if (config.insecure()) {
+      return NettyServerBuilder.forAddress(addr).addTransportFilter(Authenticate.insecureWarnings(name));
+    }
+    return NettyServerBuilder.forAddress(addr, config.tls().serverCredentials());
   }
 
   /** True if the store serves a read (a closed or broken store throws). */

@@ -21,6 +21,10 @@ import org.wayleave.controller.telemetry.TelemetryConfig;
  * @param telemetry how routers are polled over SNMP
  * @param secretsDir where secrets named by reference live (one file per secret), or null for none
  * @param seedSnmpPort the SNMP port seeded routers get (0: {@link Seeds#SNMP_PORT})
+ * @param tls the controller's certificate, key and CA for both gRPC ports (and HTTPS); null serves
+ *     them in plaintext ({@code --insecure}: every caller has every right, and each connection is
+ *     logged as a warning)
+ * @param policy who may do what
  */
 public record ControllerConfig(
     Path dataDir,
@@ -32,7 +36,9 @@ public record ControllerConfig(
     Clock clock,
     TelemetryConfig telemetry,
     Path secretsDir,
-    int seedSnmpPort) {
+    int seedSnmpPort,
+    org.wayleave.controller.security.TlsFiles tls,
+    org.wayleave.controller.security.AccessPolicy policy) {
   public static final int DEFAULT_GRPC_PORT = 9090;
   public static final int DEFAULT_AGENT_PORT = 9091;
   public static final int DEFAULT_HTTP_PORT = 8080;
@@ -47,25 +53,37 @@ public record ControllerConfig(
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(telemetry, "telemetry");
     checkPort("seedSnmpPort", seedSnmpPort);
+    Objects.requireNonNull(policy, "policy");
+  }
+
+  /** Whether both gRPC ports run without TLS. */
+  public boolean insecure() {
+    return tls == null;
   }
 
   /**
-   * Telemetry off, no secrets, seeded routers on the default SNMP port: for tests of the
-   * desired-state and southbound paths that do not involve SNMP.
+   * Telemetry off, no secrets, seeded routers on the default SNMP port, no TLS: for tests of the
+   * desired-state and southbound paths that involve neither SNMP nor authentication.
    */
   public ControllerConfig(
       Path dataDir, String bindAddress, int grpcPort, int httpPort, int agentPort, List<String> seeds, Clock clock) {
-    this(dataDir, bindAddress, grpcPort, httpPort, agentPort, seeds, clock, TelemetryConfig.disabled(), null, 0);
+    this(dataDir, bindAddress, grpcPort, httpPort, agentPort, seeds, clock, TelemetryConfig.disabled(), null, 0, null,
+        org.wayleave.controller.security.AccessPolicy.defaults());
   }
 
   /** The same with other telemetry settings and secrets. */
   public ControllerConfig withTelemetry(TelemetryConfig t, Path secrets) {
-    return new ControllerConfig(dataDir, bindAddress, grpcPort, httpPort, agentPort, seeds, clock, t, secrets, seedSnmpPort);
+    return new ControllerConfig(dataDir, bindAddress, grpcPort, httpPort, agentPort, seeds, clock, t, secrets, seedSnmpPort, tls, policy);
   }
 
   /** The same with seeded routers answering SNMP on another port. */
   public ControllerConfig withSeedSnmpPort(int port) {
-    return new ControllerConfig(dataDir, bindAddress, grpcPort, httpPort, agentPort, seeds, clock, telemetry, secretsDir, port);
+    return new ControllerConfig(dataDir, bindAddress, grpcPort, httpPort, agentPort, seeds, clock, telemetry, secretsDir, port, tls, policy);
+  }
+
+  /** The same serving TLS with {@code tls} (null: plaintext, {@code --insecure}) under {@code policy}. */
+  public ControllerConfig withSecurity(org.wayleave.controller.security.TlsFiles tls, org.wayleave.controller.security.AccessPolicy policy) {
+    return new ControllerConfig(dataDir, bindAddress, grpcPort, httpPort, agentPort, seeds, clock, telemetry, secretsDir, seedSnmpPort, tls, policy);
   }
 
   private static void checkPort(String name, int port) {

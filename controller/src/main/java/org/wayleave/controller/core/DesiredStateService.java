@@ -180,11 +180,19 @@ public final class DesiredStateService {
    * @throws ApiException NOT_FOUND if absent
    */
   public <T extends Message> T get(Kind<T> kind, String id) {
+    if (id.isEmpty()) {
+      throw ApiException.of(ErrorCode.INVALID_ARGUMENT, "id", "is required");
+    }
     T obj = kind == Kind.CIRCUIT ? kind.cast(cache.circuitWithStatus(id)) : cache.get(kind, id);
     if (obj == null) {
-      throw ApiException.of(ErrorCode.NOT_FOUND, "id", kind.name() + " '" + id + "' does not exist");
+      throw notFound(kind, id);
     }
     return obj;
+  }
+
+  /** The refusal for an object that does not exist (or that the caller may not see). */
+  public static ApiException notFound(Kind<?> kind, String id) {
+    return ApiException.of(ErrorCode.NOT_FOUND, "id", kind.name() + " '" + id + "' does not exist");
   }
 
   /** One page of a listing. */

@@ -11,7 +11,9 @@ public enum ErrorCode {
   /** The request conflicts with the current state (stale revision, VLAN in use, full port). */
   FAILED_PRECONDITION("FailedPrecondition"),
   /** A watch from a revision that is no longer kept. */
-  OUT_OF_RANGE("OutOfRange");
+  OUT_OF_RANGE("OutOfRange"),
+  /** The caller's role or tenancy does not allow it (the same answer whatever exists). */
+  PERMISSION_DENIED("PermissionDenied");
 
   private final String reason;
 

@@ -61,6 +61,7 @@ final class Json {
       case NOT_FOUND -> 404;
       case ALREADY_EXISTS, FAILED_PRECONDITION -> 409;
       case OUT_OF_RANGE -> 410;
+      case PERMISSION_DENIED -> 403;
     };
     error(ctx, status, e.code().name(), e.getMessage(), e.violations());
   }

@@ -18,7 +18,7 @@ final class Calls {
       result = body.get();
     } catch (ApiException e) {
       log.debug("refused: {}", e.getMessage());
-      out.onError(Statuses.toStatus(e));
+      out.onError(Statuses.toStatus(Scope.current().redact(e)));
       return;
     } catch (RuntimeException e) {
       log.warn("call failed", e);

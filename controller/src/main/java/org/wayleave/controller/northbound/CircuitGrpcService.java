@@ -75,7 +75,8 @@ public final class CircuitGrpcService extends CircuitServiceGrpc.CircuitServiceI
     Calls.unary(
         out,
         () -> {
-          var page = state.list(Kind.CIRCUIT, req.getPageSize(), req.getPageToken(), filter(req));
+          var page = state.list(Kind.CIRCUIT, req.getPageSize(), req.getPageToken(),
+              filter(req).and(Scope.current().filter()));
           return ListCircuitsResponse.newBuilder()
               .addAllCircuits(page.items())
               .setNextPageToken(page.nextPageToken())
@@ -109,7 +110,9 @@ public final class CircuitGrpcService extends CircuitServiceGrpc.CircuitServiceI
     Calls.unary(
         out,
         () -> {
-          Plan plan = state.plan(ops(req), Principals.current());
+          List<Op> ops = ops(req);
+          Scope.current().checkWrites(ops);
+          Plan plan = state.plan(ops, Principals.current());
           return PlanResponse.newBuilder()
               .setRevision(state.revision())
               .addAllChanges(plan.changes())
@@ -124,9 +127,11 @@ public final class CircuitGrpcService extends CircuitServiceGrpc.CircuitServiceI
     Calls.unary(
         out,
         () -> {
+          List<Op> ops = ops(req);
+          Scope.current().checkWrites(ops);
           var applied =
               state.apply(
-                  ops(req),
+                  ops,
                   Principals.current(),
                   "apply " + req.getResourcesCount() + " object(s), delete " + req.getDeletesCount());
           return ApplyResponse.newBuilder()
@@ -160,7 +165,7 @@ public final class CircuitGrpcService extends CircuitServiceGrpc.CircuitServiceI
 
   @Override
   public void history(HistoryRequest req, StreamObserver<HistoryResponse> out) {
-    Calls.unary(out, () -> History.of(store, req));
+    Calls.unary(out, () -> History.of(store, req, Scope.current()));
   }
 
   @Override

@@ -20,7 +20,13 @@ import org.wayleave.controller.store.StoreEvent;
 final class History {
   private History() {}
 
+  /** Every change. */
   static HistoryResponse of(StateStore store, HistoryRequest req) {
+    return of(store, req, Scope.all());
+  }
+
+  /** The changes {@code scope} may see: a change shows if the object before or after it is visible. */
+  static HistoryResponse of(StateStore store, HistoryRequest req, Scope scope) {
     if (req.getLimit() < 0 || req.getBeforeRevision() < 0) {
       throw ApiException.of(ErrorCode.INVALID_ARGUMENT, req.getLimit() < 0 ? "limit" : "before_revision", "must not be negative");
     }
@@ -42,7 +48,7 @@ final class History {
         break;
       }
       for (AuditRecord r : records) {
-        AuditEntry e = entry(r, exact);
+        AuditEntry e = entry(r, exact, scope);
         if (e.getChangesCount() > 0 && out.getEntriesCount() < limit) {
           out.addEntries(e);
         }
@@ -52,7 +58,7 @@ final class History {
     return out.build();
   }
 
-  private static AuditEntry entry(AuditRecord r, String exact) {
+  private static AuditEntry entry(AuditRecord r, String exact, Scope scope) {
     AuditEntry.Builder e = AuditEntry.newBuilder()
         .setRevision(r.revision())
         .setTime(Timestamp.newBuilder().setSeconds(r.time().getEpochSecond()).setNanos(r.time().getNano()))
@@ -66,11 +72,16 @@ final class History {
       }
       ResourceChange.Builder c = ResourceChange.newBuilder()
           .setRef(ResourceRef.newBuilder().setKind(kind.apiKind()).setId(key.substring(kind.prefix().length())));
-      if (ev.prevKv() != null) {
-        c.setBefore(kind.wrapAny(parse(kind, ev.prevKv())));
+      Message before = ev.prevKv() != null ? parse(kind, ev.prevKv()) : null;
+      Message after = ev.type() == StoreEvent.Type.PUT ? parse(kind, ev.kv()) : null;
+      if (!scope.sees(before) && !scope.sees(after)) {
+        continue;
       }
-      if (ev.type() == StoreEvent.Type.PUT) {
-        c.setAfter(kind.wrapAny(parse(kind, ev.kv())));
+      if (before != null) {
+        c.setBefore(kind.wrapAny(before));
+      }
+      if (after != null) {
+        c.setAfter(kind.wrapAny(after));
         c.setAction(ev.prevKv() == null ? ChangeAction.CHANGE_ACTION_CREATE : ChangeAction.CHANGE_ACTION_UPDATE);
       } else {
         c.setAction(ChangeAction.CHANGE_ACTION_DELETE);

@@ -2,6 +2,7 @@ package org.wayleave.controller.northbound;
 
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -15,6 +16,8 @@ import org.slf4j.LoggerFactory;
 import org.wayleave.api.v1.CircuitServiceGrpc;
 import org.wayleave.api.v1.InventoryServiceGrpc;
 import org.wayleave.controller.core.DesiredStateService;
+import org.wayleave.controller.security.AccessPolicy;
+import org.wayleave.controller.security.Authenticate;
 import org.wayleave.controller.store.StateStore;
 
 /**
@@ -75,6 +78,7 @@ public final class NorthboundServer {
   public static final int MAX_CONCURRENT_CALLS_PER_CONNECTION = 100;
 
   private final Server server;
+  private final Principals principals;
   private final HealthStatusManager health = new HealthStatusManager();
   private final ScheduledExecutorService deadlines =
       Executors.newSingleThreadScheduledExecutor(r -> {
@@ -83,26 +87,39 @@ public final class NorthboundServer {
         return t;
       });
 
+  /** Without TLS (every caller an engineer): for in-process tests. */
   public NorthboundServer(ServerBuilder<?> builder, DesiredStateService state, StateStore store) {
-    this(builder, state, store, null, java.time.Clock.systemUTC());
+    this(builder, state, store, null, java.time.Clock.systemUTC(), AccessPolicy.defaults(), false);
   }
 
-  /** @param telemetry what SNMP shows, or null when routers are not polled */
+  /**
+   * @param telemetry what SNMP shows, or null when routers are not polled
+   * @param policy who may do what
+   * @param tls whether {@code builder} requires client certificates (false only for {@code --insecure}):
+   *     with it, callers are who their certificates say; without it, every caller is an engineer
+   */
   public NorthboundServer(ServerBuilder<?> builder, DesiredStateService state, StateStore store,
-      org.wayleave.controller.telemetry.Telemetry telemetry, java.time.Clock clock) {
-    Principals principals = new Principals();
+      org.wayleave.controller.telemetry.Telemetry telemetry, java.time.Clock clock, AccessPolicy policy, boolean tls) {
+    this.principals = new Principals(policy, state.cache());
+    Authenticate authenticate = new Authenticate(policy, tls);
     DefaultDeadline deadline = new DefaultDeadline(DEFAULT_UNARY_DEADLINE_SECONDS, TimeUnit.SECONDS, deadlines);
+    ServerInterceptor[] chain = {deadline, principals, authenticate}; // the last runs first
     this.server =
         builder
             .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
             .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES)
-            .addService(MalformedRequests.guard(ServerInterceptors.intercept(new InventoryGrpcService(state), deadline, principals)))
-            .addService(MalformedRequests.guard(ServerInterceptors.intercept(new CircuitGrpcService(state, store), deadline, principals)))
+            .addService(MalformedRequests.guard(ServerInterceptors.intercept(new InventoryGrpcService(state), chain)))
+            .addService(MalformedRequests.guard(ServerInterceptors.intercept(new CircuitGrpcService(state, store), chain)))
             .addService(MalformedRequests.guard(ServerInterceptors.intercept(
-                new TelemetryGrpcService(new TelemetryQueries(state.cache(), telemetry, clock)), deadline, principals)))
+                new TelemetryGrpcService(new TelemetryQueries(state.cache(), telemetry, clock)), chain)))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build();
+  }
+
+  /** Open Watch streams of {@code principal}. */
+  public int openWatches(String principal) {
+    return principals.openWatches(principal);
   }
 
   public NorthboundServer start() throws IOException {

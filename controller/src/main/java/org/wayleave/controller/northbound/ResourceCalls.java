@@ -33,22 +33,35 @@ final class ResourceCalls {
         out,
         () -> {
           String id = kind.idOf(obj);
-          state.apply(List.of(Op.write(mode, kind, obj, "")), Principals.current(), verb(mode) + " " + kind.name() + " " + id);
+          List<Op> ops = List.of(Op.write(mode, kind, obj, ""));
+          Scope.current().checkWrites(ops);
+          state.apply(ops, Principals.current(), verb(mode) + " " + kind.name() + " " + id);
           return state.get(kind, id);
         });
   }
 
   <T extends Message> void get(Kind<T> kind, GetRequest req, StreamObserver<T> out) {
-    Calls.unary(out, () -> state.get(kind, req.getId()));
+    Calls.unary(out, () -> {
+      T obj = state.get(kind, req.getId());
+      if (!Scope.current().sees(obj)) {
+        throw DesiredStateService.notFound(kind, req.getId());
+      }
+      return obj;
+    });
   }
 
   void delete(Kind<?> kind, DeleteRequest req, StreamObserver<DeleteResponse> out) {
     Calls.unary(
         out,
         () -> {
+          if (req.getId().isEmpty()) {
+            throw org.wayleave.controller.core.ApiException.of(org.wayleave.controller.core.ErrorCode.INVALID_ARGUMENT, "id", "is required");
+          }
+          List<Op> ops = List.of(Op.delete(kind, req.getId(), req.getExpectedRevision(), ""));
+          Scope.current().checkWrites(ops);
           var applied =
               state.apply(
-                  List.of(Op.delete(kind, req.getId(), req.getExpectedRevision(), "")),
+                  ops,
                   Principals.current(),
                   "delete " + kind.name() + " " + req.getId());
           return DeleteResponse.newBuilder().setRevision(applied.revision()).build();
@@ -62,7 +75,7 @@ final class ResourceCalls {
       Predicate<T> filter,
       Function<DesiredStateService.Page<T>, R> response,
       StreamObserver<R> out) {
-    Calls.unary(out, () -> response.apply(state.list(kind, pageSize, pageToken, filter)));
+    Calls.unary(out, () -> response.apply(state.list(kind, pageSize, pageToken, filter.and(Scope.current().filter()))));
   }
 
   private static String verb(Op.Mode mode) {

@@ -68,7 +68,7 @@ public final class Statuses {
     // Details travel in a response header (8 KiB by default in clients): the first few only.
     for (Violation v : e.violations().subList(0, Math.min(MAX_DETAILS, e.violations().size()))) {
       switch (v.code()) {
-        case INVALID_ARGUMENT, OUT_OF_RANGE ->
+        case INVALID_ARGUMENT, OUT_OF_RANGE, PERMISSION_DENIED ->
             bad.addFieldViolations(BadRequest.FieldViolation.newBuilder().setField(v.field()).setDescription(v.description()));
         case FAILED_PRECONDITION ->
             pre.addViolations(
@@ -97,6 +97,7 @@ public final class Statuses {
       case ALREADY_EXISTS -> Code.ALREADY_EXISTS;
       case FAILED_PRECONDITION -> Code.FAILED_PRECONDITION;
       case OUT_OF_RANGE -> Code.OUT_OF_RANGE;
+      case PERMISSION_DENIED -> Code.PERMISSION_DENIED;
     };
   }
 }

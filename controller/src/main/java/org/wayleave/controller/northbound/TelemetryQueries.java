@@ -99,21 +99,22 @@ public final class TelemetryQueries {
     List<Target> out = new ArrayList<>();
     if (!scope.getCircuit().isEmpty()) {
       Circuit c = cache.get(Kind.CIRCUIT, scope.getCircuit());
-      if (c == null) {
+      // What the caller may not see answers as if it did not exist.
+      if (!Scope.current().sees(c)) {
         throw ApiException.of(ErrorCode.NOT_FOUND, "scope.circuit", "no circuit '" + scope.getCircuit() + "'");
       }
       ends(c, out);
     } else if (!scope.getCouncil().isEmpty()) {
-      if (cache.get(Kind.COUNCIL, scope.getCouncil()) == null) {
+      if (!Scope.current().sees(cache.get(Kind.COUNCIL, scope.getCouncil()))) {
         throw ApiException.of(ErrorCode.NOT_FOUND, "scope.council", "no council '" + scope.getCouncil() + "'");
       }
       for (Circuit c : cache.list(Kind.CIRCUIT)) {
-        if (c.getSpec().getCouncil().equals(scope.getCouncil())) {
+        if (c.getSpec().getCouncil().equals(scope.getCouncil()) && Scope.current().sees(c)) {
           ends(c, out);
         }
       }
     } else {
-      if (cache.get(Kind.DEVICE, scope.getDevice()) == null) {
+      if (!Scope.current().sees(cache.get(Kind.DEVICE, scope.getDevice()))) {
         throw ApiException.of(ErrorCode.NOT_FOUND, "scope.device", "no device '" + scope.getDevice() + "'");
       }
       out.add(new Target(scope.getDevice(), null, "", 0));
@@ -137,7 +138,12 @@ public final class TelemetryQueries {
     Telemetry.DeviceView d = telemetry.device(t.device());
     List<Target> out = new ArrayList<>();
     if (d != null) {
+      Scope scope = Scope.current();
       for (Telemetry.InterfaceView i : d.interfaces()) {
+        // A supplier sees the interfaces of its own circuits on a router it shares, nothing else.
+        if (!scope.isAll() && !scope.sees(cache.get(Kind.CIRCUIT, circuitOf(i)))) {
+          continue;
+        }
         out.add(new Target(t.device(), i.name(), circuitOf(i), committed(circuitOf(i))));
       }
     }

@@ -37,6 +37,12 @@ import org.wayleave.controller.store.WatchListener;
 final class WatchStreams {
   private static final Logger log = LoggerFactory.getLogger(WatchStreams.class);
 
+  /**
+   * Events a Watch may have queued for a client that is not reading (beyond gRPC's flow-control
+   * window) before the stream is ended with {@code RESOURCE_EXHAUSTED} and the revision to resume from.
+   */
+  static final int MAX_UNREAD_EVENTS = 10_000;
+
   private final StateStore store;
   private final ResourceCache cache;
 
@@ -47,6 +53,9 @@ final class WatchStreams {
 
   void start(WatchRequest req, StreamObserver<WatchEvent> out) {
     ServerCallStreamObserver<WatchEvent> call = (ServerCallStreamObserver<WatchEvent>) out;
+    // Listeners run on the store's thread, outside the call's context: the caller's scope is taken now.
+    Scope scope = Scope.current();
+    String who = Principals.current();
     Set<ResourceKind> kinds;
     try {
       kinds = kinds(req);
@@ -63,17 +72,35 @@ final class WatchStreams {
       return;
     }
     Object lock = new Object();
+    // Events handed to gRPC while the client was not reading; reset whenever the stream drains.
+    java.util.concurrent.atomic.AtomicInteger unread = new java.util.concurrent.atomic.AtomicInteger();
+    call.setOnReadyHandler(() -> unread.set(0));
+    AtomicReference<Watch> watch = new AtomicReference<>();
+    boolean[] ended = {false};
     WatchListener listener =
         new WatchListener() {
           @Override
           public void onEvents(long revision, List<StoreEvent> events) {
             for (StoreEvent e : events) {
-              WatchEvent ev = convert(e, kinds, req);
+              WatchEvent ev = convert(e, kinds, req, scope);
               if (ev != null) {
                 synchronized (lock) {
-                  if (!call.isCancelled()) {
-                    out.onNext(ev);
+                  if (call.isCancelled() || ended[0]) {
+                    return;
                   }
+                  if (!call.isReady() && unread.incrementAndGet() > MAX_UNREAD_EVENTS) {
+                    // A client that stopped reading would otherwise make the server buffer without end.
+                    ended[0] = true;
+                    log.warn("watch of {} fell {} events behind; ending it", who, MAX_UNREAD_EVENTS);
+                    out.onError(io.grpc.Status.RESOURCE_EXHAUSTED.withDescription("the client fell " + MAX_UNREAD_EVENTS
+                        + " events behind: watch again with from_revision " + revision + " to resume").asRuntimeException());
+                    Watch w = watch.get();
+                    if (w != null) {
+                      w.close();
+                    }
+                    return;
+                  }
+                  out.onNext(ev);
                 }
               }
             }
@@ -82,13 +109,13 @@ final class WatchStreams {
           @Override
           public void onError(Throwable error) {
             synchronized (lock) {
-              if (!call.isCancelled()) {
+              if (!call.isCancelled() && !ended[0]) {
+                ended[0] = true;
                 out.onError(Statuses.toStatus(error));
               }
             }
           }
         };
-    AtomicReference<Watch> watch = new AtomicReference<>();
     call.setOnCancelHandler(
         () -> {
           Watch w = watch.get();
@@ -120,7 +147,7 @@ final class WatchStreams {
     return kinds;
   }
 
-  private WatchEvent convert(StoreEvent e, Set<ResourceKind> kinds, WatchRequest req) {
+  private WatchEvent convert(StoreEvent e, Set<ResourceKind> kinds, WatchRequest req, Scope scope) {
     String key = e.kv().key();
     boolean status = key.startsWith(Kind.CIRCUIT_STATUS_PREFIX);
     Kind<?> kind = status ? Kind.CIRCUIT : Kind.ofKey(key);
@@ -148,6 +175,9 @@ final class WatchStreams {
       resource = kind.wrapAny(obj);
     }
     if (resource.hasCircuit() && !matches(resource.getCircuit(), req)) {
+      return null;
+    }
+    if (!scope.isAll() && !scope.sees(Kind.of(resource).unwrap(resource))) {
       return null;
     }
     Instant now = Instant.now();

@@ -7,6 +7,9 @@ import org.slf4j.LoggerFactory;
 import org.wayleave.api.v1.AgentMessage;
 import org.wayleave.api.v1.AgentServiceGrpc;
 import org.wayleave.api.v1.ControllerMessage;
+import org.wayleave.controller.security.Authenticate;
+import org.wayleave.controller.security.Caller;
+import org.wayleave.controller.security.Identity;
 
 /**
  * {@code AgentService.Connect}: one bidirectional stream per agent. The first message must be a
@@ -17,13 +20,40 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
   private static final Logger log = LoggerFactory.getLogger(AgentGrpcService.class);
 
   private final DeviceSync sync;
+  private final boolean identified;
 
+  /** Any agent may speak for any device: for in-process tests and {@code --insecure}. */
   public AgentGrpcService(DeviceSync sync) {
+    this(sync, false);
+  }
+
+  /**
+   * @param identified whether callers are identified by certificate (behind {@link Authenticate} on a
+   *     TLS port): an agent may then say Hello only for the device its certificate names
+   */
+  public AgentGrpcService(DeviceSync sync, boolean identified) {
     this.sync = sync;
+    this.identified = identified;
+  }
+
+  /** Why {@code caller} may not speak for {@code device}, or null if it may. */
+  static String refusal(Caller caller, String device) {
+    if (caller == null) {
+      return "the caller is not identified";
+    }
+    if (caller.role() != Identity.Role.AGENT) {
+      return caller.principal() + " is not an agent certificate";
+    }
+    if (!caller.name().equals(device)) {
+      return "this certificate speaks for device '" + caller.name() + "', not '" + device + "'";
+    }
+    return null;
   }
 
   @Override
   public StreamObserver<AgentMessage> connect(StreamObserver<ControllerMessage> out) {
+    // Called in the call's context: the certificate's identity.
+    Caller caller = Authenticate.caller();
     return new StreamObserver<>() {
       private AgentSession session;
 
@@ -36,6 +66,11 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
           }
           if (m.getHello().getDeviceId().isEmpty()) {
             refuse(Status.INVALID_ARGUMENT.withDescription("hello.device_id: is required"));
+            return;
+          }
+          String why = identified ? refusal(caller, m.getHello().getDeviceId()) : null;
+          if (why != null) {
+            refuse(Status.PERMISSION_DENIED.withDescription("hello.device_id: " + why));
             return;
           }
           session = sync.hello(m.getHello(), out);

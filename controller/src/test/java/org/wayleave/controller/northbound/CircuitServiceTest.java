@@ -39,7 +39,7 @@ class CircuitServiceTest extends NorthboundTestSupport {
     assertThat(a.getSpec().getGeneration()).isEqualTo(1);
     assertThat(a.getStatus().getPhase()).isEqualTo(CircuitPhase.CIRCUIT_PHASE_PENDING);
     assertThat(a.getStatus().getConditions(0).getType()).isEqualTo("Accepted");
-    assertThat(a.getMeta().getUpdatedBy()).startsWith("anonymous@");
+    assertThat(a.getMeta().getUpdatedBy()).startsWith("insecure@");
     c.circuits.createCircuit(ValidationTest.withTag(camden("LPSN-CAM-0002"), 101));
     Circuit b = c.circuits.createCircuit(camden("LPSN-CAM-0003").build());
     assertThat(b.getSpec().getAEnd().getCTag()).isEqualTo(102);
@@ -100,7 +100,7 @@ class CircuitServiceTest extends NorthboundTestSupport {
     List<AuditRecord> audit = c.store.audit("/wayleave/v1/circuits/", 0, 10);
     assertThat(audit).hasSize(1);
     assertThat(audit.get(0).revision()).isEqualTo(first.getRevision());
-    assertThat(audit.get(0).principal()).startsWith("anonymous@");
+    assertThat(audit.get(0).principal()).startsWith("insecure@");
     assertThat(audit.get(0).changes()).hasSize(2).allMatch(ch -> ch.prevKv() == null && ch.kv().value().length > 0);
   }
 

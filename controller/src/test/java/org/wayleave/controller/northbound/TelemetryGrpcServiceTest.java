@@ -54,7 +54,8 @@ class TelemetryGrpcServiceTest {
     subInterface = "ge-0/0/1." + circuit.getSpec().getAEnd().getCTag();
     telemetry = new Telemetry(TelemetryConfig.defaults(), Clock.fixed(NOW, ZoneOffset.UTC), id -> 10);
     String name = InProcessServerBuilder.generateName();
-    server = new NorthboundServer(InProcessServerBuilder.forName(name), c.state, c.store, telemetry, Clock.fixed(NOW, ZoneOffset.UTC))
+    server = new NorthboundServer(InProcessServerBuilder.forName(name), c.state, c.store, telemetry, Clock.fixed(NOW, ZoneOffset.UTC),
+        org.wayleave.controller.security.AccessPolicy.defaults(), false)
         .start();
     channel = InProcessChannelBuilder.forName(name).build();
     api = TelemetryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
