@@ -695,8 +695,17 @@ public final class AgentClient implements AutoCloseable {
      * shuts it down on {@link #stop()}.
      */
     public Builder target(String hostPort) {
+      return target(hostPort, InsecureChannelCredentials.create());
+    }
+
+    /**
+     * Dial {@code host:port} with {@code credentials} (TLS with the device's certificate, normally:
+     * the controller accepts a Hello only for the device the certificate names), with keepalive; the
+     * client owns the channel and shuts it down on {@link #stop()}.
+     */
+    public Builder target(String hostPort, io.grpc.ChannelCredentials credentials) {
       this.ownedChannel =
-          Grpc.newChannelBuilder(hostPort, InsecureChannelCredentials.create())
+          Grpc.newChannelBuilder(hostPort, credentials)
               .keepAliveTime(30, TimeUnit.SECONDS)
               .keepAliveTimeout(10, TimeUnit.SECONDS)
               .build();

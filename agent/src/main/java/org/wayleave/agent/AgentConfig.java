@@ -28,6 +28,11 @@ import java.util.regex.Pattern;
  * state_file: data/agent/rtr-camden-01.applied-generation   # this is the default
  * sim:
  *   ports: [ge-0/0/0, ge-0/0/1, ge-0/0/2, ge-0/0/3]
+ * tls:                                      # the device's certificate (wayleave certs issue --role agent)
+ *   cert: /etc/wayleave/agent-rtr-camden-01.crt
+ *   key: /etc/wayleave/agent-rtr-camden-01.key
+ *   ca: /etc/wayleave/ca.crt
+ * # insecure: true                          # instead of tls: plaintext, for a controller run with --insecure
  * </pre>
  *
  * <p>Every field is checked on construction, and the messages name the YAML field.
@@ -39,6 +44,8 @@ import java.util.regex.Pattern;
  * @param heartbeatSeconds seconds between heartbeats
  * @param stateFile where the applied generation is kept across restarts
  * @param simPorts the simulated router's physical ports (driver {@code sim})
+ * @param tls the agent's certificate, key and CA; null when not given
+ * @param insecure whether the agent dials in plaintext (never together with {@code tls})
  */
 public record AgentConfig(
     String controllerHost,
@@ -47,7 +54,12 @@ public record AgentConfig(
     String driver,
     int heartbeatSeconds,
     Path stateFile,
-    List<String> simPorts) {
+    List<String> simPorts,
+    Tls tls,
+    boolean insecure) {
+
+  /** The agent's certificate and key, and the CA the controller's certificate must chain to (PEM files). */
+  public record Tls(Path cert, Path key, Path ca) {}
 
   public static final int DEFAULT_CONTROLLER_PORT = 9091;
   public static final int DEFAULT_HEARTBEAT_SECONDS = 10;
@@ -58,7 +70,8 @@ public record AgentConfig(
   private static final Pattern PORT_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9/:_-]{0,31}");
   private static final Set<String> KNOWN_DRIVERS = Set.of("sim", "linux");
   private static final Set<String> FIELDS =
-      Set.of("controller", "device_id", "driver", "heartbeat_seconds", "state_file", "sim");
+      Set.of("controller", "device_id", "driver", "heartbeat_seconds", "state_file", "sim", "tls", "insecure");
+  private static final Set<String> TLS_FIELDS = Set.of("cert", "key", "ca");
   private static final Set<String> SIM_FIELDS = Set.of("ports");
 
   public AgentConfig {
@@ -219,7 +232,28 @@ public record AgentConfig(
         }
       }
     }
-    return new AgentConfig(host, port, deviceId, driver, heartbeat, Path.of(stateFile), ports);
+    Tls tls = null;
+    JsonNode t = root.get("tls");
+    if (t != null && !t.isNull()) {
+      if (!t.isObject()) {
+        throw new IllegalArgumentException("tls: must be a mapping with cert, key and ca");
+      }
+      checkFields(t, TLS_FIELDS, "tls.");
+      tls = new Tls(Path.of(requiredText(t, "cert", "tls.")), Path.of(requiredText(t, "key", "tls.")),
+          Path.of(requiredText(t, "ca", "tls.")));
+    }
+    boolean insecure = false;
+    JsonNode in = root.get("insecure");
+    if (in != null && !in.isNull()) {
+      if (!in.isBoolean()) {
+        throw new IllegalArgumentException("insecure: must be true or false (got '" + in.asText() + "')");
+      }
+      insecure = in.booleanValue();
+    }
+    if (insecure && tls != null) {
+      throw new IllegalArgumentException("insecure: cannot be true together with tls; choose one");
+    }
+    return new AgentConfig(host, port, deviceId, driver, heartbeat, Path.of(stateFile), ports, tls, insecure);
   }
 
   private static void checkFields(JsonNode node, Set<String> known, String prefix) {
@@ -233,12 +267,16 @@ public record AgentConfig(
   }
 
   private static String requiredText(JsonNode root, String field) {
+    return requiredText(root, field, "");
+  }
+
+  private static String requiredText(JsonNode root, String field, String prefix) {
     JsonNode n = root.get(field);
     if (n == null || n.isNull()) {
-      throw new IllegalArgumentException(field + ": is required");
+      throw new IllegalArgumentException(prefix + field + ": is required");
     }
     if (!n.isTextual() || n.asText().isBlank()) {
-      throw new IllegalArgumentException(field + ": must be a non-empty string (got '" + n.asText() + "')");
+      throw new IllegalArgumentException(prefix + field + ": must be a non-empty string (got '" + n.asText() + "')");
     }
     return n.asText().trim();
   }

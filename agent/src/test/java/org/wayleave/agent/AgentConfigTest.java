@@ -119,7 +119,7 @@ class AgentConfigTest {
 
   @Test
   void theConstructorValidatesToo() {
-    assertThatThrownBy(() -> new AgentConfig("h", 1, "rtr-a", "sim", 10, Path.of("g"), List.of()))
+    assertThatThrownBy(() -> new AgentConfig("h", 1, "rtr-a", "sim", 10, Path.of("g"), List.of(), null, false))
         .hasMessageContaining("sim.ports");
   }
 }

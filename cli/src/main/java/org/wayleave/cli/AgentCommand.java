@@ -22,7 +22,12 @@ import picocli.CommandLine.Option;
       "  device_id: rtr-camden-01",
       "  driver: sim",
       "  sim:",
-      "    ports: [ge-0/0/0, ge-0/0/1, ge-0/0/2, ge-0/0/3]"
+      "    ports: [ge-0/0/0, ge-0/0/1, ge-0/0/2, ge-0/0/3]",
+      "  tls:   # wayleave certs issue --role agent --name rtr-camden-01",
+      "    cert: data/pki/agent-rtr-camden-01.crt",
+      "    key: data/pki/agent-rtr-camden-01.key",
+      "    ca: data/pki/ca.crt",
+      "(or insecure: true instead of tls, for a controller run with --insecure)."
     })
 final class AgentCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "Agent configuration (YAML).")
@@ -37,11 +42,30 @@ final class AgentCommand implements Callable<Integer> {
       System.err.println("wayleave agent: " + config + ": " + e.getMessage());
       return 2;
     }
+    io.grpc.ChannelCredentials credentials;
+    if (cfg.tls() != null) {
+      var tls = new org.wayleave.controller.security.TlsFiles(cfg.tls().cert(), cfg.tls().key(), cfg.tls().ca());
+      try {
+        tls.check(java.time.Clock.systemUTC());
+      } catch (IllegalArgumentException e) {
+        System.err.println("wayleave agent: " + config + ": tls." + e.getMessage());
+        return 2;
+      }
+      credentials = tls.channelCredentials();
+    } else if (cfg.insecure()) {
+      org.slf4j.LoggerFactory.getLogger(AgentCommand.class)
+          .warn("insecure: true: dialling the controller in plaintext, unauthenticated; for a laptop, never for a network");
+      credentials = io.grpc.InsecureChannelCredentials.create();
+    } else {
+      System.err.println("wayleave agent: " + config + ": tls: is required (cert, key and ca: the device's certificate), "
+          + "or insecure: true for a controller run with --insecure");
+      return 2;
+    }
     AgentClient client = AgentClient.builder()
         .deviceId(cfg.deviceId())
         .driver(cfg.createDriver())
         .generationStore(new FileAppliedGenerationStore(cfg.stateFile()))
-        .target(cfg.controllerTarget())
+        .target(cfg.controllerTarget(), credentials)
         .backoff(new Backoff(Backoff.DEFAULT_BASE, Backoff.DEFAULT_CAP))
         .heartbeatInterval(cfg.heartbeatInterval())
         .build();

@@ -65,7 +65,13 @@ final class ApplyCommand implements Callable<Integer> {
       System.err.println("wayleave apply: " + e.getMessage());
       return 1;
     }
-    ManagedChannel channel = client.channel();
+    ManagedChannel channel;
+    try {
+      channel = client.channel();
+    } catch (IllegalArgumentException e) {
+      System.err.println("wayleave apply: " + e.getMessage());
+      return 2;
+    }
     try {
       var stub = CircuitServiceGrpc.newBlockingStub(channel);
       // A circuit that failed before this apply may well succeed on the controller's next try.

@@ -27,15 +27,48 @@ final class ClientOptions {
     yaml
   }
 
-  @Option(names = "--server", defaultValue = "localhost:9090", paramLabel = "HOST:PORT",
-      description = "The controller's northbound gRPC address (default: ${DEFAULT-VALUE}).")
+  static final String DEFAULT_SERVER = "localhost:9090";
+
+  @Option(names = "--server", paramLabel = "HOST:PORT",
+      description = "The controller's northbound gRPC address (default: the client config's server, else " + DEFAULT_SERVER + ").")
   String server;
+
+  @Option(names = "--cert", paramLabel = "FILE", description = "Client certificate (PEM); see --help of wayleave for where it is looked for.")
+  java.nio.file.Path cert;
+
+  @Option(names = "--key", paramLabel = "FILE", description = "The certificate's private key (PEM).")
+  java.nio.file.Path key;
+
+  @Option(names = "--ca", paramLabel = "FILE", description = "CA certificate the controller's must chain to (default: ca.crt beside --cert).")
+  java.nio.file.Path ca;
+
+  @Option(names = "--insecure", description = "Plaintext without a certificate, for a controller run with --insecure.")
+  boolean insecure;
 
   @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table, json or yaml (default: ${DEFAULT-VALUE}).")
   Output output;
 
+  /**
+   * A channel to the controller: TLS with the certificate {@link ClientIdentity} finds, or plaintext
+   * with {@code --insecure}.
+   *
+   * @throws IllegalArgumentException naming what is missing (no certificate found, unreadable files)
+   */
   ManagedChannel channel() {
-    return NettyChannelBuilder.forTarget(server).usePlaintext().build();
+    if (insecure) {
+      server = server != null ? server : DEFAULT_SERVER;
+      return NettyChannelBuilder.forTarget(server).usePlaintext().build();
+    }
+    ClientIdentity id = ClientIdentity.find(cert, key, ca, System.getenv(),
+        System.getProperty("user.home") == null ? null : java.nio.file.Path.of(System.getProperty("user.home")),
+        java.nio.file.Path.of(""));
+    server = server != null ? server : id.server() != null ? id.server() : DEFAULT_SERVER;
+    id.tls().check(java.time.Clock.systemUTC());
+    try {
+      return NettyChannelBuilder.forTarget(server, id.tls().channelCredentials()).build();
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot load the client certificate (" + id.source() + "): " + e.getMessage(), e);
+    }
   }
 
   /** A call's body: may throw what the body of a verb throws. */
@@ -50,7 +83,13 @@ final class ClientOptions {
    * an unreachable server a message naming it; both exit 1.
    */
   int call(String verb, IntFunction<String> where, Body body) throws Exception {
-    ManagedChannel channel = channel();
+    ManagedChannel channel;
+    try {
+      channel = channel();
+    } catch (IllegalArgumentException e) {
+      System.err.println("wayleave " + verb + ": " + e.getMessage());
+      return 2;
+    }
     try {
       return body.run(channel);
     } catch (StatusRuntimeException e) {

@@ -21,6 +21,8 @@ import picocli.CommandLine.Option;
       "Runs a controller on the embedded SQLite store in --data.",
       "Polls every router's IF-MIB over SNMP (v2c, or v3 authPriv with secrets from --secrets) and",
       "judges circuits by it: ACTIVE needs the agent's report and the interface up.",
+      "Both gRPC ports require TLS client certificates from the deployment's CA (wayleave certs);",
+      "--insecure serves plaintext instead, for a laptop.",
       "Stops cleanly on Ctrl-C or SIGTERM; a restart on the same directory resumes."
     })
 final class ControllerCommand implements Callable<Integer> {
@@ -45,6 +47,8 @@ final class ControllerCommand implements Callable<Integer> {
 
   @Mixin TelemetryOptions telemetry = new TelemetryOptions();
 
+  @Mixin ServerSecurityOptions security = new ServerSecurityOptions();
+
   @Override
   public Integer call() throws Exception {
     for (String s : seeds) {
@@ -57,6 +61,7 @@ final class ControllerCommand implements Callable<Integer> {
     try {
       config = new ControllerConfig(data, bind, grpcPort, httpPort, agentPort, seeds, Clock.systemUTC())
           .withTelemetry(telemetry.config(java.time.Duration.ofSeconds(60)), telemetry.secretsDir(data));
+      config = security.apply(config, data);
     } catch (IllegalArgumentException e) {
       System.err.println("wayleave controller: " + e.getMessage());
       return 2;

@@ -29,6 +29,8 @@ import org.wayleave.controller.secrets.DirectorySecretProvider;
       "Starts a controller on the embedded store in --data, seeded with London's 33 councils and",
       "an example circuit for each, plus a simulated router and agent for every council.",
       "Every simulated router answers SNMP (IF-MIB, v3 authPriv) and the controller polls it:",
+      "Both gRPC ports and HTTP use TLS with certificates the demo makes in --data/pki (kept, reused);",
+      "the engineer's verbs (./wayleave get circuits ...) find its engineer certificate there.",
       "circuits go ACTIVE when their agent applied them and SNMP shows their interface up.",
       "Prints where to look. Ctrl-C stops everything; a second run on --data resumes."
     })
@@ -53,6 +55,10 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin TelemetryOptions telemetry = new TelemetryOptions();
 
+  @Option(names = "--insecure",
+      description = "Plaintext gRPC and HTTP without certificates (every caller may do everything). Logged as a warning.")
+  boolean insecure;
+
   @Override
   public Integer call() throws Exception {
     ControllerConfig config;
@@ -67,9 +73,18 @@ final class DemoCommand implements Callable<Integer> {
     // The simulated routers and the controller share SNMP secrets: made once, kept in the data directory.
     DirectorySecretProvider secrets = new DirectorySecretProvider(secretsDir);
     secrets.generateMissing(Seeds.secretRefs(Seeds.london()));
+    DemoSecurity.Prepared security = insecure ? null : DemoSecurity.prepare(data, bind, Clock.systemUTC());
+    config = insecure ? config.withSecurity(null, config.policy()) : config.withSecurity(security.controller(), security.policy());
     Controller controller = Controller.start(config);
     seedExampleCircuits(controller);
-    Simulator sim = Simulator.start(bind + ":" + controller.agentPort(), Scenarios.devices("london", 0, secrets));
+    // Each simulated agent dials with its own device's certificate, issued from the demo's CA.
+    java.util.function.Function<String, io.grpc.ChannelCredentials> agentCredentials = insecure
+        ? id -> io.grpc.InsecureChannelCredentials.create()
+        : org.wayleave.simulator.AgentCertificates.fromCa(security.pki(), Clock.systemUTC());
+    // Agents dial an address the controller's certificate names (it has the bind address and localhost).
+    String agentHost = bind.equals("0.0.0.0") || bind.equals("::") ? "localhost" : bind;
+    Simulator sim = Simulator.start(agentHost + ":" + controller.agentPort(), Scenarios.devices("london", 0, secrets),
+        agentCredentials);
     FaultApi faults = FaultApi.start(sim, bind, simPort);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -78,14 +93,25 @@ final class DemoCommand implements Callable<Integer> {
       controller.close();
       stopped.countDown();
     }, "wayleave-demo-shutdown"));
-    String nb = bind + ":" + controller.grpcPort();
+    String host = agentHost;
+    String nb = host + ":" + controller.grpcPort();
+    String web = (insecure ? "http://" : "https://") + host + ":" + controller.httpPort();
     System.out.println();
     System.out.println("Wayleave demo: a simulated London PSN, 33 councils, one router and agent each.");
-    System.out.println("  NOC dashboard       http://" + bind + ":" + controller.httpPort() + "/");
-    System.out.println("  metrics             http://" + bind + ":" + controller.httpPort() + "/metrics   (Prometheus)");
-    System.out.println("  controller health   http://" + bind + ":" + controller.httpPort() + "/readyz");
-    System.out.println("  northbound gRPC     " + nb + "   (grpcurl -plaintext " + nb + " list)");
-    System.out.println("  agents dial         " + bind + ":" + controller.agentPort());
+    System.out.println("  NOC dashboard       " + web + "/" + (insecure ? "" : "   (trust " + security.pki().resolve("ca.crt")
+        + "; acknowledging alarms needs the token in " + security.nocToken() + ")"));
+    System.out.println("  metrics             " + web + "/metrics   (Prometheus)");
+    System.out.println("  controller health   " + web + "/readyz");
+    if (insecure) {
+      System.out.println("  northbound gRPC     " + nb + "   (grpcurl -plaintext " + nb + " list; wayleave get circuits --insecure)");
+    } else {
+      Path p = security.pki();
+      System.out.println("  northbound gRPC     " + nb + "   mTLS; ./wayleave get circuits finds " + p.resolve("engineer-demo.crt"));
+      System.out.println("                      (grpcurl -cacert " + p.resolve("ca.crt") + " -cert " + p.resolve("engineer-demo.crt")
+          + " -key " + p.resolve("engineer-demo.key") + " " + nb + " list)");
+      System.out.println("  certificates        " + p + "   (engineer, noc and supplier ones; policy in " + data.resolve("policy.yaml") + ")");
+    }
+    System.out.println("  agents dial         " + host + ":" + controller.agentPort() + (insecure ? "" : "   (each with its device's certificate)"));
     System.out.println("  simulator faults    http://" + bind + ":" + faults.port() + "/devices");
     System.out.println("  routers' SNMP       v3 authPriv on 127.1.0.1-33:" + Seeds.SNMP_PORT + ", secrets in " + secretsDir
         + (config.telemetry().enabled() ? ", polled every " + config.telemetry().interval().toSeconds() + " s" : ", not polled"));

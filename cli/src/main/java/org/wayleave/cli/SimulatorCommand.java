@@ -49,6 +49,14 @@ final class SimulatorCommand implements Callable<Integer> {
   @Option(names = "--no-snmp", description = "Routers do not answer SNMP.")
   boolean noSnmp;
 
+  @Option(names = "--ca-dir", paramLabel = "DIR", defaultValue = "data/pki",
+      description = "The deployment's CA (ca.crt, ca.key): each simulated agent dials with a certificate for its own device, "
+          + "issued from it into DIR/agents on first use (default: ${DEFAULT-VALUE}).")
+  Path caDir;
+
+  @Option(names = "--insecure", description = "Agents dial in plaintext, for a controller run with --insecure.")
+  boolean insecure;
+
   @Override
   public Integer call() throws Exception {
     if (!Scenarios.NAMES.contains(scenario)) {
@@ -63,7 +71,18 @@ final class SimulatorCommand implements Callable<Integer> {
       provider.generateMissing(Seeds.secretRefs(Scenarios.inventory(scenario, devices)));
       devs = Scenarios.devices(scenario, devices, provider);
     }
-    Simulator sim = Simulator.start(controller, devs);
+    java.util.function.Function<String, io.grpc.ChannelCredentials> credentials;
+    if (insecure) {
+      credentials = id -> io.grpc.InsecureChannelCredentials.create();
+    } else {
+      if (!java.nio.file.Files.exists(caDir.resolve(org.wayleave.controller.security.Pki.CA_KEY))) {
+        System.err.println("wayleave simulator: --ca-dir: no CA in " + caDir + " (wayleave certs init --dir " + caDir
+            + "), or --insecure for a controller run with --insecure");
+        return 2;
+      }
+      credentials = org.wayleave.simulator.AgentCertificates.fromCa(caDir, java.time.Clock.systemUTC());
+    }
+    Simulator sim = Simulator.start(controller, devs, credentials);
     FaultApi api = FaultApi.start(sim, bind, httpPort);
     System.out.println("wayleave simulator: " + devs.size() + " routers of '" + scenario + "' dialling " + controller
         + "; faults at http://" + bind + ":" + api.port() + "/devices");

@@ -46,6 +46,8 @@ final class ChildController implements AutoCloseable {
   private ChildController(Path dataDir) throws IOException {
     Path logDir = dataDir.toAbsolutePath().getParent();
     this.stderrFile = logDir.resolve("controller-" + STARTS.incrementAndGet() + ".stderr.log");
+    // The child finds its certificate on its own, in DATA/pki (made once; a restart reuses it).
+    TestPki pki = TestPki.in(dataDir.resolve("pki"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd =
         List.of(
@@ -99,7 +101,7 @@ final class ChildController implements AutoCloseable {
     }
     this.grpcPort = ports[0];
     this.httpPort = ports[1];
-    this.channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+    this.channel = pki.engineerChannel(grpcPort);
   }
 
   private Integer exitValueOrNull() {
@@ -190,7 +192,7 @@ final class ChildController implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** A plaintext channel to the child's northbound gRPC port. */
+  /** An mTLS channel to the child's northbound gRPC port, as the engineer. */
   ManagedChannel channel() {
     return channel;
   }

@@ -42,9 +42,12 @@ class WalkthroughIT {
     }
     assertThat(commands).as("the walkthrough's commands").hasSizeGreaterThanOrEqualTo(3);
 
-    try (Controller controller = Controller.start(new ControllerConfig(dir, "127.0.0.1", 0, 0, 0, List.of("london"), Clock.systemUTC()))) {
+    TestPki pki = TestPki.in(dir.resolve("pki"));
+    try (Controller controller = Controller.start(new ControllerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, 0, List.of("london"), Clock.systemUTC())
+        .withSecurity(pki.controller(), org.wayleave.controller.security.AccessPolicy.defaults()))) {
       controller.state().apply(Op.upserts(Seeds.exampleCircuits("london"), "examples"), "system:demo", "demo example circuits");
-      try (Simulator sim = Simulator.start("127.0.0.1:" + controller.agentPort(), Scenarios.devices("london", 0))) {
+      try (Simulator sim = Simulator.start("127.0.0.1:" + controller.agentPort(), Scenarios.devices("london", 0),
+          org.wayleave.simulator.AgentCertificates.fromCa(pki.dir(), Clock.systemUTC()))) {
         List<String> outputs = new ArrayList<>();
         for (String[] cmd : commands) {
           List<String> args = new ArrayList<>();
@@ -53,6 +56,8 @@ class WalkthroughIT {
           }
           args.add("--server");
           args.add("127.0.0.1:" + controller.grpcPort());
+          // The walkthrough runs against the demo, whose certificate the verbs find in data/pki on their own.
+          args.addAll(pki.clientArgs());
           int code = run(args, outputs);
           assertThat(code).as("./wayleave %s%n%s", String.join(" ", cmd), outputs.get(outputs.size() - 1))
               .isEqualTo(cmd[0].equals("plan") ? PlanCommand.CHANGES : 0);

@@ -24,11 +24,16 @@ class WorkflowIT {
   Controller controller;
   Simulator sim;
   String server;
+  TestPki pki;
 
   @BeforeEach
   void start() throws Exception {
-    controller = Controller.start(new ControllerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, 0, List.of("london"), Clock.systemUTC()));
-    sim = Simulator.start("127.0.0.1:" + controller.agentPort(), Scenarios.devices("london", 0));
+    // Over mTLS, as a deployment runs: the engineer's verbs with its certificate, each agent with its device's.
+    pki = TestPki.in(dir.resolve("pki"));
+    controller = Controller.start(new ControllerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, 0, List.of("london"), Clock.systemUTC())
+        .withSecurity(pki.controller(), org.wayleave.controller.security.AccessPolicy.defaults()));
+    sim = Simulator.start("127.0.0.1:" + controller.agentPort(), Scenarios.devices("london", 0),
+        org.wayleave.simulator.AgentCertificates.fromCa(pki.dir(), Clock.systemUTC()));
     server = "127.0.0.1:" + controller.grpcPort();
   }
 
@@ -49,11 +54,11 @@ class WorkflowIT {
     System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
     System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
     try {
-      String[] all = new String[args.length + 2];
-      System.arraycopy(args, 0, all, 0, args.length);
-      all[args.length] = "--server";
-      all[args.length + 1] = server;
-      return new Run(Main.run(all), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+      List<String> all = new java.util.ArrayList<>(List.of(args));
+      all.add("--server");
+      all.add(server);
+      all.addAll(pki.clientArgs());
+      return new Run(Main.run(all.toArray(String[]::new)), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(out);
       System.setErr(err);
@@ -156,7 +161,7 @@ class WorkflowIT {
 
     Run history = run("history", "--circuit", "LPSN-ISL-0101");
     assertThat(history.code()).isZero();
-    assertThat(history.out()).contains("~ circuit LPSN-ISL-0101", "+ circuit LPSN-ISL-0101", "anonymous@");
+    assertThat(history.out()).contains("~ circuit LPSN-ISL-0101", "+ circuit LPSN-ISL-0101", "engineer:");
     assertThat(history.out().indexOf("~ circuit LPSN-ISL-0101")).isLessThan(history.out().indexOf("+ circuit LPSN-ISL-0101"));
 
     Run dry = run("rollback", "--to-revision", Long.toString(first), "--dry-run");

@@ -44,6 +44,7 @@ public final class Simulator implements AutoCloseable {
   private final java.util.concurrent.ExecutorService appliers;
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   private SnmpFleet snmp;
+  private java.util.function.Function<String, io.grpc.ChannelCredentials> credentials = id -> io.grpc.InsecureChannelCredentials.create();
 
   /** One simulated router and the agent beside it. */
   private static final class Node {
@@ -83,7 +84,17 @@ public final class Simulator implements AutoCloseable {
    * @throws IllegalStateException naming the device, address and port of an SNMP endpoint that cannot be bound
    */
   public static Simulator start(String controller, Collection<SimDevice> devices, Duration heartbeat, Backoff backoff) {
+    return start(controller, devices, heartbeat, backoff, id -> io.grpc.InsecureChannelCredentials.create());
+  }
+
+  /**
+   * As {@link #start(String, Collection, Duration, Backoff)}, each agent dialling with the credentials
+   * {@code credentials} gives for its device id (see {@link AgentCertificates}).
+   */
+  public static Simulator start(String controller, Collection<SimDevice> devices, Duration heartbeat, Backoff backoff,
+      java.util.function.Function<String, io.grpc.ChannelCredentials> credentials) {
     Simulator sim = new Simulator(controller, heartbeat, backoff, Math.max(2, Runtime.getRuntime().availableProcessors()));
+    sim.credentials = credentials;
     try {
       List<SnmpFleet.Member> snmp = new ArrayList<>();
       for (SimDevice d : devices) {
@@ -110,9 +121,16 @@ public final class Simulator implements AutoCloseable {
     return sim;
   }
 
-  /** Starts with the defaults: 10 s heartbeat, reconnect backoff 200 ms to 30 s with full jitter. */
+  /** Starts with the defaults: 10 s heartbeat, reconnect backoff 200 ms to 30 s with full jitter; plaintext. */
   public static Simulator start(String controller, Collection<SimDevice> devices) {
     return start(controller, devices, AgentClient.DEFAULT_HEARTBEAT, new Backoff(Backoff.DEFAULT_BASE, Backoff.DEFAULT_CAP));
+  }
+
+  /** As {@link #start(String, Collection)}, agents dialling with {@code credentials} per device. */
+  public static Simulator start(String controller, Collection<SimDevice> devices,
+      java.util.function.Function<String, io.grpc.ChannelCredentials> credentials) {
+    return start(controller, devices, AgentClient.DEFAULT_HEARTBEAT, new Backoff(Backoff.DEFAULT_BASE, Backoff.DEFAULT_CAP),
+        credentials);
   }
 
   private Node node(String deviceId) {
@@ -176,7 +194,7 @@ public final class Simulator implements AutoCloseable {
         .agentVersion("wayleave-sim")
         .driver(new SimDriver(n.router))
         .generationStore(n.generations)
-        .target(target)
+        .target(target, credentials.apply(deviceId))
         .scheduler(timers)
         .applyExecutor(appliers)
         .backoff(backoff)
