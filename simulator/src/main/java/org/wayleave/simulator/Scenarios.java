@@ -73,7 +73,8 @@ public final class Scenarios {
   /**
    * The routers of an inventory's devices; those with SNMP settings answer SNMP at their {@code
    * management_address} and {@code snmp.port} (0 means {@value #DEFAULT_SNMP_PORT}) with the
-   * community or USM user their settings name, the secrets resolved through {@code secrets}.
+   * community or USM user their settings name, the secrets resolved through {@code secrets}. An
+   * unset {@code snmp.version} means v3 authPriv, as it does for the controller.
    *
    * @throws IllegalArgumentException naming the device and the field of bad SNMP settings
    * @throws SecretException naming the device and the reference of a secret that cannot be resolved
@@ -139,7 +140,8 @@ public final class Scenarios {
       if (s.getVersion() == SnmpVersion.SNMP_VERSION_V2C) {
         return SnmpEndpoint.v2c(d.getManagementAddress(), port, resolve(where, "snmp.community_ref", s.getCommunityRef(), secrets));
       }
-      if (s.getVersion() == SnmpVersion.SNMP_VERSION_V3) {
+      // Unset means v3 authPriv, the default, as for the controller.
+      if (s.getVersion() == SnmpVersion.SNMP_VERSION_V3 || s.getVersion() == SnmpVersion.SNMP_VERSION_UNSPECIFIED) {
         return SnmpEndpoint.v3(d.getManagementAddress(), port, s.getUser(),
             s.getAuthProtocol(), resolve(where, "snmp.auth_secret_ref", s.getAuthSecretRef(), secrets),
             s.getPrivProtocol(), resolve(where, "snmp.priv_secret_ref", s.getPrivSecretRef(), secrets));
@@ -147,7 +149,7 @@ public final class Scenarios {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(where + e.getMessage(), e);
     }
-    throw new IllegalArgumentException(where + "snmp.version: must be SNMP_VERSION_V2C or SNMP_VERSION_V3 (got " + s.getVersion() + ")");
+    throw new IllegalArgumentException(where + "snmp.version: must be SNMP_VERSION_V3 (or unset, which means v3) or SNMP_VERSION_V2C (got " + s.getVersion() + ")");
   }
 
   private static String resolve(String where, String field, String ref, SecretProvider secrets) {

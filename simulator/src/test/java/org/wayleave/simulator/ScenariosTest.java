@@ -66,6 +66,18 @@ class ScenariosTest {
   }
 
   @Test
+  void anUnsetSnmpVersionIsV3AuthPriv() throws Exception {
+    secrets.generateMissing(Seeds.secretRefs(Seeds.london()));
+    var seeded = Seeds.london().stream().filter(r -> r.hasDevice()).findFirst().orElseThrow().getDevice().toBuilder();
+    seeded.getSnmpBuilder().clearVersion();
+    List<SimDevice> devices = Scenarios.fromInventory(List.of(org.wayleave.api.v1.Resource.newBuilder().setDevice(seeded).build()), secrets);
+    assertThat(devices).singleElement().satisfies(d -> {
+      assertThat(d.snmp().version()).isEqualTo(SnmpVersion.SNMP_VERSION_V3);
+      assertThat(d.snmp().user()).isEqualTo("wayleave");
+    });
+  }
+
+  @Test
   void aMissingSecretNamesTheDeviceTheFieldAndTheReference() {
     assertThatThrownBy(() -> Scenarios.devices("eastern", 0, secrets))
         .isInstanceOf(SecretException.class)

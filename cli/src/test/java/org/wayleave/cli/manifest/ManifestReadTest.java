@@ -158,6 +158,45 @@ class ManifestReadTest {
   }
 
   @Test
+  void allowV2cIsReadUnderEitherNameAndWrittenBack() throws Exception {
+    Path file = tmp.resolve("v2c.yaml");
+    Files.writeString(
+        file,
+        """
+        kind: Device
+        id: rtr-old-01
+        site: old-site
+        managementAddress: 192.0.2.20
+        snmp: {version: V2C, communityRef: snmp/rtr-old-01/community, allowV2c: true}
+        ports: [{name: ge-0/0/1, speedMbps: 1000}]
+        ---
+        kind: Device
+        id: rtr-old-02
+        site: old-site
+        management_address: 192.0.2.21
+        snmp: {version: SNMP_VERSION_V2C, community_ref: snmp/rtr-old-02/community, allow_v2c: true}
+        ports: [{name: ge-0/0/1, speed_mbps: 1000}]
+        ---
+        kind: Device
+        id: rtr-new-01
+        site: old-site
+        managementAddress: 192.0.2.22
+        snmp: {user: wayleave, authSecretRef: snmp/rtr-new-01/auth, privSecretRef: snmp/rtr-new-01/priv}
+        ports: [{name: ge-0/0/1, speedMbps: 1000}]
+        """);
+
+    List<Resource> read = resources(Manifests.read(file));
+
+    assertThat(read).extracting(r -> r.getDevice().getSnmp().getAllowV2C()).containsExactly(true, true, false);
+    assertThat(read).extracting(r -> r.getDevice().getSnmp().getVersion())
+        .containsExactly(SnmpVersion.SNMP_VERSION_V2C, SnmpVersion.SNMP_VERSION_V2C, SnmpVersion.SNMP_VERSION_UNSPECIFIED);
+    String yaml = Manifests.toYaml(read, false);
+    assertThat(yaml).contains("allowV2c: true");
+    Path again = Files.writeString(tmp.resolve("again.yaml"), yaml);
+    assertThat(resources(Manifests.read(again))).isEqualTo(read);
+  }
+
+  @Test
   void yamlScalarTypingDoesNotGetInTheWayOfStringFieldsAndQuotedNumbersAreIntegers() throws Exception {
     Path file = tmp.resolve("typing.yaml");
     Files.writeString(

@@ -158,8 +158,17 @@ public final class Validation {
       v.invalid("max_repetitions", "must be within 0-1000 (got " + s.getMaxRepetitions() + ")");
     }
     if (s.getVersion() == SnmpVersion.SNMP_VERSION_V2C) {
+      if (!s.getAllowV2C()) {
+        v.invalid("version", "SNMP v2c sends the community in clear: set allow_v2c: true on this device to use it "
+            + "(or use SNMP v3 authPriv, the default)");
+      }
       secretRef(s.getCommunityRef(), "community_ref", "for SNMP v2c", v);
-    } else if (s.getVersion() == SnmpVersion.SNMP_VERSION_V3) {
+    } else if (s.getVersion() == SnmpVersion.SNMP_VERSION_V3 || s.getVersion() == SnmpVersion.SNMP_VERSION_UNSPECIFIED) {
+      // Unset means v3 authPriv, the default, and is held to exactly the same rules.
+      if (s.getAllowV2C()) {
+        v.invalid("allow_v2c", "is only meaningful with SNMP_VERSION_V2C; this device uses SNMP v3 authPriv, "
+            + "so leave allow_v2c unset");
+      }
       if (s.getUser().isEmpty()) {
         v.invalid("user", "is required for SNMP v3");
       } else if (s.getUser().length() > 32) {
@@ -169,7 +178,7 @@ public final class Validation {
       secretRef(s.getAuthSecretRef(), "auth_secret_ref", "for SNMP v3 (USM authPriv)", v);
       secretRef(s.getPrivSecretRef(), "priv_secret_ref", "for SNMP v3 (USM authPriv)", v);
     } else {
-      v.invalid("version", "must be SNMP_VERSION_V2C or SNMP_VERSION_V3");
+      v.invalid("version", "must be SNMP_VERSION_V3 (or unset, which means v3 authPriv) or SNMP_VERSION_V2C (with allow_v2c: true)");
     }
   }
 

@@ -81,7 +81,8 @@ public final class DirectorySecretProvider implements SecretProvider {
       random.nextBytes(bytes);
       try {
         Files.createDirectories(file.getParent());
-        Files.writeString(Files.createFile(file), HexFormat.of().formatHex(bytes) + "\n", StandardCharsets.UTF_8);
+        // Owner-only from the moment the file exists, before the secret is written into it.
+        Files.writeString(createOwnerOnly(file), HexFormat.of().formatHex(bytes) + "\n", StandardCharsets.UTF_8);
         restrict(file);
         created++;
       } catch (FileAlreadyExistsException e) {
@@ -91,6 +92,13 @@ public final class DirectorySecretProvider implements SecretProvider {
       }
     }
     return created;
+  }
+
+  private static Path createOwnerOnly(Path file) throws IOException {
+    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
+    return Files.createFile(file);
   }
 
   private static void restrict(Path file) {

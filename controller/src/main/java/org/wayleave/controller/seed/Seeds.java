@@ -34,7 +34,8 @@ import org.wayleave.api.v1.VlanRange;
  * <p>Every device has its own loopback management address ({@code 127.1.0.x} for london, {@code
  * 127.2.0.x} for eastern, {@code 127.16.x.y} for scale) and answers SNMP on port {@value
  * #SNMP_PORT}: the simulator runs on loopback. Region routers speak SNMP v3 authPriv (SHA-256, AES-128)
- * with secrets {@code snmp/<device>/auth} and {@code snmp/<device>/priv}; scale routers speak v2c. The
+ * with secrets {@code snmp/<device>/auth} and {@code snmp/<device>/priv}; scale routers speak v2c
+ * (with {@code allow_v2c} set, as v2c must be allowed per device). The
  * lists are immutable and built once; protobuf messages are immutable too, so callers may share
  * them freely. Bookkeeping ({@code ObjectMeta}), {@code spec.generation} and circuit status are
  * left unset, as a client would send them.
@@ -460,7 +461,8 @@ public final class Seeds {
           .setCouncil(scaleCouncilId((d - 1) / 100 + 1)).setName("Scale site " + d).setKind(SiteKind.SITE_KIND_OFFICE)).build());
     }
     for (int d = 1; d <= devices; d++) {
-      SnmpSettings v2c = SnmpSettings.newBuilder().setVersion(SnmpVersion.SNMP_VERSION_V2C).setPort(SNMP_PORT)
+      // v2c must be acknowledged per device (the community crosses the wire in clear).
+      SnmpSettings v2c = SnmpSettings.newBuilder().setVersion(SnmpVersion.SNMP_VERSION_V2C).setAllowV2C(true).setPort(SNMP_PORT)
           .setCommunityRef(SCALE_COMMUNITY_REF).build();
       out.add(Resource.newBuilder().setDevice(device(scaleDeviceId(d), String.format("scale-site-%05d", d), "SRX345",
           loopback(16, d - 1), v2c)).build());

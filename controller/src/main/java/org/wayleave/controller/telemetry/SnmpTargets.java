@@ -30,8 +30,9 @@ import org.wayleave.controller.secrets.SecretProvider;
 
 /**
  * Turns a device's SNMP settings into an snmp4j target (and, for v3, the USM user), resolving the
- * secrets it references. Unset v3 protocols mean SHA-256 and AES-128; MD5, SHA-1 and DES only when
- * set explicitly.
+ * secrets it references. An unset version means v3 authPriv (the default); v2c only with {@code
+ * allow_v2c}. Unset v3 protocols mean SHA-256 and AES-128; MD5, SHA-1 and DES only when set
+ * explicitly.
  */
 final class SnmpTargets {
   private SnmpTargets() {}
@@ -61,11 +62,18 @@ final class SnmpTargets {
     }
     UdpAddress address = new UdpAddress(host, s.getPort() == 0 ? 161 : s.getPort());
     int maxRep = s.getMaxRepetitions() > 0 ? s.getMaxRepetitions() : defaultMaxRepetitions;
-    if (s.getVersion() == SnmpVersion.SNMP_VERSION_V2C) {
-      return new Resolved(address, s.getVersion(), new OctetString(secrets.resolve(s.getCommunityRef())), null, maxRep);
+    SnmpVersion version = version(s);
+    if (version == SnmpVersion.SNMP_VERSION_V2C) {
+      if (!s.getAllowV2C()) {
+        // Stored before allow_v2c existed, or written around validation: never send the community in clear unasked.
+        throw new IllegalArgumentException("snmp.version of " + d.getId()
+            + " is SNMP_VERSION_V2C, which sends the community in clear: set allow_v2c: true on the device to poll it over v2c");
+      }
+      return new Resolved(address, version, new OctetString(secrets.resolve(s.getCommunityRef())), null, maxRep);
     }
-    if (s.getVersion() != SnmpVersion.SNMP_VERSION_V3) {
-      throw new IllegalArgumentException("snmp.version of " + d.getId() + " must be SNMP_VERSION_V2C or SNMP_VERSION_V3");
+    if (version != SnmpVersion.SNMP_VERSION_V3) {
+      throw new IllegalArgumentException("snmp.version of " + d.getId()
+          + " must be SNMP_VERSION_V3 (or unset, which means v3) or SNMP_VERSION_V2C");
     }
     String auth = secrets.resolve(s.getAuthSecretRef());
     String priv = secrets.resolve(s.getPrivSecretRef());
@@ -74,7 +82,12 @@ final class SnmpTargets {
     }
     UsmUser user = new UsmUser(new OctetString(s.getUser()), auth(s.getAuthProtocol()), new OctetString(auth),
         priv(s.getPrivProtocol()), new OctetString(priv));
-    return new Resolved(address, s.getVersion(), null, user, maxRep);
+    return new Resolved(address, version, null, user, maxRep);
+  }
+
+  /** The version polled with: an unset version means v3 authPriv, the default. */
+  static SnmpVersion version(SnmpSettings s) {
+    return s.getVersion() == SnmpVersion.SNMP_VERSION_UNSPECIFIED ? SnmpVersion.SNMP_VERSION_V3 : s.getVersion();
   }
 
   static OID auth(SnmpAuthProtocol p) {

@@ -93,6 +93,6 @@ class PollMetricsIT {
 
   static Device pointedAt(Device d, int port, String communityRef) {
     return d.toBuilder().setManagementAddress("127.0.0.1").setSnmp(SnmpSettings.newBuilder()
-        .setVersion(SnmpVersion.SNMP_VERSION_V2C).setPort(port).setCommunityRef(communityRef)).build();
+        .setVersion(SnmpVersion.SNMP_VERSION_V2C).setAllowV2C(true).setPort(port).setCommunityRef(communityRef)).build();
   }
 }

@@ -193,12 +193,55 @@ class ValidationTest extends NorthboundTestSupport {
     refused(() -> c.inventory.updateDevice(escape.build()), Status.Code.INVALID_ARGUMENT, "snmp.auth_secret_ref",
         "must be a secret reference");
     org.wayleave.api.v1.Device.Builder v2c = camden.toBuilder();
-    v2c.getSnmpBuilder().setVersion(org.wayleave.api.v1.SnmpVersion.SNMP_VERSION_V2C).clearCommunityRef();
+    v2c.getSnmpBuilder().setVersion(org.wayleave.api.v1.SnmpVersion.SNMP_VERSION_V2C).setAllowV2C(true).clearCommunityRef();
     refused(() -> c.inventory.updateDevice(v2c.build()), Status.Code.INVALID_ARGUMENT, "snmp.community_ref",
         "is required for SNMP v2c");
     org.wayleave.api.v1.Device.Builder reps = camden.toBuilder();
     reps.getSnmpBuilder().setMaxRepetitions(5000);
     refused(() -> c.inventory.updateDevice(reps.build()), Status.Code.INVALID_ARGUMENT, "snmp.max_repetitions", "within 0-1000");
+  }
+
+  @Test
+  void anUnsetSnmpVersionIsV3AuthPrivAndHeldToItsRules() {
+    org.wayleave.api.v1.Device camden = c.inventory.getDevice(GetRequest.newBuilder().setId("rtr-camden-01").build());
+    org.wayleave.api.v1.Device.Builder unset = camden.toBuilder();
+    unset.getSnmpBuilder().clearVersion().clearPrivSecretRef();
+    refused(() -> c.inventory.updateDevice(unset.build()), Status.Code.INVALID_ARGUMENT, "snmp.priv_secret_ref",
+        "is required for SNMP v3 (USM authPriv)");
+    org.wayleave.api.v1.Device.Builder bare = camden.toBuilder();
+    bare.getSnmpBuilder().clear().setCommunityRef("snmp/rtr-camden-01/community");
+    StatusRuntimeException e = refused(() -> c.inventory.updateDevice(bare.build()), Status.Code.INVALID_ARGUMENT,
+        "snmp.user", "is required for SNMP v3");
+    assertThat(e.getStatus().getDescription())
+        .contains("snmp.auth_secret_ref: is required for SNMP v3 (USM authPriv)")
+        .contains("snmp.priv_secret_ref: is required for SNMP v3 (USM authPriv)");
+    org.wayleave.api.v1.Device.Builder ok = camden.toBuilder();
+    ok.getSnmpBuilder().clearVersion();
+    assertThat(c.inventory.updateDevice(ok.build()).getSnmp().getVersion())
+        .isEqualTo(org.wayleave.api.v1.SnmpVersion.SNMP_VERSION_UNSPECIFIED);
+  }
+
+  @Test
+  void snmpV2cOnlyWithAllowV2c() {
+    org.wayleave.api.v1.Device camden = c.inventory.getDevice(GetRequest.newBuilder().setId("rtr-camden-01").build());
+    org.wayleave.api.v1.Device.Builder v2c = camden.toBuilder();
+    v2c.getSnmpBuilder().clear().setVersion(org.wayleave.api.v1.SnmpVersion.SNMP_VERSION_V2C).setPort(16161)
+        .setCommunityRef("snmp/rtr-camden-01/community");
+    refused(() -> c.inventory.updateDevice(v2c.build()), Status.Code.INVALID_ARGUMENT, "snmp.version",
+        "SNMP v2c sends the community in clear: set allow_v2c: true on this device to use it");
+    org.wayleave.api.v1.Device.Builder stale = camden.toBuilder();
+    stale.getSnmpBuilder().setAllowV2C(true);
+    refused(() -> c.inventory.updateDevice(stale.build()), Status.Code.INVALID_ARGUMENT, "snmp.allow_v2c",
+        "is only meaningful with SNMP_VERSION_V2C");
+    org.wayleave.api.v1.Device.Builder staleUnset = camden.toBuilder();
+    staleUnset.getSnmpBuilder().clearVersion().setAllowV2C(true);
+    refused(() -> c.inventory.updateDevice(staleUnset.build()), Status.Code.INVALID_ARGUMENT, "snmp.allow_v2c",
+        "is only meaningful with SNMP_VERSION_V2C");
+    v2c.getSnmpBuilder().setAllowV2C(true);
+    org.wayleave.api.v1.Device updated = c.inventory.updateDevice(v2c.build());
+    assertThat(updated.getSnmp().getVersion()).isEqualTo(org.wayleave.api.v1.SnmpVersion.SNMP_VERSION_V2C);
+    assertThat(updated.getSnmp().getAllowV2C()).isTrue();
+    assertThat(c.inventory.getDevice(GetRequest.newBuilder().setId("rtr-camden-01").build()).getSnmp().getAllowV2C()).isTrue();
   }
 
   @Test

@@ -403,6 +403,10 @@ class SeedsTest {
     Device d = Seeds.scale(3).stream().filter(r -> r.hasDevice()).findFirst().orElseThrow().getDevice();
     assertThat(d.getSnmp().getVersion()).isEqualTo(SnmpVersion.SNMP_VERSION_V2C);
     assertThat(d.getSnmp().getCommunityRef()).isEqualTo(Seeds.SCALE_COMMUNITY_REF);
+    assertThat(d.getSnmp().getAllowV2C()).as("v2c must be allowed per device").isTrue();
+    org.wayleave.controller.core.Violations v = new org.wayleave.controller.core.Violations();
+    org.wayleave.controller.core.Validation.check(org.wayleave.controller.core.Kind.DEVICE, d, v);
+    assertThat(v.list()).isEmpty();
     assertThat(Seeds.secretRefs(Seeds.scale(3))).containsExactly(Seeds.SCALE_COMMUNITY_REF);
     assertThat(Seeds.withSnmpPort(Seeds.london(), 20161).stream().filter(r -> r.hasDevice()))
         .allSatisfy(r -> assertThat(r.getDevice().getSnmp().getPort()).isEqualTo(20161));
@@ -428,6 +432,7 @@ class SeedsTest {
       assertThat(snmp.getAuthSecretRef()).isEqualTo("snmp/" + d.getId() + "/auth");
       assertThat(snmp.getPrivSecretRef()).isEqualTo("snmp/" + d.getId() + "/priv");
       assertThat(snmp.getCommunityRef()).isEmpty();
+      assertThat(snmp.getAllowV2C()).isFalse();
       assertThat(d.getPortsList())
           .extracting(Port::getName, Port::getRole, Port::getSpeedMbps)
           .containsExactly(

@@ -82,7 +82,7 @@ class SnmpdIT {
       }
     };
     poller = new SnmpPoller(config, new DirectorySecretProvider(secrets), recordFailures, Clock.systemUTC());
-    poller.upsert(device("v2c", SnmpSettings.newBuilder().setVersion(SnmpVersion.SNMP_VERSION_V2C).setPort(port)
+    poller.upsert(device("v2c", SnmpSettings.newBuilder().setVersion(SnmpVersion.SNMP_VERSION_V2C).setAllowV2C(true).setPort(port)
         .setCommunityRef("snmpd/community").build()));
     // snmpd takes a moment to bind: wait until it answers.
     await().atMost(20, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200))
@@ -153,7 +153,7 @@ class SnmpdIT {
 
   @Test
   void aMissingSecretNamesTheReference() throws Exception {
-    poller.upsert(device("v2c-nosecret", SnmpSettings.newBuilder().setVersion(SnmpVersion.SNMP_VERSION_V2C).setPort(port)
+    poller.upsert(device("v2c-nosecret", SnmpSettings.newBuilder().setVersion(SnmpVersion.SNMP_VERSION_V2C).setAllowV2C(true).setPort(port)
         .setCommunityRef("snmpd/absent").build()));
     assertThat(poller.pollNow("v2c-nosecret").get(5, TimeUnit.SECONDS)).isFalse();
     assertThat(failures.get("v2c-nosecret")).contains("snmpd/absent");
