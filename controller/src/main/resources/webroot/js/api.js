@@ -16,6 +16,15 @@ export function aborted(e) {
   return e && e.name === 'AbortError';
 }
 
+/**
+ * Fired on window when the controller answers 401 (nobody signed in, or the session ended), except
+ * to signing in itself: detail {message, path, write}. The page offers to sign in.
+ */
+export const UNAUTHENTICATED = 'wayleave:unauthenticated';
+
+/** Every request carries this header: the controller refuses a write signed in by cookie without it (CSRF). */
+const CSRF_HEADER = { 'x-requested-with': 'wayleave-dashboard' };
+
 async function request(method, path, { body, signal } = {}) {
   let res;
   try {
@@ -23,8 +32,9 @@ async function request(method, path, { body, signal } = {}) {
       method,
       signal,
       cache: 'no-store',
-      headers: body === undefined ? { accept: 'application/json' }
-        : { accept: 'application/json', 'content-type': 'application/json' },
+      credentials: 'same-origin',
+      headers: body === undefined ? { accept: 'application/json', ...CSRF_HEADER }
+        : { accept: 'application/json', 'content-type': 'application/json', ...CSRF_HEADER },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (e) {
@@ -44,6 +54,14 @@ async function request(method, path, { body, signal } = {}) {
     // {"error":{"code","message","violations"}}
     const err = data.error && typeof data.error === 'object' ? data.error : data;
     const message = err.message || (typeof data.error === 'string' ? data.error : '') || res.statusText;
+    if (res.status === 401) {
+      const ended = /session has ended/.test(message);
+      if (path !== SESSION) {
+        window.dispatchEvent(new CustomEvent(UNAUTHENTICATED, { detail: { message, path, write: method !== 'GET', ended } }));
+      }
+      throw new ApiError(401, ended ? 'Your session has ended: sign in again.' : 'Not signed in: sign in to see this.', path);
+    }
+    if (res.status === 403) throw new ApiError(403, `Not allowed: ${message}`, path);
     throw new ApiError(res.status, `${res.status} ${message}`, path);
   }
   return data;
@@ -59,6 +77,7 @@ function query(params) {
 }
 
 const id = encodeURIComponent;
+const SESSION = '/api/v1/session';
 const get = (path, signal) => request('GET', path, { signal });
 
 export const api = {
@@ -80,8 +99,16 @@ export const api = {
     return get(`/api/v1/telemetry/history${query(p)}`, signal);
   },
   alarms: (signal) => get('/api/v1/alarms', signal),
-  /** Alarm ids contain '/': encoded into one path segment. */
+  /**
+   * Alarm ids contain '/': encoded into one path segment. The controller records the signed-in
+   * principal; `by` names the operator only on an --insecure controller.
+   */
   acknowledge: (alarmId, by) => request('POST', `/api/v1/alarms/${id(alarmId)}/ack`, { body: by ? { by } : {} }),
+  /** Who the page is: {signedIn, principal, role, via, canRead, canWrite, anonymousRead, tls}. */
+  session: () => get(SESSION),
+  /** Signs in with a token from the access policy: an HttpOnly session cookie; answers as session(). */
+  signIn: (token) => request('POST', SESSION, { body: { token } }),
+  signOut: () => request('DELETE', SESSION),
 };
 
 /** Suppliers by id, fetched once per page load (they rarely change) and shared by the views. */

@@ -8,7 +8,7 @@
 // The region view needs only /api/v1/summary (a few hundred bytes a council, however many circuits
 // there are); it is re-read at most twice a second while circuit events arrive.
 
-import { api, aborted } from './api.js';
+import { api, aborted, UNAUTHENTICATED } from './api.js';
 import { ago, esc, time } from './format.js';
 import { LiveFeed, coalesce } from './live.js';
 import { shortName } from './london.js';
@@ -30,12 +30,25 @@ const revisionEl = document.getElementById('revision');
 const clockEl = document.getElementById('clock');
 const alarmBadge = document.getElementById('alarm-count');
 const banner = document.getElementById('banner');
+const whoEl = document.getElementById('who');
+const whoName = document.getElementById('who-name');
+const whoPrefix = document.getElementById('who-prefix');
+const signInOpen = document.getElementById('sign-in-open');
+const signOutButton = document.getElementById('sign-out');
+const dialog = document.getElementById('sign-in');
+const signInForm = document.getElementById('sign-in-form');
+const tokenIn = document.getElementById('sign-in-token');
+const signInWhy = document.getElementById('sign-in-why');
+const signInError = document.getElementById('sign-in-error');
+const signInSubmit = document.getElementById('sign-in-submit');
 
 const feed = new LiveFeed().start();
 
 // --- The summary, shared by the header and the views ---------------------------------------------
 
 let summary = null;
+/** Who the page is (GET /api/v1/session), null until known; see "Who is signed in" below. */
+let me = null;
 const summaryListeners = new Set();
 
 const refreshSummary = coalesce(async () => {
@@ -77,10 +90,13 @@ const LIVE_TEXT = {
 };
 
 function renderLive(state) {
-  const [text, glyph] = LIVE_TEXT[state] || [state, '?'];
+  // A stream the controller refuses looks like a broken one to EventSource: say why instead.
+  const locked = state !== 'live' && me && !me.canRead;
+  const [text, glyph] = locked ? ['Not live', '◌'] : LIVE_TEXT[state] || [state, '?'];
   liveEl.dataset.state = state;
   liveEl.innerHTML = `<span class="glyph" aria-hidden="true">${glyph}</span> ${esc(text)}`;
-  liveEl.title = state === 'live' ? 'Receiving changes as they happen' : 'The live feed is not connected; the page refreshes itself every 15 s';
+  liveEl.title = state === 'live' ? 'Receiving changes as they happen'
+    : locked ? 'Sign in to receive changes as they happen' : 'The live feed is not connected; the page refreshes itself every 15 s';
 }
 
 feed.addEventListener('state', (e) => renderLive(e.detail.state));
@@ -124,6 +140,138 @@ function tick() {
 setInterval(tick, 1000);
 tick();
 
+// --- Who is signed in ------------------------------------------------------------------------------
+//
+// The controller says who the page is (GET /api/v1/session). A 401 from any request opens the
+// sign-in dialog (at once for a write; for reads until it is dismissed); signing in sets an
+// HttpOnly session cookie, and the page then re-reads what it shows.
+
+const sessionListeners = new Set();
+let dismissed = false;
+
+async function refreshWho() {
+  try {
+    setMe(await api.session());
+  } catch (e) {
+    if (!aborted(e)) console.warn('cannot read the session:', e.message);
+  }
+}
+
+function setMe(who) {
+  me = who;
+  renderWho();
+  renderLive(feed.state);
+  for (const fn of sessionListeners) fn(me);
+}
+
+function renderWho() {
+  if (!me) {
+    whoEl.hidden = true;
+    return;
+  }
+  whoEl.hidden = false;
+  whoEl.dataset.via = me.via;
+  if (me.signedIn) {
+    whoName.textContent = me.principal;
+    whoName.title = me.via === 'certificate' ? 'Signed in by this browser\'s client certificate' : 'Signed in';
+    whoPrefix.hidden = false;
+  } else {
+    whoName.textContent = 'Not signed in';
+    whoName.title = me.via === 'insecure'
+      ? 'This controller runs --insecure: anybody may acknowledge alarms. Signing in records who you are.'
+      : me.anonymousRead ? 'Anybody may look; sign in to acknowledge alarms.' : 'Sign in to see the network.';
+    whoPrefix.hidden = true;
+  }
+  // A certificate cannot be signed out of from the page.
+  signInOpen.hidden = me.signedIn;
+  signOutButton.hidden = me.via !== 'session';
+}
+
+function openSignIn(why) {
+  if (dialog.open) return;
+  signInWhy.textContent = why || 'Sign in with your token from the controller\'s access policy.';
+  signInError.hidden = true;
+  signInError.textContent = '';
+  tokenIn.value = '';
+  tokenIn.removeAttribute('aria-invalid');
+  dialog.showModal();
+  tokenIn.focus();
+}
+
+window.addEventListener(UNAUTHENTICATED, (e) => {
+  const { write, ended } = e.detail || {};
+  if (me && me.signedIn) refreshWho();
+  if (write || !dismissed) {
+    openSignIn(ended ? 'Your session has ended. Sign in again with your token.'
+      : write ? 'Acknowledging alarms needs you to sign in: use your token from the controller\'s access policy.'
+        : 'This controller shows the network only to people signed in: use your token from its access policy.');
+  }
+});
+
+signInOpen.addEventListener('click', () => openSignIn());
+
+document.getElementById('sign-in-cancel').addEventListener('click', () => {
+  dismissed = true;
+  dialog.close();
+});
+dialog.addEventListener('cancel', () => {
+  dismissed = true;
+});
+
+signInForm.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const token = tokenIn.value.trim();
+  if (!token) {
+    showSignInError('Enter your token.');
+    return;
+  }
+  signInSubmit.disabled = true;
+  signInSubmit.textContent = 'Signing in…';
+  try {
+    const who = await api.signIn(token);
+    tokenIn.value = '';
+    dismissed = false;
+    dialog.close();
+    setMe(who);
+    hideBanner();
+    reload();
+  } catch (err) {
+    showSignInError(err.status === 401 ? 'This controller does not know that token (or its holder is refused).'
+      : err.status === 403 ? `${err.message}` : `Cannot sign in: ${err.message}`);
+  } finally {
+    signInSubmit.disabled = false;
+    signInSubmit.textContent = 'Sign in';
+  }
+});
+
+function showSignInError(text) {
+  signInError.textContent = text;
+  signInError.hidden = false;
+  tokenIn.setAttribute('aria-invalid', 'true');
+  tokenIn.focus();
+  tokenIn.select();
+}
+
+signOutButton.addEventListener('click', async () => {
+  try {
+    await api.signOut();
+  } catch (e) {
+    showBanner(`Cannot sign out: ${e.message}`);
+    return;
+  }
+  // Nothing the signed-in page showed stays on the screen.
+  location.reload();
+});
+
+/** Re-reads what the page shows: after signing in, and a live feed that was refused reconnects. */
+function reload() {
+  refreshSummary();
+  if (current && current.handle.onResync) current.handle.onResync();
+  else route();
+  if (feed.state !== 'live') feed.reconnect();
+  if (!main.contains(document.activeElement) && !whoEl.contains(document.activeElement)) main.focus({ preventScroll: true });
+}
+
 // --- Routing ---------------------------------------------------------------------------------------
 
 let current = null;
@@ -140,6 +288,16 @@ function context(controller) {
       return c && c.name ? shortName(c.name) : id;
     },
     refreshSummary,
+    /** Who the page is signed in as (GET /api/v1/session), or null until known. */
+    session: () => me,
+    /** Calls fn with who the page is, now if known and whenever it changes, while the view is mounted. */
+    onSession(fn) {
+      sessionListeners.add(fn);
+      controller.signal.addEventListener('abort', () => sessionListeners.delete(fn));
+      if (me) fn(me);
+    },
+    /** Opens the sign-in dialog. */
+    signIn: openSignIn,
     /** Calls fn with each new summary (and at once if there is one) while the view is mounted. */
     onSummary(fn) {
       summaryListeners.add(fn);
@@ -226,4 +384,5 @@ window.addEventListener('hashchange', () => {
 
 route();
 routed = true;
+refreshWho();
 refreshSummary();

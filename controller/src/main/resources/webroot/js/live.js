@@ -21,6 +21,16 @@ export class LiveFeed extends EventTarget {
     return this;
   }
 
+  /** Connects again now (after signing in: a refused stream is otherwise retried with a backoff). */
+  reconnect() {
+    clearTimeout(this.timer);
+    if (this.source) this.source.close();
+    this.retryMs = 1000;
+    this.broken = true;
+    this.set('connecting');
+    this.connect();
+  }
+
   connect() {
     this.timer = null;
     const es = new EventSource(this.url);

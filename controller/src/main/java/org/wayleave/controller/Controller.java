@@ -195,7 +195,7 @@ public final class Controller implements AutoCloseable {
       }
       Telemetry tm = telemetry;
       java.util.concurrent.atomic.AtomicReference<ApiRoutes> api = new java.util.concurrent.atomic.AtomicReference<>();
-      HttpServer http = HttpServer.start(config.bindAddress(), config.httpPort(), checks, (vertx, router) -> {
+      HttpServer http = HttpServer.start(config.bindAddress(), config.httpPort(), config.tls(), config.policy(), checks, (vertx, router) -> {
         api.set(new ApiRoutes(vertx, cache, store, tm, config.clock()));
         api.get().mount(router);
         // A scrape takes a few hundred ms at fleet scale: off the event loop.
@@ -254,6 +254,11 @@ public final class Controller implements AutoCloseable {
 
   public int grpcPort() {
     return northbound.port();
+  }
+
+  /** Watch streams {@code principal} holds open on the northbound port. */
+  public int northboundOpenWatches(String principal) {
+    return northbound.openWatches(principal);
   }
 
   public int agentPort() {

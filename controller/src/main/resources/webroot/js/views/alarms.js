@@ -1,6 +1,8 @@
 // The alarm list: circuits DOWN, DEGRADED, DRIFTED or FAILED and routers that do not answer, newest
 // first, each with an Acknowledge button. Alarm events update it in place; it is also re-read every
-// 15 s, since an unreachable router raises no event.
+// 15 s, since an unreachable router raises no event. The controller records who acknowledged from
+// the signed-in caller; only an --insecure controller, where nobody is signed in, takes a name typed
+// here.
 
 import { api, aborted } from '../api.js';
 import { esc, plural, timeTag } from '../format.js';
@@ -21,7 +23,8 @@ export function mount(el, params, ctx) {
           ${['DOWN', 'FAILED', 'DRIFTED', 'DEGRADED', 'UNREACHABLE'].map((k) => `<option value="${k}">${esc(alarmKind(k).label)}</option>`).join('')}
         </select></label>
         <label class="check"><input id="a-hide" type="checkbox"> Hide acknowledged</label>
-        <label>Acknowledge as <input id="a-by" type="text" maxlength="64" value="${esc(operator)}" autocomplete="username"></label>
+        <label id="a-by-label" hidden>Acknowledge as <input id="a-by" type="text" maxlength="64" value="${esc(operator)}" autocomplete="username"></label>
+        <span id="a-as" class="muted" hidden></span>
       </div>
       <div class="table-wrap">
         <table class="alarms">
@@ -37,6 +40,17 @@ export function mount(el, params, ctx) {
   const kindSel = $('#a-kind');
   const hideAck = $('#a-hide');
   const byIn = $('#a-by');
+  const byLabel = $('#a-by-label');
+  const asEl = $('#a-as');
+  // Typing a name counts only where nobody signs in (--insecure); otherwise the principal is recorded.
+  let typedName = false;
+  ctx.onSession((me) => {
+    typedName = me.via === 'insecure';
+    byLabel.hidden = !typedName;
+    asEl.hidden = typedName;
+    asEl.innerHTML = me.signedIn ? `Acknowledging as <strong>${esc(me.principal)}</strong>`
+      : me.canWrite ? '' : 'Sign in to acknowledge';
+  });
   let alarms = null; // id -> alarm, newest first by raisedAt
   const failures = new Map(); // id -> message of a refused acknowledgement
 
@@ -94,8 +108,11 @@ export function mount(el, params, ctx) {
     const b = e.target.closest('button[data-action="ack"]');
     if (!b) return;
     const id = b.dataset.id;
-    const by = byIn.value.trim() || 'noc-operator';
-    localStorage.setItem(OPERATOR_KEY, by);
+    let by;
+    if (typedName) {
+      by = byIn.value.trim() || 'noc-operator';
+      localStorage.setItem(OPERATOR_KEY, by);
+    }
     b.disabled = true;
     b.textContent = 'Acknowledging…';
     try {
@@ -103,7 +120,9 @@ export function mount(el, params, ctx) {
       failures.delete(id);
       if (alarms) alarms.set(a.id || id, { ...(alarms.get(id) || {}), ...a, acknowledged: a.acknowledged !== false });
     } catch (err) {
-      failures.set(id, err.status === 404 ? 'This alarm has cleared.' : `Not acknowledged: ${err.message}`);
+      // A 401 opens the sign-in dialog; the button stays for after signing in.
+      if (err.status === 401) failures.delete(id);
+      else failures.set(id, err.status === 404 ? 'This alarm has cleared.' : `Not acknowledged. ${err.message}`);
       if (err.status === 404) load();
     }
     render();

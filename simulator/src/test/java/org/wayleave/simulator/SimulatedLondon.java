@@ -15,6 +15,7 @@ import org.wayleave.controller.ControllerConfig;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.secrets.DirectorySecretProvider;
+import org.wayleave.controller.security.AccessPolicy;
 import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.telemetry.TelemetryConfig;
 
@@ -39,6 +40,14 @@ public final class SimulatedLondon implements AutoCloseable {
 
   /** Starts both in {@code dir} with the given poll interval, and waits until every circuit is ACTIVE. */
   public static SimulatedLondon start(Path dir, Duration pollInterval) throws Exception {
+    return start(dir, pollInterval, AccessPolicy.defaults());
+  }
+
+  /**
+   * As {@link #start(Path, Duration)} under an access policy (HTTP tokens, anonymous reading). The
+   * ports stay plaintext ({@code --insecure}): the simulated agents dial without certificates.
+   */
+  public static SimulatedLondon start(Path dir, Duration pollInterval, AccessPolicy policy) throws Exception {
     int snmpPort = freeUdpPort();
     Path secretsDir = dir.resolve("secrets");
     DirectorySecretProvider secrets = new DirectorySecretProvider(secretsDir);
@@ -47,7 +56,7 @@ public final class SimulatedLondon implements AutoCloseable {
     TelemetryConfig telemetry = new TelemetryConfig(true, pollInterval, TIMEOUT, 1, 4, d.maxRepetitions(),
         d.utilisationThreshold(), d.errorsPerSecondThreshold(), d.history());
     Controller controller = Controller.start(new ControllerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, 0, List.of("london"),
-        Clock.systemUTC()).withTelemetry(telemetry, secretsDir).withSeedSnmpPort(snmpPort));
+        Clock.systemUTC()).withTelemetry(telemetry, secretsDir).withSeedSnmpPort(snmpPort).withSecurity(null, policy));
     Simulator sim;
     try {
       controller.state().apply(Op.upserts(Seeds.exampleCircuits("london"), "examples"), "test", "example circuits");

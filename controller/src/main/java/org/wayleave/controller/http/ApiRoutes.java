@@ -36,6 +36,7 @@ import org.wayleave.controller.core.ErrorCode;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.northbound.TelemetryQueries;
+import org.wayleave.controller.security.Caller;
 import org.wayleave.controller.store.AuditRecord;
 import org.wayleave.controller.store.StateStore;
 import org.wayleave.controller.store.StoreEvent;
@@ -55,12 +56,15 @@ import org.wayleave.controller.telemetry.Telemetry;
  * GET  /api/v1/telemetry/links?circuit=|council=|device=
  * GET  /api/v1/telemetry/history?circuit=|council=|device=&amp;since=&amp;until=   (RFC 3339)
  * GET  /api/v1/alarms                          DOWN, DEGRADED, DRIFTED, FAILED circuits and unreachable routers
- * POST /api/v1/alarms/{id}/ack                 {"by": "name"}; the id URL-encoded
+ * POST /api/v1/alarms/{id}/ack                 the id URL-encoded; recorded as the caller's principal
  * GET  /api/v1/events                          server-sent events: circuit, alarm
+ * GET|POST|DELETE /api/v1/session              who the caller is; sign in with {"token": "..."}; sign out ({@link HttpAuth})
  * </pre>
  *
- * Errors answer {@code {"error":{"code","message","violations":[{"field","description"}]}}} with
- * 400, 404 or 409.
+ * {@link HttpAuth} stands in front: reads need an engineer or NOC caller unless the policy allows
+ * anonymous reading, writes always do. Errors answer {@code
+ * {"error":{"code","message","violations":[{"field","description"}]}}} with 400, 401, 403, 404 or
+ * 409.
  */
 public final class ApiRoutes {
   private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
@@ -132,7 +136,11 @@ public final class ApiRoutes {
           throw ApiException.of(ErrorCode.INVALID_ARGUMENT, "body", "must be a JSON object such as {\"by\": \"name\"}");
         }
       }
-      return alarms.acknowledge(id, by).toJson().encode();
+      // Recorded as the authenticated principal; "by" names the operator only on an --insecure
+      // controller, where nobody is authenticated.
+      Caller caller = HttpAuth.caller(ctx);
+      String who = HttpAuth.authenticated(ctx) || by == null || by.isBlank() ? caller.principal() : by;
+      return alarms.acknowledge(id, who).toJson().encode();
     }));
     r.get("/api/v1/events").handler(feed::handle);
     r.route("/api/v1/*").handler(ctx -> Json.error(ctx, 404, "NOT_FOUND", "no such API path: " + ctx.request().path(), List.of()));

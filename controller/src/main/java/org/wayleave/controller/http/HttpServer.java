@@ -1,21 +1,30 @@
 package org.wayleave.controller.http;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wayleave.controller.security.AccessPolicy;
+import org.wayleave.controller.security.TlsFiles;
 
 /**
  * The controller's HTTP side. {@code /healthz}: the process is alive and serving HTTP. {@code
  * /readyz}: every named readiness check passes (store open, desired-state cache caught up,
  * northbound serving); otherwise 503 with the failing checks, so a load balancer sends nothing to
- * a controller that cannot answer.
+ * a controller that cannot answer. Both always answer; the API, its event stream and {@code
+ * /metrics} are behind {@link HttpAuth}; the dashboard's static files carry no data and are served to
+ * anyone.
  */
 public final class HttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
@@ -29,7 +38,8 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /**
-   * Starts listening on {@code host:port} (0 picks a free port).
+   * Starts listening in plaintext on {@code host:port} (0 picks a free port), with every caller
+   * allowed everything (as {@code --insecure}).
    *
    * @param checks readiness checks by name, evaluated on each {@code /readyz}
    */
@@ -37,24 +47,47 @@ public final class HttpServer implements AutoCloseable {
     return start(host, port, checks, (vertx, router) -> {});
   }
 
+  /** As {@link #start(String, int, Map)}, with more routes (see {@link #start(String, int, TlsFiles, AccessPolicy, Map, BiConsumer)}). */
+  public static HttpServer start(String host, int port, Map<String, BooleanSupplier> checks, BiConsumer<Vertx, Router> routes) {
+    return start(host, port, null, AccessPolicy.defaults(), checks, routes);
+  }
+
   /**
-   * As {@link #start(String, int, Map)}, with more routes: {@code routes} mounts them (the API,
-   * {@code /metrics}, the dashboard) on the router before the server listens.
+   * Starts listening on {@code host:port} (0 picks a free port): HTTPS with {@code tls}'s
+   * certificate and key, asking for (not requiring) a client certificate from its CA; or plaintext
+   * when {@code tls} is null ({@code --insecure}). {@code /healthz} and {@code /readyz} always
+   * answer; {@code /api/v1/*} and {@code /metrics} are behind {@link HttpAuth} under {@code policy};
+   * then {@code routes} mounts the rest (the API, {@code /metrics}, the dashboard) before the server
+   * listens.
+   *
+   * @param checks readiness checks by name, evaluated on each {@code /readyz}
    */
-  public static HttpServer start(String host, int port, Map<String, BooleanSupplier> checks,
-      java.util.function.BiConsumer<Vertx, Router> routes) {
+  public static HttpServer start(String host, int port, TlsFiles tls, AccessPolicy policy, Map<String, BooleanSupplier> checks,
+      BiConsumer<Vertx, Router> routes) {
     Vertx vertx = Vertx.vertx();
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
     router.get("/readyz").handler(ctx -> ready(ctx, checks));
+    new HttpAuth(policy, tls != null).mount(vertx, router);
     routes.accept(vertx, router);
+    HttpServerOptions options = new HttpServerOptions();
+    if (tls != null) {
+      options.setSsl(true)
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString()))
+          .setTrustOptions(new PemTrustOptions().addCertPath(tls.ca().toString()))
+          // Asked for, not required: browsers without one sign in with a token instead.
+          .setClientAuth(ClientAuth.REQUEST);
+    }
     try {
-      io.vertx.core.http.HttpServer server =
-          vertx.createHttpServer().requestHandler(router).listen(port, host).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      io.vertx.core.http.HttpServer server = vertx.createHttpServer(options).requestHandler(router).listen(port, host)
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      log.info("HTTP: serving {} on {}:{}{}", tls != null ? "HTTPS" : "plaintext HTTP", host, server.actualPort(),
+          tls != null ? ", client certificates asked for" : "");
       return new HttpServer(vertx, server);
     } catch (Exception e) {
       vertx.close();
-      throw new IllegalStateException("cannot listen for HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot listen for HTTP" + (tls != null ? "S" : "") + " on " + host + ":" + port + ": "
+          + (e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e).getMessage(), e);
     }
   }
 

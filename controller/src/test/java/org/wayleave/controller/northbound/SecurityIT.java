@@ -105,6 +105,7 @@ class SecurityIT {
     AccessPolicy policy = AccessPolicy.parse("""
         refused: [engineer:mallory]
         rateLimits: {supplier: 0, noc: 0}
+        maxWatchesPerPrincipal: 2
         """, "test policy");
     ControllerConfig config = new ControllerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, 0, List.of("london"), clock)
         // Polling on (nothing answers SNMP here), so TelemetryService answers rather than refusing outright.
@@ -126,9 +127,21 @@ class SecurityIT {
     }
   }
 
-  /** The revision of the newest desired-state change (status writes by the reconciler are not audited). */
+  /** The revision of the newest audited change. */
   static long lastAudited() {
     return controller.store().audit(Kind.ROOT, 0, 1).get(0).revision();
+  }
+
+  /** Audited changes after {@code revision} made by anyone but the controller itself. */
+  static List<String> changesByCallers(long revision) {
+    return controller.store().audit(Kind.ROOT, 0, 1000).stream()
+        .filter(r -> r.revision() > revision && !r.principal().startsWith("system:")).map(r -> r.principal() + " " + r.action()).toList();
+  }
+
+  /** Audited changes after {@code revision} made by {@code principal} (the reconciler audits its own, so not all of them). */
+  static List<String> changesBy(String principal, long revision) {
+    return controller.store().audit(Kind.ROOT, 0, 1000).stream()
+        .filter(r -> r.revision() > revision && r.principal().equals(principal)).map(r -> r.revision() + " " + r.action()).toList();
   }
 
   static Identity id(Role r, String name) {
@@ -213,7 +226,7 @@ class SecurityIT {
     close(mallory, null);
     assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
     assertThat(refused.getStatus().getDescription()).contains("engineer:mallory", "refused");
-    assertThat(lastAudited()).as("the last audited change").isEqualTo(revision);
+    assertThat(changesByCallers(revision)).isEmpty();
 
     // And the right certificate does get in.
     ManagedChannel alice = channel(controller.grpcPort(), as(id(Role.ENGINEER, "alice")));
@@ -357,10 +370,51 @@ class SecurityIT {
         assertThat(e.getStatus().getDescription()).contains("noc:wall may not call " + md.getFullMethodName());
       }
       assertThat(writes).contains("Apply", "Plan", "Rollback", "CreateCircuit", "DeleteCircuit", "UpdateDevice", "CreateCouncil");
-      assertThat(lastAudited()).as("the last audited change").isEqualTo(revision);
+      assertThat(changesBy("noc:wall", revision)).isEmpty();
       // Reads work, and see everything.
       var circuits = org.wayleave.api.v1.CircuitServiceGrpc.newBlockingStub(noc).listCircuits(ListCircuitsRequest.getDefaultInstance());
       assertThat(circuits.getCircuitsList()).extracting(Circuit::getId).contains(A_CIRCUIT, B_CIRCUIT);
+    } finally {
+      close(noc, null);
+    }
+  }
+
+  @Test
+  void aPrincipalHoldsAtMostItsShareOfWatchStreams() throws Exception {
+    ManagedChannel noc = channel(controller.grpcPort(), as(id(Role.NOC, "wall")));
+    try {
+      List<io.grpc.ClientCall<WatchRequest, WatchEvent>> open = new ArrayList<>();
+      BlockingQueue<Status> ended = new LinkedBlockingQueue<>();
+      for (int i = 0; i < 3; i++) {
+        var c = noc.newCall(org.wayleave.api.v1.CircuitServiceGrpc.getWatchMethod(), CallOptions.DEFAULT);
+        ClientCalls.asyncServerStreamingCall(c, WatchRequest.newBuilder().setFromRevision(controller.store().revision()).build(),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(WatchEvent value) {}
+
+              @Override
+              public void onError(Throwable t) {
+                ended.add(Status.fromThrowable(t));
+              }
+
+              @Override
+              public void onCompleted() {
+                ended.add(Status.OK);
+              }
+            });
+        open.add(c);
+        if (i < 2) {
+          org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+              .until(() -> controller.northboundOpenWatches("noc:wall") == open.size());
+        }
+      }
+      Status third = ended.poll(20, TimeUnit.SECONDS);
+      assertThat(third.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(third.getDescription()).contains("noc:wall already has 2 Watch streams open");
+      open.get(0).cancel("done", null);
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> controller.northboundOpenWatches("noc:wall") == 1);
+      open.get(1).cancel("done", null);
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> controller.northboundOpenWatches("noc:wall") == 0);
     } finally {
       close(noc, null);
     }
@@ -454,7 +508,7 @@ class SecurityIT {
         }
       }
       assertThat(covered).hasSize(RawCalls.northboundMethods().size());
-      assertThat(lastAudited()).as("nothing A sent changed anything").isEqualTo(revision);
+      assertThat(changesBy("supplier:" + A, revision)).as("nothing A sent changed anything").isEmpty();
 
       // Unfiltered reads show A's own things and none of B's.
       var circuits = org.wayleave.api.v1.CircuitServiceGrpc.newBlockingStub(a).listCircuits(ListCircuitsRequest.getDefaultInstance());

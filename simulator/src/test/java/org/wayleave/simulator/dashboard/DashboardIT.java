@@ -37,6 +37,7 @@ import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.CircuitPhase;
 import org.wayleave.controller.Controller;
 import org.wayleave.controller.core.Kind;
+import org.wayleave.controller.security.AccessPolicy;
 import org.wayleave.simulator.SimulatedLondon;
 import org.wayleave.simulator.Simulator;
 import org.wayleave.simulator.SystemTools;
@@ -44,8 +45,8 @@ import org.wayleave.simulator.SystemTools;
 /**
  * The NOC dashboard in Debian's headless Chromium, against a controller polling the simulated London
  * PSN over SNMP (as {@code TelemetryIT} runs it): the London tile map, a link taken down turning its
- * council's tile DOWN without a reload, the alarm acknowledged from the alarm list, and a circuit's
- * traffic plot. Screenshots of each step go to {@code target/screenshots/}; with
+ * council's tile DOWN without a reload, signing in with a NOC token and the alarm acknowledged from
+ * the alarm list as that principal, and a circuit's traffic plot. Screenshots of each step go to {@code target/screenshots/}; with
  * {@code -Dwayleave.updateScreenshot=true} the region view's also replaces {@code docs/dashboard.png}.
  *
  * <p>A system test: skipped when {@code chromium} or {@code chromedriver} is missing, unless
@@ -56,6 +57,7 @@ class DashboardIT {
   static final Duration INTERVAL = Duration.ofSeconds(2);
   static final String CIRCUIT = "LPSN-CAM-0001";
   static final String DEVICE = "rtr-camden-01";
+  static final String NOC_TOKEN = "noc-wall-dashboard-token-3f9c2a71e8b4";
   static final Path MODULE = Path.of(System.getProperty("basedir", "."));
   static final Path SCREENSHOTS = MODULE.resolve("target").resolve("screenshots");
   static final Path README_SCREENSHOT = MODULE.toAbsolutePath().getParent().resolve("docs").resolve("dashboard.png");
@@ -81,10 +83,24 @@ class DashboardIT {
     Path chromium = SystemTools.require("chromium", "chromium");
     Path chromedriver = SystemTools.require("chromedriver", "chromium-driver");
 
-    london = SimulatedLondon.start(dir, INTERVAL);
+    // Anybody may look; acknowledging is recorded as the signed-in principal.
+    london = SimulatedLondon.start(dir, INTERVAL, AccessPolicy.parse("""
+        tokens:
+          noc:wall: %s
+        http:
+          anonymousRead: true
+        """.formatted(AccessPolicy.sha256(NOC_TOKEN)), "test policy"));
     controller = london.controller;
     sim = london.sim;
+    driver = chrome(chromium, chromedriver, dir.resolve("chromium-profile"), false);
+  }
 
+  /**
+   * Debian's headless Chromium through its chromedriver, about 1600 x 900 of page.
+   *
+   * @param acceptInsecureCerts true for a controller whose HTTPS certificate is from a test CA
+   */
+  static ChromeDriver chrome(Path chromium, Path chromedriver, Path profile, boolean acceptInsecureCerts) throws IOException {
     // Debian's driver and browser, named outright: Selenium Manager is skipped when the driver's
     // path is given, so nothing is downloaded.
     System.setProperty("webdriver.chrome.driver", chromedriver.toString());
@@ -94,12 +110,14 @@ class DashboardIT {
     options.addArguments("--force-prefers-reduced-motion");
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-        "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
+        "--user-data-dir=" + Files.createDirectories(profile));
     options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-    driver = new ChromeDriver(options);
+    options.setAcceptInsecureCerts(acceptInsecureCerts);
+    ChromeDriver driver = new ChromeDriver(options);
     // About 1600 x 900 of page, a wall screen's shape.
     driver.manage().window().setSize(new Dimension(1600, 1040));
     Files.createDirectories(SCREENSHOTS);
+    return driver;
   }
 
   @AfterEach
@@ -184,12 +202,39 @@ class DashboardIT {
     String rowText = wait.until(d -> d.findElement(alarmRow).getText());
     assertThat(rowText).contains(CIRCUIT).containsIgnoringCase("down");
     screenshot("3-alarms");
+
+    // Sign in with the NOC's token (the dialog from the header), without reloading the page.
+    wait.until(ExpectedConditions.textToBe(By.id("who-name"), "Not signed in"));
+    click(wait, By.id("sign-in-open"));
+    WebElement token = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in-token")));
+    assertThat(driver.switchTo().activeElement()).as("the token field has focus").isEqualTo(token);
+    expectedConsoleErrors.add("/api/v1/session - Failed to load resource: the server responded with a status of 401");
+    token.sendKeys("not-the-token");
+    click(wait, By.id("sign-in-submit"));
+    String refused = wait.until(d -> {
+      WebElement e = d.findElement(By.id("sign-in-error"));
+      return e.isDisplayed() ? e.getText() : null;
+    });
+    assertThat(refused).contains("does not know that token");
+    screenshot("3b-sign-in-refused");
+    token = driver.findElement(By.id("sign-in-token"));
+    token.clear();
+    token.sendKeys(NOC_TOKEN);
+    click(wait, By.id("sign-in-submit"));
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("sign-in")));
+    wait.until(ExpectedConditions.textToBe(By.id("who-name"), "noc:wall"));
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-out")));
+    assertThat(((JavascriptExecutor) driver).executeScript("return window.wayleaveTestMark;")).isEqualTo("no reload");
+    String cookies = String.valueOf(((JavascriptExecutor) driver).executeScript("return document.cookie;"));
+    assertThat(cookies).as("the session cookie is HttpOnly").doesNotContain("wayleave-session");
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("a-as"), "noc:wall"));
+
     click(wait, By.cssSelector("tr[data-kind='DOWN'][data-circuit='" + CIRCUIT + "'] button[data-action='ack']"));
     wait.until(ExpectedConditions.attributeToBe(alarmRow, "data-acknowledged", "true"));
     String ackedText = wait.until(d -> d.findElement(alarmRow).getText());
-    assertThat(ackedText).contains("Acknowledged by noc-operator");
+    assertThat(ackedText).contains("Acknowledged by noc:wall");
     assertThat(httpGet(base + "api/v1/alarms")).as("the API's alarm list")
-        .contains("\"circuit\":\"" + CIRCUIT + "\"").contains("\"acknowledgedBy\":\"noc-operator\"");
+        .contains("\"circuit\":\"" + CIRCUIT + "\"").contains("\"acknowledgedBy\":\"noc:wall\"");
     screenshot("4-alarm-acknowledged");
 
     // 4. An ACTIVE circuit's view, reached from its council's tile: its plot fills with points.
@@ -216,7 +261,7 @@ class DashboardIT {
   }
 
   /** Clicks what the locator finds when it is clickable, looking it up again if a re-render replaced it. */
-  private static void click(WebDriverWait wait, By locator) {
+  static void click(WebDriverWait wait, By locator) {
     wait.until(d -> {
       WebElement e = ExpectedConditions.elementToBeClickable(locator).apply(d);
       if (e == null) {
@@ -227,23 +272,35 @@ class DashboardIT {
     });
   }
 
-  /** Reports every browser console message to a file, and fails on errors. */
+  /** Console errors a step causes on purpose (Chromium logs every 4xx answer as one). */
+  final List<String> expectedConsoleErrors = new ArrayList<>();
+
+  /** Reports every browser console message to a file, and fails on errors (but those expected). */
   private void assertNoConsoleErrors() throws IOException {
+    assertNoConsoleErrors(driver, expectedConsoleErrors, "browser-console.log");
+  }
+
+  static void assertNoConsoleErrors(ChromeDriver driver, List<String> expectedConsoleErrors, String logFile) throws IOException {
     List<LogEntry> entries = new ArrayList<>();
     try {
       driver.manage().logs().get(LogType.BROWSER).forEach(entries::add);
     } catch (RuntimeException unsupported) {
-      Files.writeString(SCREENSHOTS.resolve("browser-console.log"), "browser log not available: " + unsupported + "\n");
+      Files.writeString(SCREENSHOTS.resolve(logFile), "browser log not available: " + unsupported + "\n");
       return;
     }
     String all = entries.stream().map(e -> e.getLevel() + " " + e.getMessage()).collect(Collectors.joining("\n"));
-    Files.writeString(SCREENSHOTS.resolve("browser-console.log"), all.isEmpty() ? "(no console messages)\n" : all + "\n");
+    Files.writeString(SCREENSHOTS.resolve(logFile), all.isEmpty() ? "(no console messages)\n" : all + "\n");
     assertThat(entries).filteredOn(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-        .as("browser console errors (all messages in target/screenshots/browser-console.log)")
+        .filteredOn(e -> expectedConsoleErrors.stream().noneMatch(e.getMessage()::contains))
+        .as("browser console errors (all messages in target/screenshots/" + logFile + ")")
         .extracting(LogEntry::getMessage).isEmpty();
   }
 
   private Path screenshot(String name) throws IOException {
+    return screenshot(driver, name);
+  }
+
+  static Path screenshot(ChromeDriver driver, String name) throws IOException {
     Path file = SCREENSHOTS.resolve("dashboard-" + name + ".png");
     Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
     return file;
