@@ -76,12 +76,53 @@ class DemoIT {
     }
   }
 
+  /** One CLI run in a child JVM with {@code cwd} as its working directory. */
+  record Cli(int code, String out, String err) {}
+
+  static Cli cli(Path cwd, String... args) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "org.wayleave.cli.Main"));
+    cmd.addAll(List.of(args));
+    Path out = Files.createTempFile(cwd, "cli", ".out");
+    Path err = Files.createTempFile(cwd, "cli", ".err");
+    Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("wayleave %s finishes", String.join(" ", args)).isTrue();
+    return new Cli(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  static int count(String text, String what) {
+    int n = 0;
+    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
   @Test
   void demoBringsLondonUpStopsCleanlyAndResumes() throws Exception {
     Path data = dir.resolve("data");
     try (Demo first = new Demo(data, dir.resolve("first.err"))) {
       first.awaitLine("All 34 circuits are ACTIVE.");
       assertThat(first.out).anyMatch(l -> l.contains("simulator faults"));
+      String server = first.out.stream().filter(l -> l.contains("northbound gRPC")).findFirst().orElseThrow()
+          .replaceAll(".*northbound gRPC\\s+(\\S+).*", "$1");
+      // The engineer's verbs find the demo's certificate in data/pki, with no flags, from the directory holding data/.
+      Cli all = cli(dir, "get", "circuits", "-o", "json", "--server", server);
+      assertThat(all.code()).as(all.err()).isZero();
+      assertThat(count(all.out(), "\"supplier\"")).isEqualTo(34);
+      // A supplier's certificate shows its own circuits in the councils the demo's policy gives it, nothing else.
+      Cli fern = cli(dir, "get", "circuits", "-o", "json", "--server", server,
+          "--cert", "data/pki/supplier-fernhollow-fibre.crt", "--key", "data/pki/supplier-fernhollow-fibre.key");
+      assertThat(fern.code()).as(fern.err()).isZero();
+      assertThat(count(fern.out(), "\"supplier\"")).isEqualTo(count(fern.out(), "\"supplier\": \"fernhollow-fibre\""));
+      assertThat(fern.out()).doesNotContain("\"council\": \"camden\"");
+      Cli refused = cli(dir, "delete", "circuit", "LPSN-CAM-0001", "--server", server,
+          "--cert", "data/pki/supplier-fernhollow-fibre.crt", "--key", "data/pki/supplier-fernhollow-fibre.key");
+      assertThat(refused.code()).isEqualTo(1);
+      assertThat(refused.err()).contains("does not exist");
+      // Plaintext is not served.
+      assertThat(cli(dir, "get", "circuits", "--insecure", "--server", server).code()).isEqualTo(1);
       assertThat(first.terminate()).isEqualTo(143);
       assertThat(Files.readString(first.err)).contains("controller stopped");
     }
