@@ -89,7 +89,12 @@ class AgentConfigTest {
         arguments("ports not a list", "controller: h:1\ndevice_id: rtr-a\nsim: {ports: eth0}", "sim.ports: must be a list of port names"),
         arguments("bad port name", "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [eth0, '9x']}", "sim.ports[1]: must be a port name such as ge-0/0/1 (got '9x')"),
         arguments("duplicate port", "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [eth0, eth0]}", "sim.ports[1]: 'eth0' is listed twice"),
-        arguments("unknown field", "controller: h:1\ndevice_id: rtr-a\nheartbeat: 5\nsim: {ports: [eth0]}", "heartbeat: unknown field (known: controller, device_id, driver, heartbeat_seconds, sim, state_file)"),
+        arguments("unknown field", "controller: h:1\ndevice_id: rtr-a\nheartbeat: 5\nsim: {ports: [eth0]}", "heartbeat: unknown field (known: controller, device_id, driver, heartbeat_seconds, insecure, sim, state_file, tls)"),
+        arguments("tls not a mapping", "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [e0]}\ntls: yes", "tls: must be a mapping with cert, key and ca"),
+        arguments("tls without key", "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [e0]}\ntls: {cert: a.crt, ca: ca.crt}", "tls.key: is required"),
+        arguments("unknown tls field", "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [e0]}\ntls: {cert: a, key: b, ca: c, pin: d}", "tls.pin: unknown field"),
+        arguments("tls and insecure", "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [e0]}\ninsecure: true\ntls: {cert: a, key: b, ca: c}", "insecure: cannot be true together with tls"),
+        arguments("insecure not boolean", "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [e0]}\ninsecure: perhaps", "insecure: must be true or false"),
         arguments("unknown sim field", "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [eth0], vlans: 3}", "sim.vlans: unknown field (known: ports)"),
         arguments("not a mapping", "- controller", "must be a mapping"),
         arguments("not yaml", "controller: [unclosed\ndevice_id: x", "not valid YAML"));
@@ -101,6 +106,21 @@ class AgentConfigTest {
     assertThatThrownBy(() -> AgentConfig.parse(yaml))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);
+  }
+
+  @Test
+  void tlsNamesTheDevicesCertificateAndInsecureIsExplicit() {
+    AgentConfig tls = AgentConfig.parse("controller: h:1\ndevice_id: rtr-a\nsim: {ports: [e0]}\n"
+        + "tls: {cert: /etc/w/agent-rtr-a.crt, key: /etc/w/agent-rtr-a.key, ca: /etc/w/ca.crt}");
+    assertThat(tls.tls()).isEqualTo(new AgentConfig.Tls(Path.of("/etc/w/agent-rtr-a.crt"), Path.of("/etc/w/agent-rtr-a.key"),
+        Path.of("/etc/w/ca.crt")));
+    assertThat(tls.insecure()).isFalse();
+    AgentConfig plain = AgentConfig.parse("controller: h:1\ndevice_id: rtr-a\nsim: {ports: [e0]}\ninsecure: true");
+    assertThat(plain.tls()).isNull();
+    assertThat(plain.insecure()).isTrue();
+    AgentConfig neither = AgentConfig.parse("controller: h:1\ndevice_id: rtr-a\nsim: {ports: [e0]}");
+    assertThat(neither.tls()).isNull();
+    assertThat(neither.insecure()).as("the agent command refuses to run on neither").isFalse();
   }
 
   @Test
