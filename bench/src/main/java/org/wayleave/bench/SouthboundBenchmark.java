@@ -147,7 +147,7 @@ public final class SouthboundBenchmark implements Callable<Integer> {
       ObjectNode params = root.putObject("parameters");
       params.put("devices", devices);
       params.put("circuits", circuits);
-      params.put("simulator", "child JVM, -Xmx" + simHeap + ", one gRPC connection per agent, 127.0.0.1");
+      params.put("simulator", "child JVM, -Xmx" + simHeap + ", one plaintext gRPC connection per agent, 127.0.0.1");
       params.put("apply", "one in-process batch (the northbound Apply caps a call at 10,000 items)");
       ObjectNode results = root.putObject("results");
       results.put("agents_connected_s", round(connectSeconds));
@@ -186,7 +186,8 @@ public final class SouthboundBenchmark implements Callable<Integer> {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + simHeap, "-cp", System.getProperty("java.class.path"),
         "org.wayleave.cli.Main", "simulator", "--scenario", "scale", "--devices", Integer.toString(devices),
-        "--controller", "127.0.0.1:" + agentPort, "--http-port", "0")
+        // The in-process controller serves plaintext: this measures the protocol and the reconcile loop, not TLS.
+        "--controller", "127.0.0.1:" + agentPort, "--http-port", "0", "--insecure")
         .redirectError(data.resolve("simulator.err").toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.environment().put("WAYLEAVE_LOG_LEVEL", "WARN");
