@@ -187,7 +187,8 @@ public final class SouthboundBenchmark implements Callable<Integer> {
     ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + simHeap, "-cp", System.getProperty("java.class.path"),
         "org.wayleave.cli.Main", "simulator", "--scenario", "scale", "--devices", Integer.toString(devices),
         // The in-process controller serves plaintext: this measures the protocol and the reconcile loop, not TLS.
-        "--controller", "127.0.0.1:" + agentPort, "--http-port", "0", "--insecure")
+        "--controller", "127.0.0.1:" + agentPort, "--http-port", "0", "--insecure",
+        "--secrets", data.resolve("secrets").toString())
         .redirectError(data.resolve("simulator.err").toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.environment().put("WAYLEAVE_LOG_LEVEL", "WARN");
