@@ -98,13 +98,14 @@ class SecurityIT {
     pki.issue(new Identity(Role.CONTROLLER, "test"), List.of("localhost"), List.of(InetAddress.getByName("127.0.0.1")),
         Duration.ofDays(1), dir.resolve("pki"));
     for (Identity id : List.of(id(Role.ENGINEER, "alice"), id(Role.NOC, "wall"), id(Role.SUPPLIER, A), id(Role.SUPPLIER, B),
-        id(Role.AGENT, "rtr-camden-01"), id(Role.AGENT, "rtr-bromley-01"), id(Role.ENGINEER, "mallory"))) {
+        id(Role.AGENT, "rtr-camden-01"), id(Role.AGENT, "rtr-bromley-01"), id(Role.ENGINEER, "mallory"), id(Role.NOC, "hammer"))) {
       pki.issue(id, List.of(), List.of(), Duration.ofDays(1), dir.resolve("pki"));
     }
-    // Rate limits off here (the every-RPC loops are quick); mallory is refused outright.
+    // Suppliers unlimited here (the every-RPC loop is quick); the noc role at 4 calls a second (bursts of 20),
+    // which noc:wall stays well under; mallory is refused outright.
     AccessPolicy policy = AccessPolicy.parse("""
         refused: [engineer:mallory]
-        rateLimits: {supplier: 0, noc: 0}
+        rateLimits: {supplier: 0, noc: 4}
         maxWatchesPerPrincipal: 2
         """, "test policy");
     ControllerConfig config = new ControllerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, 0, List.of("london"), clock)
@@ -417,6 +418,38 @@ class SecurityIT {
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> controller.northboundOpenWatches("noc:wall") == 0);
     } finally {
       close(noc, null);
+    }
+  }
+
+  @Test
+  void aPrincipalOverItsRateLimitIsToldToWaitAndOthersAreNot() throws Exception {
+    ManagedChannel hammer = channel(controller.grpcPort(), as(id(Role.NOC, "hammer")));
+    ManagedChannel wall = channel(controller.grpcPort(), as(id(Role.NOC, "wall")));
+    try {
+      var stub = InventoryServiceGrpc.newBlockingStub(hammer);
+      int ok = 0;
+      StatusRuntimeException limited = null;
+      long start = System.nanoTime();
+      for (int i = 0; i < 200 && limited == null; i++) {
+        try {
+          stub.getCouncil(GetRequest.newBuilder().setId("camden").build());
+          ok++;
+        } catch (StatusRuntimeException e) {
+          limited = e;
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      assertThat(limited).as("200 calls as fast as they go").isNotNull();
+      assertThat(limited.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(limited.getStatus().getDescription()).contains("noc:hammer is over its rate limit of 4 calls a second; retry in");
+      // The burst (5 s' worth) and what refilled meanwhile, no more.
+      assertThat(ok).isGreaterThanOrEqualTo(19).isLessThanOrEqualTo(20 + (int) Math.ceil(seconds * 4));
+      // Buckets are per principal: the wall's calls still go through.
+      assertThat(InventoryServiceGrpc.newBlockingStub(wall).getCouncil(GetRequest.newBuilder().setId("camden").build()).getId())
+          .isEqualTo("camden");
+    } finally {
+      close(hammer, null);
+      close(wall, null);
     }
   }
 
