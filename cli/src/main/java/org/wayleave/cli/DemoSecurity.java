@@ -27,6 +27,8 @@ import org.wayleave.controller.security.TlsFiles;
 final class DemoSecurity {
   static final List<String> SUPPLIERS = List.of("quillon-carrier", "fernhollow-fibre");
   static final String NOC_TOKEN_FILE = "noc-demo.token";
+  /** A demo certificate lasts this long; one missing or out of date is issued again at the next start. */
+  static final Duration VALIDITY = Duration.ofDays(397);
 
   record Prepared(Path pki, TlsFiles controller, AccessPolicy policy, Path nocToken) {}
 
@@ -42,11 +44,12 @@ final class DemoSecurity {
       ips.add(InetAddress.getByName(bind));
     }
     Identity controller = new Identity(Identity.Role.CONTROLLER, "demo");
-    TlsFiles controllerFiles = issueIfNeeded(ca, pki, controller, List.of("localhost"), List.copyOf(ips), clock);
-    issueIfNeeded(ca, pki, new Identity(Identity.Role.ENGINEER, "demo"), List.of(), List.of(), clock);
-    issueIfNeeded(ca, pki, new Identity(Identity.Role.NOC, "demo"), List.of(), List.of(), clock);
+    Path caCert = pki.resolve(Pki.CA_CERT);
+    TlsFiles controllerFiles = ca.ensure(controller, List.of("localhost"), List.copyOf(ips), VALIDITY, pki, caCert);
+    ca.ensure(new Identity(Identity.Role.ENGINEER, "demo"), List.of(), List.of(), VALIDITY, pki, caCert);
+    ca.ensure(new Identity(Identity.Role.NOC, "demo"), List.of(), List.of(), VALIDITY, pki, caCert);
     for (String s : SUPPLIERS) {
-      issueIfNeeded(ca, pki, new Identity(Identity.Role.SUPPLIER, s), List.of(), List.of(), clock);
+      ca.ensure(new Identity(Identity.Role.SUPPLIER, s), List.of(), List.of(), VALIDITY, pki, caCert);
     }
     Path token = pki.resolve(NOC_TOKEN_FILE);
     if (!Files.exists(token)) {
@@ -71,16 +74,5 @@ final class DemoSecurity {
           ""), StandardCharsets.UTF_8);
     }
     return new Prepared(pki, controllerFiles, AccessPolicy.load(policyFile), token);
-  }
-
-  private static TlsFiles issueIfNeeded(Pki ca, Path pki, Identity id, List<String> dns, List<InetAddress> ips, Clock clock)
-      throws IOException {
-    TlsFiles f = TlsFiles.in(pki, id);
-    try {
-      return f.check(clock);
-    } catch (IllegalArgumentException missingOrExpired) {
-      ca.issue(id, dns, ips, Duration.ofDays(397), pki);
-      return f.check(clock);
-    }
   }
 }

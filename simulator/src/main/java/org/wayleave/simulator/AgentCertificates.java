@@ -3,7 +3,6 @@ package org.wayleave.simulator;
 import io.grpc.ChannelCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,12 +25,12 @@ public final class AgentCertificates implements Function<String, ChannelCredenti
 
   private final Pki pki;
   private final Path dir;
-  private final Clock clock;
+  private final Path ca;
 
-  private AgentCertificates(Pki pki, Path dir, Clock clock) {
+  private AgentCertificates(Pki pki, Path dir, Path ca) {
     this.pki = pki;
     this.dir = dir;
-    this.clock = clock;
+    this.ca = ca;
   }
 
   /**
@@ -40,25 +39,13 @@ public final class AgentCertificates implements Function<String, ChannelCredenti
    * @throws IOException if the CA cannot be read
    */
   public static AgentCertificates fromCa(Path caDir, Clock clock) throws IOException {
-    return new AgentCertificates(Pki.load(caDir, clock), caDir.resolve("agents"), clock);
+    return new AgentCertificates(Pki.load(caDir, clock), caDir.resolve("agents"), caDir.resolve(Pki.CA_CERT));
   }
 
   /** The files for {@code device}, issued now if missing or out of date. */
   public synchronized TlsFiles files(String device) {
-    Identity id = new Identity(Identity.Role.AGENT, device);
-    TlsFiles f = new TlsFiles(dir.resolve("agent-" + device + ".crt"), dir.resolve("agent-" + device + ".key"),
-        dir.resolve(Pki.CA_CERT));
     try {
-      if (!Files.exists(f.ca())) {
-        Files.createDirectories(dir);
-        Files.write(f.ca(), Files.readAllBytes(dir.getParent().resolve(Pki.CA_CERT)));
-      }
-      try {
-        return f.check(clock);
-      } catch (IllegalArgumentException missingOrExpired) {
-        pki.issue(id, List.of(), List.of(), VALIDITY, dir);
-        return f.check(clock);
-      }
+      return pki.ensure(new Identity(Identity.Role.AGENT, device), List.of(), List.of(), VALIDITY, dir, ca);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot issue a certificate for agent " + device + ": " + e.getMessage(), e);
     }

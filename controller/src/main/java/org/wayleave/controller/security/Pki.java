@@ -121,6 +121,23 @@ public final class Pki {
   }
 
   /**
+   * The certificate of {@code id} in {@code outDir} (as {@link #issue} names it), issued now if it is
+   * missing or out of date, with {@code ca} as the CA certificate peers are checked against.
+   */
+  public TlsFiles ensure(Identity id, Collection<String> dnsNames, Collection<InetAddress> addresses, Duration validity,
+      Path outDir, Path ca) throws IOException {
+    TlsFiles in = TlsFiles.in(outDir, id);
+    TlsFiles f = new TlsFiles(in.certificate(), in.key(), ca);
+    try {
+      return f.check(clock);
+    } catch (IllegalArgumentException missingOrExpired) {
+      Files.createDirectories(outDir);
+      issue(id, dnsNames, addresses, validity, outDir);
+      return f.check(clock);
+    }
+  }
+
+  /**
    * Issues a certificate and key for an identity into {@code outDir} as {@code <role>-<name>.crt}
    * and {@code .key}.
    *

@@ -135,14 +135,17 @@ class SecurityIT {
 
   /** Audited changes after {@code revision} made by anyone but the controller itself. */
   static List<String> changesByCallers(long revision) {
-    return controller.store().audit(Kind.ROOT, 0, 1000).stream()
-        .filter(r -> r.revision() > revision && !r.principal().startsWith("system:")).map(r -> r.principal() + " " + r.action()).toList();
+    return changesBy(p -> !p.startsWith("system:"), revision);
   }
 
   /** Audited changes after {@code revision} made by {@code principal} (the reconciler audits its own, so not all of them). */
   static List<String> changesBy(String principal, long revision) {
+    return changesBy(principal::equals, revision);
+  }
+
+  static List<String> changesBy(java.util.function.Predicate<String> principal, long revision) {
     return controller.store().audit(Kind.ROOT, 0, 1000).stream()
-        .filter(r -> r.revision() > revision && r.principal().equals(principal)).map(r -> r.revision() + " " + r.action()).toList();
+        .filter(r -> r.revision() > revision && principal.test(r.principal())).map(r -> r.principal() + " " + r.action()).toList();
   }
 
   static Identity id(Role r, String name) {
