@@ -1,5 +1,6 @@
 package org.wayleave.agent;
 
+import com.google.protobuf.Descriptors;
 import com.google.protobuf.Timestamp;
 import io.grpc.Channel;
 import io.grpc.Grpc;
@@ -11,6 +12,8 @@ import io.grpc.stub.ClientResponseObserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +35,7 @@ import org.wayleave.api.v1.Drift;
 import org.wayleave.api.v1.Heartbeat;
 import org.wayleave.api.v1.Hello;
 import org.wayleave.api.v1.ItemError;
+import org.wayleave.api.v1.OptionsProto;
 import org.wayleave.api.v1.Push;
 import org.wayleave.api.v1.Report;
 
@@ -472,7 +476,34 @@ public final class AgentClient implements AutoCloseable {
         log.error("agent {}: applied generation {} but could not record it: {}", deviceId, generation, e.getMessage());
       }
     }
-    return r.build();
+    return withinLimits(r).build();
+  }
+
+  /** Most item errors a Report may carry (southbound.proto); the controller ends the stream over it. */
+  static final int MAX_ITEM_ERRORS = 4096;
+
+  /**
+   * The report cut to the contract's limits (its fields' {@code max_chars}, at most
+   * {@value #MAX_ITEM_ERRORS} item errors): a driver's long message must not make the controller
+   * end the session as a protocol error.
+   */
+  static Report.Builder withinLimits(Report.Builder r) {
+    if (r.getItemErrorsCount() > MAX_ITEM_ERRORS) {
+      List<ItemError> kept = new ArrayList<>(r.getItemErrorsList().subList(0, MAX_ITEM_ERRORS));
+      r.clearItemErrors().addAllItemErrors(kept);
+    }
+    for (int i = 0; i < r.getItemErrorsCount(); i++) {
+      ItemError.Builder e = r.getItemErrors(i).toBuilder();
+      for (Descriptors.FieldDescriptor f : ItemError.getDescriptor().getFields()) {
+        int max = f.getOptions().getExtension(OptionsProto.maxChars);
+        String text = (String) e.getField(f);
+        if (max > 0 && text.length() > max) {
+          e.setField(f, text.substring(0, max - 1) + "\u2026");
+        }
+      }
+      r.setItemErrors(i, e);
+    }
+    return r;
   }
 
   private void onOutOfBandChange() {

@@ -132,4 +132,132 @@ class DemoIT {
       second.terminate();
     }
   }
+
+  // ------------------------------------------------------------------ trust boundaries, probed as a supplier and a router would
+
+  static io.grpc.ManagedChannel channel(String server, org.wayleave.controller.security.TlsFiles files) throws Exception {
+    String[] hp = server.split(":");
+    return io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress(hp[0], Integer.parseInt(hp[1]), files.channelCredentials())
+        .overrideAuthority("localhost").build();
+  }
+
+  /** A call's refusal as the caller reads it: code, message, and the details as the CLI prints them. */
+  static String refusal(Runnable call) {
+    try {
+      call.run();
+      return "accepted";
+    } catch (io.grpc.StatusRuntimeException e) {
+      // As the CLI tells it, from the status details, and the message itself.
+      java.io.ByteArrayOutputStream told = new java.io.ByteArrayOutputStream();
+      ClientOptions.refused("probe", e, null, new java.io.PrintStream(told, true, StandardCharsets.UTF_8));
+      return e.getStatus().getCode() + " " + e.getStatus().getDescription() + "\n" + told.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void aSupplierCannotReachAnotherCouncilsRouterAndAnAgentIsBelievedOnlyAboutWhatItWasSent() throws Exception {
+    Path data = dir.resolve("data");
+    try (Demo demo = new Demo(data, dir.resolve("demo.err"))) {
+      demo.awaitLine("All 34 circuits are ACTIVE.");
+      String server = demo.out.stream().filter(l -> l.contains("northbound gRPC")).findFirst().orElseThrow()
+          .replaceAll(".*northbound gRPC\\s+(\\S+).*", "$1");
+      String agents = demo.out.stream().filter(l -> l.contains("agents dial")).findFirst().orElseThrow()
+          .replaceAll(".*agents dial\\s+(\\S+).*", "$1");
+      String faults = demo.out.stream().filter(l -> l.contains("simulator faults")).findFirst().orElseThrow()
+          .replaceAll(".*simulator faults\\s+(\\S+)/devices.*", "$1");
+      Path pki = data.resolve("pki");
+      var engineer = channel(server, org.wayleave.controller.security.TlsFiles.in(pki,
+          new org.wayleave.controller.security.Identity(org.wayleave.controller.security.Identity.Role.ENGINEER, "demo")));
+      var fern = channel(server, org.wayleave.controller.security.TlsFiles.in(pki,
+          new org.wayleave.controller.security.Identity(org.wayleave.controller.security.Identity.Role.SUPPLIER, "fernhollow-fibre")));
+      try {
+        var asEngineer = org.wayleave.api.v1.CircuitServiceGrpc.newBlockingStub(engineer);
+        var asFern = org.wayleave.api.v1.CircuitServiceGrpc.newBlockingStub(fern);
+        var onCamden = org.wayleave.api.v1.ListCircuitsRequest.newBuilder().setDevice("rtr-camden-01").build();
+        List<org.wayleave.api.v1.Circuit> camdenBefore = asEngineer.listCircuits(onCamden).getCircuitsList();
+
+        // 1. A bexley circuit whose far end is Camden's router: answered as for a router that does not exist.
+        java.util.function.BiFunction<String, String, org.wayleave.api.v1.Circuit> bexley = (device, port) ->
+            org.wayleave.api.v1.Circuit.newBuilder().setId("FERNHOLLOW-FIBRE-9001").setSpec(org.wayleave.api.v1.CircuitSpec.newBuilder()
+                .setCouncil("bexley").setSupplier("fernhollow-fibre").setKind(org.wayleave.api.v1.CircuitKind.CIRCUIT_KIND_SHARED_SERVICE)
+                .setAEnd(org.wayleave.api.v1.Termination.newBuilder().setDevice("rtr-bexley-01").setPort("ge-0/0/3"))
+                .setBEnd(org.wayleave.api.v1.Termination.newBuilder().setDevice(device).setPort(port)).setCommittedMbps(10)).build();
+        String foreign = refusal(() -> asFern.createCircuit(bexley.apply("rtr-camden-01", "ge-0/0/3")));
+        String missing = refusal(() -> asFern.createCircuit(bexley.apply("rtr-atlantis-01", "ge-0/0/3")));
+        assertThat(foreign).startsWith("NOT_FOUND").isEqualTo(missing.replace("rtr-atlantis-01", "rtr-camden-01"));
+        // 2. A missing port on Camden's router: the same answer, not "has no port".
+        String foreignPort = refusal(() -> asFern.createCircuit(bexley.apply("rtr-camden-01", "xe-9/9/9")));
+        assertThat(foreignPort).isEqualTo(foreign).doesNotContain("has no port");
+        // 3. Moving the a_end of one of its own circuits onto Camden's router: as for a missing router.
+        org.wayleave.api.v1.Circuit own = asFern.listCircuits(org.wayleave.api.v1.ListCircuitsRequest.getDefaultInstance())
+            .getCircuits(0);
+        java.util.function.Function<String, org.wayleave.api.v1.Circuit> moved = device -> {
+          org.wayleave.api.v1.Circuit.Builder b = own.toBuilder();
+          b.getSpecBuilder().getAEndBuilder().setDevice(device);
+          return b.build();
+        };
+        String moveForeign = refusal(() -> asFern.updateCircuit(moved.apply("rtr-camden-01")));
+        String moveMissing = refusal(() -> asFern.updateCircuit(moved.apply("rtr-atlantis-01")));
+        assertThat(moveForeign).startsWith("NOT_FOUND").isEqualTo(moveMissing.replace("rtr-atlantis-01", "rtr-camden-01"))
+            .doesNotContain("is at a site of council");
+        assertThat(asEngineer.listCircuits(onCamden).getCircuitsList()).as("Camden's router is as it was").isEqualTo(camdenBefore);
+
+        // 4. Bexley's agent stopped; its certificate sends a Report for a generation never pushed.
+        String bex = "LPSN-BEX-0001";
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(faults + "/devices/rtr-bexley-01/agent/stop"))
+            .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        org.wayleave.api.v1.Circuit circuit = asEngineer.getCircuit(org.wayleave.api.v1.GetRequest.newBuilder().setId(bex).build());
+        org.wayleave.api.v1.SubInterface sub = org.wayleave.controller.core.DeviceConfigs.subInterface(circuit, circuit.getSpec().getAEnd());
+        var agent = channel(agents, new org.wayleave.controller.security.TlsFiles(pki.resolve("agents/agent-rtr-bexley-01.crt"),
+            pki.resolve("agents/agent-rtr-bexley-01.key"), pki.resolve("ca.crt")));
+        java.util.concurrent.CompletableFuture<io.grpc.Status> ended = new java.util.concurrent.CompletableFuture<>();
+        List<org.wayleave.api.v1.ControllerMessage> received = new CopyOnWriteArrayList<>();
+        try {
+          var stream = org.wayleave.api.v1.AgentServiceGrpc.newStub(agent).connect(new io.grpc.stub.StreamObserver<>() {
+            @Override
+            public void onNext(org.wayleave.api.v1.ControllerMessage m) {
+              received.add(m);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              ended.complete(io.grpc.Status.fromThrowable(t));
+            }
+
+            @Override
+            public void onCompleted() {
+              ended.complete(io.grpc.Status.OK);
+            }
+          });
+          stream.onNext(org.wayleave.api.v1.AgentMessage.newBuilder().setHello(org.wayleave.api.v1.Hello.newBuilder()
+              .setDeviceId("rtr-bexley-01").setAgentVersion("probe")
+              .setActual(org.wayleave.api.v1.DeviceConfig.newBuilder().setDeviceId("rtr-bexley-01").addSubInterfaces(sub))).build());
+          await().atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty());
+          stream.onNext(org.wayleave.api.v1.AgentMessage.newBuilder().setReport(org.wayleave.api.v1.Report.newBuilder()
+              .setGeneration(1_000_000_000_000_000L).setResult(org.wayleave.api.v1.ApplyResult.APPLY_RESULT_REJECTED)
+              .addItemErrors(org.wayleave.api.v1.ItemError.newBuilder().setMessage("probe"))).build());
+          io.grpc.Status status = ended.get(10, TimeUnit.SECONDS);
+          assertThat(status.getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+          assertThat(status.getDescription()).contains("report.generation: 1000000000000000 was never pushed on this stream");
+        } finally {
+          agent.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        // The circuit's evidence is untouched: not failed, not drifted, nothing "repairing".
+        org.wayleave.api.v1.Circuit after = asEngineer.getCircuit(org.wayleave.api.v1.GetRequest.newBuilder().setId(bex).build());
+        assertThat(after.getStatus().getPhase()).isEqualTo(org.wayleave.api.v1.CircuitPhase.CIRCUIT_PHASE_ACTIVE);
+        assertThat(after.getStatus().getConditionsList()).noneMatch(c -> c.getReason().equals("AgentRejected")
+            || c.getReason().equals("Drifted") || c.getMessage().startsWith(";"));
+        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(faults + "/devices/rtr-bexley-01/agent/start"))
+            .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(30)).until(() -> asEngineer.getCircuit(org.wayleave.api.v1.GetRequest.newBuilder().setId(bex)
+            .build()).getStatus().getConditionsList().stream().anyMatch(c -> c.getType().equals("InSync")
+                && c.getStatus() == org.wayleave.api.v1.ConditionStatus.CONDITION_STATUS_TRUE));
+      } finally {
+        engineer.shutdownNow();
+        fern.shutdownNow();
+      }
+      demo.terminate();
+    }
+  }
 }

@@ -36,6 +36,7 @@ final class BatchPlanner {
   private final Overlay overlay;
   private final Instant now;
   private final String principal;
+  private final Visibility seen;
   private final Violations violations = new Violations();
   /** "kind/id" to the field path of the op that carries it, for blaming shared-resource conflicts. */
   private final Map<String, String> fieldOf = new HashMap<>();
@@ -45,8 +46,12 @@ final class BatchPlanner {
   /** One staged change. */
   private record Staged(Op op, Kind<?> kind, String id, ChangeAction action, Message before, Message after) {}
 
-  BatchPlanner(StateView base, Instant now, String principal) {
+  /**
+   * @param seen what the caller may name; references to anything else answer as for missing objects
+   */
+  BatchPlanner(StateView base, Instant now, String principal, Visibility seen) {
     this.base = base;
+    this.seen = seen;
     this.overlay = new Overlay(base);
     this.now = now;
     this.principal = principal;
@@ -61,7 +66,7 @@ final class BatchPlanner {
     violations.throwIfAny();
     for (Staged s : staged.values()) {
       if (s.after != null) {
-        References.check(s.kind, s.after, s.before, overlay, violations.at(s.op.field()));
+        References.check(s.kind, s.after, overlay, seen, violations.at(s.op.field()));
       } else if (s.action == ChangeAction.CHANGE_ACTION_DELETE) {
         References.checkDelete(s.kind, s.id, overlay, violations.at(s.op.field()));
       }

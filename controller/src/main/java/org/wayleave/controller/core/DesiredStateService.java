@@ -58,19 +58,29 @@ public final class DesiredStateService {
    * @throws ApiException if any operation breaks a rule
    */
   public Plan plan(List<Op> ops, String principal) {
+    return plan(ops, principal, Visibility.ALL);
+  }
+
+  /**
+   * Computes what {@code ops} would do for a caller who may name only what {@code seen} shows,
+   * writing nothing.
+   *
+   * @throws ApiException if any operation breaks a rule, or names what the caller may not see
+   */
+  public Plan plan(List<Op> ops, String principal, Visibility seen) {
     writeMutex.lock();
     try {
-      return planLocked(ops, principal);
+      return planLocked(ops, principal, seen);
     } finally {
       writeMutex.unlock();
     }
   }
 
-  private Plan planLocked(List<Op> ops, String principal) {
+  private Plan planLocked(List<Op> ops, String principal, Visibility seen) {
     cache.awaitRevisionOrThrow(store.revision());
     cache.readLock().lock();
     try {
-      return new BatchPlanner(cache.unlocked(), clock.instant(), principal).plan(ops);
+      return new BatchPlanner(cache.unlocked(), clock.instant(), principal, seen).plan(ops);
     } finally {
       cache.readLock().unlock();
     }
@@ -85,9 +95,17 @@ public final class DesiredStateService {
    * @throws ApiException if any operation breaks a rule; nothing is written then
    */
   public Applied apply(List<Op> ops, String principal, String action) {
+    return apply(ops, principal, action, Visibility.ALL);
+  }
+
+  /**
+   * As {@link #apply(List, String, String)}, for a caller who may name only what {@code seen}
+   * shows: a reference to anything else is refused as a reference to a missing object.
+   */
+  public Applied apply(List<Op> ops, String principal, String action, Visibility seen) {
     writeMutex.lock();
     try {
-      Plan plan = planLocked(ops, principal);
+      Plan plan = planLocked(ops, principal, seen);
       if (plan.writes().isEmpty()) {
         return new Applied(store.revision(), plan, plan.changes());
       }

@@ -22,25 +22,33 @@ import org.wayleave.api.v1.VlanPool;
 final class References {
   private References() {}
 
-  static void check(Kind<?> kind, Message obj, Message before, StateView s, Violations v) {
+  /**
+   * @param seen what the caller may name: a reference to anything else is refused as a reference to
+   *     a missing object, word for word
+   */
+  static void check(Kind<?> kind, Message obj, StateView s, Visibility seen, Violations v) {
     if (kind == Kind.SUPPLIER) {
       Supplier sup = (Supplier) obj;
       for (int i = 0; i < sup.getCouncilsCount(); i++) {
-        exists(s, Kind.COUNCIL, sup.getCouncils(i), "councils[" + i + "]", v);
+        exists(s, seen, Kind.COUNCIL, sup.getCouncils(i), "councils[" + i + "]", v);
       }
     } else if (kind == Kind.SITE) {
-      exists(s, Kind.COUNCIL, ((Site) obj).getCouncil(), "council", v);
+      exists(s, seen, Kind.COUNCIL, ((Site) obj).getCouncil(), "council", v);
     } else if (kind == Kind.DEVICE) {
-      exists(s, Kind.SITE, ((Device) obj).getSite(), "site", v);
+      exists(s, seen, Kind.SITE, ((Device) obj).getSite(), "site", v);
     } else if (kind == Kind.VLAN_POOL) {
-      pool((VlanPool) obj, s, v);
+      pool((VlanPool) obj, s, seen, v);
     } else if (kind == Kind.CIRCUIT) {
-      circuit((Circuit) obj, s, v);
+      circuit((Circuit) obj, s, seen, v);
     }
   }
 
-  private static <T extends Message> T exists(StateView s, Kind<T> kind, String id, String field, Violations v) {
+  /** The object {@code id} refers to, or null with NOT_FOUND recorded: the same for a missing object and one the caller may not see. */
+  private static <T extends Message> T exists(StateView s, Visibility seen, Kind<T> kind, String id, String field, Violations v) {
     T obj = s.get(kind, id);
+    if (obj != null && !seen.sees(obj)) {
+      obj = null;
+    }
     if (obj == null) {
       v.add(ErrorCode.NOT_FOUND, field, kind.name() + " '" + id + "' does not exist");
     }
@@ -56,8 +64,8 @@ final class References {
     return null;
   }
 
-  private static void pool(VlanPool p, StateView s, Violations v) {
-    Device d = exists(s, Kind.DEVICE, p.getDevice(), "device", v);
+  private static void pool(VlanPool p, StateView s, Visibility seen, Violations v) {
+    Device d = exists(s, seen, Kind.DEVICE, p.getDevice(), "device", v);
     if (d == null) {
       return;
     }
@@ -86,18 +94,18 @@ final class References {
     }
   }
 
-  private static void circuit(Circuit c, StateView s, Violations v) {
+  private static void circuit(Circuit c, StateView s, Visibility seen, Violations v) {
     CircuitSpec spec = c.getSpec();
     Violations sv = v.at("spec");
-    Council council = exists(s, Kind.COUNCIL, spec.getCouncil(), "council", sv);
-    Supplier supplier = exists(s, Kind.SUPPLIER, spec.getSupplier(), "supplier", sv);
+    Council council = exists(s, seen, Kind.COUNCIL, spec.getCouncil(), "council", sv);
+    Supplier supplier = exists(s, seen, Kind.SUPPLIER, spec.getSupplier(), "supplier", sv);
     if (council != null && supplier != null && !supplier.getCouncilsList().contains(council.getId())) {
       sv.add(ErrorCode.FAILED_PRECONDITION, "supplier",
           "supplier '" + supplier.getId() + "' is not contracted to serve council '" + council.getId() + "'");
     }
     for (CircuitEnds.End end : CircuitEnds.named(c)) {
       Violations ev = sv.at(end.field());
-      Device d = exists(s, Kind.DEVICE, end.termination().getDevice(), "device", ev);
+      Device d = exists(s, seen, Kind.DEVICE, end.termination().getDevice(), "device", ev);
       if (d == null) {
         continue;
       }
@@ -119,12 +127,19 @@ final class References {
           ev.invalid("c_tag", "VLAN " + end.termination().getCTag() + " is reserved by pool '" + pool.getId() + "'");
         }
       }
-      if (end.field().equals("a_end") && council != null) {
-        Site site = s.get(Kind.SITE, d.getSite());
-        if (site != null && !site.getCouncil().equals(council.getId())) {
-          ev.add(ErrorCode.FAILED_PRECONDITION, "device",
-              "device '" + d.getId() + "' is at a site of council '" + site.getCouncil() + "', not of council '" + council.getId() + "'");
-        }
+      Site site = s.get(Kind.SITE, d.getSite());
+      if (site == null || council == null || site.getCouncil().equals(council.getId())) {
+        continue;
+      }
+      if (end.field().equals("a_end")) {
+        ev.add(ErrorCode.FAILED_PRECONDITION, "device",
+            "device '" + d.getId() + "' is at a site of council '" + site.getCouncil() + "', not of council '" + council.getId() + "'");
+      } else if (supplier != null && !supplier.getCouncilsList().contains(site.getCouncil())) {
+        // The other end of a shared-service link: the supplier must serve that council too, or it
+        // could order VLANs on routers of councils that never contracted it.
+        ev.add(ErrorCode.FAILED_PRECONDITION, "device",
+            "device '" + d.getId() + "' is at a site of council '" + site.getCouncil() + "', which supplier '" + supplier.getId()
+                + "' is not contracted to serve (a circuit's supplier must serve the council of every router it terminates on)");
       }
     }
   }

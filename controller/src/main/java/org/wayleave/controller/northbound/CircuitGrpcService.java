@@ -111,8 +111,9 @@ public final class CircuitGrpcService extends CircuitServiceGrpc.CircuitServiceI
         out,
         () -> {
           List<Op> ops = ops(req);
-          Scope.current().checkWrites(ops);
-          Plan plan = state.plan(ops, Principals.current());
+          Scope scope = Scope.current();
+          scope.checkWrites(ops);
+          Plan plan = state.plan(ops, Principals.current(), scope);
           return PlanResponse.newBuilder()
               .setRevision(state.revision())
               .addAllChanges(plan.changes())
@@ -128,12 +129,14 @@ public final class CircuitGrpcService extends CircuitServiceGrpc.CircuitServiceI
         out,
         () -> {
           List<Op> ops = ops(req);
-          Scope.current().checkWrites(ops);
+          Scope scope = Scope.current();
+          scope.checkWrites(ops);
           var applied =
               state.apply(
                   ops,
                   Principals.current(),
-                  "apply " + req.getResourcesCount() + " object(s), delete " + req.getDeletesCount());
+                  "apply " + req.getResourcesCount() + " object(s), delete " + req.getDeletesCount(),
+                  scope);
           return ApplyResponse.newBuilder()
               .setRevision(applied.revision())
               .addAllChanges(applied.changes())

@@ -34,8 +34,9 @@ final class ResourceCalls {
         () -> {
           String id = kind.idOf(obj);
           List<Op> ops = List.of(Op.write(mode, kind, obj, ""));
-          Scope.current().checkWrites(ops);
-          state.apply(ops, Principals.current(), verb(mode) + " " + kind.name() + " " + id);
+          Scope scope = Scope.current();
+          scope.checkWrites(ops);
+          state.apply(ops, Principals.current(), verb(mode) + " " + kind.name() + " " + id, scope);
           return state.get(kind, id);
         });
   }
@@ -58,12 +59,14 @@ final class ResourceCalls {
             throw org.wayleave.controller.core.ApiException.of(org.wayleave.controller.core.ErrorCode.INVALID_ARGUMENT, "id", "is required");
           }
           List<Op> ops = List.of(Op.delete(kind, req.getId(), req.getExpectedRevision(), ""));
-          Scope.current().checkWrites(ops);
+          Scope scope = Scope.current();
+          scope.checkWrites(ops);
           var applied =
               state.apply(
                   ops,
                   Principals.current(),
-                  "delete " + kind.name() + " " + req.getId());
+                  "delete " + kind.name() + " " + req.getId(),
+                  scope);
           return DeleteResponse.newBuilder().setRevision(applied.revision()).build();
         });
   }

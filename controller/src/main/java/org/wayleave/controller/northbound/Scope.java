@@ -20,6 +20,7 @@ import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.core.Violation;
+import org.wayleave.controller.core.Visibility;
 
 /**
  * What a caller may see and change. Engineers and the NOC see everything. A supplier sees its own
@@ -32,7 +33,7 @@ import org.wayleave.controller.core.Violation;
  * {@code <SUPPLIER>-} (the supplier id in capitals, as circuit ids are): circuit ids are one namespace, and the prefix keeps a supplier from learning
  * another's ids by colliding with them.
  */
-final class Scope {
+final class Scope implements Visibility {
   static final Context.Key<Scope> KEY = Context.key("wayleave-scope");
   private static final Scope ALL = new Scope(null, Set.of(), null);
   private static final Pattern USED_BY = Pattern.compile("(already used by circuit )([A-Z0-9][A-Z0-9-]*)");
@@ -70,8 +71,9 @@ final class Scope {
     return supplier == null;
   }
 
-  /** Whether the caller may see {@code obj} (null: nothing to see). */
-  boolean sees(Message obj) {
+  /** Whether the caller may see {@code obj} (null: nothing to see), and so name it in its writes. */
+  @Override
+  public boolean sees(Message obj) {
     if (obj == null) {
       return false;
     }

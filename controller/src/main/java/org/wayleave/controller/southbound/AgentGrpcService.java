@@ -56,9 +56,13 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
     Caller caller = Authenticate.caller();
     return new StreamObserver<>() {
       private AgentSession session;
+      private boolean refused;
 
       @Override
       public void onNext(AgentMessage m) {
+        if (refused) {
+          return; // the stream is ending: nothing more it says is believed
+        }
         if (m.hasHello()) {
           if (session != null) {
             refuse(Status.FAILED_PRECONDITION.withDescription("Hello: a session sends one Hello, first"));
@@ -73,11 +77,26 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
             refuse(Status.PERMISSION_DENIED.withDescription("hello.device_id: " + why));
             return;
           }
+          String broken = AgentProtocol.hello(m.getHello());
+          if (broken != null) {
+            refuse(Status.INVALID_ARGUMENT.withDescription(broken));
+            return;
+          }
           session = sync.hello(m.getHello(), out);
           return;
         }
         if (session == null) {
           refuse(Status.FAILED_PRECONDITION.withDescription(m.getMsgCase() + ": send Hello first"));
+          return;
+        }
+        // Checked before anything is believed: a broken message ends the stream and is not used.
+        String broken = switch (m.getMsgCase()) {
+          case REPORT -> AgentProtocol.report(m.getReport(), session);
+          case DRIFT -> AgentProtocol.drift(m.getDrift(), session);
+          default -> null;
+        };
+        if (broken != null) {
+          refuse(Status.INVALID_ARGUMENT.withDescription(broken));
           return;
         }
         switch (m.getMsgCase()) {
@@ -89,7 +108,8 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
       }
 
       private void refuse(Status status) {
-        log.warn("refusing agent stream: {}", status.getDescription());
+        refused = true;
+        log.warn("refusing agent stream{}: {}", session == null ? "" : " of " + session.deviceId(), status.getDescription());
         if (session != null) {
           sync.disconnected(session);
         }

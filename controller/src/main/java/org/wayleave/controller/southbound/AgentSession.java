@@ -20,6 +20,9 @@ final class AgentSession {
   private long appliedGeneration;
   private DeviceConfig actual;
   private List<ItemError> itemErrors = List.of();
+  /** Generations pushed on this stream, newest last: a Report must answer one of them. */
+  private final java.util.ArrayDeque<Long> pushedGenerations = new java.util.ArrayDeque<>();
+  private boolean rejected;
   private long inFlightGeneration;
   private long inFlightSinceNanos;
   private Instant lastSeen;
@@ -67,11 +70,31 @@ final class AgentSession {
     lastSeen = now;
   }
 
+  /** Generations remembered for {@link #wasPushed}: far more than can be unanswered at once. */
+  static final int PUSHES_REMEMBERED = 64;
+
+  /** Whether {@code generation} was pushed on this stream (among the last {@value #PUSHES_REMEMBERED}). */
+  synchronized boolean wasPushed(long generation) {
+    return generation > 0 && pushedGenerations.contains(generation);
+  }
+
+  synchronized long lastPushedGeneration() {
+    Long last = pushedGenerations.peekLast();
+    return last == null ? 0 : last;
+  }
+
+  /** Whether the last report refused the push whole: nothing it was sent counts as applied. */
+  synchronized boolean rejected() {
+    return rejected;
+  }
+
   /** A report: the answer to the push in flight if the generations agree. */
-  synchronized void reported(long generation, boolean applied, List<ItemError> errors, DeviceConfig actual, Instant now) {
+  synchronized void reported(long generation, boolean applied, boolean rejected, List<ItemError> errors, DeviceConfig actual,
+      Instant now) {
     if (actual != null) {
       this.actual = actual;
     }
+    this.rejected = rejected;
     this.itemErrors = List.copyOf(errors);
     if (applied) {
       appliedGeneration = Math.max(appliedGeneration, generation);
@@ -96,6 +119,11 @@ final class AgentSession {
   synchronized boolean push(long generation, DeviceConfig desired, boolean keepUnowned, long nowNanos) {
     if (closed) {
       return false;
+    }
+    // Recorded before it is sent: the agent's report may come back before send returns.
+    pushedGenerations.addLast(generation);
+    if (pushedGenerations.size() > PUSHES_REMEMBERED) {
+      pushedGenerations.removeFirst();
     }
     if (!send(ControllerMessage.newBuilder()
         .setPush(Push.newBuilder().setGeneration(generation).setDesired(desired).setKeepUnownedVlans(keepUnowned))

@@ -45,7 +45,8 @@ final class CircuitStatusCalculator {
       return new End(EndState.NO_AGENT, "the agent of device " + t.getDevice() + " is not connected");
     }
     SubInterface want = DeviceConfigs.subInterface(c, t);
-    for (ItemError e : session.itemErrors()) {
+    List<ItemError> errors = session.itemErrors();
+    for (ItemError e : errors) {
       if (e.getName().isEmpty()) {
         return new End(EndState.FAILED, "device " + t.getDevice() + " rejected the push: " + e.getMessage());
       }
@@ -53,16 +54,22 @@ final class CircuitStatusCalculator {
         return new End(EndState.FAILED, "device " + t.getDevice() + " rejected " + want.getName() + ": " + e.getMessage());
       }
     }
+    if (session.rejected()) {
+      // Refused whole: whatever the router still carries, this push applied nothing.
+      return new End(EndState.FAILED, "device " + t.getDevice() + " rejected the push"
+          + (errors.isEmpty() ? "" : " (" + errors.get(0).getName() + ": " + errors.get(0).getMessage() + ")"));
+    }
     SubInterface have = find(session.actual(), want.getName());
     if (want.equals(have)) {
       return new End(EndState.APPLIED, "");
     }
-    if (session.inFlightGeneration() != 0) {
-      return new End(EndState.PROVISIONING, "push to " + t.getDevice() + " awaiting the agent's report");
-    }
-    return new End(EndState.MISSING, have == null
+    String missing = have == null
         ? "device " + t.getDevice() + " does not carry " + want.getName()
-        : "device " + t.getDevice() + " carries " + want.getName() + " differently from the plan");
+        : "device " + t.getDevice() + " carries " + want.getName() + " differently from the plan";
+    if (session.inFlightGeneration() != 0) {
+      return new End(EndState.PROVISIONING, missing + " yet (a push awaits the agent's report)");
+    }
+    return new End(EndState.MISSING, missing);
   }
 
   private static SubInterface find(DeviceConfig config, String name) {
@@ -125,6 +132,10 @@ final class CircuitStatusCalculator {
     } else if (wasUp && ends.stream().anyMatch(e -> e.state() == EndState.MISSING || e.state() == EndState.PROVISIONING)) {
       phase = CircuitPhase.CIRCUIT_PHASE_DRIFTED;
       error = first(ends, EndState.MISSING);
+      if (error.isEmpty()) {
+        // Changed under the agent while a push is out: that end says how.
+        error = first(ends, EndState.PROVISIONING);
+      }
     } else if (ends.stream().anyMatch(e -> e.state() != EndState.NO_AGENT)) {
       phase = CircuitPhase.CIRCUIT_PHASE_PROVISIONING;
     } else if (wasUp) {

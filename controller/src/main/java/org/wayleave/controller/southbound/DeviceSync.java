@@ -137,7 +137,8 @@ public final class DeviceSync implements Reconciler<String> {
       });
     }
     // A rejected push may come without the router's state (it could not be read): keep the last.
-    s.reported(r.getGeneration(), applied, r.getItemErrorsList(), r.hasActual() ? r.getActual() : null, clock.instant());
+    boolean rejected = r.getResult() == org.wayleave.api.v1.ApplyResult.APPLY_RESULT_REJECTED;
+    s.reported(r.getGeneration(), applied, rejected, r.getItemErrorsList(), r.hasActual() ? r.getActual() : null, clock.instant());
     wake.accept(s.deviceId());
   }
 
@@ -198,7 +199,9 @@ public final class DeviceSync implements Reconciler<String> {
       s.abandonPush();
     }
     boolean keep = device.getKeepUnownedVlans();
-    if (matches(s.actual(), desired, keep)) {
+    // After a rejected push the router's word is not taken as agreement: the push is retried (after
+    // the backoff below), and its report settles it.
+    if (!s.rejected() && matches(s.actual(), desired, keep)) {
       generations.merge(device.getId(), s.appliedGeneration(), Math::max);
       return Result.done();
     }

@@ -15,7 +15,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,15 +63,12 @@ import org.wayleave.api.v1.VlanPool;
 import org.wayleave.api.v1.WatchEvent;
 import org.wayleave.api.v1.WatchRequest;
 import org.wayleave.controller.Controller;
-import org.wayleave.controller.ControllerConfig;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.security.AccessPolicy;
 import org.wayleave.controller.security.Identity;
 import org.wayleave.controller.security.Identity.Role;
 import org.wayleave.controller.security.Pki;
-import org.wayleave.controller.security.TlsFiles;
-import org.wayleave.controller.telemetry.TelemetryConfig;
 
 /**
  * Both gRPC ports over real TLS on loopback: who gets in, what each role may do, and that one supplier
@@ -86,6 +82,7 @@ class SecurityIT {
   static final String MISSING_CIRCUIT = "NO-SUCH-CIRCUIT-0001";
 
   @TempDir static Path dir;
+  static SecureController fixture;
   static Pki pki;
   static Controller controller;
   static String bSite;
@@ -93,14 +90,6 @@ class SecurityIT {
 
   @BeforeAll
   static void start() throws Exception {
-    Clock clock = Clock.systemUTC();
-    pki = Pki.init(dir.resolve("pki"), "Wayleave test", Duration.ofDays(30), clock);
-    pki.issue(new Identity(Role.CONTROLLER, "test"), List.of("localhost"), List.of(InetAddress.getByName("127.0.0.1")),
-        Duration.ofDays(1), dir.resolve("pki"));
-    for (Identity id : List.of(id(Role.ENGINEER, "alice"), id(Role.NOC, "wall"), id(Role.SUPPLIER, A), id(Role.SUPPLIER, B),
-        id(Role.AGENT, "rtr-camden-01"), id(Role.AGENT, "rtr-bromley-01"), id(Role.ENGINEER, "mallory"), id(Role.NOC, "hammer"))) {
-      pki.issue(id, List.of(), List.of(), Duration.ofDays(1), dir.resolve("pki"));
-    }
     // Suppliers unlimited here (the every-RPC loop is quick); the noc role at 4 calls a second (bursts of 20),
     // which noc:wall stays well under; mallory is refused outright.
     AccessPolicy policy = AccessPolicy.parse("""
@@ -108,11 +97,11 @@ class SecurityIT {
         rateLimits: {supplier: 0, noc: 4}
         maxWatchesPerPrincipal: 2
         """, "test policy");
-    ControllerConfig config = new ControllerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, 0, List.of("london"), clock)
-        // Polling on (nothing answers SNMP here), so TelemetryService answers rather than refusing outright.
-        .withTelemetry(TelemetryConfig.defaults().withInterval(Duration.ofSeconds(60)), dir.resolve("secrets"))
-        .withSecurity(TlsFiles.in(dir.resolve("pki"), new Identity(Role.CONTROLLER, "test")), policy);
-    controller = Controller.start(config);
+    fixture = SecureController.start(dir, policy, List.of(id(Role.ENGINEER, "alice"), id(Role.NOC, "wall"), id(Role.SUPPLIER, A),
+        id(Role.SUPPLIER, B), id(Role.AGENT, "rtr-camden-01"), id(Role.AGENT, "rtr-bromley-01"), id(Role.ENGINEER, "mallory"),
+        id(Role.NOC, "hammer")));
+    pki = fixture.pki();
+    controller = fixture.controller();
     controller.state().apply(List.of(
         Op.write(Op.Mode.CREATE, Kind.CIRCUIT, circuit(A_CIRCUIT, "camden", A), ""),
         Op.write(Op.Mode.CREATE, Kind.CIRCUIT, circuit(B_CIRCUIT, "bromley", B), "")), "test", "circuits of two suppliers");
@@ -123,8 +112,8 @@ class SecurityIT {
 
   @AfterAll
   static void stop() {
-    if (controller != null) {
-      controller.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
@@ -160,7 +149,7 @@ class SecurityIT {
   }
 
   static ChannelCredentials as(Identity id) throws IOException {
-    return TlsFiles.in(dir.resolve("pki"), id).channelCredentials();
+    return fixture.as(id);
   }
 
   static ManagedChannel channel(int port, ChannelCredentials creds) {

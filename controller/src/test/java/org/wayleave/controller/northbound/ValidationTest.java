@@ -159,6 +159,36 @@ class ValidationTest extends NorthboundTestSupport {
   }
 
   @Test
+  void everyEndMustBeOnARouterOfACouncilTheSupplierServes() {
+    // quillon-carrier serves camden and islington, not bromley: it may not put a VLAN on Bromley's router.
+    Circuit.Builder b = camden("LPSN-CAM-0120");
+    b.getSpecBuilder().setKind(org.wayleave.api.v1.CircuitKind.CIRCUIT_KIND_SHARED_SERVICE)
+        .setBEnd(Termination.newBuilder().setDevice("rtr-bromley-01").setPort("ge-0/0/2"));
+    refused(() -> c.circuits.createCircuit(b.build()), Status.Code.FAILED_PRECONDITION, "spec.b_end.device",
+        "council 'bromley', which supplier 'quillon-carrier' is not contracted to serve");
+    assertThat(c.state.cache().get(org.wayleave.controller.core.Kind.CIRCUIT, "LPSN-CAM-0120")).isNull();
+
+    // An update that moves the far end there is refused the same way, and changes nothing.
+    Circuit.Builder ok = camden("LPSN-CAM-0121");
+    ok.getSpecBuilder().setKind(org.wayleave.api.v1.CircuitKind.CIRCUIT_KIND_SHARED_SERVICE)
+        .setBEnd(Termination.newBuilder().setDevice("rtr-islington-01").setPort("ge-0/0/2"));
+    Circuit created = c.circuits.createCircuit(ok.build());
+    assertThat(created.getSpec().getBEnd().hasCTag()).as("a far end in a council the supplier serves is accepted").isTrue();
+    Circuit.Builder moved = created.toBuilder();
+    moved.getSpecBuilder().setBEnd(Termination.newBuilder().setDevice("rtr-bromley-01").setPort("ge-0/0/2"));
+    refused(() -> c.circuits.updateCircuit(moved.build()), Status.Code.FAILED_PRECONDITION, "spec.b_end.device",
+        "not contracted to serve");
+    assertThat(c.circuits.getCircuit(GetRequest.newBuilder().setId("LPSN-CAM-0121").build()).getSpec().getBEnd().getDevice())
+        .isEqualTo("rtr-islington-01");
+
+    // With a supplier serving both councils (tessellate-telecom: camden and lambeth) the same link is accepted.
+    Circuit.Builder both = camden("LPSN-CAM-0122");
+    both.getSpecBuilder().setSupplier("tessellate-telecom").setKind(org.wayleave.api.v1.CircuitKind.CIRCUIT_KIND_SHARED_SERVICE)
+        .setBEnd(Termination.newBuilder().setDevice("rtr-lambeth-01").setPort("ge-0/0/2"));
+    assertThat(c.circuits.createCircuit(both.build()).getSpec().getBEnd().getDevice()).isEqualTo("rtr-lambeth-01");
+  }
+
+  @Test
   void bandwidthRules() {
     Circuit.Builder zero = camden("LPSN-CAM-0111");
     zero.getSpecBuilder().setCommittedMbps(0);

@@ -149,8 +149,17 @@ class DeviceSyncTest {
       out.onCompleted();
     }
 
+    /** How the controller ended the stream, if it did. */
+    volatile io.grpc.Status ended;
+
     @Override
-    public void onError(Throwable t) {}
+    public void onError(Throwable t) {
+      ended = io.grpc.Status.fromThrowable(t);
+    }
+
+    void send(AgentMessage.Builder m) {
+      out.onNext(m.build());
+    }
 
     @Override
     public void onCompleted() {}
@@ -256,11 +265,7 @@ class DeviceSyncTest {
 
   @Test
   void atMostOnePushInFlightAndNewerStateCoalesces() {
-    FakeAgent agent = new FakeAgent();
-    agent.autoApply = false;
-    agent.connect(0);
-    create("LPSN-CAM-0001", null);
-    await().atMost(Duration.ofSeconds(5)).until(() -> agent.pushes.size() == 1);
+    FakeAgent agent = awaitingItsFirstPush("LPSN-CAM-0001");
     for (int i = 2; i <= 6; i++) {
       create(String.format("LPSN-CAM-%04d", i), null);
     }
@@ -272,5 +277,154 @@ class DeviceSyncTest {
     agent.apply(agent.pushes.get(1));
     awaitPhase("LPSN-CAM-0006", CircuitPhase.CIRCUIT_PHASE_ACTIVE);
     assertThat(agent.pushes).hasSize(2);
+  }
+
+  // ------------------------------------------------------------------ an agent is believed only about what it was sent
+
+  /** Sends {@code m} as the agent; expects the stream ended as a protocol error saying {@code why}. */
+  void refusedAsProtocolError(FakeAgent agent, AgentMessage.Builder m, String why) {
+    agent.send(m);
+    await().atMost(Duration.ofSeconds(5)).until(() -> agent.ended != null);
+    assertThat(agent.ended.getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+    assertThat(agent.ended.getDescription()).contains(why);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !sync.connected(DEVICE));
+    await().atMost(Duration.ofSeconds(5)).until(() -> engine.queueDepth() == 0);
+  }
+
+  org.wayleave.api.v1.CircuitStatus evidence(String id) {
+    return cache.circuitWithStatus(id).getStatus();
+  }
+
+  /**
+   * The status a clean goodbye leaves: a new agent with the same router says Hello, the circuit is
+   * ACTIVE again, and the agent hangs up. A stream ended for a protocol error must leave exactly
+   * this, nothing of what the broken message said.
+   */
+  org.wayleave.api.v1.CircuitStatus afterACleanGoodbye(String id, FakeAgent like) {
+    FakeAgent again = new FakeAgent();
+    again.router.putAll(like.router);
+    again.connect(like.applied);
+    await().atMost(Duration.ofSeconds(5)).until(() -> sync.connected(DEVICE));
+    awaitPhase(id, CircuitPhase.CIRCUIT_PHASE_ACTIVE);
+    again.disconnect();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !sync.connected(DEVICE));
+    await().atMost(Duration.ofSeconds(5)).until(() -> engine.queueDepth() == 0);
+    return evidence(id);
+  }
+
+  void sameEvidence(org.wayleave.api.v1.CircuitStatus afterProtocolError, org.wayleave.api.v1.CircuitStatus afterGoodbye) {
+    assertThat(CircuitStatusCalculator.sameMeaning(afterProtocolError, afterGoodbye))
+        .as("after the protocol error:%n%s%nafter a clean goodbye:%n%s", afterProtocolError, afterGoodbye).isTrue();
+  }
+
+  static void noEmptyHeadedMessages(org.wayleave.api.v1.CircuitStatus st) {
+    for (org.wayleave.api.v1.Condition cond : st.getConditionsList()) {
+      assertThat(cond.getMessage()).as("%s message", cond.getType()).doesNotMatch("^[;:,. ].*");
+    }
+    assertThat(st.getLastError()).doesNotMatch("^[;:,. ].*");
+  }
+
+  @Test
+  void aReportForAGenerationNeverPushedEndsTheStreamAndChangesNoEvidence() {
+    create("LPSN-CAM-0001", null);
+    FakeAgent agent = new FakeAgent().connect(0);
+    awaitPhase("LPSN-CAM-0001", CircuitPhase.CIRCUIT_PHASE_ACTIVE);
+    org.wayleave.api.v1.CircuitStatus before = evidence("LPSN-CAM-0001");
+    refusedAsProtocolError(agent, AgentMessage.newBuilder().setReport(Report.newBuilder().setGeneration(1_000_000_000_000_000_000L)
+            .setResult(ApplyResult.APPLY_RESULT_REJECTED).addItemErrors(ItemError.newBuilder().setMessage("no"))
+            .setActual(DeviceConfig.newBuilder().setDeviceId(DEVICE))),
+        "report.generation: 1000000000000000000 was never pushed on this stream (the last push was generation "
+            + agent.pushes.get(0).getGeneration() + ")");
+    org.wayleave.api.v1.CircuitStatus after = evidence("LPSN-CAM-0001");
+    assertThat(after.getPhase()).isEqualTo(CircuitPhase.CIRCUIT_PHASE_ACTIVE);
+    assertThat(after.getLastError()).isEmpty();
+    sameEvidence(after, afterACleanGoodbye("LPSN-CAM-0001", agent));
+    assertThat(before.getPhase()).isEqualTo(CircuitPhase.CIRCUIT_PHASE_ACTIVE);
+  }
+
+  @Test
+  void anActualNamingAnotherDeviceEndsTheStreamAndIsNotUsed() {
+    create("LPSN-CAM-0001", null);
+    FakeAgent agent = new FakeAgent().connect(0);
+    awaitPhase("LPSN-CAM-0001", CircuitPhase.CIRCUIT_PHASE_ACTIVE);
+    org.wayleave.api.v1.CircuitStatus before = evidence("LPSN-CAM-0001");
+    // A drift "showing" an empty router, claimed for Bromley's router on Camden's stream.
+    refusedAsProtocolError(agent, AgentMessage.newBuilder().setDrift(Drift.newBuilder().setActual(
+            DeviceConfig.newBuilder().setDeviceId("rtr-bromley-01"))),
+        "drift.actual.device_id: names device 'rtr-bromley-01', but this stream speaks for 'rtr-camden-01'");
+    assertThat(phase("LPSN-CAM-0001")).as("not DRIFTED: the empty router it claimed was not believed").isEqualTo(before.getPhase());
+    sameEvidence(evidence("LPSN-CAM-0001"), afterACleanGoodbye("LPSN-CAM-0001", agent));
+
+    FakeAgent hello = new FakeAgent();
+    hello.out = AgentServiceGrpc.newStub(channel).connect(hello);
+    hello.send(AgentMessage.newBuilder().setHello(Hello.newBuilder().setDeviceId(DEVICE)
+        .setActual(DeviceConfig.newBuilder().setDeviceId("rtr-bromley-01"))));
+    await().atMost(Duration.ofSeconds(5)).until(() -> hello.ended != null);
+    assertThat(hello.ended.getDescription()).contains("hello.actual.device_id: names device 'rtr-bromley-01'");
+    assertThat(sync.connected(DEVICE)).isFalse();
+  }
+
+  /** A connected agent that answers nothing itself, once the push for a new circuit {@code id} reached it. */
+  FakeAgent awaitingItsFirstPush(String id) {
+    FakeAgent agent = new FakeAgent();
+    agent.autoApply = false;
+    agent.connect(0);
+    create(id, null);
+    await().atMost(Duration.ofSeconds(5)).until(() -> agent.pushes.size() == 1);
+    return agent;
+  }
+
+  @Test
+  void oversizedErrorTextEndsTheStreamAndFailsNothing() {
+    FakeAgent agent = awaitingItsFirstPush("LPSN-CAM-0001");
+    refusedAsProtocolError(agent, AgentMessage.newBuilder().setReport(Report.newBuilder().setGeneration(agent.pushes.get(0).getGeneration())
+            .setResult(ApplyResult.APPLY_RESULT_PARTIAL)
+            .addItemErrors(ItemError.newBuilder().setName("ge-0/0/1.100").setMessage("x".repeat(2000)))),
+        "report.item_errors[0].message: at most 1024 characters (got 2000)");
+    assertThat(phase("LPSN-CAM-0001")).as("the oversized report failed nothing").isNotEqualTo(CircuitPhase.CIRCUIT_PHASE_FAILED);
+  }
+
+  @Test
+  void aReportBreakingTheResultRulesEndsTheStream() {
+    FakeAgent agent = awaitingItsFirstPush("LPSN-CAM-0001");
+    refusedAsProtocolError(agent, AgentMessage.newBuilder().setReport(Report.newBuilder().setGeneration(agent.pushes.get(0).getGeneration())
+            .setResult(ApplyResult.APPLY_RESULT_REJECTED)),
+        "report.item_errors: a APPLY_RESULT_REJECTED report says why in at least one item error");
+  }
+
+  @Test
+  void aRejectedReportNeverYieldsApplied() {
+    FakeAgent agent = awaitingItsFirstPush("LPSN-CAM-0001");
+    Push push = agent.pushes.get(0);
+    // Rejected whole, about another item, yet claiming the router carries the circuit.
+    agent.send(AgentMessage.newBuilder().setReport(Report.newBuilder().setGeneration(push.getGeneration())
+        .setResult(ApplyResult.APPLY_RESULT_REJECTED)
+        .addItemErrors(ItemError.newBuilder().setName("ge-0/0/3.999").setMessage("commit failed"))
+        .setActual(push.getDesired())));
+    awaitPhase("LPSN-CAM-0001", CircuitPhase.CIRCUIT_PHASE_FAILED);
+    org.wayleave.api.v1.CircuitStatus st = evidence("LPSN-CAM-0001");
+    assertThat(st.getConditionsList()).filteredOn(cond -> cond.getType().equals("Applied")).singleElement().satisfies(cond -> {
+      assertThat(cond.getStatus()).isEqualTo(org.wayleave.api.v1.ConditionStatus.CONDITION_STATUS_FALSE);
+      assertThat(cond.getReason()).isEqualTo("AgentRejected");
+      assertThat(cond.getMessage()).contains("rejected the push").contains("commit failed");
+    });
+    assertThat(agent.ended).as("a well-formed rejection is no protocol error").isNull();
+    noEmptyHeadedMessages(st);
+  }
+
+  @Test
+  void aDriftWhileAPushIsOutSaysWhatDrifted() {
+    create("LPSN-CAM-0001", null);
+    FakeAgent agent = new FakeAgent().connect(0);
+    awaitPhase("LPSN-CAM-0001", CircuitPhase.CIRCUIT_PHASE_ACTIVE);
+    agent.autoApply = false;
+    create("LPSN-CAM-0002", null);
+    await().atMost(Duration.ofSeconds(5)).until(() -> agent.pushes.size() == 2);
+    agent.driftRemove("ge-0/0/1.100");
+    awaitPhase("LPSN-CAM-0001", CircuitPhase.CIRCUIT_PHASE_DRIFTED);
+    org.wayleave.api.v1.CircuitStatus st = evidence("LPSN-CAM-0001");
+    noEmptyHeadedMessages(st);
+    assertThat(st.getConditionsList()).filteredOn(cond -> cond.getType().equals("InSync")).singleElement()
+        .satisfies(cond -> assertThat(cond.getMessage()).startsWith("device rtr-camden-01 does not carry ge-0/0/1.100"));
   }
 }
