@@ -38,6 +38,10 @@ import org.wayleave.api.v1.ItemError;
 import org.wayleave.api.v1.OptionsProto;
 import org.wayleave.api.v1.Push;
 import org.wayleave.api.v1.Report;
+import io.grpc.ChannelCredentials;
+import io.grpc.ConnectivityState;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * One device's agent session with the controller: dials {@code AgentService.Connect}, says Hello,
@@ -272,7 +276,7 @@ public final class AgentClient implements AutoCloseable {
   }
 
   /** Opens the stream once the channel is READY; a failed or slow connection is a failed attempt. */
-  private void awaitConnection(Session s, io.grpc.ConnectivityState state, long deadlineNanos) {
+  private void awaitConnection(Session s, ConnectivityState state, long deadlineNanos) {
     if (s.ended.get()) {
       return;
     }
@@ -672,7 +676,7 @@ public final class AgentClient implements AutoCloseable {
     }
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
+  private static ThreadFactory daemon(String name) {
     return r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);
@@ -689,7 +693,7 @@ public final class AgentClient implements AutoCloseable {
     private Channel channel;
     private ManagedChannel ownedChannel;
     private ScheduledExecutorService scheduler;
-    private java.util.concurrent.Executor applyExecutor;
+    private Executor applyExecutor;
     private Duration establishTimeout = Duration.ofSeconds(10);
     private Backoff backoff = Backoff.defaults();
     private Duration heartbeat = DEFAULT_HEARTBEAT;
@@ -740,7 +744,7 @@ public final class AgentClient implements AutoCloseable {
      * the controller accepts a Hello only for the device the certificate names), with keepalive; the
      * client owns the channel and shuts it down on {@link #stop()}.
      */
-    public Builder target(String hostPort, io.grpc.ChannelCredentials credentials) {
+    public Builder target(String hostPort, ChannelCredentials credentials) {
       this.ownedChannel =
           Grpc.newChannelBuilder(hostPort, credentials)
               .keepAliveTime(30, TimeUnit.SECONDS)
@@ -754,7 +758,7 @@ public final class AgentClient implements AutoCloseable {
      * Runs applies on a shared executor (still one at a time for this agent), so many agents in
      * one process share a few threads; the caller owns it. Default: a thread of the client's own.
      */
-    public Builder applyExecutor(java.util.concurrent.Executor executor) {
+    public Builder applyExecutor(Executor executor) {
       this.applyExecutor = Objects.requireNonNull(executor, "applyExecutor");
       return this;
     }

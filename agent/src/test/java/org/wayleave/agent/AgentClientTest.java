@@ -41,6 +41,7 @@ import org.wayleave.api.v1.Hello;
 import org.wayleave.api.v1.ItemError;
 import org.wayleave.api.v1.Report;
 import org.wayleave.api.v1.SubInterface;
+import org.wayleave.api.v1.Drift;
 
 class AgentClientTest {
   private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
@@ -272,9 +273,9 @@ class AgentClientTest {
     assertThat(client.driftsSent()).isEqualTo(s.drifts().size());
   }
 
-  private static org.wayleave.api.v1.Drift last(FakeController.Stream s) {
-    List<org.wayleave.api.v1.Drift> d = s.drifts();
-    return d.isEmpty() ? org.wayleave.api.v1.Drift.getDefaultInstance() : d.get(d.size() - 1);
+  private static Drift last(FakeController.Stream s) {
+    List<Drift> d = s.drifts();
+    return d.isEmpty() ? Drift.getDefaultInstance() : d.get(d.size() - 1);
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.UncheckedIOException;
 
 class FileAppliedGenerationStoreTest {
   @TempDir Path dir;
@@ -49,7 +50,7 @@ class FileAppliedGenerationStoreTest {
     Path blocker = dir.resolve("not-a-dir");
     Files.writeString(blocker, "x");
     assertThatThrownBy(() -> new FileAppliedGenerationStore(blocker.resolve("g")).save(1))
-        .isInstanceOf(java.io.UncheckedIOException.class)
+        .isInstanceOf(UncheckedIOException.class)
         .hasMessageContaining("cannot save applied generation 1");
   }
 

@@ -61,6 +61,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+import org.wayleave.controller.northbound.CircuitGrpcService;
 
 /**
  * The controller-core benchmark: starts an in-process controller on the embedded SQLite store,
@@ -227,7 +233,7 @@ public final class CoreBenchmark implements Callable<Integer> {
         if (jfr != null) {
           // The 'profile' settings, sampling Java stacks every millisecond rather than every 10 ms
           // (a create is a few ms: coarser sampling sees little of it).
-          java.util.Map<String, String> settings = new java.util.HashMap<>(Configuration.getConfiguration("profile").getSettings());
+          Map<String, String> settings = new HashMap<>(Configuration.getConfiguration("profile").getSettings());
           settings.put("jdk.ExecutionSample#period", "1 ms");
           settings.put("jdk.NativeMethodSample#period", "10 ms");
           recording = new Recording(settings);
@@ -518,9 +524,9 @@ public final class CoreBenchmark implements Callable<Integer> {
     Latency fsync = new Latency();
     Path f = dataDir.resolve("raw").resolve("fsync-probe.bin");
     Files.createDirectories(f.getParent());
-    try (java.nio.channels.FileChannel ch =
-        java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.APPEND)) {
-      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(RawSqliteCommit.BLOB_BYTES);
+    try (FileChannel ch =
+        FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      ByteBuffer buf = ByteBuffer.allocate(RawSqliteCommit.BLOB_BYTES);
       for (int i = 0; i < RAW_WARMUP + diag; i++) {
         buf.clear();
         long t0 = System.nanoTime();
@@ -654,9 +660,9 @@ public final class CoreBenchmark implements Callable<Integer> {
     if (list > MAX_PAGE_SIZE) {
       throw new CommandLine.ParameterException(cl, "--list must be at most " + MAX_PAGE_SIZE + " (the server caps page_size there); got " + list);
     }
-    if (batch > org.wayleave.controller.northbound.CircuitGrpcService.MAX_BATCH) {
+    if (batch > CircuitGrpcService.MAX_BATCH) {
       throw new CommandLine.ParameterException(
-          cl, "--batch must be at most " + org.wayleave.controller.northbound.CircuitGrpcService.MAX_BATCH + " (the server's Apply limit); got " + batch);
+          cl, "--batch must be at most " + CircuitGrpcService.MAX_BATCH + " (the server's Apply limit); got " + batch);
     }
   }
 

@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import com.sun.management.OperatingSystemMXBean;
 
 /**
  * How busy the machine was while the benchmark ran, and how much of that was the benchmark: from
@@ -39,7 +40,7 @@ final class CpuUse {
 
   private static long ownCpuNanos() {
     var os = ManagementFactory.getOperatingSystemMXBean();
-    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+    if (os instanceof OperatingSystemMXBean sun) {
       return sun.getProcessCpuTime();
     }
     return -1;

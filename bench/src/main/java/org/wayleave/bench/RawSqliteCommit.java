@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Random;
+import java.io.IOException;
 
 /**
  * The floor a durable write cannot go under: one fsync'd SQLite commit of a small row, with the
@@ -29,7 +30,7 @@ final class RawSqliteCommit {
    *
    * @return the pragmas as SQLite reported them
    */
-  static Settings run(Path db, int warmup, int count, Latency into) throws SQLException, java.io.IOException {
+  static Settings run(Path db, int warmup, int count, Latency into) throws SQLException, IOException {
     Files.createDirectories(db.getParent());
     Random random = new Random(42);
     byte[] blob = new byte[BLOB_BYTES];

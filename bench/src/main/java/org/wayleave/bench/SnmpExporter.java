@@ -18,6 +18,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.net.InetAddress;
 
 /**
  * prometheus-snmp-exporter as the baseline poller of {@link TelemetryBenchmark}: its configuration
@@ -138,7 +139,7 @@ final class SnmpExporter implements AutoCloseable {
       throw new IllegalStateException("snmp_exporter --dry-run refused " + config + ":\n" + dryOut);
     }
     int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
     Path log = dir.resolve("snmp_exporter.log");

@@ -39,6 +39,9 @@ import org.wayleave.controller.seed.Seeds;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.io.File;
+import java.io.IOException;
+import java.util.function.BooleanSupplier;
 
 /**
  * The southbound at scale. A controller in this JVM, a simulator of {@code --devices} routers in
@@ -190,7 +193,7 @@ public final class SouthboundBenchmark implements Callable<Integer> {
         "--controller", "127.0.0.1:" + agentPort, "--http-port", "0", "--insecure",
         "--secrets", data.resolve("secrets").toString())
         .redirectError(data.resolve("simulator.err").toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.environment().put("WAYLEAVE_LOG_LEVEL", "WARN");
     Process p = pb.start();
     Thread reader = new Thread(() -> {
@@ -198,7 +201,7 @@ public final class SouthboundBenchmark implements Callable<Integer> {
         for (String line = r.readLine(); line != null; line = r.readLine()) {
           simOut.add(line);
         }
-      } catch (java.io.IOException ignored) {
+      } catch (IOException ignored) {
         // the simulator ended
       }
     }, "bench-simulator-stdout");
@@ -229,7 +232,7 @@ public final class SouthboundBenchmark implements Callable<Integer> {
   }
 
   /** Polls {@code condition} every 200 ms until it holds or {@code timeout} passes. */
-  static void awaitCondition(java.util.function.BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+  static void awaitCondition(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

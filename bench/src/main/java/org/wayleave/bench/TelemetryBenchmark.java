@@ -56,6 +56,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import com.sun.management.OperatingSystemMXBean;
+import com.sun.management.UnixOperatingSystemMXBean;
+import java.lang.management.ThreadInfo;
+import java.text.ParseException;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import jdk.jfr.RecordingState;
 
 /**
  * Telemetry at scale: one full SNMP poll of {@code --devices} simulated routers (10 interfaces each
@@ -75,7 +82,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "telemetry-benchmark", mixinStandardHelpOptions = true,
     description = "One full SNMP poll of a simulated fleet: wall time, CPU per poll and per varbind, ours vs prometheus-snmp-exporter.")
-public final class TelemetryBenchmark implements java.util.concurrent.Callable<Integer> {
+public final class TelemetryBenchmark implements Callable<Integer> {
   static final double TARGET_FULL_POLL_WALL_S = 10;
   static final double TARGET_CORE_FRACTION = 0.5;
   static final double TARGET_EXPORTER_RATIO = 3;
@@ -327,7 +334,7 @@ public final class TelemetryBenchmark implements java.util.concurrent.Callable<I
             maxInFlight, i, f.wallS, f.cpuS, f.successes, routers.size(), f.requests, f.varbinds);
         warm.add(pollNode(f));
       }
-      if (recording != null && recording.getState() == jdk.jfr.RecordingState.NEW) {
+      if (recording != null && recording.getState() == RecordingState.NEW) {
         recording.start();
       }
       List<PollFigures> measured = new ArrayList<>();
@@ -444,7 +451,7 @@ public final class TelemetryBenchmark implements java.util.concurrent.Callable<I
     return n;
   }
 
-  private Recording startJfr() throws IOException, java.text.ParseException {
+  private Recording startJfr() throws IOException, ParseException {
     if (jfr == null) {
       return null;
     }
@@ -458,7 +465,7 @@ public final class TelemetryBenchmark implements java.util.concurrent.Callable<I
   }
 
   private static long processCpuNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
       return os.getProcessCpuTime();
     }
     throw new IllegalStateException("this JVM cannot tell its own CPU time (no com.sun.management.OperatingSystemMXBean)");
@@ -478,7 +485,7 @@ public final class TelemetryBenchmark implements java.util.concurrent.Callable<I
   /** Thread id to {name, CPU ns} for every live Java thread. */
   private Map<Long, Object[]> threadCpu() {
     Map<Long, Object[]> out = new HashMap<>();
-    for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+    for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
       if (t != null) {
         long cpu = threads.getThreadCpuTime(t.getThreadId());
         if (cpu >= 0) {
@@ -610,7 +617,7 @@ public final class TelemetryBenchmark implements java.util.concurrent.Callable<I
     machine.put("gc", String.join(", ", ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList()));
     machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
     machine.put("clock_ticks_per_s", ProcCpu.clockTicks());
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
       machine.put("open_files_limit", unix.getMaxFileDescriptorCount());
     }
     if (busy != null) {
@@ -908,7 +915,7 @@ public final class TelemetryBenchmark implements java.util.concurrent.Callable<I
 
   static double median(double[] values) {
     double[] v = values.clone();
-    java.util.Arrays.sort(v);
+    Arrays.sort(v);
     return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import org.wayleave.controller.secrets.DirectorySecretProvider;
 import org.wayleave.simulator.Scenarios;
 import org.wayleave.simulator.snmp.SnmpFleet;
+import com.sun.management.UnixOperatingSystemMXBean;
 
 /**
  * The simulated routers of {@link TelemetryBenchmark}, in a JVM of their own so that the
@@ -84,7 +85,7 @@ public final class TelemetryFleetMain {
    * raises its soft limit to the hard one at start on Linux, so the figure is the effective one.
    */
   static String checkFileDescriptors(int devices) {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
       long max = unix.getMaxFileDescriptorCount();
       long open = unix.getOpenFileDescriptorCount();
       long need = devices + open + FD_HEADROOM;

@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import java.io.PrintWriter;
 
 /**
  * Keeps the benchmark harness from rotting: runs it end to end at toy sizes and checks that the
@@ -130,7 +131,7 @@ class CoreBenchmarkSmokeTest {
     Files.writeString(tmp.resolve("something"), "x");
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
     PrintStream ps = new PrintStream(sink, true, StandardCharsets.UTF_8);
-    CommandLine cl = new CommandLine(new CoreBenchmark(ps, ps)).setErr(new java.io.PrintWriter(ps, true));
+    CommandLine cl = new CommandLine(new CoreBenchmark(ps, ps)).setErr(new PrintWriter(ps, true));
     int status = cl.execute("--dir", tmp.toString(), "--out", tmp.resolve("x.json").toString(), "--creates", "1", "--warmup", "0");
     assertThat(status).isNotZero();
     assertThat(sink.toString(StandardCharsets.UTF_8)).contains("not empty");

@@ -9,6 +9,11 @@ import org.wayleave.agent.Backoff;
 import org.wayleave.agent.FileAppliedGenerationStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
+import java.time.Clock;
+import org.slf4j.LoggerFactory;
+import org.wayleave.controller.security.TlsFiles;
 
 /** {@code wayleave agent}: one edge agent, beside one router, until stopped. */
 @Command(
@@ -42,20 +47,20 @@ final class AgentCommand implements Callable<Integer> {
       System.err.println("wayleave agent: " + config + ": " + e.getMessage());
       return 2;
     }
-    io.grpc.ChannelCredentials credentials;
+    ChannelCredentials credentials;
     if (cfg.tls() != null) {
-      var tls = new org.wayleave.controller.security.TlsFiles(cfg.tls().cert(), cfg.tls().key(), cfg.tls().ca());
+      var tls = new TlsFiles(cfg.tls().cert(), cfg.tls().key(), cfg.tls().ca());
       try {
-        tls.check(java.time.Clock.systemUTC());
+        tls.check(Clock.systemUTC());
       } catch (IllegalArgumentException e) {
         System.err.println("wayleave agent: " + config + ": tls." + e.getMessage());
         return 2;
       }
       credentials = tls.channelCredentials();
     } else if (cfg.insecure()) {
-      org.slf4j.LoggerFactory.getLogger(AgentCommand.class)
+      LoggerFactory.getLogger(AgentCommand.class)
           .warn("insecure: true: dialling the controller in plaintext, unauthenticated; for a laptop, never for a network");
-      credentials = io.grpc.InsecureChannelCredentials.create();
+      credentials = InsecureChannelCredentials.create();
     } else {
       System.err.println("wayleave agent: " + config + ": tls: is required (cert, key and ca: the device's certificate), "
           + "or insecure: true for a controller run with --insecure");

@@ -27,6 +27,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 
 /** {@code wayleave apply -f PATH [--wait]}: applies manifests atomically, optionally until ACTIVE. */
 @Command(
@@ -75,7 +78,7 @@ final class ApplyCommand implements Callable<Integer> {
     try {
       var stub = CircuitServiceGrpc.newBlockingStub(channel);
       // A circuit that failed before this apply may well succeed on the controller's next try.
-      java.time.Instant started = java.time.Instant.now();
+      Instant started = Instant.now();
       ApplyResponse resp;
       try {
         resp = stub.withDeadlineAfter(120, TimeUnit.SECONDS).apply(request(items));
@@ -99,7 +102,7 @@ final class ApplyCommand implements Callable<Integer> {
   }
 
   /** Polls until every circuit is ACTIVE; false (after listing the laggards) on timeout or failure. */
-  private boolean await(CircuitServiceGrpc.CircuitServiceBlockingStub stub, List<String> ids, java.time.Instant started, PrintStream err)
+  private boolean await(CircuitServiceGrpc.CircuitServiceBlockingStub stub, List<String> ids, Instant started, PrintStream err)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, Circuit> latest = new LinkedHashMap<>();
@@ -121,7 +124,7 @@ final class ApplyCommand implements Callable<Integer> {
       }
       long failedSinceStart = latest.values().stream()
           .filter(c -> c.getStatus().getPhase() == CircuitPhase.CIRCUIT_PHASE_FAILED
-              && !java.time.Instant.ofEpochSecond(c.getStatus().getPhaseTransitionTime().getSeconds(),
+              && !Instant.ofEpochSecond(c.getStatus().getPhaseTransitionTime().getSeconds(),
                   c.getStatus().getPhaseTransitionTime().getNanos()).isBefore(started))
           .count();
       boolean onlyFailedLeft = failedSinceStart > 0 && active + failedSinceStart == ids.size();
@@ -143,7 +146,7 @@ final class ApplyCommand implements Callable<Integer> {
   }
 
   private static Map<String, Circuit> fetch(CircuitServiceGrpc.CircuitServiceBlockingStub stub, List<String> ids) {
-    java.util.Set<String> wanted = new java.util.HashSet<>(ids);
+    Set<String> wanted = new HashSet<>(ids);
     Map<String, Circuit> out = new LinkedHashMap<>();
     String token = "";
     do {

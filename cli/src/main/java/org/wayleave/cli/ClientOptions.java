@@ -17,6 +17,11 @@ import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
+import com.google.rpc.Status;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.BiFunction;
 
 /** Options every client verb shares, and how a refusal from the server is shown. */
 final class ClientOptions {
@@ -34,13 +39,13 @@ final class ClientOptions {
   String server;
 
   @Option(names = "--cert", paramLabel = "FILE", description = "Client certificate (PEM); see --help of wayleave for where it is looked for.")
-  java.nio.file.Path cert;
+  Path cert;
 
   @Option(names = "--key", paramLabel = "FILE", description = "The certificate's private key (PEM).")
-  java.nio.file.Path key;
+  Path key;
 
   @Option(names = "--ca", paramLabel = "FILE", description = "CA certificate the controller's must chain to (default: ca.crt beside --cert).")
-  java.nio.file.Path ca;
+  Path ca;
 
   @Option(names = "--insecure", description = "Plaintext without a certificate, for a controller run with --insecure.")
   boolean insecure;
@@ -60,13 +65,13 @@ final class ClientOptions {
       return NettyChannelBuilder.forTarget(server).usePlaintext().build();
     }
     ClientIdentity id = ClientIdentity.find(cert, key, ca, System.getenv(),
-        System.getProperty("user.home") == null ? null : java.nio.file.Path.of(System.getProperty("user.home")),
-        java.nio.file.Path.of(""));
+        System.getProperty("user.home") == null ? null : Path.of(System.getProperty("user.home")),
+        Path.of(""));
     server = server != null ? server : id.server() != null ? id.server() : DEFAULT_SERVER;
-    id.tls().check(java.time.Clock.systemUTC());
+    id.tls().check(Clock.systemUTC());
     try {
       return NettyChannelBuilder.forTarget(server, id.tls().channelCredentials()).build();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalArgumentException("cannot load the client certificate (" + id.source() + "): " + e.getMessage(), e);
     }
   }
@@ -100,7 +105,7 @@ final class ClientOptions {
   }
 
   /** As {@link #call} for a verb on KIND: an unknown kind is a usage error (2). */
-  int onKind(String verb, String kind, java.util.function.BiFunction<KindClient, ManagedChannel, Integer> body) throws Exception {
+  int onKind(String verb, String kind, BiFunction<KindClient, ManagedChannel, Integer> body) throws Exception {
     KindClient k;
     try {
       k = KindClient.parse(kind);
@@ -130,7 +135,7 @@ final class ClientOptions {
    */
   static int refused(String verb, StatusRuntimeException e, IntFunction<String> where, PrintStream err) {
     List<String[]> problems = new ArrayList<>();
-    com.google.rpc.Status st = StatusProto.fromThrowable(e);
+    Status st = StatusProto.fromThrowable(e);
     if (st != null) {
       for (Any any : st.getDetailsList()) {
         try {

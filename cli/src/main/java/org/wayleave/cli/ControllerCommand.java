@@ -12,6 +12,7 @@ import org.wayleave.controller.seed.Seeds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import java.time.Duration;
 
 /** {@code wayleave controller}: runs a controller on the embedded store until stopped. */
 @Command(
@@ -60,7 +61,7 @@ final class ControllerCommand implements Callable<Integer> {
     ControllerConfig config;
     try {
       config = new ControllerConfig(data, bind, grpcPort, httpPort, agentPort, seeds, Clock.systemUTC())
-          .withTelemetry(telemetry.config(java.time.Duration.ofSeconds(60)), telemetry.secretsDir(data));
+          .withTelemetry(telemetry.config(Duration.ofSeconds(60)), telemetry.secretsDir(data));
       config = security.apply(config, data);
     } catch (IllegalArgumentException e) {
       System.err.println("wayleave controller: " + e.getMessage());

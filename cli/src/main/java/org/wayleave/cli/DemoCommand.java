@@ -20,6 +20,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import org.wayleave.controller.secrets.DirectorySecretProvider;
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.wayleave.simulator.AgentCertificates;
 
 /** {@code wayleave demo}: a controller and a simulated London PSN in one process. */
 @Command(
@@ -65,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
     Path secretsDir = telemetry.secretsDir(data);
     try {
       config = new ControllerConfig(data, bind, grpcPort, httpPort, agentPort, List.of("london"), Clock.systemUTC())
-          .withTelemetry(telemetry.config(java.time.Duration.ofSeconds(10)), secretsDir);
+          .withTelemetry(telemetry.config(Duration.ofSeconds(10)), secretsDir);
     } catch (IllegalArgumentException e) {
       System.err.println("wayleave demo: " + e.getMessage());
       return 2;
@@ -78,9 +84,9 @@ final class DemoCommand implements Callable<Integer> {
     Controller controller = Controller.start(config);
     seedExampleCircuits(controller);
     // Each simulated agent dials with its own device's certificate, issued from the demo's CA.
-    java.util.function.Function<String, io.grpc.ChannelCredentials> agentCredentials = insecure
-        ? id -> io.grpc.InsecureChannelCredentials.create()
-        : org.wayleave.simulator.AgentCertificates.fromCa(security.pki(), Clock.systemUTC());
+    Function<String, ChannelCredentials> agentCredentials = insecure
+        ? id -> InsecureChannelCredentials.create()
+        : AgentCertificates.fromCa(security.pki(), Clock.systemUTC());
     // Agents dial an address the controller's certificate names (it has the bind address and localhost).
     String agentHost = bind.equals("0.0.0.0") || bind.equals("::") ? "localhost" : bind;
     Simulator sim = Simulator.start(agentHost + ":" + controller.agentPort(), Scenarios.devices("london", 0, secrets),
@@ -140,7 +146,7 @@ final class DemoCommand implements Callable<Integer> {
   /** Says so once every circuit is ACTIVE, checking whenever the store changes. */
   private static void reportWhenActive(Controller controller) {
     var cache = controller.state().cache();
-    java.util.concurrent.atomic.AtomicBoolean said = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean said = new AtomicBoolean();
     Runnable check = () -> {
       var circuits = cache.list(Kind.CIRCUIT);
       long active = circuits.stream()

@@ -12,6 +12,11 @@ import org.wayleave.cli.manifest.Manifests;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
+import java.util.concurrent.TimeUnit;
+import org.wayleave.api.v1.CircuitServiceGrpc;
+import org.wayleave.api.v1.HistoryRequest;
+import org.wayleave.api.v1.ResourceKind;
+import org.wayleave.api.v1.ResourceRef;
 
 /** {@code wayleave describe KIND ID}: one object in full, for a person. */
 @Command(
@@ -39,9 +44,9 @@ final class DescribeCommand implements Callable<Integer> {
         return 0;
       }
       System.out.print(circuit(r.getCircuit()));
-      var history = org.wayleave.api.v1.CircuitServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
-          .history(org.wayleave.api.v1.HistoryRequest.newBuilder().setLimit(5).setRef(org.wayleave.api.v1.ResourceRef.newBuilder()
-              .setKind(org.wayleave.api.v1.ResourceKind.RESOURCE_KIND_CIRCUIT).setId(id)).build());
+      var history = CircuitServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+          .history(HistoryRequest.newBuilder().setLimit(5).setRef(ResourceRef.newBuilder()
+              .setKind(ResourceKind.RESOURCE_KIND_CIRCUIT).setId(id)).build());
       System.out.println("Recent events:");
       for (var e : history.getEntriesList()) {
         System.out.printf("  %-9d %-24s %-26s %s%n", e.getRevision(), Instant.ofEpochSecond(e.getTime().getSeconds()), e.getPrincipal(), e.getAction());

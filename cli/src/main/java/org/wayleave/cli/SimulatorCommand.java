@@ -12,6 +12,13 @@ import java.util.List;
 import org.wayleave.controller.secrets.DirectorySecretProvider;
 import org.wayleave.controller.seed.Seeds;
 import org.wayleave.simulator.SimDevice;
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.function.Function;
+import org.wayleave.controller.security.Pki;
+import org.wayleave.simulator.AgentCertificates;
 
 /** {@code wayleave simulator}: a whole region of simulated routers and their agents. */
 @Command(
@@ -71,16 +78,16 @@ final class SimulatorCommand implements Callable<Integer> {
       provider.generateMissing(Seeds.secretRefs(Scenarios.inventory(scenario, devices)));
       devs = Scenarios.devices(scenario, devices, provider);
     }
-    java.util.function.Function<String, io.grpc.ChannelCredentials> credentials;
+    Function<String, ChannelCredentials> credentials;
     if (insecure) {
-      credentials = id -> io.grpc.InsecureChannelCredentials.create();
+      credentials = id -> InsecureChannelCredentials.create();
     } else {
-      if (!java.nio.file.Files.exists(caDir.resolve(org.wayleave.controller.security.Pki.CA_KEY))) {
+      if (!Files.exists(caDir.resolve(Pki.CA_KEY))) {
         System.err.println("wayleave simulator: --ca-dir: no CA in " + caDir + " (wayleave certs init --dir " + caDir
             + "), or --insecure for a controller run with --insecure");
         return 2;
       }
-      credentials = org.wayleave.simulator.AgentCertificates.fromCa(caDir, java.time.Clock.systemUTC());
+      credentials = AgentCertificates.fromCa(caDir, Clock.systemUTC());
     }
     Simulator sim = Simulator.start(controller, devs, credentials);
     FaultApi api = FaultApi.start(sim, bind, httpPort);

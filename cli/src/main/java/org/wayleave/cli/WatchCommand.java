@@ -9,6 +9,9 @@ import org.wayleave.api.v1.WatchRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import com.google.protobuf.util.JsonFormat;
+import java.util.List;
+import org.wayleave.cli.manifest.Manifests;
 
 /** {@code wayleave watch}: follows changes as they happen, resumable from a revision. */
 @Command(
@@ -42,10 +45,10 @@ final class WatchCommand implements Callable<Integer> {
       while (events.hasNext()) {
         WatchEvent e = events.next();
         if (client.output == ClientOptions.Output.json) {
-          System.out.println(com.google.protobuf.util.JsonFormat.printer().omittingInsignificantWhitespace().print(e));
+          System.out.println(JsonFormat.printer().omittingInsignificantWhitespace().print(e));
         } else if (client.output == ClientOptions.Output.yaml) {
           System.out.print("# revision " + e.getRevision() + " " + KindClient.enumName(e.getType().name(), "EVENT_TYPE_") + "\n"
-              + org.wayleave.cli.manifest.Manifests.toYaml(java.util.List.of(e.getResource()), true));
+              + Manifests.toYaml(List.of(e.getResource()), true));
         } else {
           System.out.printf("%-9d %-7s %-10s %-28s %s%n", e.getRevision(), KindClient.enumName(e.getType().name(), "EVENT_TYPE_"),
             e.getResource().getKindCase().name().toLowerCase(), id(e.getResource()),

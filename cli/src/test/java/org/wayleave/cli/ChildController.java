@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.core.ConditionTimeoutException;
+import java.io.File;
 
 /**
  * A controller running as a child JVM, started exactly as a user would start it ({@code java -cp
@@ -70,7 +71,7 @@ final class ChildController implements AutoCloseable {
             "london");
     this.process =
         new ProcessBuilder(cmd)
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .redirectError(stderrFile.toFile())
             .start();
     Thread drain = new Thread(this::drainStdout, "child-controller-stdout-" + process.pid());

@@ -41,6 +41,7 @@ import org.wayleave.api.v1.PortRole;
 import org.wayleave.api.v1.Resource;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.controller.seed.Seeds;
+import org.wayleave.api.v1.Supplier;
 
 /**
  * Nothing acknowledged is lost (DESIGN.md, principle 5), tested the hard way: the controller runs
@@ -305,7 +306,7 @@ class ControllerCrashIT {
    */
   private static List<Target> londonTargets() {
     Map<String, String> siteCouncil = new HashMap<>();
-    List<org.wayleave.api.v1.Supplier> suppliers = new ArrayList<>();
+    List<Supplier> suppliers = new ArrayList<>();
     List<Device> devices = new ArrayList<>();
     for (Resource r : Seeds.london()) {
       if (r.hasSite()) {

@@ -14,6 +14,44 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.wayleave.api.v1.AgentMessage;
+import org.wayleave.api.v1.AgentServiceGrpc;
+import org.wayleave.api.v1.ApplyResult;
+import org.wayleave.api.v1.Circuit;
+import org.wayleave.api.v1.CircuitKind;
+import org.wayleave.api.v1.CircuitPhase;
+import org.wayleave.api.v1.CircuitServiceGrpc;
+import org.wayleave.api.v1.CircuitSpec;
+import org.wayleave.api.v1.ConditionStatus;
+import org.wayleave.api.v1.ControllerMessage;
+import org.wayleave.api.v1.DeviceConfig;
+import org.wayleave.api.v1.GetRequest;
+import org.wayleave.api.v1.Hello;
+import org.wayleave.api.v1.ItemError;
+import org.wayleave.api.v1.ListCircuitsRequest;
+import org.wayleave.api.v1.Report;
+import org.wayleave.api.v1.SubInterface;
+import org.wayleave.api.v1.Termination;
+import org.wayleave.controller.core.DeviceConfigs;
+import org.wayleave.controller.security.Identity;
+import org.wayleave.controller.security.TlsFiles;
 
 /**
  * {@code wayleave demo} as a user runs it: a child JVM brings every example circuit of the
@@ -34,7 +72,7 @@ class DemoIT {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "org.wayleave.cli.Main", "demo",
           "--data", data.toString(), "--grpc-port", "0", "--agent-port", "0", "--http-port", "0", "--sim-port", "0")
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .redirectError(err.toFile())
           .start();
       Thread reader = new Thread(() -> {
@@ -42,7 +80,7 @@ class DemoIT {
           for (String line = r.readLine(); line != null; line = r.readLine()) {
             out.add(line);
           }
-        } catch (java.io.IOException ignored) {
+        } catch (IOException ignored) {
           // the process ended
         }
       }, "demo-stdout");
@@ -59,7 +97,7 @@ class DemoIT {
       try {
         List<String> lines = Files.readAllLines(err);
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         return e.toString();
       }
     }
@@ -81,12 +119,12 @@ class DemoIT {
 
   static Cli cli(Path cwd, String... args) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "org.wayleave.cli.Main"));
+    List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "org.wayleave.cli.Main"));
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile(cwd, "cli", ".out");
     Path err = Files.createTempFile(cwd, "cli", ".err");
     Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("wayleave %s finishes", String.join(" ", args)).isTrue();
     return new Cli(p.exitValue(), Files.readString(out), Files.readString(err));
   }
@@ -135,9 +173,9 @@ class DemoIT {
 
   // ------------------------------------------------------------------ trust boundaries, probed as a supplier and a router would
 
-  static io.grpc.ManagedChannel channel(String server, org.wayleave.controller.security.TlsFiles files) throws Exception {
+  static ManagedChannel channel(String server, TlsFiles files) throws Exception {
     String[] hp = server.split(":");
-    return io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress(hp[0], Integer.parseInt(hp[1]), files.channelCredentials())
+    return NettyChannelBuilder.forAddress(hp[0], Integer.parseInt(hp[1]), files.channelCredentials())
         .overrideAuthority("localhost").build();
   }
 
@@ -146,10 +184,10 @@ class DemoIT {
     try {
       call.run();
       return "accepted";
-    } catch (io.grpc.StatusRuntimeException e) {
+    } catch (StatusRuntimeException e) {
       // As the CLI tells it, from the status details, and the message itself.
-      java.io.ByteArrayOutputStream told = new java.io.ByteArrayOutputStream();
-      ClientOptions.refused("probe", e, null, new java.io.PrintStream(told, true, StandardCharsets.UTF_8));
+      ByteArrayOutputStream told = new ByteArrayOutputStream();
+      ClientOptions.refused("probe", e, null, new PrintStream(told, true, StandardCharsets.UTF_8));
       return e.getStatus().getCode() + " " + e.getStatus().getDescription() + "\n" + told.toString(StandardCharsets.UTF_8);
     }
   }
@@ -166,22 +204,22 @@ class DemoIT {
       String faults = demo.out.stream().filter(l -> l.contains("simulator faults")).findFirst().orElseThrow()
           .replaceAll(".*simulator faults\\s+(\\S+)/devices.*", "$1");
       Path pki = data.resolve("pki");
-      var engineer = channel(server, org.wayleave.controller.security.TlsFiles.in(pki,
-          new org.wayleave.controller.security.Identity(org.wayleave.controller.security.Identity.Role.ENGINEER, "demo")));
-      var fern = channel(server, org.wayleave.controller.security.TlsFiles.in(pki,
-          new org.wayleave.controller.security.Identity(org.wayleave.controller.security.Identity.Role.SUPPLIER, "fernhollow-fibre")));
+      var engineer = channel(server, TlsFiles.in(pki,
+          new Identity(Identity.Role.ENGINEER, "demo")));
+      var fern = channel(server, TlsFiles.in(pki,
+          new Identity(Identity.Role.SUPPLIER, "fernhollow-fibre")));
       try {
-        var asEngineer = org.wayleave.api.v1.CircuitServiceGrpc.newBlockingStub(engineer);
-        var asFern = org.wayleave.api.v1.CircuitServiceGrpc.newBlockingStub(fern);
-        var onCamden = org.wayleave.api.v1.ListCircuitsRequest.newBuilder().setDevice("rtr-camden-01").build();
-        List<org.wayleave.api.v1.Circuit> camdenBefore = asEngineer.listCircuits(onCamden).getCircuitsList();
+        var asEngineer = CircuitServiceGrpc.newBlockingStub(engineer);
+        var asFern = CircuitServiceGrpc.newBlockingStub(fern);
+        var onCamden = ListCircuitsRequest.newBuilder().setDevice("rtr-camden-01").build();
+        List<Circuit> camdenBefore = asEngineer.listCircuits(onCamden).getCircuitsList();
 
         // 1. A bexley circuit whose far end is Camden's router: answered as for a router that does not exist.
-        java.util.function.BiFunction<String, String, org.wayleave.api.v1.Circuit> bexley = (device, port) ->
-            org.wayleave.api.v1.Circuit.newBuilder().setId("FERNHOLLOW-FIBRE-9001").setSpec(org.wayleave.api.v1.CircuitSpec.newBuilder()
-                .setCouncil("bexley").setSupplier("fernhollow-fibre").setKind(org.wayleave.api.v1.CircuitKind.CIRCUIT_KIND_SHARED_SERVICE)
-                .setAEnd(org.wayleave.api.v1.Termination.newBuilder().setDevice("rtr-bexley-01").setPort("ge-0/0/3"))
-                .setBEnd(org.wayleave.api.v1.Termination.newBuilder().setDevice(device).setPort(port)).setCommittedMbps(10)).build();
+        BiFunction<String, String, Circuit> bexley = (device, port) ->
+            Circuit.newBuilder().setId("FERNHOLLOW-FIBRE-9001").setSpec(CircuitSpec.newBuilder()
+                .setCouncil("bexley").setSupplier("fernhollow-fibre").setKind(CircuitKind.CIRCUIT_KIND_SHARED_SERVICE)
+                .setAEnd(Termination.newBuilder().setDevice("rtr-bexley-01").setPort("ge-0/0/3"))
+                .setBEnd(Termination.newBuilder().setDevice(device).setPort(port)).setCommittedMbps(10)).build();
         String foreign = refusal(() -> asFern.createCircuit(bexley.apply("rtr-camden-01", "ge-0/0/3")));
         String missing = refusal(() -> asFern.createCircuit(bexley.apply("rtr-atlantis-01", "ge-0/0/3")));
         assertThat(foreign).startsWith("NOT_FOUND").isEqualTo(missing.replace("rtr-atlantis-01", "rtr-camden-01"));
@@ -189,10 +227,10 @@ class DemoIT {
         String foreignPort = refusal(() -> asFern.createCircuit(bexley.apply("rtr-camden-01", "xe-9/9/9")));
         assertThat(foreignPort).isEqualTo(foreign).doesNotContain("has no port");
         // 3. Moving the a_end of one of its own circuits onto Camden's router: as for a missing router.
-        org.wayleave.api.v1.Circuit own = asFern.listCircuits(org.wayleave.api.v1.ListCircuitsRequest.getDefaultInstance())
+        Circuit own = asFern.listCircuits(ListCircuitsRequest.getDefaultInstance())
             .getCircuits(0);
-        java.util.function.Function<String, org.wayleave.api.v1.Circuit> moved = device -> {
-          org.wayleave.api.v1.Circuit.Builder b = own.toBuilder();
+        Function<String, Circuit> moved = device -> {
+          Circuit.Builder b = own.toBuilder();
           b.getSpecBuilder().getAEndBuilder().setDevice(device);
           return b.build();
         };
@@ -204,55 +242,55 @@ class DemoIT {
 
         // 4. Bexley's agent stopped; its certificate sends a Report for a generation never pushed.
         String bex = "LPSN-BEX-0001";
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(faults + "/devices/rtr-bexley-01/agent/stop"))
-            .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        org.wayleave.api.v1.Circuit circuit = asEngineer.getCircuit(org.wayleave.api.v1.GetRequest.newBuilder().setId(bex).build());
-        org.wayleave.api.v1.SubInterface sub = org.wayleave.controller.core.DeviceConfigs.subInterface(circuit, circuit.getSpec().getAEnd());
-        var agent = channel(agents, new org.wayleave.controller.security.TlsFiles(pki.resolve("agents/agent-rtr-bexley-01.crt"),
+        HttpClient http = HttpClient.newHttpClient();
+        http.send(HttpRequest.newBuilder(URI.create(faults + "/devices/rtr-bexley-01/agent/stop"))
+            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        Circuit circuit = asEngineer.getCircuit(GetRequest.newBuilder().setId(bex).build());
+        SubInterface sub = DeviceConfigs.subInterface(circuit, circuit.getSpec().getAEnd());
+        var agent = channel(agents, new TlsFiles(pki.resolve("agents/agent-rtr-bexley-01.crt"),
             pki.resolve("agents/agent-rtr-bexley-01.key"), pki.resolve("ca.crt")));
-        java.util.concurrent.CompletableFuture<io.grpc.Status> ended = new java.util.concurrent.CompletableFuture<>();
-        List<org.wayleave.api.v1.ControllerMessage> received = new CopyOnWriteArrayList<>();
+        CompletableFuture<Status> ended = new CompletableFuture<>();
+        List<ControllerMessage> received = new CopyOnWriteArrayList<>();
         try {
-          var stream = org.wayleave.api.v1.AgentServiceGrpc.newStub(agent).connect(new io.grpc.stub.StreamObserver<>() {
+          var stream = AgentServiceGrpc.newStub(agent).connect(new StreamObserver<>() {
             @Override
-            public void onNext(org.wayleave.api.v1.ControllerMessage m) {
+            public void onNext(ControllerMessage m) {
               received.add(m);
             }
 
             @Override
             public void onError(Throwable t) {
-              ended.complete(io.grpc.Status.fromThrowable(t));
+              ended.complete(Status.fromThrowable(t));
             }
 
             @Override
             public void onCompleted() {
-              ended.complete(io.grpc.Status.OK);
+              ended.complete(Status.OK);
             }
           });
-          stream.onNext(org.wayleave.api.v1.AgentMessage.newBuilder().setHello(org.wayleave.api.v1.Hello.newBuilder()
+          stream.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder()
               .setDeviceId("rtr-bexley-01").setAgentVersion("probe")
-              .setActual(org.wayleave.api.v1.DeviceConfig.newBuilder().setDeviceId("rtr-bexley-01").addSubInterfaces(sub))).build());
+              .setActual(DeviceConfig.newBuilder().setDeviceId("rtr-bexley-01").addSubInterfaces(sub))).build());
           await().atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty());
-          stream.onNext(org.wayleave.api.v1.AgentMessage.newBuilder().setReport(org.wayleave.api.v1.Report.newBuilder()
-              .setGeneration(1_000_000_000_000_000L).setResult(org.wayleave.api.v1.ApplyResult.APPLY_RESULT_REJECTED)
-              .addItemErrors(org.wayleave.api.v1.ItemError.newBuilder().setMessage("probe"))).build());
-          io.grpc.Status status = ended.get(10, TimeUnit.SECONDS);
-          assertThat(status.getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+          stream.onNext(AgentMessage.newBuilder().setReport(Report.newBuilder()
+              .setGeneration(1_000_000_000_000_000L).setResult(ApplyResult.APPLY_RESULT_REJECTED)
+              .addItemErrors(ItemError.newBuilder().setMessage("probe"))).build());
+          Status status = ended.get(10, TimeUnit.SECONDS);
+          assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
           assertThat(status.getDescription()).contains("report.generation: 1000000000000000 was never pushed on this stream");
         } finally {
           agent.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
         // The circuit's evidence is untouched: not failed, not drifted, nothing "repairing".
-        org.wayleave.api.v1.Circuit after = asEngineer.getCircuit(org.wayleave.api.v1.GetRequest.newBuilder().setId(bex).build());
-        assertThat(after.getStatus().getPhase()).isEqualTo(org.wayleave.api.v1.CircuitPhase.CIRCUIT_PHASE_ACTIVE);
+        Circuit after = asEngineer.getCircuit(GetRequest.newBuilder().setId(bex).build());
+        assertThat(after.getStatus().getPhase()).isEqualTo(CircuitPhase.CIRCUIT_PHASE_ACTIVE);
         assertThat(after.getStatus().getConditionsList()).noneMatch(c -> c.getReason().equals("AgentRejected")
             || c.getReason().equals("Drifted") || c.getMessage().startsWith(";"));
-        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(faults + "/devices/rtr-bexley-01/agent/start"))
-            .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        await().atMost(Duration.ofSeconds(30)).until(() -> asEngineer.getCircuit(org.wayleave.api.v1.GetRequest.newBuilder().setId(bex)
+        http.send(HttpRequest.newBuilder(URI.create(faults + "/devices/rtr-bexley-01/agent/start"))
+            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(30)).until(() -> asEngineer.getCircuit(GetRequest.newBuilder().setId(bex)
             .build()).getStatus().getConditionsList().stream().anyMatch(c -> c.getType().equals("InSync")
-                && c.getStatus() == org.wayleave.api.v1.ConditionStatus.CONDITION_STATUS_TRUE));
+                && c.getStatus() == ConditionStatus.CONDITION_STATUS_TRUE));
       } finally {
         engineer.shutdownNow();
         fern.shutdownNow();

@@ -7,6 +7,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 
 /** The launcher's command line: every subcommand answers --help; bad options fail clearly. */
 class MainTest {
@@ -45,10 +47,10 @@ class MainTest {
 
   /** Collects what a command prints. */
   private static final class StringBuilderOut {
-    private final java.io.StringWriter buf = new java.io.StringWriter();
+    private final StringWriter buf = new StringWriter();
 
-    java.io.PrintWriter writer() {
-      return new java.io.PrintWriter(buf, true);
+    PrintWriter writer() {
+      return new PrintWriter(buf, true);
     }
 
     String text() {

@@ -20,6 +20,8 @@ import org.wayleave.controller.core.Op;
 import org.wayleave.controller.seed.Seeds;
 import org.wayleave.simulator.Scenarios;
 import org.wayleave.simulator.Simulator;
+import org.wayleave.controller.security.AccessPolicy;
+import org.wayleave.simulator.AgentCertificates;
 
 /**
  * README's walkthrough, command for command: the {@code ./wayleave} lines of its "Walkthrough"
@@ -44,10 +46,10 @@ class WalkthroughIT {
 
     TestPki pki = TestPki.in(dir.resolve("pki"));
     try (Controller controller = Controller.start(new ControllerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, 0, List.of("london"), Clock.systemUTC())
-        .withSecurity(pki.controller(), org.wayleave.controller.security.AccessPolicy.defaults()))) {
+        .withSecurity(pki.controller(), AccessPolicy.defaults()))) {
       controller.state().apply(Op.upserts(Seeds.exampleCircuits("london"), "examples"), "system:demo", "demo example circuits");
       try (Simulator sim = Simulator.start("127.0.0.1:" + controller.agentPort(), Scenarios.devices("london", 0),
-          org.wayleave.simulator.AgentCertificates.fromCa(pki.dir(), Clock.systemUTC()))) {
+          AgentCertificates.fromCa(pki.dir(), Clock.systemUTC()))) {
         List<String> outputs = new ArrayList<>();
         for (String[] cmd : commands) {
           List<String> args = new ArrayList<>();

@@ -17,6 +17,10 @@ import org.wayleave.controller.Controller;
 import org.wayleave.controller.ControllerConfig;
 import org.wayleave.simulator.Scenarios;
 import org.wayleave.simulator.Simulator;
+import java.util.ArrayList;
+import org.wayleave.controller.core.Kind;
+import org.wayleave.controller.security.AccessPolicy;
+import org.wayleave.simulator.AgentCertificates;
 
 /** The engineer's verbs against an in-process controller and simulated London PSN. */
 class WorkflowIT {
@@ -31,9 +35,9 @@ class WorkflowIT {
     // Over mTLS, as a deployment runs: the engineer's verbs with its certificate, each agent with its device's.
     pki = TestPki.in(dir.resolve("pki"));
     controller = Controller.start(new ControllerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, 0, List.of("london"), Clock.systemUTC())
-        .withSecurity(pki.controller(), org.wayleave.controller.security.AccessPolicy.defaults()));
+        .withSecurity(pki.controller(), AccessPolicy.defaults()));
     sim = Simulator.start("127.0.0.1:" + controller.agentPort(), Scenarios.devices("london", 0),
-        org.wayleave.simulator.AgentCertificates.fromCa(pki.dir(), Clock.systemUTC()));
+        AgentCertificates.fromCa(pki.dir(), Clock.systemUTC()));
     server = "127.0.0.1:" + controller.grpcPort();
   }
 
@@ -54,7 +58,7 @@ class WorkflowIT {
     System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
     System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
     try {
-      List<String> all = new java.util.ArrayList<>(List.of(args));
+      List<String> all = new ArrayList<>(List.of(args));
       all.add("--server");
       all.add(server);
       all.addAll(pki.clientArgs());
@@ -167,15 +171,15 @@ class WorkflowIT {
     Run dry = run("rollback", "--to-revision", Long.toString(first), "--dry-run");
     assertThat(dry.code()).as(dry.err()).isEqualTo(2);
     assertThat(dry.out()).contains("~ circuit LPSN-ISL-0101", "- circuit LPSN-CAM-0199");
-    assertThat(controller.state().cache().get(org.wayleave.controller.core.Kind.CIRCUIT, "LPSN-CAM-0199")).isNotNull();
+    assertThat(controller.state().cache().get(Kind.CIRCUIT, "LPSN-CAM-0199")).isNotNull();
 
     Run rollback = run("rollback", "--to-revision", Long.toString(first));
     assertThat(rollback.code()).as(rollback.err()).isZero();
     assertThat(rollback.out()).contains("Rolled back to revision " + first);
     var cache = controller.state().cache();
-    assertThat(cache.get(org.wayleave.controller.core.Kind.CIRCUIT, "LPSN-ISL-0101").getSpec().getCommittedMbps()).isEqualTo(50);
-    assertThat(cache.get(org.wayleave.controller.core.Kind.CIRCUIT, "LPSN-CAM-0199")).isNull();
-    assertThat(controller.store().audit(org.wayleave.controller.core.Kind.CIRCUIT.prefix(), 0, 20))
+    assertThat(cache.get(Kind.CIRCUIT, "LPSN-ISL-0101").getSpec().getCommittedMbps()).isEqualTo(50);
+    assertThat(cache.get(Kind.CIRCUIT, "LPSN-CAM-0199")).isNull();
+    assertThat(controller.store().audit(Kind.CIRCUIT.prefix(), 0, 20))
         .anySatisfy(r -> assertThat(r.action()).isEqualTo("rollback to revision " + first));
     assertThat(run("rollback", "--to-revision", Long.toString(first)).out()).contains("No changes");
   }

@@ -37,6 +37,11 @@ import org.wayleave.api.v1.Device;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.store.StateStore;
 import org.wayleave.controller.store.sqlite.SqliteStateStore;
+import io.grpc.Server;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.wayleave.api.v1.ChangeAction;
 
 /** One controller process: store, desired-state cache and service, northbound gRPC, HTTP. */
 public final class Controller implements AutoCloseable {
@@ -51,7 +56,7 @@ public final class Controller implements AutoCloseable {
   private final ResourceCache cache;
   private final DesiredStateService state;
   private final NorthboundServer northbound;
-  private final io.grpc.Server southbound;
+  private final Server southbound;
   private final ReconcileEngine<String> devices;
   private final DeviceSync sync;
   private final HttpServer http;
@@ -66,7 +71,7 @@ public final class Controller implements AutoCloseable {
       ResourceCache cache,
       DesiredStateService state,
       NorthboundServer northbound,
-      io.grpc.Server southbound,
+      Server southbound,
       ReconcileEngine<String> devices,
       DeviceSync sync,
       HttpServer http,
@@ -158,25 +163,25 @@ public final class Controller implements AutoCloseable {
         log.warn("--insecure: both gRPC ports serve plaintext without authentication; every caller may change "
             + "everything and any agent may speak for any device. For a laptop, never for a network.");
       }
-      io.grpc.Server southbound =
+      Server southbound =
           grpcBuilder(config, config.agentPort(), "agent")
               .addService(ServerInterceptors.intercept(new AgentGrpcService(sync, tls), new Authenticate(config.policy(), tls)))
               // The northbound limits (NorthboundServer's constants); agents may ping while idle.
               .maxInboundMessageSize(NorthboundServer.MAX_INBOUND_MESSAGE_BYTES)
               .maxInboundMetadataSize(NorthboundServer.MAX_INBOUND_METADATA_BYTES)
-              .permitKeepAliveTime(NorthboundServer.PERMIT_KEEPALIVE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+              .permitKeepAliveTime(NorthboundServer.PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
               .permitKeepAliveWithoutCalls(true)
-              .maxConnectionIdle(NorthboundServer.MAX_CONNECTION_IDLE_MINUTES, java.util.concurrent.TimeUnit.MINUTES)
+              .maxConnectionIdle(NorthboundServer.MAX_CONNECTION_IDLE_MINUTES, TimeUnit.MINUTES)
               .maxConcurrentCallsPerConnection(NorthboundServer.MAX_CONCURRENT_CALLS_PER_CONNECTION)
               .build()
               .start();
-      started.add(() -> southbound.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS));
+      started.add(() -> southbound.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
       NorthboundServer northbound =
           new NorthboundServer(
                   grpcBuilder(config, config.grpcPort(), "northbound")
-                      .permitKeepAliveTime(NorthboundServer.PERMIT_KEEPALIVE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+                      .permitKeepAliveTime(NorthboundServer.PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                       .permitKeepAliveWithoutCalls(false)
-                      .maxConnectionIdle(NorthboundServer.MAX_CONNECTION_IDLE_MINUTES, java.util.concurrent.TimeUnit.MINUTES)
+                      .maxConnectionIdle(NorthboundServer.MAX_CONNECTION_IDLE_MINUTES, TimeUnit.MINUTES)
                       .maxConcurrentCallsPerConnection(NorthboundServer.MAX_CONCURRENT_CALLS_PER_CONNECTION),
                   state, store,
                   telemetry, config.clock(), config.policy(), tls)
@@ -194,7 +199,7 @@ public final class Controller implements AutoCloseable {
         checks.put("telemetry", () -> p.stats() != null && !p.closed());
       }
       Telemetry tm = telemetry;
-      java.util.concurrent.atomic.AtomicReference<ApiRoutes> api = new java.util.concurrent.atomic.AtomicReference<>();
+      AtomicReference<ApiRoutes> api = new AtomicReference<>();
       HttpServer http = HttpServer.start(config.bindAddress(), config.httpPort(), config.tls(), config.policy(), checks, (vertx, router) -> {
         api.set(new ApiRoutes(vertx, cache, store, tm, config.clock()));
         api.get().mount(router);
@@ -202,7 +207,7 @@ public final class Controller implements AutoCloseable {
         router.get("/metrics").blockingHandler(ctx -> ctx.response().putHeader("content-type", metrics.contentType())
             .end(metrics.scrape()));
         // The NOC dashboard: static files from the classpath, nothing fetched from elsewhere.
-        router.route("/*").handler(io.vertx.ext.web.handler.StaticHandler.create("webroot").setCachingEnabled(false));
+        router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
       });
       Controller c = new Controller(config, store, cache, state, northbound, southbound, devices, sync, http, telemetry, poller,
           metrics);
@@ -233,14 +238,14 @@ public final class Controller implements AutoCloseable {
 
   /** True if the store serves a read (a closed or broken store throws). */
   private static boolean answers(StateStore store) {
-    store.get(org.wayleave.controller.core.Kind.ROOT);
+    store.get(Kind.ROOT);
     return true;
   }
 
   private static void loadSeed(DesiredStateService state, String name, int snmpPort) {
     List<Resource> resources = snmpPort == 0 ? Seeds.byName(name) : Seeds.withSnmpPort(Seeds.byName(name), snmpPort);
     var applied = state.apply(Op.upserts(resources, "seed." + name), "system:seed", "load seed " + name);
-    long changed = applied.changes().stream().filter(c -> c.getAction() != org.wayleave.api.v1.ChangeAction.CHANGE_ACTION_UNCHANGED).count();
+    long changed = applied.changes().stream().filter(c -> c.getAction() != ChangeAction.CHANGE_ACTION_UNCHANGED).count();
     log.info("seed {}: {} objects, {} changed, revision {}", name, resources.size(), changed, applied.revision());
   }
 
@@ -300,7 +305,7 @@ public final class Controller implements AutoCloseable {
     northbound.stop(5);
     southbound.shutdown();
     try {
-      if (!southbound.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!southbound.awaitTermination(2, TimeUnit.SECONDS)) {
         southbound.shutdownNow();
       }
     } catch (InterruptedException e) {

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Objects;
 import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.telemetry.TelemetryConfig;
+import org.wayleave.controller.security.AccessPolicy;
+import org.wayleave.controller.security.TlsFiles;
 
 /**
  * How to run a controller.
@@ -37,8 +39,8 @@ public record ControllerConfig(
     TelemetryConfig telemetry,
     Path secretsDir,
     int seedSnmpPort,
-    org.wayleave.controller.security.TlsFiles tls,
-    org.wayleave.controller.security.AccessPolicy policy) {
+    TlsFiles tls,
+    AccessPolicy policy) {
   public static final int DEFAULT_GRPC_PORT = 9090;
   public static final int DEFAULT_AGENT_PORT = 9091;
   public static final int DEFAULT_HTTP_PORT = 8080;
@@ -68,7 +70,7 @@ public record ControllerConfig(
   public ControllerConfig(
       Path dataDir, String bindAddress, int grpcPort, int httpPort, int agentPort, List<String> seeds, Clock clock) {
     this(dataDir, bindAddress, grpcPort, httpPort, agentPort, seeds, clock, TelemetryConfig.disabled(), null, 0, null,
-        org.wayleave.controller.security.AccessPolicy.defaults());
+        AccessPolicy.defaults());
   }
 
   /** The same with other telemetry settings and secrets. */
@@ -82,7 +84,7 @@ public record ControllerConfig(
   }
 
   /** The same serving TLS with {@code tls} (null: plaintext, {@code --insecure}) under {@code policy}. */
-  public ControllerConfig withSecurity(org.wayleave.controller.security.TlsFiles tls, org.wayleave.controller.security.AccessPolicy policy) {
+  public ControllerConfig withSecurity(TlsFiles tls, AccessPolicy policy) {
     return new ControllerConfig(dataDir, bindAddress, grpcPort, httpPort, agentPort, seeds, clock, telemetry, secretsDir, seedSnmpPort, tls, policy);
   }
 

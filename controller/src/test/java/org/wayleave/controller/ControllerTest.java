@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.wayleave.api.v1.CircuitServiceGrpc;
 import org.wayleave.api.v1.InventoryServiceGrpc;
 import org.wayleave.api.v1.ListRequest;
+import org.wayleave.controller.core.Kind;
 
 /** A whole controller on loopback: HTTP health and readiness, gRPC health and reflection, seeding. */
 class ControllerTest {
@@ -67,7 +68,7 @@ class ControllerTest {
     }
     try (Controller c = Controller.start(config(dir, List.of("london")))) {
       assertThat(c.store().revision()).as("seeding again is a no-op").isEqualTo(revision);
-      assertThat(c.state().cache().count(org.wayleave.controller.core.Kind.DEVICE)).isEqualTo(33);
+      assertThat(c.state().cache().count(Kind.DEVICE)).isEqualTo(33);
     }
   }
 

@@ -15,6 +15,7 @@ import org.wayleave.agent.SimRouter;
 import org.wayleave.api.v1.SubInterface;
 import org.wayleave.simulator.snmp.RouterMib;
 import org.wayleave.simulator.snmp.SnmpFleet;
+import io.vertx.core.http.HttpServer;
 
 /**
  * Fault injection over HTTP, for demos and for people poking at a running simulator:
@@ -46,9 +47,9 @@ import org.wayleave.simulator.snmp.SnmpFleet;
  */
 public final class FaultApi implements AutoCloseable {
   private final Vertx vertx;
-  private final io.vertx.core.http.HttpServer server;
+  private final HttpServer server;
 
-  private FaultApi(Vertx vertx, io.vertx.core.http.HttpServer server) {
+  private FaultApi(Vertx vertx, HttpServer server) {
     this.vertx = vertx;
     this.server = server;
   }

@@ -19,6 +19,10 @@ import org.wayleave.agent.SimDriver;
 import org.wayleave.agent.SimRouter;
 import org.wayleave.simulator.snmp.RouterMib;
 import org.wayleave.simulator.snmp.SnmpFleet;
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
 
 /**
  * A whole PSN region in one JVM: one simulated router per device, each with its own agent on the
@@ -41,10 +45,10 @@ public final class Simulator implements AutoCloseable {
   private final Duration heartbeat;
   private final Backoff backoff;
   private final ScheduledExecutorService timers;
-  private final java.util.concurrent.ExecutorService appliers;
+  private final ExecutorService appliers;
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   private SnmpFleet snmp;
-  private java.util.function.Function<String, io.grpc.ChannelCredentials> credentials = id -> io.grpc.InsecureChannelCredentials.create();
+  private Function<String, ChannelCredentials> credentials = id -> InsecureChannelCredentials.create();
 
   /** One simulated router and the agent beside it. */
   private static final class Node {
@@ -84,7 +88,7 @@ public final class Simulator implements AutoCloseable {
    * @throws IllegalStateException naming the device, address and port of an SNMP endpoint that cannot be bound
    */
   public static Simulator start(String controller, Collection<SimDevice> devices, Duration heartbeat, Backoff backoff) {
-    return start(controller, devices, heartbeat, backoff, id -> io.grpc.InsecureChannelCredentials.create());
+    return start(controller, devices, heartbeat, backoff, id -> InsecureChannelCredentials.create());
   }
 
   /**
@@ -92,7 +96,7 @@ public final class Simulator implements AutoCloseable {
    * {@code credentials} gives for its device id (see {@link AgentCertificates}).
    */
   public static Simulator start(String controller, Collection<SimDevice> devices, Duration heartbeat, Backoff backoff,
-      java.util.function.Function<String, io.grpc.ChannelCredentials> credentials) {
+      Function<String, ChannelCredentials> credentials) {
     Simulator sim = new Simulator(controller, heartbeat, backoff, Math.max(2, Runtime.getRuntime().availableProcessors()));
     sim.credentials = credentials;
     try {
@@ -128,7 +132,7 @@ public final class Simulator implements AutoCloseable {
 
   /** As {@link #start(String, Collection)}, agents dialling with {@code credentials} per device. */
   public static Simulator start(String controller, Collection<SimDevice> devices,
-      java.util.function.Function<String, io.grpc.ChannelCredentials> credentials) {
+      Function<String, ChannelCredentials> credentials) {
     return start(controller, devices, AgentClient.DEFAULT_HEARTBEAT, new Backoff(Backoff.DEFAULT_BASE, Backoff.DEFAULT_CAP),
         credentials);
   }

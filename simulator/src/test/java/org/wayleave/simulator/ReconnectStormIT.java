@@ -19,6 +19,7 @@ import org.wayleave.controller.Controller;
 import org.wayleave.controller.ControllerConfig;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.seed.Seeds;
+import java.util.Arrays;
 
 /**
  * A thousand agents lose their controller for five seconds. Capped exponential backoff with full
@@ -73,12 +74,12 @@ class ReconnectStormIT {
         previous = s.opened();
       }
       double mean = (double) AGENTS / seconds;
-      long peak = java.util.Arrays.stream(perSecond).max().orElseThrow();
+      long peak = Arrays.stream(perSecond).max().orElseThrow();
       double ratio = peak / mean;
       System.out.printf("reconnect storm: %d agents back in %d s; per second %s; peak %d, mean %.1f, peak/mean %.2f%n",
-          AGENTS, seconds, java.util.Arrays.toString(perSecond), peak, mean, ratio);
+          AGENTS, seconds, Arrays.toString(perSecond), peak, mean, ratio);
       assertThat(seconds).as("the reconnects are spread over more than one second").isGreaterThan(1);
-      assertThat(ratio).as("peak-to-mean reconnect rate (per second %s)", java.util.Arrays.toString(perSecond)).isLessThan(3.0);
+      assertThat(ratio).as("peak-to-mean reconnect rate (per second %s)", Arrays.toString(perSecond)).isLessThan(3.0);
     } finally {
       sampler.shutdownNow();
       sim.close();

@@ -17,6 +17,7 @@ import org.wayleave.controller.secrets.SecretProvider.SecretException;
 import org.wayleave.controller.seed.Seeds;
 import org.wayleave.simulator.SimDevice.SnmpEndpoint;
 import org.wayleave.simulator.snmp.SnmpFleet;
+import org.wayleave.api.v1.Resource;
 
 /** Scenarios fill each router's SNMP settings from its device's inventory and the secrets they name. */
 class ScenariosTest {
@@ -70,7 +71,7 @@ class ScenariosTest {
     secrets.generateMissing(Seeds.secretRefs(Seeds.london()));
     var seeded = Seeds.london().stream().filter(r -> r.hasDevice()).findFirst().orElseThrow().getDevice().toBuilder();
     seeded.getSnmpBuilder().clearVersion();
-    List<SimDevice> devices = Scenarios.fromInventory(List.of(org.wayleave.api.v1.Resource.newBuilder().setDevice(seeded).build()), secrets);
+    List<SimDevice> devices = Scenarios.fromInventory(List.of(Resource.newBuilder().setDevice(seeded).build()), secrets);
     assertThat(devices).singleElement().satisfies(d -> {
       assertThat(d.snmp().version()).isEqualTo(SnmpVersion.SNMP_VERSION_V3);
       assertThat(d.snmp().user()).isEqualTo("wayleave");

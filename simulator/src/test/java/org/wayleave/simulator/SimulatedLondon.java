@@ -18,6 +18,7 @@ import org.wayleave.controller.secrets.DirectorySecretProvider;
 import org.wayleave.controller.security.AccessPolicy;
 import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.telemetry.TelemetryConfig;
+import java.net.BindException;
 
 /**
  * A controller polling the simulated London PSN over SNMP v3, every circuit of the examples
@@ -93,7 +94,7 @@ public final class SimulatedLondon implements AutoCloseable {
       int port = 20_000 + ThreadLocalRandom.current().nextInt(10_000);
       try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.1.0.1", port))) {
         return port;
-      } catch (java.net.BindException taken) {
+      } catch (BindException taken) {
         // try another
       }
     }

@@ -61,6 +61,7 @@ import org.wayleave.controller.core.Op;
 import org.wayleave.controller.secrets.DirectorySecretProvider;
 import org.wayleave.controller.seed.Seeds;
 import org.wayleave.simulator.snmp.SnmpFleet;
+import org.wayleave.api.v1.SubInterface;
 
 /**
  * Controller and simulated London PSN in one JVM, every router answering SNMP v3 from its own
@@ -181,7 +182,7 @@ class SimulatorSnmpIT {
 
   @Test
   void theFaultApiChangesWhatSnmpShows() throws Exception {
-    sim.router(CAMDEN).addForeign(org.wayleave.api.v1.SubInterface.newBuilder().setName("ge-0/0/3.777").setPort("ge-0/0/3")
+    sim.router(CAMDEN).addForeign(SubInterface.newBuilder().setName("ge-0/0/3.777").setPort("ge-0/0/3")
         .setCTag(777).setAlias("foreign").setBandwidthMbps(10).setAdminUp(true).build());
     int ifIndex = sim.snmp(CAMDEN).mib().view().row("ge-0/0/3").orElseThrow().ifIndex();
     assertThat(operStatus(ifIndex)).isEqualTo(1);

@@ -27,6 +27,7 @@ import org.wayleave.controller.ControllerConfig;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.store.StoreEvent;
+import com.google.protobuf.InvalidProtocolBufferException;
 
 /**
  * Controller and simulated London PSN in one JVM over loopback: circuits converge, and the
@@ -132,7 +133,7 @@ class SouthboundIT {
       for (StoreEvent e : events) {
         try {
           phases.add(CircuitStatus.parseFrom(e.kv().value()).getPhase());
-        } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+        } catch (InvalidProtocolBufferException ex) {
           throw new AssertionError(ex);
         }
       }

@@ -28,6 +28,7 @@ import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.telemetry.RateHistory;
 import org.wayleave.controller.telemetry.Telemetry;
 import org.wayleave.simulator.snmp.RouterMib;
+import org.wayleave.api.v1.ConditionStatus;
 
 /**
  * The controller polling the simulated London PSN over SNMP v3: links taken down and brought back,
@@ -149,7 +150,7 @@ class TelemetryIT {
         assertThat(controller.state().cache().circuitWithStatus(brent.getId()).getStatus().getConditionsList())
             .anySatisfy(c -> {
               assertThat(c.getType()).isEqualTo("Reachable");
-              assertThat(c.getStatus()).isEqualTo(org.wayleave.api.v1.ConditionStatus.CONDITION_STATUS_FALSE);
+              assertThat(c.getStatus()).isEqualTo(ConditionStatus.CONDITION_STATUS_FALSE);
             }));
     // Watch every other router's answers for three intervals: none goes longer than an interval plus
     // 1.5 s (slack for a busy machine) without one. Queued behind the silent router, which holds a

@@ -12,6 +12,7 @@ import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.CircuitSpec;
 import org.wayleave.api.v1.ObjectMeta;
 import org.wayleave.api.v1.Resource;
+import java.util.Locale;
 
 /**
  * The manifest vocabulary, derived from the contract: a document's {@code kind} is the name of a
@@ -103,7 +104,7 @@ final class Kinds {
     for (FieldDescriptor f : type.getFields()) {
       if (topLevel && f.getJsonName().equals("kind")) {
         String camel = manifestName(f, true);
-        if (key.equals(camel) || key.equals(EnumNames.upperSnake(camel).toLowerCase(java.util.Locale.ROOT))) {
+        if (key.equals(camel) || key.equals(EnumNames.upperSnake(camel).toLowerCase(Locale.ROOT))) {
           return f;
         }
       } else if (key.equals(f.getJsonName()) || key.equals(f.getName())) {

@@ -24,6 +24,8 @@ import org.wayleave.api.v1.ResourceRef;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.api.v1.VlanAllocation;
 import org.wayleave.api.v1.VlanPool;
+import org.wayleave.api.v1.Device;
+import org.wayleave.api.v1.Port;
 
 /**
  * Turns a batch of operations into a {@link Plan}: validates every item (field rules, then
@@ -229,8 +231,8 @@ final class BatchPlanner {
     BitSet used = new BitSet(VlanRules.MAX + 1);
     List<String> ports = pool.getPortsList();
     if (ports.isEmpty()) {
-      org.wayleave.api.v1.Device d = overlay.get(Kind.DEVICE, pool.getDevice());
-      ports = d == null ? List.of() : d.getPortsList().stream().map(org.wayleave.api.v1.Port::getName).toList();
+      Device d = overlay.get(Kind.DEVICE, pool.getDevice());
+      ports = d == null ? List.of() : d.getPortsList().stream().map(Port::getName).toList();
     }
     for (String port : ports) {
       used.or(overlay.usedCTags(pool.getDevice(), port, sTag));
@@ -281,8 +283,8 @@ final class BatchPlanner {
     }
     for (EndUse use : firstOnPort.values()) {
       Termination t = use.end().termination();
-      org.wayleave.api.v1.Device d = overlay.get(Kind.DEVICE, t.getDevice());
-      org.wayleave.api.v1.Port port = d == null ? null : References.port(d, t.getPort());
+      Device d = overlay.get(Kind.DEVICE, t.getDevice());
+      Port port = d == null ? null : References.port(d, t.getPort());
       if (port == null) {
         continue; // reported as a bad reference already
       }

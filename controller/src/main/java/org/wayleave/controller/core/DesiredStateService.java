@@ -17,6 +17,8 @@ import org.wayleave.controller.store.Compare;
 import org.wayleave.controller.store.StateStore;
 import org.wayleave.controller.store.Txn;
 import org.wayleave.controller.store.TxnResult;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The desired state as the northbound APIs see it: reads from the cache, writes as validated
@@ -175,7 +177,7 @@ public final class DesiredStateService {
     }
     List<Op> ops = new ArrayList<>();
     for (Kind<?> kind : Kind.ALL) {
-      java.util.Set<String> then = new java.util.HashSet<>();
+      Set<String> then = new HashSet<>();
       for (var kv : store.listAt(kind.prefix(), revision).kvs()) {
         Message obj = kind.withMetaAny(kind.parse(kv.key(), kv.value()), ObjectMeta.getDefaultInstance());
         String id = kind.idOfAny(obj);

@@ -5,6 +5,7 @@ import org.wayleave.api.v1.AdminState;
 import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.CircuitSpec;
 import org.wayleave.api.v1.Termination;
+import org.wayleave.api.v1.ObjectMeta;
 
 /**
  * Brings a requested object into its stored shape: server-owned fields cleared, defaults filled,
@@ -15,7 +16,7 @@ final class Normalizer {
 
   /** {@code m} without the fields the server owns (meta; a circuit's status). */
   static <T extends Message> T strip(Kind<T> kind, Message m) {
-    T obj = kind.withMeta(kind.cast(m), org.wayleave.api.v1.ObjectMeta.getDefaultInstance());
+    T obj = kind.withMeta(kind.cast(m), ObjectMeta.getDefaultInstance());
     if (obj instanceof Circuit c) {
       return kind.cast(c.toBuilder().clearStatus().clearMeta().build());
     }

@@ -4,6 +4,8 @@ import com.google.protobuf.Message;
 import java.util.Objects;
 import org.wayleave.api.v1.Resource;
 import org.wayleave.api.v1.ResourceRef;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One operation of a batch.
@@ -54,8 +56,8 @@ public record Op(Mode mode, Kind<?> kind, String id, Message obj, long expectedR
   }
 
   /** An UPSERT of each resource, field paths {@code prefix[i]}: a manifest or seed as a batch. */
-  public static java.util.List<Op> upserts(java.util.List<Resource> resources, String prefix) {
-    java.util.List<Op> ops = new java.util.ArrayList<>(resources.size());
+  public static List<Op> upserts(List<Resource> resources, String prefix) {
+    List<Op> ops = new ArrayList<>(resources.size());
     for (int i = 0; i < resources.size(); i++) {
       ops.add(write(Mode.UPSERT, resources.get(i), prefix + "[" + i + "]"));
     }

@@ -28,6 +28,7 @@ import org.wayleave.controller.store.StoreEvent;
 import org.wayleave.controller.store.StoreException;
 import org.wayleave.controller.store.Watch;
 import org.wayleave.controller.store.WatchListener;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An in-memory mirror of the desired state, rebuilt from the store by list + watch from the
@@ -380,7 +381,7 @@ public final class ResourceCache implements StateView, AutoCloseable {
 
   private record Hint(byte[] bytes, Message obj) {}
 
-  private final java.util.concurrent.ConcurrentHashMap<String, Hint> hints = new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Hint> hints = new ConcurrentHashMap<>();
 
   /**
    * Tells the cache that {@code key} is about to be written with exactly {@code bytes}, which

@@ -22,6 +22,7 @@ import org.wayleave.controller.store.KeyValue;
 import org.wayleave.controller.store.StateStore;
 import org.wayleave.controller.store.Txn;
 import org.wayleave.controller.telemetry.Telemetry;
+import org.wayleave.controller.store.Audit;
 
 /**
  * The NOC's alarm list: circuits that are DOWN, DEGRADED, DRIFTED or FAILED, and routers that do
@@ -144,7 +145,7 @@ public final class Alarms {
         .orElseThrow(() -> ApiException.of(ErrorCode.NOT_FOUND, "id", "no alarm '" + id + "' is raised now"));
     Instant now = clock.instant();
     JsonObject j = new JsonObject().put("by", who).put("at", now.toString()).put("raisedAt", a.raisedAt().toString());
-    store.txn(Txn.builder(new org.wayleave.controller.store.Audit(who, "acknowledge alarm " + id))
+    store.txn(Txn.builder(new Audit(who, "acknowledge alarm " + id))
         .put(ACK_PREFIX + id, j.encode().getBytes(StandardCharsets.UTF_8)).build());
     acks.put(id, new Ack(who, now, a.raisedAt()));
     return withAck(a);

@@ -41,6 +41,8 @@ import org.wayleave.controller.store.AuditRecord;
 import org.wayleave.controller.store.StateStore;
 import org.wayleave.controller.store.StoreEvent;
 import org.wayleave.controller.telemetry.Telemetry;
+import java.time.Clock;
+import java.util.Optional;
 
 /**
  * The HTTP JSON API under {@code /api/v1/}, for dashboards and scripts. Objects are in the protobuf
@@ -84,7 +86,7 @@ public final class ApiRoutes {
   private record Summary(long revision, long telemetryStamp, String json) {}
 
   /** @param telemetry null when routers are not polled */
-  public ApiRoutes(Vertx vertx, ResourceCache cache, StateStore store, Telemetry telemetry, java.time.Clock clock) {
+  public ApiRoutes(Vertx vertx, ResourceCache cache, StateStore store, Telemetry telemetry, Clock clock) {
     this.cache = cache;
     this.store = store;
     this.telemetry = telemetry;
@@ -220,13 +222,13 @@ public final class ApiRoutes {
     return s.build();
   }
 
-  private static java.util.Optional<Timestamp> time(RoutingContext ctx, String name) {
+  private static Optional<Timestamp> time(RoutingContext ctx, String name) {
     String v = ctx.queryParams().get(name);
     if (v == null || v.isEmpty()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     try {
-      return java.util.Optional.of(Timestamps.parse(v));
+      return Optional.of(Timestamps.parse(v));
     } catch (ParseException e) {
       throw ApiException.of(ErrorCode.INVALID_ARGUMENT, name, "must be an RFC 3339 time such as 2026-11-22T10:00:00Z (got '" + v + "')");
     }

@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wayleave.controller.security.AccessPolicy;
 import org.wayleave.controller.security.TlsFiles;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The controller's HTTP side. {@code /healthz}: the process is alive and serving HTTP. {@code
@@ -87,7 +88,7 @@ public final class HttpServer implements AutoCloseable {
     } catch (Exception e) {
       vertx.close();
       throw new IllegalStateException("cannot listen for HTTP" + (tls != null ? "S" : "") + " on " + host + ":" + port + ": "
-          + (e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e).getMessage(), e);
+          + (e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e).getMessage(), e);
     }
   }
 

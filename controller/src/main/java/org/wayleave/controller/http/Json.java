@@ -8,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Collection;
 import org.wayleave.controller.core.ApiException;
 import org.wayleave.controller.core.Violation;
+import io.vertx.core.json.JsonArray;
 
 /** JSON out of the HTTP API: protobuf messages in the protobuf JSON mapping, as gRPC's JSON is. */
 final class Json {
@@ -47,7 +48,7 @@ final class Json {
 
   /** An error as {@code {"error":{"code","message","violations":[{"field","description"}]}}}. */
   static void error(RoutingContext ctx, int status, String code, String message, Collection<Violation> violations) {
-    io.vertx.core.json.JsonArray vs = new io.vertx.core.json.JsonArray();
+    JsonArray vs = new JsonArray();
     for (Violation v : violations) {
       vs.add(new JsonObject().put("field", v.field()).put("description", v.description()));
     }

@@ -33,6 +33,8 @@ import org.wayleave.controller.store.sqlite.SqliteStateStore;
 import org.wayleave.controller.telemetry.SnmpPoller;
 import org.wayleave.controller.telemetry.Telemetry;
 import org.wayleave.controller.telemetry.TelemetryConfig;
+import com.sun.management.OperatingSystemMXBean;
+import java.util.Locale;
 
 /**
  * The controller's Prometheus metrics, through Micrometer: controller health (reconcile queue and
@@ -152,7 +154,7 @@ public final class ControllerMetrics implements AutoCloseable {
     Map<Outcome, Timer> timers = new EnumMap<>(Outcome.class);
     for (Outcome o : Outcome.values()) {
       timers.put(o, Timer.builder("wayleave.reconcile.duration")
-          .tags("engine", name, "outcome", o.name().toLowerCase(java.util.Locale.ROOT))
+          .tags("engine", name, "outcome", o.name().toLowerCase(Locale.ROOT))
           .description("How long one reconcile of a key took, by how it ended (success, requeue, retry, terminal)")
           .serviceLevelObjectives(RECONCILE_SLOS)
           .register(registry));
@@ -239,7 +241,7 @@ public final class ControllerMetrics implements AutoCloseable {
     Map<SnmpPoller.PollResult, Counter> failures = new EnumMap<>(SnmpPoller.PollResult.class);
     Map<SnmpPoller.PollResult, Timer> durations = new EnumMap<>(SnmpPoller.PollResult.class);
     for (SnmpPoller.PollResult r : SnmpPoller.PollResult.values()) {
-      String tag = r.name().toLowerCase(java.util.Locale.ROOT);
+      String tag = r.name().toLowerCase(Locale.ROOT);
       if (r != SnmpPoller.PollResult.SUCCESS) {
         failures.put(r, Counter.builder("wayleave.snmp.poll.failures")
             .tag("reason", tag)
@@ -293,7 +295,7 @@ public final class ControllerMetrics implements AutoCloseable {
   }
 
   private static void processCpuSeconds(MeterRegistry registry) {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
         && os.getProcessCpuTime() >= 0) {
       FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9)
           .baseUnit("seconds")

@@ -33,6 +33,7 @@ import org.wayleave.controller.store.StoreEvent;
 import org.wayleave.controller.telemetry.LinkJudge;
 import org.wayleave.controller.telemetry.Telemetry;
 import org.wayleave.controller.telemetry.TelemetryConfig;
+import java.util.Comparator;
 
 /**
  * The per-circuit and per-device series: one entry per circuit and device in the desired-state
@@ -68,7 +69,7 @@ final class InventoryCollector implements MultiCollector {
    */
   static final List<CircuitPhase> PHASES = Arrays.stream(CircuitPhase.values())
       .filter(p -> p != CircuitPhase.CIRCUIT_PHASE_UNSPECIFIED && p != CircuitPhase.UNRECOGNIZED)
-      .sorted(java.util.Comparator.comparing(InventoryCollector::phaseName))
+      .sorted(Comparator.comparing(InventoryCollector::phaseName))
       .toList();
   private static final List<String> PHASE_NAMES = PHASES.stream().map(InventoryCollector::phaseName).toList();
 

@@ -29,6 +29,8 @@ import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.core.Plan;
 import org.wayleave.controller.store.StateStore;
+import org.wayleave.api.v1.ChangeAction;
+import org.wayleave.api.v1.ResourceChange;
 
 /** {@code CircuitService}: circuit CRUD, batch plan and apply, and watch. */
 public final class CircuitGrpcService extends CircuitServiceGrpc.CircuitServiceImplBase {
@@ -191,8 +193,8 @@ public final class CircuitGrpcService extends CircuitServiceGrpc.CircuitServiceI
   }
 
   private static PlanResponse planResponse(Plan plan, long revision) {
-    List<org.wayleave.api.v1.ResourceChange> changed = plan.changes().stream()
-        .filter(c -> c.getAction() != org.wayleave.api.v1.ChangeAction.CHANGE_ACTION_UNCHANGED).toList();
+    List<ResourceChange> changed = plan.changes().stream()
+        .filter(c -> c.getAction() != ChangeAction.CHANGE_ACTION_UNCHANGED).toList();
     return PlanResponse.newBuilder().setRevision(revision).addAllChanges(changed)
         .addAllDevices(plan.deviceDiffs()).addAllAllocations(plan.allocations()).build();
   }

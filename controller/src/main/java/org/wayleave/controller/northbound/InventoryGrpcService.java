@@ -1,7 +1,21 @@
 package org.wayleave.controller.northbound;
 
 import io.grpc.stub.StreamObserver;
-import org.wayleave.api.v1.*;
+import org.wayleave.api.v1.Council;
+import org.wayleave.api.v1.DeleteRequest;
+import org.wayleave.api.v1.DeleteResponse;
+import org.wayleave.api.v1.Device;
+import org.wayleave.api.v1.GetRequest;
+import org.wayleave.api.v1.InventoryServiceGrpc;
+import org.wayleave.api.v1.ListCouncilsResponse;
+import org.wayleave.api.v1.ListDevicesResponse;
+import org.wayleave.api.v1.ListRequest;
+import org.wayleave.api.v1.ListSitesResponse;
+import org.wayleave.api.v1.ListSuppliersResponse;
+import org.wayleave.api.v1.ListVlanPoolsResponse;
+import org.wayleave.api.v1.Site;
+import org.wayleave.api.v1.Supplier;
+import org.wayleave.api.v1.VlanPool;
 import org.wayleave.controller.core.DesiredStateService;
 import org.wayleave.controller.core.Kind;
 

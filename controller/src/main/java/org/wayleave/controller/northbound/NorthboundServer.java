@@ -19,6 +19,9 @@ import org.wayleave.controller.core.DesiredStateService;
 import org.wayleave.controller.security.AccessPolicy;
 import org.wayleave.controller.security.Authenticate;
 import org.wayleave.controller.store.StateStore;
+import java.time.Clock;
+import org.wayleave.api.v1.TelemetryServiceGrpc;
+import org.wayleave.controller.telemetry.Telemetry;
 
 /**
  * The northbound gRPC server: inventory, circuit and telemetry services, gRPC health and reflection. Takes a
@@ -89,7 +92,7 @@ public final class NorthboundServer {
 
   /** Without TLS (every caller an engineer): for in-process tests. */
   public NorthboundServer(ServerBuilder<?> builder, DesiredStateService state, StateStore store) {
-    this(builder, state, store, null, java.time.Clock.systemUTC(), AccessPolicy.defaults(), false);
+    this(builder, state, store, null, Clock.systemUTC(), AccessPolicy.defaults(), false);
   }
 
   /**
@@ -99,7 +102,7 @@ public final class NorthboundServer {
    *     with it, callers are who their certificates say; without it, every caller is an engineer
    */
   public NorthboundServer(ServerBuilder<?> builder, DesiredStateService state, StateStore store,
-      org.wayleave.controller.telemetry.Telemetry telemetry, java.time.Clock clock, AccessPolicy policy, boolean tls) {
+      Telemetry telemetry, Clock clock, AccessPolicy policy, boolean tls) {
     this.principals = new Principals(policy, state.cache());
     Authenticate authenticate = new Authenticate(policy, tls);
     DefaultDeadline deadline = new DefaultDeadline(DEFAULT_UNARY_DEADLINE_SECONDS, TimeUnit.SECONDS, deadlines);
@@ -127,7 +130,7 @@ public final class NorthboundServer {
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(InventoryServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     health.setStatus(CircuitServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
-    health.setStatus(org.wayleave.api.v1.TelemetryServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    health.setStatus(TelemetryServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     return this;
   }
 

@@ -11,6 +11,8 @@ import org.wayleave.api.v1.GetRequest;
 import org.wayleave.controller.core.DesiredStateService;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
+import org.wayleave.controller.core.ApiException;
+import org.wayleave.controller.core.ErrorCode;
 
 /** Create, get, update, delete and list, once for every kind. */
 final class ResourceCalls {
@@ -56,7 +58,7 @@ final class ResourceCalls {
         out,
         () -> {
           if (req.getId().isEmpty()) {
-            throw org.wayleave.controller.core.ApiException.of(org.wayleave.controller.core.ErrorCode.INVALID_ARGUMENT, "id", "is required");
+            throw ApiException.of(ErrorCode.INVALID_ARGUMENT, "id", "is required");
           }
           List<Op> ops = List.of(Op.delete(kind, req.getId(), req.getExpectedRevision(), ""));
           Scope scope = Scope.current();

@@ -21,6 +21,7 @@ import org.wayleave.controller.core.Op;
 import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.core.Violation;
 import org.wayleave.controller.core.Visibility;
+import java.util.Locale;
 
 /**
  * What a caller may see and change. Engineers and the NOC see everything. A supplier sees its own
@@ -64,7 +65,7 @@ final class Scope implements Visibility {
 
   /** The prefix of circuit ids a supplier creates: {@code QUILLON-CARRIER-} for {@code quillon-carrier}. */
   String idPrefix() {
-    return supplier.toUpperCase(java.util.Locale.ROOT) + "-";
+    return supplier.toUpperCase(Locale.ROOT) + "-";
   }
 
   boolean isAll() {

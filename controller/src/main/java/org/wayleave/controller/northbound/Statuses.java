@@ -13,6 +13,7 @@ import org.wayleave.controller.core.ErrorCode;
 import org.wayleave.controller.core.Violation;
 import org.wayleave.controller.store.CompactedException;
 import org.wayleave.controller.store.StoreException;
+import com.google.rpc.Status;
 
 /**
  * Maps domain failures to gRPC statuses with {@code google.rpc} details: BadRequest field
@@ -42,8 +43,8 @@ public final class Statuses {
   }
 
   private static StatusRuntimeException build(Code code, String message, String reason) {
-    com.google.rpc.Status st =
-        com.google.rpc.Status.newBuilder()
+    Status st =
+        Status.newBuilder()
             .setCode(code.getNumber())
             .setMessage(message)
             .addDetails(Any.pack(ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason).build()))
@@ -53,8 +54,8 @@ public final class Statuses {
 
   static StatusRuntimeException fromApi(ApiException e) {
     ErrorCode code = e.code();
-    com.google.rpc.Status.Builder st =
-        com.google.rpc.Status.newBuilder().setCode(grpcCode(code).getNumber()).setMessage(e.getMessage());
+    Status.Builder st =
+        Status.newBuilder().setCode(grpcCode(code).getNumber()).setMessage(e.getMessage());
     Violation first = e.violations().get(0);
     st.addDetails(
         Any.pack(

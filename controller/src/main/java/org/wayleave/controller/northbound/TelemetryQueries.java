@@ -25,6 +25,7 @@ import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.telemetry.LinkJudge;
 import org.wayleave.controller.telemetry.RateHistory;
 import org.wayleave.controller.telemetry.Telemetry;
+import java.time.Clock;
 
 /**
  * Link state and rate history by circuit, council or device: what {@code TelemetryService} and the
@@ -33,10 +34,10 @@ import org.wayleave.controller.telemetry.Telemetry;
 public final class TelemetryQueries {
   private final ResourceCache cache;
   private final Telemetry telemetry;
-  private final java.time.Clock clock;
+  private final Clock clock;
 
   /** @param telemetry null when the controller does not poll routers */
-  public TelemetryQueries(ResourceCache cache, Telemetry telemetry, java.time.Clock clock) {
+  public TelemetryQueries(ResourceCache cache, Telemetry telemetry, Clock clock) {
     this.cache = cache;
     this.telemetry = telemetry;
     this.clock = clock;

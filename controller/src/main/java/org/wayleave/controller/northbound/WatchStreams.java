@@ -29,6 +29,8 @@ import org.wayleave.controller.store.StateStore;
 import org.wayleave.controller.store.StoreEvent;
 import org.wayleave.controller.store.Watch;
 import org.wayleave.controller.store.WatchListener;
+import io.grpc.Status;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Serves {@code Watch}: a store watch from the requested revision, turned into API events. A
@@ -73,7 +75,7 @@ final class WatchStreams {
     }
     Object lock = new Object();
     // Events handed to gRPC while the client was not reading; reset whenever the stream drains.
-    java.util.concurrent.atomic.AtomicInteger unread = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger unread = new AtomicInteger();
     call.setOnReadyHandler(() -> unread.set(0));
     AtomicReference<Watch> watch = new AtomicReference<>();
     boolean[] ended = {false};
@@ -92,7 +94,7 @@ final class WatchStreams {
                     // A client that stopped reading would otherwise make the server buffer without end.
                     ended[0] = true;
                     log.warn("watch of {} fell {} events behind; ending it", who, MAX_UNREAD_EVENTS);
-                    out.onError(io.grpc.Status.RESOURCE_EXHAUSTED.withDescription("the client fell " + MAX_UNREAD_EVENTS
+                    out.onError(Status.RESOURCE_EXHAUSTED.withDescription("the client fell " + MAX_UNREAD_EVENTS
                         + " events behind: watch again with from_revision " + revision + " to resume").asRuntimeException());
                     Watch w = watch.get();
                     if (w != null) {

@@ -17,6 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.nio.file.Files;
+import java.util.EnumMap;
 
 /**
  * Who may do what: the controller's policy file (YAML). Identities are the principals certificates
@@ -104,7 +107,7 @@ public final class AccessPolicy {
         throw new IllegalArgumentException("tokens." + who + ": the same token is bound to another principal");
       }
     });
-    Map<Identity.Role, Integer> rl = new java.util.EnumMap<>(Identity.Role.class);
+    Map<Identity.Role, Integer> rl = new EnumMap<>(Identity.Role.class);
     rl.putAll(DEFAULT_RATES);
     f.rateLimits.forEach((role, n) -> {
       Identity.Role ro;
@@ -159,7 +162,7 @@ public final class AccessPolicy {
    * @throws IllegalArgumentException naming the file, the key and the rule broken
    */
   public static AccessPolicy load(Path file) throws IOException {
-    return parse(java.nio.file.Files.readString(file), file.toString());
+    return parse(Files.readString(file), file.toString());
   }
 
   /** As {@link #load} from text; {@code source} names it in errors. */
@@ -171,7 +174,7 @@ public final class AccessPolicy {
     } catch (UnrecognizedPropertyException e) {
       throw new IllegalArgumentException(source + ": unknown key '" + e.getPropertyName()
           + "'; the keys are roles, refused, suppliers, tokens, http, rateLimits, maxWatchesPerPrincipal");
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(source + ": not a policy file: " + e.getOriginalMessage());
     }
     if (f == null) {

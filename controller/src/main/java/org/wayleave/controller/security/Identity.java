@@ -3,6 +3,7 @@ package org.wayleave.controller.security;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
  * Who a certificate speaks for: a role and a name, carried in the certificate as the URI subject
@@ -58,19 +59,19 @@ public record Identity(Role role, String name) {
   }
 
   /** Parses a SAN URI; empty when it is not a Wayleave identity. */
-  public static java.util.Optional<Identity> fromUri(String uri) {
+  public static Optional<Identity> fromUri(String uri) {
     if (uri == null || !uri.startsWith("wayleave://")) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     String rest = uri.substring("wayleave://".length());
     int slash = rest.indexOf('/');
     if (slash < 0) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     try {
-      return java.util.Optional.of(new Identity(Role.of(rest.substring(0, slash)), rest.substring(slash + 1)));
+      return Optional.of(new Identity(Role.of(rest.substring(0, slash)), rest.substring(slash + 1)));
     } catch (IllegalArgumentException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 }

@@ -46,6 +46,10 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.CertificateParsingException;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 /**
  * A deployment's certificate authority and the certificates it issues (BouncyCastle does the
@@ -205,7 +209,7 @@ public final class Pki {
         }
       }
       return Optional.empty();
-    } catch (java.security.cert.CertificateParsingException e) {
+    } catch (CertificateParsingException e) {
       return Optional.empty();
     }
   }
@@ -226,7 +230,7 @@ public final class Pki {
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8); PEMParser p = new PEMParser(r)) {
       Object o = p.readObject();
       JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
-      if (o instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo info) {
+      if (o instanceof PrivateKeyInfo info) {
         return conv.getPrivateKey(info);
       }
       if (o instanceof PEMKeyPair pair) {
@@ -264,7 +268,7 @@ public final class Pki {
     try (JcaPEMWriter pem = new JcaPEMWriter(w)) {
       if (obj instanceof PrivateKey k) {
         // PKCS#8 ("PRIVATE KEY"): what OpenSSL, Netty and grpc-java read.
-        pem.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(k, null));
+        pem.writeObject(new JcaPKCS8Generator(k, null));
       } else {
         pem.writeObject(obj);
       }
@@ -275,7 +279,7 @@ public final class Pki {
         restrict(tmp);
       }
       Files.writeString(tmp, w.toString(), StandardCharsets.UTF_8);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
     }

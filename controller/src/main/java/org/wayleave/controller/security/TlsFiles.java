@@ -10,6 +10,10 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Objects;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.util.Date;
+import java.util.Optional;
 
 /**
  * A holder's certificate, its private key and the CA it trusts (PEM files, as {@code wayleave certs}
@@ -47,12 +51,12 @@ public record TlsFiles(Path certificate, Path key, Path ca) {
     }
     try {
       X509Certificate cert = Pki.readCertificate(certificate);
-      cert.checkValidity(java.util.Date.from(clock.instant()));
+      cert.checkValidity(Date.from(clock.instant()));
       Pki.readKey(key);
       Pki.readCertificate(ca);
-    } catch (java.security.cert.CertificateExpiredException e) {
+    } catch (CertificateExpiredException e) {
       throw new IllegalArgumentException("certificate: " + certificate + " has expired; issue a new one");
-    } catch (java.security.cert.CertificateNotYetValidException e) {
+    } catch (CertificateNotYetValidException e) {
       throw new IllegalArgumentException("certificate: " + certificate + " is not valid yet");
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("certificate: cannot load " + certificate + " / " + key + " / " + ca + ": " + e.getMessage());
@@ -61,11 +65,11 @@ public record TlsFiles(Path certificate, Path key, Path ca) {
   }
 
   /** The identity this certificate carries, if any. */
-  public java.util.Optional<Identity> identity() {
+  public Optional<Identity> identity() {
     try {
       return Pki.identityOf(Pki.readCertificate(certificate));
     } catch (IOException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

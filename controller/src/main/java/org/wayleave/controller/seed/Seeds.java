@@ -22,6 +22,7 @@ import org.wayleave.api.v1.Supplier;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.api.v1.VlanPool;
 import org.wayleave.api.v1.VlanRange;
+import java.util.LinkedHashSet;
 
 /**
  * Seed inventories for demos and tests, as plain protobuf objects.
@@ -550,7 +551,7 @@ public final class Seeds {
 
   /** Every secret reference the devices of an inventory name, in order, without repeats. */
   public static List<String> secretRefs(List<Resource> resources) {
-    java.util.LinkedHashSet<String> refs = new java.util.LinkedHashSet<>();
+    LinkedHashSet<String> refs = new LinkedHashSet<>();
     for (Resource r : resources) {
       if (r.hasDevice() && r.getDevice().hasSnmp()) {
         SnmpSettings s = r.getDevice().getSnmp();

@@ -8,6 +8,8 @@ import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.ItemError;
 import org.wayleave.api.v1.Ping;
 import org.wayleave.api.v1.Push;
+import io.grpc.Status;
+import java.util.ArrayDeque;
 
 /**
  * One connected agent: what it last told us (applied generation, actual configuration, item
@@ -21,7 +23,7 @@ final class AgentSession {
   private DeviceConfig actual;
   private List<ItemError> itemErrors = List.of();
   /** Generations pushed on this stream, newest last: a Report must answer one of them. */
-  private final java.util.ArrayDeque<Long> pushedGenerations = new java.util.ArrayDeque<>();
+  private final ArrayDeque<Long> pushedGenerations = new ArrayDeque<>();
   private boolean rejected;
   private long inFlightGeneration;
   private long inFlightSinceNanos;
@@ -157,7 +159,7 @@ final class AgentSession {
   }
 
   /** Ends the stream (e.g. replaced by a newer session of the same device). */
-  synchronized void close(io.grpc.Status status) {
+  synchronized void close(Status status) {
     if (closed) {
       return;
     }

@@ -32,6 +32,10 @@ import org.wayleave.controller.store.Audit;
 import org.wayleave.controller.store.Compare;
 import org.wayleave.controller.store.StateStore;
 import org.wayleave.controller.store.Txn;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import org.wayleave.api.v1.ApplyResult;
+import org.wayleave.api.v1.ControllerMessage;
 
 /**
  * The device reconciler. For a device key it reads the desired configuration fresh from the
@@ -109,11 +113,11 @@ public final class DeviceSync implements Reconciler<String> {
 
   // ------------------------------------------------------------------ session events
 
-  AgentSession hello(Hello h, io.grpc.stub.StreamObserver<org.wayleave.api.v1.ControllerMessage> out) {
+  AgentSession hello(Hello h, StreamObserver<ControllerMessage> out) {
     AgentSession s = new AgentSession(h.getDeviceId(), h.getAgentVersion(), h.getAppliedGeneration(), h.getActual(), out, clock.instant());
     AgentSession old = sessions.put(h.getDeviceId(), s);
     if (old != null) {
-      old.close(io.grpc.Status.ABORTED.withDescription("replaced by a newer session of device " + h.getDeviceId()));
+      old.close(Status.ABORTED.withDescription("replaced by a newer session of device " + h.getDeviceId()));
     }
     generations.merge(h.getDeviceId(), h.getAppliedGeneration(), Math::max);
     sessionsOpened.incrementAndGet();
@@ -125,7 +129,7 @@ public final class DeviceSync implements Reconciler<String> {
   }
 
   void report(AgentSession s, Report r) {
-    boolean applied = r.getResult() == org.wayleave.api.v1.ApplyResult.APPLY_RESULT_APPLIED;
+    boolean applied = r.getResult() == ApplyResult.APPLY_RESULT_APPLIED;
     DeviceConfig sent = pushed.get(s.deviceId());
     if (applied) {
       failures.remove(s.deviceId());
@@ -137,7 +141,7 @@ public final class DeviceSync implements Reconciler<String> {
       });
     }
     // A rejected push may come without the router's state (it could not be read): keep the last.
-    boolean rejected = r.getResult() == org.wayleave.api.v1.ApplyResult.APPLY_RESULT_REJECTED;
+    boolean rejected = r.getResult() == ApplyResult.APPLY_RESULT_REJECTED;
     s.reported(r.getGeneration(), applied, rejected, r.getItemErrorsList(), r.hasActual() ? r.getActual() : null, clock.instant());
     wake.accept(s.deviceId());
   }

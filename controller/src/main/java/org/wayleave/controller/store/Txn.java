@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Collections;
 
 /**
  * An atomic write: if every compare holds, apply every put and delete at one new revision and
@@ -19,7 +20,7 @@ public final class Txn {
 
   private Txn(Builder b) {
     this.compares = List.copyOf(b.compares);
-    this.puts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.puts));
+    this.puts = Collections.unmodifiableMap(new LinkedHashMap<>(b.puts));
     this.deletes = List.copyOf(b.deletes);
     this.audit = Objects.requireNonNull(b.audit, "audit is required on every transaction");
   }

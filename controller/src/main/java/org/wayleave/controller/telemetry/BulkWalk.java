@@ -9,6 +9,7 @@ import org.snmp4j.smi.OID;
 import org.snmp4j.smi.OctetString;
 import org.snmp4j.smi.Variable;
 import org.snmp4j.smi.VariableBinding;
+import java.util.Arrays;
 
 /**
  * The state of one poll's walk of the IF-MIB columns: which columns are still open, where each one
@@ -111,7 +112,7 @@ final class BulkWalk {
       any |= p;
     }
     if (!any || requests >= MAX_REQUESTS) {
-      java.util.Arrays.fill(open, false);
+      Arrays.fill(open, false);
     }
     return openIndexes().length == 0;
   }

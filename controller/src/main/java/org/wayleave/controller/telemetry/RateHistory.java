@@ -2,6 +2,7 @@ package org.wayleave.controller.telemetry;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Arrays;
 
 /**
  * The rate history of one interface: one slot per poll interval, in a ring that holds a fixed span
@@ -114,7 +115,7 @@ public final class RateHistory {
     short[] c = chunks[i / CHUNK];
     if (c == null) {
       c = new short[CHUNK * 3];
-      java.util.Arrays.fill(c, MISSING);
+      Arrays.fill(c, MISSING);
       chunks[i / CHUNK] = c;
     }
     return c;

@@ -40,6 +40,11 @@ import org.snmp4j.transport.DefaultUdpTransportMapping;
 import org.wayleave.api.v1.Device;
 import org.wayleave.api.v1.SnmpVersion;
 import org.wayleave.controller.secrets.SecretProvider;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import org.snmp4j.Target;
+import org.snmp4j.smi.Address;
 
 /**
  * Polls routers' IF-MIB over SNMP v2c or v3, asynchronously: one UDP socket, one I/O thread
@@ -70,7 +75,7 @@ public final class SnmpPoller implements AutoCloseable {
   private final MPv3 mpv3;
   private final USM usm;
   private final ScheduledExecutorService scheduler;
-  private final java.util.concurrent.ExecutorService resolver;
+  private final ExecutorService resolver;
   private final Map<String, Polled> devices = new ConcurrentHashMap<>();
   private final Object queueLock = new Object();
   private final ArrayDeque<Poll> waiting = new ArrayDeque<>();
@@ -186,7 +191,7 @@ public final class SnmpPoller implements AutoCloseable {
 
   /** Replaces the device set. */
   public void replaceAll(Collection<Device> all) {
-    java.util.Set<String> keep = new java.util.HashSet<>();
+    Set<String> keep = new HashSet<>();
     for (Device d : all) {
       upsert(d);
       keep.add(d.getId());
@@ -325,7 +330,7 @@ public final class SnmpPoller implements AutoCloseable {
     private final CompletableFuture<Boolean> done;
     private BulkWalk walk;
     private int maxRep;
-    private org.snmp4j.Target<UdpAddress> target;
+    private Target<UdpAddress> target;
     private boolean discovering;
     private long startNanos;
     private PollResult failure = PollResult.ERROR;
@@ -392,7 +397,7 @@ public final class SnmpPoller implements AutoCloseable {
       send(pdu, target);
     }
 
-    private void send(PDU pdu, org.snmp4j.Target<UdpAddress> t) {
+    private void send(PDU pdu, Target<UdpAddress> t) {
       requests.increment();
       try {
         snmp.send(pdu, t, null, this);
@@ -402,7 +407,7 @@ public final class SnmpPoller implements AutoCloseable {
     }
 
     @Override
-    public <A extends org.snmp4j.smi.Address> void onResponse(ResponseEvent<A> event) {
+    public <A extends Address> void onResponse(ResponseEvent<A> event) {
       ((Snmp) event.getSource()).cancel(event.getRequest(), this);
       try {
         handle(event);
@@ -412,7 +417,7 @@ public final class SnmpPoller implements AutoCloseable {
       }
     }
 
-    private <A extends org.snmp4j.smi.Address> void handle(ResponseEvent<A> event) {
+    private <A extends Address> void handle(ResponseEvent<A> event) {
       PDU response = event.getResponse();
       if (event.getError() != null) {
         fail("SNMP error from " + p.resolved.address() + ": " + event.getError().getMessage());

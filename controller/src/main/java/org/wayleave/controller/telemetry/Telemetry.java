@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
+import java.time.Clock;
+import java.util.Comparator;
 
 /**
  * What the poller saw, kept for the rest of the controller: per device whether it answers, its
@@ -54,7 +56,7 @@ public final class Telemetry implements PollListener {
   }
 
   private final TelemetryConfig config;
-  private final java.time.Clock clock;
+  private final Clock clock;
   private final ToLongFunction<String> committedMbps;
   private final Map<String, DeviceState> devices = new ConcurrentHashMap<>();
   private final LongAdder droppedSamples = new LongAdder();
@@ -64,7 +66,7 @@ public final class Telemetry implements PollListener {
    * @param committedMbps a circuit's committed bandwidth by circuit id (the alias routers carry),
    *     0 when no such circuit
    */
-  public Telemetry(TelemetryConfig config, java.time.Clock clock, ToLongFunction<String> committedMbps) {
+  public Telemetry(TelemetryConfig config, Clock clock, ToLongFunction<String> committedMbps) {
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.committedMbps = Objects.requireNonNull(committedMbps, "committedMbps");
@@ -116,7 +118,7 @@ public final class Telemetry implements PollListener {
           history(st, v.name()).add(sample.epochMillis(), rates);
         }
       }
-      views.sort(java.util.Comparator.comparingInt(InterfaceView::ifIndex));
+      views.sort(Comparator.comparingInt(InterfaceView::ifIndex));
       st.last = sample;
       st.view = new DeviceView(deviceId, true, "", sample.epochMillis(), sample.epochMillis(), sample.sysUpTime(), List.copyOf(views));
       changed = resign(st);

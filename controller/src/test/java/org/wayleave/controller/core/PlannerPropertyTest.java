@@ -23,6 +23,8 @@ import org.wayleave.api.v1.DeviceDiff;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.store.sqlite.SqliteStateStore;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Random batches against a real store. The planner only looks at the changed circuits and at
@@ -85,7 +87,7 @@ class PlannerPropertyTest {
   private static List<Op> randomBatch(Random rnd, ResourceCache cache) {
     List<Op> ops = new ArrayList<>();
     List<Circuit> existing = cache.list(Kind.CIRCUIT);
-    java.util.Set<String> used = new java.util.HashSet<>();
+    Set<String> used = new HashSet<>();
     int n = 1 + rnd.nextInt(8);
     for (int i = 0; i < n; i++) {
       int dice = rnd.nextInt(10);

@@ -30,6 +30,7 @@ import org.wayleave.controller.core.Op;
 import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.store.Audit;
 import org.wayleave.controller.store.Txn;
+import com.google.protobuf.Timestamp;
 
 /** The HTTP JSON API, server-sent events and alarm acknowledgement, against a whole controller on loopback. */
 class HttpApiTest {
@@ -73,7 +74,7 @@ class HttpApiTest {
 
   void setPhase(String id, CircuitPhase phase, String error, Instant at) {
     CircuitStatus st = CircuitStatus.newBuilder().setPhase(phase).setLastError(error)
-        .setPhaseTransitionTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(at.getEpochSecond())).build();
+        .setPhaseTransitionTime(Timestamp.newBuilder().setSeconds(at.getEpochSecond())).build();
     c.store().txn(Txn.builder(new Audit("test", "status")).put(Kind.CIRCUIT_STATUS_PREFIX + id, st.toByteArray()).build());
     await().atMost(Duration.ofSeconds(5)).until(() -> c.state().cache().circuitWithStatus(id).getStatus().getPhase() == phase);
   }

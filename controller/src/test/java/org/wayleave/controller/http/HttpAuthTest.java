@@ -42,6 +42,7 @@ import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.store.AuditRecord;
 import org.wayleave.controller.store.Audit;
 import org.wayleave.controller.store.Txn;
+import com.google.protobuf.Timestamp;
 
 /**
  * The HTTP API's authentication over real HTTPS on loopback: a deployment CA and certificates made
@@ -173,7 +174,7 @@ class HttpAuthTest {
         .findFirst().orElseThrow();
     String id = circuit.getId();
     CircuitStatus st = CircuitStatus.newBuilder().setPhase(CircuitPhase.CIRCUIT_PHASE_DOWN).setLastError("link down")
-        .setPhaseTransitionTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond())).build();
+        .setPhaseTransitionTime(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond())).build();
     ctl.store().txn(Txn.builder(new Audit("test", "status")).put(Kind.CIRCUIT_STATUS_PREFIX + id, st.toByteArray()).build());
     await().atMost(Duration.ofSeconds(5))
         .until(() -> ctl.state().cache().circuitWithStatus(id).getStatus().getPhase() == CircuitPhase.CIRCUIT_PHASE_DOWN);

@@ -21,6 +21,7 @@ import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.reconcile.ReconcileEngine;
 import org.wayleave.controller.reconcile.TerminalException;
+import java.util.stream.Collectors;
 
 /** The scrape, read back: per-circuit and per-router series follow the plan, with the right labels and values. */
 class ControllerMetricsTest {
@@ -171,7 +172,7 @@ class ControllerMetricsTest {
     assertThat(f.scrape().find("wayleave_device_reachable", "device", device)).hasSize(1);
     f.apply(List.of(Op.delete(Kind.CIRCUIT, bexley.getId(), 0, "circuit")));
     List<Op> ops = f.cache.list(Kind.VLAN_POOL).stream().filter(p -> p.toString().contains(device))
-        .map(p -> Op.delete(Kind.VLAN_POOL, p.getId(), 0, "pool")).collect(java.util.stream.Collectors.toList());
+        .map(p -> Op.delete(Kind.VLAN_POOL, p.getId(), 0, "pool")).collect(Collectors.toList());
     ops.add(Op.delete(Kind.DEVICE, device, 0, "device"));
     f.apply(ops);
     assertThat(f.cache.get(Kind.DEVICE, device)).isNull();

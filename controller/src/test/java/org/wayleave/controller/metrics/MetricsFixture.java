@@ -32,6 +32,9 @@ import org.wayleave.controller.telemetry.IfRow;
 import org.wayleave.controller.telemetry.SnmpPoller;
 import org.wayleave.controller.telemetry.Telemetry;
 import org.wayleave.controller.telemetry.TelemetryConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.wayleave.controller.store.StoreEvent;
 
 /**
  * A controller's state in one JVM without sockets: the SQLite store, the desired-state cache with
@@ -77,8 +80,8 @@ final class MetricsFixture implements AutoCloseable {
       try {
         poller = new SnmpPoller(telemetry.config().withTimeout(Duration.ofMillis(200), 0), pollerSecrets, telemetry,
             Clock.systemUTC());
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     } else {
       poller = null;
@@ -158,7 +161,7 @@ final class MetricsFixture implements AutoCloseable {
     }
 
     @Override
-    public synchronized void onApplied(long revision, List<org.wayleave.controller.store.StoreEvent> events) {
+    public synchronized void onApplied(long revision, List<StoreEvent> events) {
       seen = Math.max(seen, revision);
       notifyAll();
     }

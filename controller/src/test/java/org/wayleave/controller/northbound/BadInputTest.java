@@ -27,6 +27,8 @@ import org.wayleave.api.v1.Resource;
 import org.wayleave.api.v1.ResourceKind;
 import org.wayleave.api.v1.ResourceRef;
 import org.wayleave.api.v1.RollbackRequest;
+import com.google.protobuf.InvalidProtocolBufferException;
+import org.wayleave.controller.core.DesiredStateService;
 
 /**
  * Bad input of every kind, to every northbound RPC, over in-process gRPC: each is refused with a
@@ -152,7 +154,7 @@ class BadInputTest extends NorthboundTestSupport {
   void pageSizeAboveTheMaximumIsClamped() {
     // ListRequest documents "capped at 1000": a larger page size is served, at most 1000 items.
     var page = c.inventory.listCouncils(ListRequest.newBuilder().setPageSize(Integer.MAX_VALUE).build());
-    assertThat(page.getCouncilsCount()).isPositive().isLessThanOrEqualTo(org.wayleave.controller.core.DesiredStateService.MAX_PAGE_SIZE);
+    assertThat(page.getCouncilsCount()).isPositive().isLessThanOrEqualTo(DesiredStateService.MAX_PAGE_SIZE);
   }
 
   private static ApplyRequest apply(Circuit... circuits) {
@@ -190,7 +192,7 @@ class BadInputTest extends NorthboundTestSupport {
         if (any.is(BadRequest.class)) {
           try {
             any.unpack(BadRequest.class).getFieldViolationsList().forEach(v -> fields.add(v.getField()));
-          } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+          } catch (InvalidProtocolBufferException ex) {
             throw new AssertionError(ex);
           }
         }

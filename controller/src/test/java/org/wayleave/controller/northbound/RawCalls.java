@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.wayleave.api.v1.CircuitServiceGrpc;
 import org.wayleave.api.v1.InventoryServiceGrpc;
 import org.wayleave.api.v1.TelemetryServiceGrpc;
+import java.io.UncheckedIOException;
 
 /** Sends raw bytes as the request of any northbound method, whatever its request type. */
 final class RawCalls {
@@ -32,7 +33,7 @@ final class RawCalls {
       try {
         return stream.readAllBytes();
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw new UncheckedIOException(e);
       }
     }
   };

@@ -69,6 +69,16 @@ import org.wayleave.controller.security.AccessPolicy;
 import org.wayleave.controller.security.Identity;
 import org.wayleave.controller.security.Identity.Role;
 import org.wayleave.controller.security.Pki;
+import io.grpc.ClientCall;
+import io.grpc.InsecureChannelCredentials;
+import java.nio.file.Files;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.wayleave.api.v1.AdminState;
+import org.wayleave.api.v1.CircuitKind;
+import org.wayleave.api.v1.CircuitServiceGrpc;
+import org.wayleave.api.v1.Report;
+import org.wayleave.api.v1.Termination;
 
 /**
  * Both gRPC ports over real TLS on loopback: who gets in, what each role may do, and that one supplier
@@ -132,7 +142,7 @@ class SecurityIT {
     return changesBy(principal::equals, revision);
   }
 
-  static List<String> changesBy(java.util.function.Predicate<String> principal, long revision) {
+  static List<String> changesBy(Predicate<String> principal, long revision) {
     return controller.store().audit(Kind.ROOT, 0, 1000).stream()
         .filter(r -> r.revision() > revision && principal.test(r.principal())).map(r -> r.principal() + " " + r.action()).toList();
   }
@@ -143,9 +153,9 @@ class SecurityIT {
 
   static Circuit circuit(String id, String council, String supplier) {
     return Circuit.newBuilder().setId(id).setSpec(CircuitSpec.newBuilder().setCouncil(council).setSupplier(supplier)
-        .setKind(org.wayleave.api.v1.CircuitKind.CIRCUIT_KIND_PSN_ACCESS)
-        .setAEnd(org.wayleave.api.v1.Termination.newBuilder().setDevice("rtr-" + council + "-01").setPort("ge-0/0/1"))
-        .setCommittedMbps(10).setAdminState(org.wayleave.api.v1.AdminState.ADMIN_STATE_ENABLED)).build();
+        .setKind(CircuitKind.CIRCUIT_KIND_PSN_ACCESS)
+        .setAEnd(Termination.newBuilder().setDevice("rtr-" + council + "-01").setPort("ge-0/0/1"))
+        .setCommittedMbps(10).setAdminState(AdminState.ADMIN_STATE_ENABLED)).build();
   }
 
   static ChannelCredentials as(Identity id) throws IOException {
@@ -174,7 +184,7 @@ class SecurityIT {
         .keyManager(dir.resolve("other-ca/engineer-alice.crt").toFile(), dir.resolve("other-ca/engineer-alice.key").toFile())
         .trustManager(pkiDir.resolve(Pki.CA_CERT).toFile()).build());
     Path expired = dir.resolve("expired");
-    java.nio.file.Files.createDirectories(expired);
+    Files.createDirectories(expired);
     Instant now = Instant.now();
     pki.issue(id(Role.ENGINEER, "alice"), List.of(), List.of(), now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(1)), expired);
     bad.put("an expired certificate", TlsChannelCredentials.newBuilder()
@@ -192,7 +202,7 @@ class SecurityIT {
   void bothPortsRefuseMissingForeignAndExpiredCertificatesAndPlaintext() throws Exception {
     long revision = lastAudited();
     Map<String, ChannelCredentials> bad = badCredentials();
-    bad.put("plaintext", io.grpc.InsecureChannelCredentials.create());
+    bad.put("plaintext", InsecureChannelCredentials.create());
     for (var e : bad.entrySet()) {
       ManagedChannel nb = channel(controller.grpcPort(), e.getValue());
       StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
@@ -303,9 +313,9 @@ class SecurityIT {
     try (AgentStream own = AgentStream.open(controller.agentPort(), as(id(Role.AGENT, "rtr-bromley-01")))) {
       own.hello("rtr-bromley-01");
       assertThat(own.firstMessage()).as("the controller answers its own device's Hello").isNotNull();
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> controller.deviceSync().connected("rtr-bromley-01"));
+      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> controller.deviceSync().connected("rtr-bromley-01"));
       // A Report on this session is about bromley and nothing else: it has no device field to lie with.
-      assertThat(org.wayleave.api.v1.Report.getDescriptor().findFieldByName("device_id")).isNull();
+      assertThat(Report.getDescriptor().findFieldByName("device_id")).isNull();
     }
   }
 
@@ -365,7 +375,7 @@ class SecurityIT {
       assertThat(writes).contains("Apply", "Plan", "Rollback", "CreateCircuit", "DeleteCircuit", "UpdateDevice", "CreateCouncil");
       assertThat(changesBy("noc:wall", revision)).isEmpty();
       // Reads work, and see everything.
-      var circuits = org.wayleave.api.v1.CircuitServiceGrpc.newBlockingStub(noc).listCircuits(ListCircuitsRequest.getDefaultInstance());
+      var circuits = CircuitServiceGrpc.newBlockingStub(noc).listCircuits(ListCircuitsRequest.getDefaultInstance());
       assertThat(circuits.getCircuitsList()).extracting(Circuit::getId).contains(A_CIRCUIT, B_CIRCUIT);
     } finally {
       close(noc, null);
@@ -376,10 +386,10 @@ class SecurityIT {
   void aPrincipalHoldsAtMostItsShareOfWatchStreams() throws Exception {
     ManagedChannel noc = channel(controller.grpcPort(), as(id(Role.NOC, "wall")));
     try {
-      List<io.grpc.ClientCall<WatchRequest, WatchEvent>> open = new ArrayList<>();
+      List<ClientCall<WatchRequest, WatchEvent>> open = new ArrayList<>();
       BlockingQueue<Status> ended = new LinkedBlockingQueue<>();
       for (int i = 0; i < 3; i++) {
-        var c = noc.newCall(org.wayleave.api.v1.CircuitServiceGrpc.getWatchMethod(), CallOptions.DEFAULT);
+        var c = noc.newCall(CircuitServiceGrpc.getWatchMethod(), CallOptions.DEFAULT);
         ClientCalls.asyncServerStreamingCall(c, WatchRequest.newBuilder().setFromRevision(controller.store().revision()).build(),
             new StreamObserver<>() {
               @Override
@@ -397,7 +407,7 @@ class SecurityIT {
             });
         open.add(c);
         if (i < 2) {
-          org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+          Awaitility.await().atMost(Duration.ofSeconds(20))
               .until(() -> controller.northboundOpenWatches("noc:wall") == open.size());
         }
       }
@@ -405,9 +415,9 @@ class SecurityIT {
       assertThat(third.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
       assertThat(third.getDescription()).contains("noc:wall already has 2 Watch streams open");
       open.get(0).cancel("done", null);
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> controller.northboundOpenWatches("noc:wall") == 1);
+      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> controller.northboundOpenWatches("noc:wall") == 1);
       open.get(1).cancel("done", null);
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> controller.northboundOpenWatches("noc:wall") == 0);
+      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> controller.northboundOpenWatches("noc:wall") == 0);
     } finally {
       close(noc, null);
     }
@@ -536,22 +546,22 @@ class SecurityIT {
       assertThat(changesBy("supplier:" + A, revision)).as("nothing A sent changed anything").isEmpty();
 
       // Unfiltered reads show A's own things and none of B's.
-      var circuits = org.wayleave.api.v1.CircuitServiceGrpc.newBlockingStub(a).listCircuits(ListCircuitsRequest.getDefaultInstance());
+      var circuits = CircuitServiceGrpc.newBlockingStub(a).listCircuits(ListCircuitsRequest.getDefaultInstance());
       assertThat(circuits.getCircuitsList()).extracting(Circuit::getId).containsExactly(A_CIRCUIT);
       var councils = InventoryServiceGrpc.newBlockingStub(a).listCouncils(ListRequest.getDefaultInstance()).getCouncilsList();
       assertThat(councils).extracting(Council::getId).contains("camden").doesNotContain("bromley");
-      HistoryResponse history = org.wayleave.api.v1.CircuitServiceGrpc.newBlockingStub(a).history(HistoryRequest.getDefaultInstance());
+      HistoryResponse history = CircuitServiceGrpc.newBlockingStub(a).history(HistoryRequest.getDefaultInstance());
       assertThat(history.toString()).contains(A_CIRCUIT).doesNotContain(B_CIRCUIT);
       @SuppressWarnings("unchecked")
-      List<WatchEvent> events = (List<WatchEvent>) call(a, org.wayleave.api.v1.CircuitServiceGrpc.getWatchMethod(),
+      List<WatchEvent> events = (List<WatchEvent>) call(a, CircuitServiceGrpc.getWatchMethod(),
           WatchRequest.newBuilder().setFromRevision(1).build());
       assertThat(events.toString()).contains(A_CIRCUIT).doesNotContain(B_CIRCUIT).doesNotContain("rtr-bromley-01");
 
       // A's own writes work, in its own councils, under its own prefix; the audit records who.
-      var created = org.wayleave.api.v1.CircuitServiceGrpc.newBlockingStub(a).createCircuit(circuit("QUILLON-CARRIER-0003", "islington", A));
+      var created = CircuitServiceGrpc.newBlockingStub(a).createCircuit(circuit("QUILLON-CARRIER-0003", "islington", A));
       assertThat(created.getMeta().getUpdatedBy()).isEqualTo("supplier:" + A);
       StatusRuntimeException unprefixed = catchThrowableOfType(StatusRuntimeException.class,
-          () -> org.wayleave.api.v1.CircuitServiceGrpc.newBlockingStub(a).createCircuit(circuit("LPSN-ISL-0999", "islington", A)));
+          () -> CircuitServiceGrpc.newBlockingStub(a).createCircuit(circuit("LPSN-ISL-0999", "islington", A)));
       assertThat(unprefixed.getStatus().getDescription()).contains("id beginning 'QUILLON-CARRIER-'");
     } finally {
       close(a, null);

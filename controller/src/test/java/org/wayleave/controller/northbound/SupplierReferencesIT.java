@@ -50,6 +50,14 @@ import org.wayleave.controller.core.Op;
 import org.wayleave.controller.security.AccessPolicy;
 import org.wayleave.controller.security.Identity;
 import org.wayleave.controller.security.Identity.Role;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.TypeRegistry;
+import com.google.protobuf.util.JsonFormat;
+import com.google.rpc.BadRequest;
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.PreconditionFailure;
+import com.google.rpc.ResourceInfo;
+import com.google.rpc.RetryInfo;
 
 /**
  * References inside a supplier's own requests. Every field the contract marks {@code refers_to},
@@ -218,11 +226,11 @@ class SupplierReferencesIT {
   /** A status's details as text (decoded, so the same facts about ids of other lengths read alike). */
   static String detailsText(com.google.rpc.Status details) {
     try {
-      return com.google.protobuf.util.JsonFormat.printer().usingTypeRegistry(com.google.protobuf.TypeRegistry.newBuilder()
-          .add(List.of(com.google.rpc.ErrorInfo.getDescriptor(), com.google.rpc.BadRequest.getDescriptor(),
-              com.google.rpc.PreconditionFailure.getDescriptor(), com.google.rpc.ResourceInfo.getDescriptor(),
-              com.google.rpc.RetryInfo.getDescriptor())).build()).print(details);
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      return JsonFormat.printer().usingTypeRegistry(TypeRegistry.newBuilder()
+          .add(List.of(ErrorInfo.getDescriptor(), BadRequest.getDescriptor(),
+              PreconditionFailure.getDescriptor(), ResourceInfo.getDescriptor(),
+              RetryInfo.getDescriptor())).build()).print(details);
+    } catch (InvalidProtocolBufferException e) {
       throw new AssertionError(e);
     }
   }

@@ -33,6 +33,10 @@ import org.wayleave.controller.telemetry.IfMib;
 import org.wayleave.controller.telemetry.IfRow;
 import org.wayleave.controller.telemetry.Telemetry;
 import org.wayleave.controller.telemetry.TelemetryConfig;
+import com.google.protobuf.Timestamp;
+import org.assertj.core.data.Offset;
+import org.assertj.core.groups.Tuple;
+import org.wayleave.controller.security.AccessPolicy;
 
 /** TelemetryService over in-process gRPC, with telemetry fed by hand. */
 class TelemetryGrpcServiceTest {
@@ -55,7 +59,7 @@ class TelemetryGrpcServiceTest {
     telemetry = new Telemetry(TelemetryConfig.defaults(), Clock.fixed(NOW, ZoneOffset.UTC), id -> 10);
     String name = InProcessServerBuilder.generateName();
     server = new NorthboundServer(InProcessServerBuilder.forName(name), c.state, c.store, telemetry, Clock.fixed(NOW, ZoneOffset.UTC),
-        org.wayleave.controller.security.AccessPolicy.defaults(), false)
+        AccessPolicy.defaults(), false)
         .start();
     channel = InProcessChannelBuilder.forName(name).build();
     api = TelemetryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
@@ -105,8 +109,8 @@ class TelemetryGrpcServiceTest {
     List<InterfaceLink> all = api.getLinkState(GetLinkStateRequest.newBuilder()
         .setScope(TelemetryScope.newBuilder().setDevice("rtr-camden-01")).build()).getLinksList();
     assertThat(all).extracting(InterfaceLink::getInterface, InterfaceLink::getCircuit)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("ge-0/0/1", ""),
-            org.assertj.core.groups.Tuple.tuple(subInterface, "LPSN-CAM-0001"));
+        .containsExactly(Tuple.tuple("ge-0/0/1", ""),
+            Tuple.tuple(subInterface, "LPSN-CAM-0001"));
     assertThat(all.get(0).hasInBps()).as("first sample: nothing measured").isFalse();
   }
 
@@ -121,7 +125,7 @@ class TelemetryGrpcServiceTest {
     assertThat(res.getRetention().getSeconds()).isEqualTo(86_400);
     assertThat(res.getSeriesList()).hasSize(1);
     assertThat(res.getSeries(0).getPointsList()).hasSize(3)
-        .allSatisfy(p -> assertThat(p.getInBps()).isCloseTo(1e6, org.assertj.core.data.Offset.offset(1e3)));
+        .allSatisfy(p -> assertThat(p.getInBps()).isCloseTo(1e6, Offset.offset(1e3)));
   }
 
   @Test
@@ -134,8 +138,8 @@ class TelemetryGrpcServiceTest {
     assertCode(() -> api.getLinkState(GetLinkStateRequest.newBuilder().setScope(TelemetryScope.newBuilder().setCouncil("atlantis"))
         .build()), Status.Code.NOT_FOUND, "scope.council");
     assertCode(() -> api.getRateHistory(GetRateHistoryRequest.newBuilder().setScope(circuit("LPSN-CAM-0001"))
-        .setSince(com.google.protobuf.Timestamp.newBuilder().setSeconds(NOW.getEpochSecond()))
-        .setUntil(com.google.protobuf.Timestamp.newBuilder().setSeconds(NOW.getEpochSecond() - 60)).build()),
+        .setSince(Timestamp.newBuilder().setSeconds(NOW.getEpochSecond()))
+        .setUntil(Timestamp.newBuilder().setSeconds(NOW.getEpochSecond() - 60)).build()),
         Status.Code.INVALID_ARGUMENT, "since");
   }
 

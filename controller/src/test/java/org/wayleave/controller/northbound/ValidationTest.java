@@ -27,6 +27,12 @@ import org.wayleave.api.v1.Resource;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.api.v1.VlanPool;
 import org.wayleave.api.v1.VlanRange;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.ResourceInfo;
+import org.wayleave.api.v1.CircuitKind;
+import org.wayleave.api.v1.Device;
+import org.wayleave.api.v1.SnmpVersion;
+import org.wayleave.controller.core.Kind;
 
 /**
  * Every validation rule refuses its bad input over gRPC with the right status code, the field and
@@ -53,10 +59,10 @@ class ValidationTest extends NorthboundTestSupport {
           any.unpack(PreconditionFailure.class).getViolationsList().forEach(v -> fields.add(v.getSubject()));
         } else if (any.is(ErrorInfo.class)) {
           errorInfo = any.unpack(ErrorInfo.class).getDomain().equals(Statuses.DOMAIN);
-        } else if (any.is(com.google.rpc.ResourceInfo.class)) {
-          fields.add(any.unpack(com.google.rpc.ResourceInfo.class).getResourceName());
+        } else if (any.is(ResourceInfo.class)) {
+          fields.add(any.unpack(ResourceInfo.class).getResourceName());
         }
-      } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+      } catch (InvalidProtocolBufferException ex) {
         throw new AssertionError(ex);
       }
     }
@@ -162,15 +168,15 @@ class ValidationTest extends NorthboundTestSupport {
   void everyEndMustBeOnARouterOfACouncilTheSupplierServes() {
     // quillon-carrier serves camden and islington, not bromley: it may not put a VLAN on Bromley's router.
     Circuit.Builder b = camden("LPSN-CAM-0120");
-    b.getSpecBuilder().setKind(org.wayleave.api.v1.CircuitKind.CIRCUIT_KIND_SHARED_SERVICE)
+    b.getSpecBuilder().setKind(CircuitKind.CIRCUIT_KIND_SHARED_SERVICE)
         .setBEnd(Termination.newBuilder().setDevice("rtr-bromley-01").setPort("ge-0/0/2"));
     refused(() -> c.circuits.createCircuit(b.build()), Status.Code.FAILED_PRECONDITION, "spec.b_end.device",
         "council 'bromley', which supplier 'quillon-carrier' is not contracted to serve");
-    assertThat(c.state.cache().get(org.wayleave.controller.core.Kind.CIRCUIT, "LPSN-CAM-0120")).isNull();
+    assertThat(c.state.cache().get(Kind.CIRCUIT, "LPSN-CAM-0120")).isNull();
 
     // An update that moves the far end there is refused the same way, and changes nothing.
     Circuit.Builder ok = camden("LPSN-CAM-0121");
-    ok.getSpecBuilder().setKind(org.wayleave.api.v1.CircuitKind.CIRCUIT_KIND_SHARED_SERVICE)
+    ok.getSpecBuilder().setKind(CircuitKind.CIRCUIT_KIND_SHARED_SERVICE)
         .setBEnd(Termination.newBuilder().setDevice("rtr-islington-01").setPort("ge-0/0/2"));
     Circuit created = c.circuits.createCircuit(ok.build());
     assertThat(created.getSpec().getBEnd().hasCTag()).as("a far end in a council the supplier serves is accepted").isTrue();
@@ -183,7 +189,7 @@ class ValidationTest extends NorthboundTestSupport {
 
     // With a supplier serving both councils (tessellate-telecom: camden and lambeth) the same link is accepted.
     Circuit.Builder both = camden("LPSN-CAM-0122");
-    both.getSpecBuilder().setSupplier("tessellate-telecom").setKind(org.wayleave.api.v1.CircuitKind.CIRCUIT_KIND_SHARED_SERVICE)
+    both.getSpecBuilder().setSupplier("tessellate-telecom").setKind(CircuitKind.CIRCUIT_KIND_SHARED_SERVICE)
         .setBEnd(Termination.newBuilder().setDevice("rtr-lambeth-01").setPort("ge-0/0/2"));
     assertThat(c.circuits.createCircuit(both.build()).getSpec().getBEnd().getDevice()).isEqualTo("rtr-lambeth-01");
   }
@@ -213,63 +219,63 @@ class ValidationTest extends NorthboundTestSupport {
 
   @Test
   void snmpSettingsRules() {
-    org.wayleave.api.v1.Device camden = c.inventory.getDevice(GetRequest.newBuilder().setId("rtr-camden-01").build());
-    org.wayleave.api.v1.Device.Builder noPriv = camden.toBuilder();
+    Device camden = c.inventory.getDevice(GetRequest.newBuilder().setId("rtr-camden-01").build());
+    Device.Builder noPriv = camden.toBuilder();
     noPriv.getSnmpBuilder().clearPrivSecretRef();
     refused(() -> c.inventory.updateDevice(noPriv.build()), Status.Code.INVALID_ARGUMENT, "snmp.priv_secret_ref",
         "is required for SNMP v3 (USM authPriv)");
-    org.wayleave.api.v1.Device.Builder escape = camden.toBuilder();
+    Device.Builder escape = camden.toBuilder();
     escape.getSnmpBuilder().setAuthSecretRef("../../etc/shadow");
     refused(() -> c.inventory.updateDevice(escape.build()), Status.Code.INVALID_ARGUMENT, "snmp.auth_secret_ref",
         "must be a secret reference");
-    org.wayleave.api.v1.Device.Builder v2c = camden.toBuilder();
-    v2c.getSnmpBuilder().setVersion(org.wayleave.api.v1.SnmpVersion.SNMP_VERSION_V2C).setAllowV2C(true).clearCommunityRef();
+    Device.Builder v2c = camden.toBuilder();
+    v2c.getSnmpBuilder().setVersion(SnmpVersion.SNMP_VERSION_V2C).setAllowV2C(true).clearCommunityRef();
     refused(() -> c.inventory.updateDevice(v2c.build()), Status.Code.INVALID_ARGUMENT, "snmp.community_ref",
         "is required for SNMP v2c");
-    org.wayleave.api.v1.Device.Builder reps = camden.toBuilder();
+    Device.Builder reps = camden.toBuilder();
     reps.getSnmpBuilder().setMaxRepetitions(5000);
     refused(() -> c.inventory.updateDevice(reps.build()), Status.Code.INVALID_ARGUMENT, "snmp.max_repetitions", "within 0-1000");
   }
 
   @Test
   void anUnsetSnmpVersionIsV3AuthPrivAndHeldToItsRules() {
-    org.wayleave.api.v1.Device camden = c.inventory.getDevice(GetRequest.newBuilder().setId("rtr-camden-01").build());
-    org.wayleave.api.v1.Device.Builder unset = camden.toBuilder();
+    Device camden = c.inventory.getDevice(GetRequest.newBuilder().setId("rtr-camden-01").build());
+    Device.Builder unset = camden.toBuilder();
     unset.getSnmpBuilder().clearVersion().clearPrivSecretRef();
     refused(() -> c.inventory.updateDevice(unset.build()), Status.Code.INVALID_ARGUMENT, "snmp.priv_secret_ref",
         "is required for SNMP v3 (USM authPriv)");
-    org.wayleave.api.v1.Device.Builder bare = camden.toBuilder();
+    Device.Builder bare = camden.toBuilder();
     bare.getSnmpBuilder().clear().setCommunityRef("snmp/rtr-camden-01/community");
     StatusRuntimeException e = refused(() -> c.inventory.updateDevice(bare.build()), Status.Code.INVALID_ARGUMENT,
         "snmp.user", "is required for SNMP v3");
     assertThat(e.getStatus().getDescription())
         .contains("snmp.auth_secret_ref: is required for SNMP v3 (USM authPriv)")
         .contains("snmp.priv_secret_ref: is required for SNMP v3 (USM authPriv)");
-    org.wayleave.api.v1.Device.Builder ok = camden.toBuilder();
+    Device.Builder ok = camden.toBuilder();
     ok.getSnmpBuilder().clearVersion();
     assertThat(c.inventory.updateDevice(ok.build()).getSnmp().getVersion())
-        .isEqualTo(org.wayleave.api.v1.SnmpVersion.SNMP_VERSION_UNSPECIFIED);
+        .isEqualTo(SnmpVersion.SNMP_VERSION_UNSPECIFIED);
   }
 
   @Test
   void snmpV2cOnlyWithAllowV2c() {
-    org.wayleave.api.v1.Device camden = c.inventory.getDevice(GetRequest.newBuilder().setId("rtr-camden-01").build());
-    org.wayleave.api.v1.Device.Builder v2c = camden.toBuilder();
-    v2c.getSnmpBuilder().clear().setVersion(org.wayleave.api.v1.SnmpVersion.SNMP_VERSION_V2C).setPort(16161)
+    Device camden = c.inventory.getDevice(GetRequest.newBuilder().setId("rtr-camden-01").build());
+    Device.Builder v2c = camden.toBuilder();
+    v2c.getSnmpBuilder().clear().setVersion(SnmpVersion.SNMP_VERSION_V2C).setPort(16161)
         .setCommunityRef("snmp/rtr-camden-01/community");
     refused(() -> c.inventory.updateDevice(v2c.build()), Status.Code.INVALID_ARGUMENT, "snmp.version",
         "SNMP v2c sends the community in clear: set allow_v2c: true on this device to use it");
-    org.wayleave.api.v1.Device.Builder stale = camden.toBuilder();
+    Device.Builder stale = camden.toBuilder();
     stale.getSnmpBuilder().setAllowV2C(true);
     refused(() -> c.inventory.updateDevice(stale.build()), Status.Code.INVALID_ARGUMENT, "snmp.allow_v2c",
         "is only meaningful with SNMP_VERSION_V2C");
-    org.wayleave.api.v1.Device.Builder staleUnset = camden.toBuilder();
+    Device.Builder staleUnset = camden.toBuilder();
     staleUnset.getSnmpBuilder().clearVersion().setAllowV2C(true);
     refused(() -> c.inventory.updateDevice(staleUnset.build()), Status.Code.INVALID_ARGUMENT, "snmp.allow_v2c",
         "is only meaningful with SNMP_VERSION_V2C");
     v2c.getSnmpBuilder().setAllowV2C(true);
-    org.wayleave.api.v1.Device updated = c.inventory.updateDevice(v2c.build());
-    assertThat(updated.getSnmp().getVersion()).isEqualTo(org.wayleave.api.v1.SnmpVersion.SNMP_VERSION_V2C);
+    Device updated = c.inventory.updateDevice(v2c.build());
+    assertThat(updated.getSnmp().getVersion()).isEqualTo(SnmpVersion.SNMP_VERSION_V2C);
     assertThat(updated.getSnmp().getAllowV2C()).isTrue();
     assertThat(c.inventory.getDevice(GetRequest.newBuilder().setId("rtr-camden-01").build()).getSnmp().getAllowV2C()).isTrue();
   }

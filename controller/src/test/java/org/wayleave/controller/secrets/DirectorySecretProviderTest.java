@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.attribute.PosixFilePermission;
 
 class DirectorySecretProviderTest {
   @TempDir Path dir;
@@ -44,8 +45,8 @@ class DirectorySecretProviderTest {
     assertThat(p.resolve("snmp/kept")).isEqualTo("mine-and-only-mine");
     assertThat(p.resolve("snmp/a/auth")).hasSize(32).isNotEqualTo(p.resolve("snmp/a/priv"));
     assertThat(Files.getPosixFilePermissions(dir.resolve("snmp/a/auth")))
-        .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
-            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE);
   }
 
   @Test

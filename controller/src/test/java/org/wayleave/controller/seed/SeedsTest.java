@@ -35,6 +35,16 @@ import org.wayleave.api.v1.Supplier;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.api.v1.VlanPool;
 import org.wayleave.api.v1.VlanRange;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.wayleave.controller.core.DesiredStateService;
+import org.wayleave.controller.core.Kind;
+import org.wayleave.controller.core.Op;
+import org.wayleave.controller.core.ResourceCache;
+import org.wayleave.controller.core.Validation;
+import org.wayleave.controller.core.Violations;
+import org.wayleave.controller.store.sqlite.SqliteStateStore;
 
 class SeedsTest {
 
@@ -389,7 +399,7 @@ class SeedsTest {
     assertThat(Seeds.loopback(1, 0)).isEqualTo("127.1.0.1");
     assertThat(Seeds.loopback(1, 253)).isEqualTo("127.1.0.254");
     assertThat(Seeds.loopback(1, 254)).isEqualTo("127.1.1.1");
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     for (int n = 0; n < Seeds.MAX_SCALE_DEVICES; n++) {
       String a = Seeds.loopback(16, n);
       assertThat(seen.add(a)).isTrue();
@@ -404,8 +414,8 @@ class SeedsTest {
     assertThat(d.getSnmp().getVersion()).isEqualTo(SnmpVersion.SNMP_VERSION_V2C);
     assertThat(d.getSnmp().getCommunityRef()).isEqualTo(Seeds.SCALE_COMMUNITY_REF);
     assertThat(d.getSnmp().getAllowV2C()).as("v2c must be allowed per device").isTrue();
-    org.wayleave.controller.core.Violations v = new org.wayleave.controller.core.Violations();
-    org.wayleave.controller.core.Validation.check(org.wayleave.controller.core.Kind.DEVICE, d, v);
+    Violations v = new Violations();
+    Validation.check(Kind.DEVICE, d, v);
     assertThat(v.list()).isEmpty();
     assertThat(Seeds.secretRefs(Seeds.scale(3))).containsExactly(Seeds.SCALE_COMMUNITY_REF);
     assertThat(Seeds.withSnmpPort(Seeds.london(), 20161).stream().filter(r -> r.hasDevice()))
@@ -416,7 +426,7 @@ class SeedsTest {
   @ParameterizedTest
   @ValueSource(strings = {"london", "eastern"})
   void devicesAreLoopbackSnmpV3RoutersWithTheStandardPorts(String name) {
-    java.util.Set<String> addresses = new java.util.HashSet<>();
+    Set<String> addresses = new HashSet<>();
     for (Device d : Inv.of(name).devices().values()) {
       assertThat(d.getManagementAddress()).startsWith(name.equals("london") ? "127.1.0." : "127.2.0.");
       assertThat(addresses.add(d.getManagementAddress())).as("%s has an address of its own", d.getId()).isTrue();
@@ -548,11 +558,11 @@ class SeedsTest {
     assertThat(inv.stream().filter(Resource::hasDevice).map(r -> r.getDevice().getId()))
         .hasSize(250).doesNotHaveDuplicates().contains(Seeds.scaleDeviceId(1), Seeds.scaleDeviceId(250));
     // The real planner accepts it: every reference resolves and every rule holds.
-    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("scale-seed");
-    try (var store = org.wayleave.controller.store.sqlite.SqliteStateStore.open(dir);
-        var cache = org.wayleave.controller.core.ResourceCache.load(store)) {
-      var state = new org.wayleave.controller.core.DesiredStateService(store, cache, java.time.Clock.systemUTC());
-      assertThat(state.apply(org.wayleave.controller.core.Op.upserts(inv, "r"), "test", "scale").changes()).hasSize(inv.size());
+    Path dir = Files.createTempDirectory("scale-seed");
+    try (var store = SqliteStateStore.open(dir);
+        var cache = ResourceCache.load(store)) {
+      var state = new DesiredStateService(store, cache, Clock.systemUTC());
+      assertThat(state.apply(Op.upserts(inv, "r"), "test", "scale").changes()).hasSize(inv.size());
     }
     assertThatThrownBy(() -> Seeds.scale(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("devices");
   }

@@ -45,6 +45,11 @@ import org.wayleave.controller.reconcile.ReconcileEngine;
 import org.wayleave.controller.reconcile.Ticker;
 import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.store.sqlite.SqliteStateStore;
+import io.grpc.Status;
+import org.assertj.core.groups.Tuple;
+import org.wayleave.api.v1.CircuitStatus;
+import org.wayleave.api.v1.Condition;
+import org.wayleave.api.v1.ConditionStatus;
 
 /**
  * The device reconciler against a scripted agent over in-process gRPC: pushes, reports, drift,
@@ -150,11 +155,11 @@ class DeviceSyncTest {
     }
 
     /** How the controller ended the stream, if it did. */
-    volatile io.grpc.Status ended;
+    volatile Status ended;
 
     @Override
     public void onError(Throwable t) {
-      ended = io.grpc.Status.fromThrowable(t);
+      ended = Status.fromThrowable(t);
     }
 
     void send(AgentMessage.Builder m) {
@@ -195,12 +200,12 @@ class DeviceSyncTest {
     assertThat(agent.received.get(0).hasPing()).as("Hello is acknowledged with a Ping").isTrue();
     assertThat(agent.pushes).hasSize(1);
     assertThat(agent.pushes.get(0).getDesired().getSubInterfacesList()).extracting(SubInterface::getName, SubInterface::getAlias)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("ge-0/0/1.100", "LPSN-CAM-0001"),
-            org.assertj.core.groups.Tuple.tuple("ge-0/0/1.101", "LPSN-CAM-0002"));
+        .containsExactly(Tuple.tuple("ge-0/0/1.100", "LPSN-CAM-0001"),
+            Tuple.tuple("ge-0/0/1.101", "LPSN-CAM-0002"));
     Circuit c = cache.circuitWithStatus("LPSN-CAM-0001");
     assertThat(c.getStatus().getConditionsList()).anySatisfy(cond -> {
       assertThat(cond.getType()).isEqualTo("Applied");
-      assertThat(cond.getStatus()).isEqualTo(org.wayleave.api.v1.ConditionStatus.CONDITION_STATUS_TRUE);
+      assertThat(cond.getStatus()).isEqualTo(ConditionStatus.CONDITION_STATUS_TRUE);
     });
   }
 
@@ -285,13 +290,13 @@ class DeviceSyncTest {
   void refusedAsProtocolError(FakeAgent agent, AgentMessage.Builder m, String why) {
     agent.send(m);
     await().atMost(Duration.ofSeconds(5)).until(() -> agent.ended != null);
-    assertThat(agent.ended.getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+    assertThat(agent.ended.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(agent.ended.getDescription()).contains(why);
     await().atMost(Duration.ofSeconds(5)).until(() -> !sync.connected(DEVICE));
     await().atMost(Duration.ofSeconds(5)).until(() -> engine.queueDepth() == 0);
   }
 
-  org.wayleave.api.v1.CircuitStatus evidence(String id) {
+  CircuitStatus evidence(String id) {
     return cache.circuitWithStatus(id).getStatus();
   }
 
@@ -300,7 +305,7 @@ class DeviceSyncTest {
    * ACTIVE again, and the agent hangs up. A stream ended for a protocol error must leave exactly
    * this, nothing of what the broken message said.
    */
-  org.wayleave.api.v1.CircuitStatus afterACleanGoodbye(String id, FakeAgent like) {
+  CircuitStatus afterACleanGoodbye(String id, FakeAgent like) {
     FakeAgent again = new FakeAgent();
     again.router.putAll(like.router);
     again.connect(like.applied);
@@ -312,13 +317,13 @@ class DeviceSyncTest {
     return evidence(id);
   }
 
-  void sameEvidence(org.wayleave.api.v1.CircuitStatus afterProtocolError, org.wayleave.api.v1.CircuitStatus afterGoodbye) {
+  void sameEvidence(CircuitStatus afterProtocolError, CircuitStatus afterGoodbye) {
     assertThat(CircuitStatusCalculator.sameMeaning(afterProtocolError, afterGoodbye))
         .as("after the protocol error:%n%s%nafter a clean goodbye:%n%s", afterProtocolError, afterGoodbye).isTrue();
   }
 
-  static void noEmptyHeadedMessages(org.wayleave.api.v1.CircuitStatus st) {
-    for (org.wayleave.api.v1.Condition cond : st.getConditionsList()) {
+  static void noEmptyHeadedMessages(CircuitStatus st) {
+    for (Condition cond : st.getConditionsList()) {
       assertThat(cond.getMessage()).as("%s message", cond.getType()).doesNotMatch("^[;:,. ].*");
     }
     assertThat(st.getLastError()).doesNotMatch("^[;:,. ].*");
@@ -329,13 +334,13 @@ class DeviceSyncTest {
     create("LPSN-CAM-0001", null);
     FakeAgent agent = new FakeAgent().connect(0);
     awaitPhase("LPSN-CAM-0001", CircuitPhase.CIRCUIT_PHASE_ACTIVE);
-    org.wayleave.api.v1.CircuitStatus before = evidence("LPSN-CAM-0001");
+    CircuitStatus before = evidence("LPSN-CAM-0001");
     refusedAsProtocolError(agent, AgentMessage.newBuilder().setReport(Report.newBuilder().setGeneration(1_000_000_000_000_000_000L)
             .setResult(ApplyResult.APPLY_RESULT_REJECTED).addItemErrors(ItemError.newBuilder().setMessage("no"))
             .setActual(DeviceConfig.newBuilder().setDeviceId(DEVICE))),
         "report.generation: 1000000000000000000 was never pushed on this stream (the last push was generation "
             + agent.pushes.get(0).getGeneration() + ")");
-    org.wayleave.api.v1.CircuitStatus after = evidence("LPSN-CAM-0001");
+    CircuitStatus after = evidence("LPSN-CAM-0001");
     assertThat(after.getPhase()).isEqualTo(CircuitPhase.CIRCUIT_PHASE_ACTIVE);
     assertThat(after.getLastError()).isEmpty();
     sameEvidence(after, afterACleanGoodbye("LPSN-CAM-0001", agent));
@@ -347,7 +352,7 @@ class DeviceSyncTest {
     create("LPSN-CAM-0001", null);
     FakeAgent agent = new FakeAgent().connect(0);
     awaitPhase("LPSN-CAM-0001", CircuitPhase.CIRCUIT_PHASE_ACTIVE);
-    org.wayleave.api.v1.CircuitStatus before = evidence("LPSN-CAM-0001");
+    CircuitStatus before = evidence("LPSN-CAM-0001");
     // A drift "showing" an empty router, claimed for Bromley's router on Camden's stream.
     refusedAsProtocolError(agent, AgentMessage.newBuilder().setDrift(Drift.newBuilder().setActual(
             DeviceConfig.newBuilder().setDeviceId("rtr-bromley-01"))),
@@ -402,9 +407,9 @@ class DeviceSyncTest {
         .addItemErrors(ItemError.newBuilder().setName("ge-0/0/3.999").setMessage("commit failed"))
         .setActual(push.getDesired())));
     awaitPhase("LPSN-CAM-0001", CircuitPhase.CIRCUIT_PHASE_FAILED);
-    org.wayleave.api.v1.CircuitStatus st = evidence("LPSN-CAM-0001");
+    CircuitStatus st = evidence("LPSN-CAM-0001");
     assertThat(st.getConditionsList()).filteredOn(cond -> cond.getType().equals("Applied")).singleElement().satisfies(cond -> {
-      assertThat(cond.getStatus()).isEqualTo(org.wayleave.api.v1.ConditionStatus.CONDITION_STATUS_FALSE);
+      assertThat(cond.getStatus()).isEqualTo(ConditionStatus.CONDITION_STATUS_FALSE);
       assertThat(cond.getReason()).isEqualTo("AgentRejected");
       assertThat(cond.getMessage()).contains("rejected the push").contains("commit failed");
     });
@@ -422,7 +427,7 @@ class DeviceSyncTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> agent.pushes.size() == 2);
     agent.driftRemove("ge-0/0/1.100");
     awaitPhase("LPSN-CAM-0001", CircuitPhase.CIRCUIT_PHASE_DRIFTED);
-    org.wayleave.api.v1.CircuitStatus st = evidence("LPSN-CAM-0001");
+    CircuitStatus st = evidence("LPSN-CAM-0001");
     noEmptyHeadedMessages(st);
     assertThat(st.getConditionsList()).filteredOn(cond -> cond.getType().equals("InSync")).singleElement()
         .satisfies(cond -> assertThat(cond.getMessage()).startsWith("device rtr-camden-01 does not carry ge-0/0/1.100"));

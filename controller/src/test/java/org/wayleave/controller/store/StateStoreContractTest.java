@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.assertj.core.api.Assertions;
 
 /**
  * The contract every {@link StateStore} implementation passes. An implementation's test extends
@@ -1134,7 +1135,7 @@ public abstract class StateStoreContractTest {
     assertThat(store.listAt("/h/", store.revision()).kvs()).extracting(KeyValue::key)
         .containsExactlyElementsOf(store.list("/h/").kvs().stream().map(KeyValue::key).toList());
     assertThat(store.listAt("/h/", 0).kvs()).isEmpty();
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.listAt("/h/", store.revision() + 1))
+    Assertions.assertThatThrownBy(() -> store.listAt("/h/", store.revision() + 1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("revision");
   }
 }

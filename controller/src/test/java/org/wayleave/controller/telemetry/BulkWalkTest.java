@@ -11,12 +11,15 @@ import org.snmp4j.smi.OID;
 import org.snmp4j.smi.OctetString;
 import org.snmp4j.smi.TimeTicks;
 import org.snmp4j.smi.VariableBinding;
+import org.snmp4j.smi.Counter32;
+import org.snmp4j.smi.Null;
+import org.snmp4j.smi.Variable;
 
 /** The GETBULK walk's bookkeeping, against answers built by hand. */
 class BulkWalkTest {
   static final List<IfMib.Column> COLS = List.of(IfMib.Column.IF_OPER_STATUS, IfMib.Column.IF_NAME);
 
-  static VariableBinding vb(IfMib.Column c, int ifIndex, org.snmp4j.smi.Variable v) {
+  static VariableBinding vb(IfMib.Column c, int ifIndex, Variable v) {
     return new VariableBinding(new OID(c.oid).append(ifIndex), v);
   }
 
@@ -91,9 +94,9 @@ class BulkWalkTest {
     w.prepare(new PDU(), 2);
     PDU answer = new PDU();
     answer.add(new VariableBinding(IfMib.SYS_UP_TIME, new TimeTicks(1)));
-    answer.add(new VariableBinding(new OID("1.3.6.1.2.1.31.1.1.1.6"), org.snmp4j.smi.Null.endOfMibView));
-    answer.add(vb(IfMib.Column.IF_IN_OCTETS, 1, new org.snmp4j.smi.Counter32(5)));
-    answer.add(new VariableBinding(new OID("1.3.6.1.2.1.31.1.1.1.6"), org.snmp4j.smi.Null.endOfMibView));
+    answer.add(new VariableBinding(new OID("1.3.6.1.2.1.31.1.1.1.6"), Null.endOfMibView));
+    answer.add(vb(IfMib.Column.IF_IN_OCTETS, 1, new Counter32(5)));
+    answer.add(new VariableBinding(new OID("1.3.6.1.2.1.31.1.1.1.6"), Null.endOfMibView));
     answer.add(vb(IfMib.Column.IF_OUT_OCTETS, 1, new Counter64(0)));
     assertThat(w.accept(answer)).isTrue();
     assertThat(w.rows().get(1).has(IfMib.Column.IF_IN_OCTETS)).isTrue();

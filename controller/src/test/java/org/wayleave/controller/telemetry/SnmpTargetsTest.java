@@ -9,6 +9,8 @@ import org.wayleave.api.v1.Device;
 import org.wayleave.api.v1.SnmpSettings;
 import org.wayleave.api.v1.SnmpVersion;
 import org.wayleave.controller.secrets.SecretProvider;
+import org.snmp4j.security.SecurityLevel;
+import org.snmp4j.smi.OctetString;
 
 /** Which version a device is polled with: v3 authPriv unless v2c is set and allowed. */
 class SnmpTargetsTest {
@@ -35,8 +37,8 @@ class SnmpTargetsTest {
     assertThat(r.version()).isEqualTo(SnmpVersion.SNMP_VERSION_V3);
     assertThat(r.user()).isNotNull();
     assertThat(r.community()).isNull();
-    assertThat(SnmpTargets.target(r, new org.snmp4j.smi.OctetString("e"), 1000, 0).getSecurityLevel())
-        .isEqualTo(org.snmp4j.security.SecurityLevel.AUTH_PRIV);
+    assertThat(SnmpTargets.target(r, new OctetString("e"), 1000, 0).getSecurityLevel())
+        .isEqualTo(SecurityLevel.AUTH_PRIV);
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import java.util.HashMap;
 
 /** Rates from consecutive samples, and the discontinuities that drop them. */
 class TelemetryTest {
@@ -33,7 +34,7 @@ class TelemetryTest {
   }
 
   private static DeviceSample sample(long seconds, long uptimeTicks, IfRow... rows) {
-    Map<Integer, IfRow> m = new java.util.HashMap<>();
+    Map<Integer, IfRow> m = new HashMap<>();
     for (IfRow r : rows) {
       m.put(r.ifIndex, r);
     }

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
+import java.io.File;
+import java.util.ArrayList;
 
 /**
  * Real parts (net-snmp, etcd, Chromium) that system tests run. Missing on a developer's machine,
@@ -36,7 +38,7 @@ public final class SystemParts {
 
   static Optional<Path> find(String command) {
     String path = System.getenv().getOrDefault("PATH", "");
-    List<String> dirs = new java.util.ArrayList<>(List.of(path.split(java.io.File.pathSeparator)));
+    List<String> dirs = new ArrayList<>(List.of(path.split(File.pathSeparator)));
     dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/local/sbin"));
     for (String d : dirs) {
       if (d.isEmpty()) {

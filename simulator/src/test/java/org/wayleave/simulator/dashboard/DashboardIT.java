@@ -41,6 +41,7 @@ import org.wayleave.controller.security.AccessPolicy;
 import org.wayleave.simulator.SimulatedLondon;
 import org.wayleave.simulator.Simulator;
 import org.wayleave.simulator.SystemTools;
+import java.util.logging.Logger;
 
 /**
  * The NOC dashboard in Debian's headless Chromium, against a controller polling the simulated London
@@ -66,7 +67,7 @@ class DashboardIT {
    * depend on): Selenium's warning that none matches this Chromium is noise. Held here so the
    * logger and its level are not garbage collected.
    */
-  static final java.util.logging.Logger CDP_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium.devtools");
+  static final Logger CDP_LOG = Logger.getLogger("org.openqa.selenium.devtools");
 
   static {
     CDP_LOG.setLevel(Level.SEVERE);

@@ -36,6 +36,7 @@ import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.store.Audit;
 import org.wayleave.controller.store.Txn;
 import org.wayleave.simulator.SystemTools;
+import com.google.protobuf.Timestamp;
 
 /**
  * The dashboard over HTTPS from a controller whose policy lets nobody read without signing in:
@@ -75,7 +76,7 @@ class DashboardSignInIT {
         .withSecurity(TlsFiles.in(pki, self), policy));
     controller.state().apply(Op.upserts(Seeds.exampleCircuits("london"), "examples"), "test", "examples");
     CircuitStatus down = CircuitStatus.newBuilder().setPhase(CircuitPhase.CIRCUIT_PHASE_DOWN).setLastError("link down")
-        .setPhaseTransitionTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond())).build();
+        .setPhaseTransitionTime(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond())).build();
     controller.store().txn(Txn.builder(new Audit("test", "status")).put(Kind.CIRCUIT_STATUS_PREFIX + CIRCUIT, down.toByteArray()).build());
     await().atMost(Duration.ofSeconds(5)).until(() ->
         controller.state().cache().circuitWithStatus(CIRCUIT).getStatus().getPhase() == CircuitPhase.CIRCUIT_PHASE_DOWN);

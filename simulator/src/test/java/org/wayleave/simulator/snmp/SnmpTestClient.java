@@ -28,6 +28,7 @@ import org.snmp4j.smi.UdpAddress;
 import org.snmp4j.smi.VariableBinding;
 import org.snmp4j.transport.DefaultUdpTransportMapping;
 import org.wayleave.simulator.SimDevice.SnmpEndpoint;
+import java.util.ArrayList;
 
 /** An snmp4j manager for tests: v2c and v3 requests to simulated routers over loopback. */
 final class SnmpTestClient implements AutoCloseable {
@@ -112,7 +113,7 @@ final class SnmpTestClient implements AutoCloseable {
 
   /** Walks {@code root} with GETBULK (max-repetitions 10), as snmpbulkwalk does. */
   List<VariableBinding> bulkWalk(SnmpFleet.Binding b, OID root) {
-    List<VariableBinding> out = new java.util.ArrayList<>();
+    List<VariableBinding> out = new ArrayList<>();
     OID cursor = root;
     while (true) {
       PDU response = send(b.address(), b.endpoint(), bulk(b.endpoint(), 0, 10, cursor));

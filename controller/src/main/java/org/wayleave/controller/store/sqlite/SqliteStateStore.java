@@ -44,6 +44,8 @@ import org.wayleave.controller.store.Txn;
 import org.wayleave.controller.store.TxnResult;
 import org.wayleave.controller.store.Watch;
 import org.wayleave.controller.store.WatchListener;
+import java.sql.Types;
+import java.util.ArrayDeque;
 
 /**
  * The embedded store: one SQLite file in WAL mode with {@code synchronous=FULL}, so a commit
@@ -419,10 +421,10 @@ public final class SqliteStateStore implements StateStore {
         ps.setLong(6, kv.createRevision());
         ps.setLong(7, kv.version());
         if (prev == null) {
-          ps.setNull(8, java.sql.Types.BLOB);
-          ps.setNull(9, java.sql.Types.INTEGER);
-          ps.setNull(10, java.sql.Types.INTEGER);
-          ps.setNull(11, java.sql.Types.INTEGER);
+          ps.setNull(8, Types.BLOB);
+          ps.setNull(9, Types.INTEGER);
+          ps.setNull(10, Types.INTEGER);
+          ps.setNull(11, Types.INTEGER);
         } else {
           ps.setBytes(8, prev.value());
           ps.setLong(9, prev.createRevision());
@@ -557,7 +559,7 @@ public final class SqliteStateStore implements StateStore {
     private final WatchListener listener;
     private final long from;
     private final long replayTo;
-    private final java.util.ArrayDeque<Batch> pending = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Batch> pending = new ArrayDeque<>();
     private boolean replaying = true;
     private boolean draining;
     private volatile boolean stopped;
