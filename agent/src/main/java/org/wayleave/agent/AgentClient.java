@@ -3,6 +3,8 @@ package org.wayleave.agent;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.Timestamp;
 import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
+import io.grpc.ConnectivityState;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -15,11 +17,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,10 +42,6 @@ import org.wayleave.api.v1.ItemError;
 import org.wayleave.api.v1.OptionsProto;
 import org.wayleave.api.v1.Push;
 import org.wayleave.api.v1.Report;
-import io.grpc.ChannelCredentials;
-import io.grpc.ConnectivityState;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadFactory;
 
 /**
  * One device's agent session with the controller: dials {@code AgentService.Connect}, says Hello,
@@ -56,6 +56,7 @@ public final class AgentClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentClient.class);
 
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
+
   /** Out-of-band changes within this window are reported as one Drift. */
   static final Duration DRIFT_COALESCE = Duration.ofMillis(50);
 
@@ -73,8 +74,10 @@ public final class AgentClient implements AutoCloseable {
   private final Duration heartbeat;
   private final Duration stopTimeout;
   private final Duration establishTimeout;
+
   /** The channel whose connection this client steers (its own, or a managed one it was given). */
   private final ManagedChannel steered;
+
   private final Clock clock;
 
   private final Object lock = new Object();
@@ -113,15 +116,18 @@ public final class AgentClient implements AutoCloseable {
     this.scheduler =
         b.scheduler != null
             ? b.scheduler
-            : Executors.newSingleThreadScheduledExecutor(daemon("wayleave-agent-timer-" + deviceId));
-    this.worker = b.applyExecutor != null
-        ? new SerialExecutor(b.applyExecutor)
-        : Executors.newSingleThreadExecutor(daemon("wayleave-agent-apply-" + deviceId));
+            : Executors.newSingleThreadScheduledExecutor(
+                daemon("wayleave-agent-timer-" + deviceId));
+    this.worker =
+        b.applyExecutor != null
+            ? new SerialExecutor(b.applyExecutor)
+            : Executors.newSingleThreadExecutor(daemon("wayleave-agent-apply-" + deviceId));
     this.backoff = b.backoff;
     this.heartbeat = b.heartbeat;
     this.stopTimeout = b.stopTimeout;
     this.establishTimeout = b.establishTimeout;
-    this.steered = ownedChannel != null ? ownedChannel : b.channel instanceof ManagedChannel m ? m : null;
+    this.steered =
+        ownedChannel != null ? ownedChannel : b.channel instanceof ManagedChannel m ? m : null;
     this.clock = b.clock;
   }
 
@@ -144,15 +150,20 @@ public final class AgentClient implements AutoCloseable {
     }
     log.info(
         "agent {} (version {}) dialling controller {}: heartbeat {}, reconnect {}, state {}",
-        deviceId, agentVersion, target, heartbeat, backoff, store);
+        deviceId,
+        agentVersion,
+        target,
+        heartbeat,
+        backoff,
+        store);
     driver.onOutOfBandChange(this::onOutOfBandChange);
     scheduleOnTimer(this::connect, Duration.ZERO);
   }
 
   /**
-   * Ends the session (half-closing the stream), stops reconnecting and releases the threads and
-   * the channel the client made itself. Waits at most about twice the stop timeout for a running
-   * apply to finish. Idempotent.
+   * Ends the session (half-closing the stream), stops reconnecting and releases the threads and the
+   * channel the client made itself. Waits at most about twice the stop timeout for a running apply
+   * to finish. Idempotent.
    */
   public void stop() {
     Session s;
@@ -265,7 +276,8 @@ public final class AgentClient implements AutoCloseable {
       current = s;
     }
     // This attempt's moment was chosen by our own jittered backoff: make the channel try to connect
-    // now, not at its own (barely jittered) reconnect schedule, which would line up every agent that
+    // now, not at its own (barely jittered) reconnect schedule, which would line up every agent
+    // that
     // lost the controller at the same moment. Open the stream once that attempt has settled.
     if (steered != null) {
       steered.resetConnectBackoff();
@@ -275,25 +287,35 @@ public final class AgentClient implements AutoCloseable {
     }
   }
 
-  /** Opens the stream once the channel is READY; a failed or slow connection is a failed attempt. */
+  /**
+   * Opens the stream once the channel is READY; a failed or slow connection is a failed attempt.
+   */
   private void awaitConnection(Session s, ConnectivityState state, long deadlineNanos) {
     if (s.ended.get()) {
       return;
     }
     switch (state) {
       case READY -> openStream(s);
-      case TRANSIENT_FAILURE, SHUTDOWN -> s.end(Status.UNAVAILABLE.withDescription("cannot connect to the controller"));
+      case TRANSIENT_FAILURE, SHUTDOWN ->
+          s.end(Status.UNAVAILABLE.withDescription("cannot connect to the controller"));
       default -> {
         if (System.nanoTime() > deadlineNanos) {
-          s.end(Status.DEADLINE_EXCEEDED.withDescription("no connection to the controller within " + establishTimeout));
+          s.end(
+              Status.DEADLINE_EXCEEDED.withDescription(
+                  "no connection to the controller within " + establishTimeout));
           return;
         }
-        steered.notifyWhenStateChanged(state, () -> awaitConnection(s, steered.getState(false), deadlineNanos));
-        scheduleOnTimer(() -> {
-          if (!s.streamOpened && !s.ended.get()) {
-            s.end(Status.DEADLINE_EXCEEDED.withDescription("no connection to the controller within " + establishTimeout));
-          }
-        }, establishTimeout);
+        steered.notifyWhenStateChanged(
+            state, () -> awaitConnection(s, steered.getState(false), deadlineNanos));
+        scheduleOnTimer(
+            () -> {
+              if (!s.streamOpened && !s.ended.get()) {
+                s.end(
+                    Status.DEADLINE_EXCEEDED.withDescription(
+                        "no connection to the controller within " + establishTimeout));
+              }
+            },
+            establishTimeout);
       }
     }
   }
@@ -311,12 +333,18 @@ public final class AgentClient implements AutoCloseable {
       s.end(Status.fromThrowable(e));
       return;
     }
-    scheduleOnTimer(() -> {
-      if (!s.acknowledged && !s.ended.get()) {
-        log.warn("agent {}: no answer from controller {} within {}; will retry", deviceId, target, establishTimeout);
-        s.cancel("no answer from the controller within " + establishTimeout);
-      }
-    }, establishTimeout);
+    scheduleOnTimer(
+        () -> {
+          if (!s.acknowledged && !s.ended.get()) {
+            log.warn(
+                "agent {}: no answer from controller {} within {}; will retry",
+                deviceId,
+                target,
+                establishTimeout);
+            s.cancel("no answer from the controller within " + establishTimeout);
+          }
+        },
+        establishTimeout);
     s.cancelIfEnded(); // stop() may have run while the call was starting
     s.startHeartbeats();
     onWorker(() -> sendHello(s));
@@ -352,10 +380,15 @@ public final class AgentClient implements AutoCloseable {
     String why =
         status.isOk()
             ? "controller closed the session"
-            : status.getCode() + (status.getDescription() != null ? ": " + status.getDescription() : "");
+            : status.getCode()
+                + (status.getDescription() != null ? ": " + status.getDescription() : "");
     log.warn(
         "agent {}: session with controller {} ended ({}); redialling in {} ms (attempt {})",
-        deviceId, target, why, delay.toMillis(), thisAttempt + 1);
+        deviceId,
+        target,
+        why,
+        delay.toMillis(),
+        thisAttempt + 1);
   }
 
   private ScheduledFuture<?> scheduleOnTimer(Runnable task, Duration delay) {
@@ -386,7 +419,10 @@ public final class AgentClient implements AutoCloseable {
       actual = driver.read();
     } catch (DriverException | RuntimeException e) {
       // Without the router's state a Hello would be a guess; try again later instead.
-      log.warn("agent {}: cannot read the router for Hello ({}); ending the session", deviceId, e.getMessage());
+      log.warn(
+          "agent {}: cannot read the router for Hello ({}); ending the session",
+          deviceId,
+          e.getMessage());
       s.cancel("agent cannot read its router: " + e.getMessage());
       return;
     }
@@ -394,7 +430,8 @@ public final class AgentClient implements AutoCloseable {
     try {
       applied = store.load();
     } catch (RuntimeException e) {
-      log.warn("agent {}: cannot load applied generation ({}); reporting 0", deviceId, e.getMessage());
+      log.warn(
+          "agent {}: cannot load applied generation ({}); reporting 0", deviceId, e.getMessage());
       applied = 0;
     }
     Hello hello =
@@ -406,8 +443,11 @@ public final class AgentClient implements AutoCloseable {
             .build();
     if (s.send(AgentMessage.newBuilder().setHello(hello).build())) {
       s.helloSent = true;
-      log.debug("agent {}: Hello sent (applied generation {}, {} sub-interfaces)",
-          deviceId, applied, actual.getSubInterfacesCount());
+      log.debug(
+          "agent {}: Hello sent (applied generation {}, {} sub-interfaces)",
+          deviceId,
+          applied,
+          actual.getSubInterfacesCount());
     }
   }
 
@@ -416,8 +456,11 @@ public final class AgentClient implements AutoCloseable {
     PendingPush replaced = pendingPush.getAndSet(new PendingPush(s, push));
     if (replaced != null) {
       pushesCoalesced.incrementAndGet();
-      log.debug("agent {}: push {} superseded by push {} before it was applied",
-          deviceId, replaced.push.getGeneration(), push.getGeneration());
+      log.debug(
+          "agent {}: push {} superseded by push {} before it was applied",
+          deviceId,
+          replaced.push.getGeneration(),
+          push.getGeneration());
     }
     if (applyQueued.compareAndSet(false, true)) {
       onWorker(this::applyPending);
@@ -433,7 +476,10 @@ public final class AgentClient implements AutoCloseable {
     }
     if (p.session.ended.get()) {
       // The controller reads our state from the next Hello and pushes again if needed.
-      log.info("agent {}: dropping push {} from a session that has ended", deviceId, p.push.getGeneration());
+      log.info(
+          "agent {}: dropping push {} from a session that has ended",
+          deviceId,
+          p.push.getGeneration());
       return;
     }
     Report report = applyAndDescribe(p.push);
@@ -446,18 +492,27 @@ public final class AgentClient implements AutoCloseable {
     long generation = push.getGeneration();
     Report.Builder r = Report.newBuilder().setGeneration(generation);
     try {
-      if (ConfigDiff.between(driver.read(), push.getDesired(), push.getKeepUnownedVlans()).isEmpty()) {
-        // The router already carried this: the push was redundant (the controller should not send these).
+      if (ConfigDiff.between(driver.read(), push.getDesired(), push.getKeepUnownedVlans())
+          .isEmpty()) {
+        // The router already carried this: the push was redundant (the controller should not send
+        // these).
         pushesRedundant.incrementAndGet();
       }
       ApplyOutcome outcome = driver.apply(push.getDesired(), push.getKeepUnownedVlans());
-      r.setResult(outcome.complete() ? ApplyResult.APPLY_RESULT_APPLIED : ApplyResult.APPLY_RESULT_PARTIAL)
+      r.setResult(
+              outcome.complete()
+                  ? ApplyResult.APPLY_RESULT_APPLIED
+                  : ApplyResult.APPLY_RESULT_PARTIAL)
           .addAllItemErrors(outcome.itemErrors())
           .setActual(outcome.actual());
       if (!outcome.complete()) {
-        log.warn("agent {}: push {} applied in part; {} item(s) failed, first: {} {}",
-            deviceId, generation, outcome.itemErrors().size(),
-            outcome.itemErrors().get(0).getName(), outcome.itemErrors().get(0).getMessage());
+        log.warn(
+            "agent {}: push {} applied in part; {} item(s) failed, first: {} {}",
+            deviceId,
+            generation,
+            outcome.itemErrors().size(),
+            outcome.itemErrors().get(0).getName(),
+            outcome.itemErrors().get(0).getMessage());
       }
     } catch (DriverException | RuntimeException e) {
       if (e instanceof DriverException) {
@@ -466,7 +521,8 @@ public final class AgentClient implements AutoCloseable {
         log.error("agent {}: driver failed on push {}", deviceId, generation, e);
       }
       String message = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
-      r.setResult(ApplyResult.APPLY_RESULT_REJECTED).addItemErrors(ItemError.newBuilder().setMessage(message));
+      r.setResult(ApplyResult.APPLY_RESULT_REJECTED)
+          .addItemErrors(ItemError.newBuilder().setMessage(message));
       try {
         r.setActual(driver.read());
       } catch (DriverException | RuntimeException unreadable) {
@@ -477,19 +533,25 @@ public final class AgentClient implements AutoCloseable {
       try {
         store.save(generation);
       } catch (RuntimeException e) {
-        log.error("agent {}: applied generation {} but could not record it: {}", deviceId, generation, e.getMessage());
+        log.error(
+            "agent {}: applied generation {} but could not record it: {}",
+            deviceId,
+            generation,
+            e.getMessage());
       }
     }
     return withinLimits(r).build();
   }
 
-  /** Most item errors a Report may carry (southbound.proto); the controller ends the stream over it. */
+  /**
+   * Most item errors a Report may carry (southbound.proto); the controller ends the stream over it.
+   */
   static final int MAX_ITEM_ERRORS = 4096;
 
   /**
-   * The report cut to the contract's limits (its fields' {@code max_chars}, at most
-   * {@value #MAX_ITEM_ERRORS} item errors): a driver's long message must not make the controller
-   * end the session as a protocol error.
+   * The report cut to the contract's limits (its fields' {@code max_chars}, at most {@value
+   * #MAX_ITEM_ERRORS} item errors): a driver's long message must not make the controller end the
+   * session as a protocol error.
    */
   static Report.Builder withinLimits(Report.Builder r) {
     if (r.getItemErrorsCount() > MAX_ITEM_ERRORS) {
@@ -522,7 +584,8 @@ public final class AgentClient implements AutoCloseable {
   }
 
   private void sendDrift() {
-    // Cleared before reading, so a change after the read queues another Drift: the last is never lost.
+    // Cleared before reading, so a change after the read queues another Drift: the last is never
+    // lost.
     driftQueued.set(false);
     Session s;
     synchronized (lock) {
@@ -535,13 +598,18 @@ public final class AgentClient implements AutoCloseable {
     try {
       actual = driver.read();
     } catch (DriverException | RuntimeException e) {
-      log.warn("agent {}: router changed but cannot be read ({}); no Drift sent", deviceId, e.getMessage());
+      log.warn(
+          "agent {}: router changed but cannot be read ({}); no Drift sent",
+          deviceId,
+          e.getMessage());
       return;
     }
     if (s.send(AgentMessage.newBuilder().setDrift(Drift.newBuilder().setActual(actual)).build())) {
       driftsSent.incrementAndGet();
-      log.info("agent {}: router changed out of band; Drift sent ({} sub-interfaces)",
-          deviceId, actual.getSubInterfacesCount());
+      log.info(
+          "agent {}: router changed out of band; Drift sent ({} sub-interfaces)",
+          deviceId,
+          actual.getSubInterfacesCount());
     }
   }
 
@@ -550,8 +618,10 @@ public final class AgentClient implements AutoCloseable {
       return; // Hello goes first
     }
     Instant now = clock.instant();
-    Timestamp time = Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();
-    if (s.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setTime(time)).build())) {
+    Timestamp time =
+        Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();
+    if (s.send(
+        AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setTime(time)).build())) {
       heartbeatsSent.incrementAndGet();
     }
   }
@@ -600,7 +670,8 @@ public final class AgentClient implements AutoCloseable {
       if (!ended.get()) {
         long nanos = heartbeat.toNanos();
         heartbeats =
-            scheduler.scheduleAtFixedRate(() -> sendHeartbeat(this), nanos, nanos, TimeUnit.NANOSECONDS);
+            scheduler.scheduleAtFixedRate(
+                () -> sendHeartbeat(this), nanos, nanos, TimeUnit.NANOSECONDS);
       }
     }
 
@@ -653,7 +724,8 @@ public final class AgentClient implements AutoCloseable {
             try {
               requests.cancel("agent stopping", null);
             } catch (RuntimeException e) {
-              // grpc-java's in-process transport can throw here when the server has not yet seen the
+              // grpc-java's in-process transport can throw here when the server has not yet seen
+              // the
               // stream (a start at once followed by a stop); stopping must still succeed.
               log.debug("agent {}: cancel failed: {}", deviceId, e.toString());
             }
@@ -724,7 +796,9 @@ public final class AgentClient implements AutoCloseable {
       return this;
     }
 
-    /** A channel to the controller that the caller owns (and shuts down); e.g. in-process in tests. */
+    /**
+     * A channel to the controller that the caller owns (and shuts down); e.g. in-process in tests.
+     */
     public Builder channel(Channel channel) {
       this.channel = Objects.requireNonNull(channel, "channel");
       this.ownedChannel = null;
@@ -741,8 +815,8 @@ public final class AgentClient implements AutoCloseable {
 
     /**
      * Dial {@code host:port} with {@code credentials} (TLS with the device's certificate, normally:
-     * the controller accepts a Hello only for the device the certificate names), with keepalive; the
-     * client owns the channel and shuts it down on {@link #stop()}.
+     * the controller accepts a Hello only for the device the certificate names), with keepalive;
+     * the client owns the channel and shuts it down on {@link #stop()}.
      */
     public Builder target(String hostPort, ChannelCredentials credentials) {
       this.ownedChannel =
@@ -755,15 +829,18 @@ public final class AgentClient implements AutoCloseable {
     }
 
     /**
-     * Runs applies on a shared executor (still one at a time for this agent), so many agents in
-     * one process share a few threads; the caller owns it. Default: a thread of the client's own.
+     * Runs applies on a shared executor (still one at a time for this agent), so many agents in one
+     * process share a few threads; the caller owns it. Default: a thread of the client's own.
      */
     public Builder applyExecutor(Executor executor) {
       this.applyExecutor = Objects.requireNonNull(executor, "applyExecutor");
       return this;
     }
 
-    /** Runs redial delays, heartbeats and drift coalescing; the caller owns it. Default: the client's own. */
+    /**
+     * Runs redial delays, heartbeats and drift coalescing; the caller owns it. Default: the
+     * client's own.
+     */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;
@@ -776,7 +853,8 @@ public final class AgentClient implements AutoCloseable {
 
     public Builder heartbeatInterval(Duration interval) {
       if (interval.isNegative() || interval.isZero()) {
-        throw new IllegalArgumentException("heartbeatInterval: must be positive (got " + interval + ")");
+        throw new IllegalArgumentException(
+            "heartbeatInterval: must be positive (got " + interval + ")");
       }
       this.heartbeat = interval;
       return this;
@@ -788,7 +866,8 @@ public final class AgentClient implements AutoCloseable {
      */
     public Builder establishTimeout(Duration timeout) {
       if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("establishTimeout: must be positive (got " + timeout + ")");
+        throw new IllegalArgumentException(
+            "establishTimeout: must be positive (got " + timeout + ")");
       }
       this.establishTimeout = timeout;
       return this;
@@ -797,7 +876,8 @@ public final class AgentClient implements AutoCloseable {
     /** How long {@link #stop()} waits for a running apply, and for an owned channel. */
     public Builder stopTimeout(Duration timeout) {
       if (timeout.isNegative()) {
-        throw new IllegalArgumentException("stopTimeout: must not be negative (got " + timeout + ")");
+        throw new IllegalArgumentException(
+            "stopTimeout: must not be negative (got " + timeout + ")");
       }
       this.stopTimeout = timeout;
       return this;
@@ -809,7 +889,9 @@ public final class AgentClient implements AutoCloseable {
       return this;
     }
 
-    /** @throws IllegalArgumentException naming a missing or empty setting */
+    /**
+     * @throws IllegalArgumentException naming a missing or empty setting
+     */
     public AgentClient build() {
       if (deviceId == null || deviceId.isEmpty()) {
         throw new IllegalArgumentException("deviceId: must be set");

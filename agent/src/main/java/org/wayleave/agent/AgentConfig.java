@@ -58,7 +58,10 @@ public record AgentConfig(
     Tls tls,
     boolean insecure) {
 
-  /** The agent's certificate and key, and the CA the controller's certificate must chain to (PEM files). */
+  /**
+   * The agent's certificate and key, and the CA the controller's certificate must chain to (PEM
+   * files).
+   */
   public record Tls(Path cert, Path key, Path ca) {}
 
   public static final int DEFAULT_CONTROLLER_PORT = 9091;
@@ -70,7 +73,15 @@ public record AgentConfig(
   private static final Pattern PORT_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9/:_-]{0,31}");
   private static final Set<String> KNOWN_DRIVERS = Set.of("sim", "linux");
   private static final Set<String> FIELDS =
-      Set.of("controller", "device_id", "driver", "heartbeat_seconds", "state_file", "sim", "tls", "insecure");
+      Set.of(
+          "controller",
+          "device_id",
+          "driver",
+          "heartbeat_seconds",
+          "state_file",
+          "sim",
+          "tls",
+          "insecure");
   private static final Set<String> TLS_FIELDS = Set.of("cert", "key", "ca");
   private static final Set<String> SIM_FIELDS = Set.of("ports");
 
@@ -80,18 +91,23 @@ public record AgentConfig(
           "controller: host must be a name or address (got '" + controllerHost + "')");
     }
     if (controllerPort < 1 || controllerPort > 65535) {
-      throw new IllegalArgumentException("controller: port must be within 1-65535 (got " + controllerPort + ")");
+      throw new IllegalArgumentException(
+          "controller: port must be within 1-65535 (got " + controllerPort + ")");
     }
     if (deviceId == null || !SLUG.matcher(deviceId).matches()) {
       throw new IllegalArgumentException(
-          "device_id: must be 2-63 lower-case letters, digits and '-', starting with a letter or digit (got '"
-              + deviceId + "')");
+          "device_id: must be 2-63 lower-case letters, digits and '-', starting with a letter or"
+              + " digit (got '"
+              + deviceId
+              + "')");
     }
     if (driver == null || !KNOWN_DRIVERS.contains(driver)) {
-      throw new IllegalArgumentException("driver: must be one of sim, linux (got '" + driver + "')");
+      throw new IllegalArgumentException(
+          "driver: must be one of sim, linux (got '" + driver + "')");
     }
     if (!driver.equals(DRIVER_SIM)) {
-      throw new IllegalArgumentException("driver: '" + driver + "' is not supported yet; only 'sim' is");
+      throw new IllegalArgumentException(
+          "driver: '" + driver + "' is not supported yet; only 'sim' is");
     }
     if (heartbeatSeconds < 1 || heartbeatSeconds > 3600) {
       throw new IllegalArgumentException(
@@ -125,7 +141,10 @@ public record AgentConfig(
     return Duration.ofSeconds(heartbeatSeconds);
   }
 
-  /** The driver this configuration names: a {@link SimDriver} over a new router with the configured ports. */
+  /**
+   * The driver this configuration names: a {@link SimDriver} over a new router with the configured
+   * ports.
+   */
   public Driver createDriver() {
     return new SimDriver(new SimRouter(deviceId, simPorts));
   }
@@ -166,7 +185,8 @@ public record AgentConfig(
       throw new IllegalArgumentException("not valid YAML: " + e.getOriginalMessage(), e);
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
-      throw new IllegalArgumentException("empty configuration; controller and device_id are required");
+      throw new IllegalArgumentException(
+          "empty configuration; controller and device_id are required");
     }
     if (!root.isObject()) {
       throw new IllegalArgumentException("the configuration must be a mapping of field: value");
@@ -186,7 +206,8 @@ public record AgentConfig(
       String rest = controller.substring(close + 1);
       if (!rest.isEmpty()) {
         if (!rest.startsWith(":")) {
-          throw new IllegalArgumentException("controller: expected host:port (got '" + controller + "')");
+          throw new IllegalArgumentException(
+              "controller: expected host:port (got '" + controller + "')");
         }
         port = parsePort(rest.substring(1), controller);
       }
@@ -195,7 +216,9 @@ public record AgentConfig(
       port = parsePort(controller.substring(colon + 1), controller);
     } else if (colon >= 0) {
       throw new IllegalArgumentException(
-          "controller: write an IPv6 address in brackets, e.g. [::1]:9091 (got '" + controller + "')");
+          "controller: write an IPv6 address in brackets, e.g. [::1]:9091 (got '"
+              + controller
+              + "')");
     }
 
     String deviceId = requiredText(root, "device_id");
@@ -209,7 +232,8 @@ public record AgentConfig(
       }
       heartbeat = hb.intValue();
     }
-    String stateFile = optionalText(root, "state_file", "data/agent/" + deviceId + ".applied-generation");
+    String stateFile =
+        optionalText(root, "state_file", "data/agent/" + deviceId + ".applied-generation");
 
     List<String> ports = new ArrayList<>();
     JsonNode sim = root.get("sim");
@@ -226,7 +250,8 @@ public record AgentConfig(
         for (int i = 0; i < list.size(); i++) {
           JsonNode p = list.get(i);
           if (!p.isTextual()) {
-            throw new IllegalArgumentException("sim.ports[" + i + "]: must be a port name (got '" + p + "')");
+            throw new IllegalArgumentException(
+                "sim.ports[" + i + "]: must be a port name (got '" + p + "')");
           }
           ports.add(p.asText());
         }
@@ -239,21 +264,26 @@ public record AgentConfig(
         throw new IllegalArgumentException("tls: must be a mapping with cert, key and ca");
       }
       checkFields(t, TLS_FIELDS, "tls.");
-      tls = new Tls(Path.of(requiredText(t, "cert", "tls.")), Path.of(requiredText(t, "key", "tls.")),
-          Path.of(requiredText(t, "ca", "tls.")));
+      tls =
+          new Tls(
+              Path.of(requiredText(t, "cert", "tls.")),
+              Path.of(requiredText(t, "key", "tls.")),
+              Path.of(requiredText(t, "ca", "tls.")));
     }
     boolean insecure = false;
     JsonNode in = root.get("insecure");
     if (in != null && !in.isNull()) {
       if (!in.isBoolean()) {
-        throw new IllegalArgumentException("insecure: must be true or false (got '" + in.asText() + "')");
+        throw new IllegalArgumentException(
+            "insecure: must be true or false (got '" + in.asText() + "')");
       }
       insecure = in.booleanValue();
     }
     if (insecure && tls != null) {
       throw new IllegalArgumentException("insecure: cannot be true together with tls; choose one");
     }
-    return new AgentConfig(host, port, deviceId, driver, heartbeat, Path.of(stateFile), ports, tls, insecure);
+    return new AgentConfig(
+        host, port, deviceId, driver, heartbeat, Path.of(stateFile), ports, tls, insecure);
   }
 
   private static void checkFields(JsonNode node, Set<String> known, String prefix) {
@@ -261,7 +291,11 @@ public record AgentConfig(
       String name = it.next();
       if (!known.contains(name)) {
         throw new IllegalArgumentException(
-            prefix + name + ": unknown field (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+            prefix
+                + name
+                + ": unknown field (known: "
+                + String.join(", ", known.stream().sorted().toList())
+                + ")");
       }
     }
   }
@@ -276,7 +310,8 @@ public record AgentConfig(
       throw new IllegalArgumentException(prefix + field + ": is required");
     }
     if (!n.isTextual() || n.asText().isBlank()) {
-      throw new IllegalArgumentException(prefix + field + ": must be a non-empty string (got '" + n.asText() + "')");
+      throw new IllegalArgumentException(
+          prefix + field + ": must be a non-empty string (got '" + n.asText() + "')");
     }
     return n.asText().trim();
   }
@@ -287,7 +322,8 @@ public record AgentConfig(
       return fallback;
     }
     if (!n.isTextual() || n.asText().isBlank()) {
-      throw new IllegalArgumentException(field + ": must be a non-empty string (got '" + n.asText() + "')");
+      throw new IllegalArgumentException(
+          field + ": must be a non-empty string (got '" + n.asText() + "')");
     }
     return n.asText().trim();
   }
@@ -297,7 +333,11 @@ public record AgentConfig(
       return Integer.parseInt(text);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "controller: port must be a number within 1-65535 (got '" + text + "' in '" + controller + "')");
+          "controller: port must be a number within 1-65535 (got '"
+              + text
+              + "' in '"
+              + controller
+              + "')");
     }
   }
 }

@@ -13,6 +13,7 @@ import java.util.random.RandomGenerator;
  */
 public final class Backoff {
   public static final Duration DEFAULT_BASE = Duration.ofMillis(200);
+
   /**
    * 10 s: after a controller outage, reconnects spread over at most this long. A longer cap
    * stretches recovery and skews the spread (a few agents far out in the tail while most return
@@ -33,7 +34,8 @@ public final class Backoff {
       throw new IllegalArgumentException("base: must be positive (got " + base + ")");
     }
     if (cap.compareTo(base) < 0) {
-      throw new IllegalArgumentException("cap: must be at least base " + base + " (got " + cap + ")");
+      throw new IllegalArgumentException(
+          "cap: must be at least base " + base + " (got " + cap + ")");
     }
     this.baseNanos = base.toNanos();
     this.capNanos = cap.toNanos();
@@ -76,6 +78,10 @@ public final class Backoff {
 
   @Override
   public String toString() {
-    return "Backoff[base=" + Duration.ofNanos(baseNanos) + ", cap=" + Duration.ofNanos(capNanos) + ", full jitter]";
+    return "Backoff[base="
+        + Duration.ofNanos(baseNanos)
+        + ", cap="
+        + Duration.ofNanos(capNanos)
+        + ", full jitter]";
   }
 }

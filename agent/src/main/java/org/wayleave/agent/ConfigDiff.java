@@ -9,14 +9,15 @@ import org.wayleave.api.v1.ItemError;
 import org.wayleave.api.v1.SubInterface;
 
 /**
- * The difference between what a router carries and what it should carry, by sub-interface name,
- * and the item-by-item application of it that every {@link Driver} shares.
+ * The difference between what a router carries and what it should carry, by sub-interface name, and
+ * the item-by-item application of it that every {@link Driver} shares.
  *
  * @param deletes carried but not desired (empty when unowned sub-interfaces are kept)
  * @param updates carried and desired, but different
  * @param creates desired but not carried
  */
-public record ConfigDiff(List<SubInterface> deletes, List<Update> updates, List<SubInterface> creates) {
+public record ConfigDiff(
+    List<SubInterface> deletes, List<Update> updates, List<SubInterface> creates) {
 
   /** One sub-interface whose settings change; the name (hence port and tags) stays. */
   public record Update(SubInterface before, SubInterface after) {}
@@ -106,7 +107,11 @@ public record ConfigDiff(List<SubInterface> deletes, List<Update> updates, List<
   }
 
   private static ItemError error(SubInterface s, String message) {
-    return ItemError.newBuilder().setName(s.getName()).setAlias(s.getAlias()).setMessage(message).build();
+    return ItemError.newBuilder()
+        .setName(s.getName())
+        .setAlias(s.getAlias())
+        .setMessage(message)
+        .build();
   }
 
   private static Map<String, SubInterface> byName(DeviceConfig config, String what) {

@@ -38,8 +38,8 @@ public interface Driver {
 
   /**
    * Registers {@code listener} to be run whenever the router's sub-interfaces change other than
-   * through {@link #apply} (someone on the router's console, a reboot that lost config). It may
-   * run on any thread and must return quickly; the agent reads the router afterwards itself.
+   * through {@link #apply} (someone on the router's console, a reboot that lost config). It may run
+   * on any thread and must return quickly; the agent reads the router afterwards itself.
    */
   void onOutOfBandChange(Runnable listener);
 }

@@ -64,7 +64,8 @@ public final class FileAppliedGenerationStore implements AppliedGenerationStore 
   @Override
   public synchronized void save(long generation) {
     if (generation < 0) {
-      throw new IllegalArgumentException("generation: must not be negative (got " + generation + ")");
+      throw new IllegalArgumentException(
+          "generation: must not be negative (got " + generation + ")");
     }
     Path dir = file.getParent();
     Path tmp = null;
@@ -82,7 +83,8 @@ public final class FileAppliedGenerationStore implements AppliedGenerationStore 
       }
       tmp = null;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot save applied generation " + generation + " to " + file, e);
+      throw new UncheckedIOException(
+          "cannot save applied generation " + generation + " to " + file, e);
     } finally {
       if (tmp != null) {
         try {

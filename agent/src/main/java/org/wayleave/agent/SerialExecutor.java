@@ -95,7 +95,8 @@ final class SerialExecutor extends AbstractExecutorService {
   }
 
   @Override
-  public synchronized boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+  public synchronized boolean awaitTermination(long timeout, TimeUnit unit)
+      throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
     while (running) {
       long left = deadline - System.nanoTime();

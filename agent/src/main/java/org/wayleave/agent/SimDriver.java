@@ -30,7 +30,11 @@ public final class SimDriver implements Driver {
     checkReachable();
     if (!desired.getDeviceId().isEmpty() && !desired.getDeviceId().equals(router.deviceId())) {
       throw new DriverException(
-          "desired.device_id: '" + desired.getDeviceId() + "' is not this router ('" + router.deviceId() + "')");
+          "desired.device_id: '"
+              + desired.getDeviceId()
+              + "' is not this router ('"
+              + router.deviceId()
+              + "')");
     }
     try {
       router.awaitApplyDelay();
@@ -53,7 +57,8 @@ public final class SimDriver implements Driver {
               }
 
               @Override
-              public void update(SubInterface before, SubInterface after) throws SimRouter.RejectedException {
+              public void update(SubInterface before, SubInterface after)
+                  throws SimRouter.RejectedException {
                 router.put(after);
               }
 

@@ -19,9 +19,9 @@ import org.wayleave.api.v1.SubInterface;
  * An in-memory edge router: physical ports and the VLAN sub-interfaces on them, with their
  * operational status, and switches to make it misbehave. Safe for use from any thread.
  *
- * <p>{@link #put} and {@link #remove} are how a driver changes it; {@link #deleteBehindTheBack}
- * and {@link #addForeign} are somebody else changing it, and tell the {@linkplain
- * #addOutOfBandListener out-of-band listeners}.
+ * <p>{@link #put} and {@link #remove} are how a driver changes it; {@link #deleteBehindTheBack} and
+ * {@link #addForeign} are somebody else changing it, and tell the {@linkplain #addOutOfBandListener
+ * out-of-band listeners}.
  */
 public final class SimRouter {
 
@@ -48,7 +48,10 @@ public final class SimRouter {
   private String failAllItems;
   private String unreachable;
 
-  /** A router with the given ports that really sleeps for its {@linkplain #setApplyDelay apply delay}. */
+  /**
+   * A router with the given ports that really sleeps for its {@linkplain #setApplyDelay apply
+   * delay}.
+   */
   public SimRouter(String deviceId, Collection<String> ports) {
     this(deviceId, ports, Sleeper.system());
   }
@@ -63,7 +66,8 @@ public final class SimRouter {
     }
     for (String p : ports) {
       if (p == null || p.isEmpty()) {
-        throw new IllegalArgumentException("ports: a port name must not be empty (device " + deviceId + ")");
+        throw new IllegalArgumentException(
+            "ports: a port name must not be empty (device " + deviceId + ")");
       }
     }
     this.deviceId = deviceId;
@@ -82,7 +86,10 @@ public final class SimRouter {
 
   /** The sub-interfaces carried now, as a configuration sorted by name. */
   public synchronized DeviceConfig config() {
-    return DeviceConfig.newBuilder().setDeviceId(deviceId).addAllSubInterfaces(subInterfaces.values()).build();
+    return DeviceConfig.newBuilder()
+        .setDeviceId(deviceId)
+        .addAllSubInterfaces(subInterfaces.values())
+        .build();
   }
 
   public synchronized Optional<SubInterface> get(String name) {
@@ -153,7 +160,10 @@ public final class SimRouter {
     return Optional.ofNullable(operUp.get(name));
   }
 
-  /** Sets the operational status; ignored for a sub-interface that does not exist. Not a config change. */
+  /**
+   * Sets the operational status; ignored for a sub-interface that does not exist. Not a config
+   * change.
+   */
   public synchronized void setOperUp(String name, boolean up) {
     if (subInterfaces.containsKey(name)) {
       operUp.put(name, up);
@@ -186,8 +196,8 @@ public final class SimRouter {
 
   /**
    * Adds or replaces a sub-interface the controller did not ask for. It need not be well formed,
-   * nor on an existing port: consoles are not validated. Re-adding an identical one changes
-   * nothing and tells nobody.
+   * nor on an existing port: consoles are not validated. Re-adding an identical one changes nothing
+   * and tells nobody.
    */
   public void addForeign(SubInterface s) {
     synchronized (this) {

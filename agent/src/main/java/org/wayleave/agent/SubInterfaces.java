@@ -27,11 +27,13 @@ public final class SubInterfaces {
       return Optional.of("c_tag: VLAN id must be within 1-4094 (got " + s.getCTag() + ")");
     }
     if (s.getSTag() < 0 || s.getSTag() > 4094) {
-      return Optional.of("s_tag: VLAN id must be 0 (none) or within 1-4094 (got " + s.getSTag() + ")");
+      return Optional.of(
+          "s_tag: VLAN id must be 0 (none) or within 1-4094 (got " + s.getSTag() + ")");
     }
     String expected = name(s.getPort(), s.getSTag(), s.getCTag());
     if (!s.getName().equals(expected)) {
-      return Optional.of("name: must be '" + expected + "' for its port and tags (got '" + s.getName() + "')");
+      return Optional.of(
+          "name: must be '" + expected + "' for its port and tags (got '" + s.getName() + "')");
     }
     if (s.getBandwidthMbps() < 0) {
       return Optional.of("bandwidth_mbps: must not be negative (got " + s.getBandwidthMbps() + ")");

@@ -1,2 +1,4 @@
-/** The edge agent: dials the controller and applies pushed device configuration through a driver. */
+/**
+ * The edge agent: dials the controller and applies pushed device configuration through a driver.
+ */
 package org.wayleave.agent;

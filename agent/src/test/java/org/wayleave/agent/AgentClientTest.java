@@ -37,11 +37,11 @@ import org.slf4j.LoggerFactory;
 import org.wayleave.api.v1.AgentMessage;
 import org.wayleave.api.v1.ApplyResult;
 import org.wayleave.api.v1.DeviceConfig;
+import org.wayleave.api.v1.Drift;
 import org.wayleave.api.v1.Hello;
 import org.wayleave.api.v1.ItemError;
 import org.wayleave.api.v1.Report;
 import org.wayleave.api.v1.SubInterface;
-import org.wayleave.api.v1.Drift;
 
 class AgentClientTest {
   private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
@@ -130,7 +130,8 @@ class AgentClientTest {
   void pushIsAppliedAndReportedWithItsGenerationAndTheActualConfig() {
     AppliedGenerationStore store = new AppliedGenerationStore.InMemory();
     AgentClient client = startConnected(store);
-    DeviceConfig desired = config(sub("ge-0/0/0", 100, "LPSN-CAM-0001"), sub("ge-0/0/1", 200, "LPSN-CAM-0002"));
+    DeviceConfig desired =
+        config(sub("ge-0/0/0", 100, "LPSN-CAM-0001"), sub("ge-0/0/1", 200, "LPSN-CAM-0002"));
 
     controller.latest().push(3, desired);
     Report report = awaitReport(controller.latest(), 1);
@@ -153,10 +154,12 @@ class AgentClientTest {
     SubInterface ours = sub("ge-0/0/0", 100, "LPSN-CAM-0001");
 
     controller.latest().push(1, config(ours), true);
-    assertThat(awaitReport(controller.latest(), 1).getActual().getSubInterfacesList()).containsExactly(ours, foreign);
+    assertThat(awaitReport(controller.latest(), 1).getActual().getSubInterfacesList())
+        .containsExactly(ours, foreign);
 
     controller.latest().push(2, config(ours), false);
-    assertThat(awaitReport(controller.latest(), 2).getActual().getSubInterfacesList()).containsExactly(ours);
+    assertThat(awaitReport(controller.latest(), 2).getActual().getSubInterfacesList())
+        .containsExactly(ours);
   }
 
   @Test
@@ -195,7 +198,12 @@ class AgentClientTest {
     assertThat(report.getGeneration()).isEqualTo(3);
     assertThat(report.getResult()).isEqualTo(ApplyResult.APPLY_RESULT_PARTIAL);
     assertThat(report.getItemErrorsList())
-        .containsExactly(ItemError.newBuilder().setName("ge-0/0/1.200").setAlias("LPSN-CAM-0002").setMessage("TCAM full").build());
+        .containsExactly(
+            ItemError.newBuilder()
+                .setName("ge-0/0/1.200")
+                .setAlias("LPSN-CAM-0002")
+                .setMessage("TCAM full")
+                .build());
     assertThat(report.getActual()).isEqualTo(config(good));
     assertThat(store.load()).isEqualTo(2);
   }
@@ -211,7 +219,9 @@ class AgentClientTest {
 
     assertThat(report.getGeneration()).isEqualTo(4);
     assertThat(report.getResult()).isEqualTo(ApplyResult.APPLY_RESULT_REJECTED);
-    assertThat(report.getItemErrorsList()).extracting(ItemError::getMessage).containsExactly("no route to host");
+    assertThat(report.getItemErrorsList())
+        .extracting(ItemError::getMessage)
+        .containsExactly("no route to host");
     assertThat(report.hasActual()).as("the router could not be read either").isFalse();
     assertThat(store.load()).isZero();
     assertThat(router.mutations()).isZero();
@@ -222,10 +232,13 @@ class AgentClientTest {
     CountDownLatch applying = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     SimRouter slow =
-        new SimRouter(DEVICE, List.of("ge-0/0/0"), d -> {
-          applying.countDown();
-          assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
-        });
+        new SimRouter(
+            DEVICE,
+            List.of("ge-0/0/0"),
+            d -> {
+              applying.countDown();
+              assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
+            });
     slow.setApplyDelay(Duration.ofMillis(1));
     ConcurrencyProbe probe = new ConcurrencyProbe(new SimDriver(slow));
     AgentClient client = start(builder(probe, new AppliedGenerationStore.InMemory()));
@@ -280,8 +293,13 @@ class AgentClientTest {
 
   @Test
   void heartbeatsFollowTheHelloAtTheInterval() {
-    AgentClient client = start(builder(driver, new AppliedGenerationStore.InMemory()).heartbeatInterval(Duration.ofMillis(20)));
-    await().atMost(WAIT).until(() -> !controller.streams.isEmpty() && controller.latest().heartbeats().size() >= 3);
+    AgentClient client =
+        start(
+            builder(driver, new AppliedGenerationStore.InMemory())
+                .heartbeatInterval(Duration.ofMillis(20)));
+    await()
+        .atMost(WAIT)
+        .until(() -> !controller.streams.isEmpty() && controller.latest().heartbeats().size() >= 3);
 
     List<AgentMessage> received = controller.latest().received;
     assertThat(received.get(0).hasHello()).isTrue();
@@ -299,7 +317,8 @@ class AgentClientTest {
     controller.latest().fail(Status.UNAVAILABLE.withDescription("controller restarting"));
     await().atMost(WAIT).until(() -> controller.greeted().size() == 3 && client.isConnected());
 
-    assertThat(controller.streams).allSatisfy(st -> assertThat(st.received.get(0).hasHello()).isTrue());
+    assertThat(controller.streams)
+        .allSatisfy(st -> assertThat(st.received.get(0).hasHello()).isTrue());
     assertThat(client.connects()).isEqualTo(3);
     assertThat(client.reconnectAttempts()).isEqualTo(2);
     assertThat(client.backoffAttempt()).as("reset by the controller's first message").isZero();
@@ -325,7 +344,8 @@ class AgentClientTest {
       assertThat(client.backoffAttempt()).isGreaterThanOrEqualTo(5);
 
       FakeController lateController = new FakeController();
-      Server lateServer = InProcessServerBuilder.forName(later).addService(lateController).build().start();
+      Server lateServer =
+          InProcessServerBuilder.forName(later).addService(lateController).build().start();
       try {
         toNowhere.resetConnectBackoff();
         await().atMost(WAIT).until(client::isConnected);
@@ -337,7 +357,10 @@ class AgentClientTest {
       }
 
       List<ILoggingEvent> warnings =
-          logs.list.stream().filter(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("redialling")).toList();
+          logs.list.stream()
+              .filter(
+                  e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("redialling"))
+              .toList();
       assertThat(warnings).isNotEmpty();
       assertThat(warnings).allSatisfy(e -> assertThat(e.getThrowableProxy()).isNull());
       assertThat(warnings.get(0).getFormattedMessage()).contains(DEVICE).contains("UNAVAILABLE");
@@ -385,7 +408,9 @@ class AgentClientTest {
     await().atMost(WAIT).until(s::ended);
     assertThat(client.isConnected()).isFalse();
     long attempts = client.reconnectAttempts();
-    await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
+    await()
+        .during(Duration.ofMillis(200))
+        .atMost(Duration.ofSeconds(2))
         .until(() -> controller.streams.size() == 1 && client.reconnectAttempts() == attempts);
   }
 
@@ -393,13 +418,19 @@ class AgentClientTest {
   void dialsAControllerOverLoopbackTcpAndStopReleasesItsOwnChannel() throws Exception {
     FakeController tcpController = new FakeController();
     Server tcp =
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(tcpController).build().start();
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .addService(tcpController)
+            .build()
+            .start();
     try {
       AgentClient client =
-          start(builder(driver, new AppliedGenerationStore.InMemory()).target("127.0.0.1:" + tcp.getPort()));
+          start(
+              builder(driver, new AppliedGenerationStore.InMemory())
+                  .target("127.0.0.1:" + tcp.getPort()));
       await().atMost(WAIT).until(client::isConnected);
       tcpController.latest().push(1, config(sub("ge-0/0/0", 100, "LPSN-CAM-0001")));
-      assertThat(awaitReport(tcpController.latest(), 1).getResult()).isEqualTo(ApplyResult.APPLY_RESULT_APPLIED);
+      assertThat(awaitReport(tcpController.latest(), 1).getResult())
+          .isEqualTo(ApplyResult.APPLY_RESULT_APPLIED);
 
       client.stop();
       await().atMost(WAIT).until(tcpController.latest()::ended);

@@ -47,7 +47,8 @@ class AgentConfigTest {
 
   @Test
   void fillsDefaults() {
-    AgentConfig c = AgentConfig.parse("controller: localhost\ndevice_id: rtr-a\nsim: {ports: [eth0]}\n");
+    AgentConfig c =
+        AgentConfig.parse("controller: localhost\ndevice_id: rtr-a\nsim: {ports: [eth0]}\n");
     assertThat(c.controllerPort()).isEqualTo(9091);
     assertThat(c.driver()).isEqualTo("sim");
     assertThat(c.heartbeatInterval()).hasSeconds(10);
@@ -56,7 +57,8 @@ class AgentConfigTest {
 
   @Test
   void understandsIpv6Controllers() {
-    AgentConfig c = AgentConfig.parse("controller: '[::1]:7000'\ndevice_id: rtr-a\nsim: {ports: [eth0]}\n");
+    AgentConfig c =
+        AgentConfig.parse("controller: '[::1]:7000'\ndevice_id: rtr-a\nsim: {ports: [eth0]}\n");
     assertThat(c.controllerHost()).isEqualTo("::1");
     assertThat(c.controllerTarget()).isEqualTo("[::1]:7000");
   }
@@ -71,31 +73,109 @@ class AgentConfigTest {
 
   static Stream<Arguments> badInputs() {
     return Stream.of(
-        arguments("no controller", "device_id: rtr-a\nsim: {ports: [eth0]}", "controller: is required"),
-        arguments("controller port not number", "controller: h:abc\ndevice_id: rtr-a\nsim: {ports: [eth0]}", "controller: port must be a number within 1-65535 (got 'abc'"),
-        arguments("controller port too big", "controller: h:70000\ndevice_id: rtr-a\nsim: {ports: [eth0]}", "controller: port must be within 1-65535 (got 70000)"),
-        arguments("bare ipv6", "controller: '::1:9091'\ndevice_id: rtr-a\nsim: {ports: [eth0]}", "controller: write an IPv6 address in brackets"),
-        arguments("bad host", "controller: 'a b:1'\ndevice_id: rtr-a\nsim: {ports: [eth0]}", "controller: host must be a name or address (got 'a b')"),
+        arguments(
+            "no controller", "device_id: rtr-a\nsim: {ports: [eth0]}", "controller: is required"),
+        arguments(
+            "controller port not number",
+            "controller: h:abc\ndevice_id: rtr-a\nsim: {ports: [eth0]}",
+            "controller: port must be a number within 1-65535 (got 'abc'"),
+        arguments(
+            "controller port too big",
+            "controller: h:70000\ndevice_id: rtr-a\nsim: {ports: [eth0]}",
+            "controller: port must be within 1-65535 (got 70000)"),
+        arguments(
+            "bare ipv6",
+            "controller: '::1:9091'\ndevice_id: rtr-a\nsim: {ports: [eth0]}",
+            "controller: write an IPv6 address in brackets"),
+        arguments(
+            "bad host",
+            "controller: 'a b:1'\ndevice_id: rtr-a\nsim: {ports: [eth0]}",
+            "controller: host must be a name or address (got 'a b')"),
         arguments("no device", "controller: h:1\nsim: {ports: [eth0]}", "device_id: is required"),
-        arguments("bad device", "controller: h:1\ndevice_id: Rtr_A\nsim: {ports: [eth0]}", "device_id: must be 2-63 lower-case letters"),
-        arguments("device not string", "controller: h:1\ndevice_id: [x]\nsim: {ports: [eth0]}", "device_id: must be a non-empty string"),
-        arguments("linux driver", "controller: h:1\ndevice_id: rtr-a\ndriver: linux", "driver: 'linux' is not supported yet; only 'sim' is"),
-        arguments("unknown driver", "controller: h:1\ndevice_id: rtr-a\ndriver: netconf\nsim: {ports: [eth0]}", "driver: must be one of sim, linux (got 'netconf')"),
-        arguments("heartbeat zero", "controller: h:1\ndevice_id: rtr-a\nheartbeat_seconds: 0\nsim: {ports: [e0]}", "heartbeat_seconds: must be within 1-3600 (got 0)"),
-        arguments("heartbeat fraction", "controller: h:1\ndevice_id: rtr-a\nheartbeat_seconds: 2.5\nsim: {ports: [e0]}", "heartbeat_seconds: must be a whole number of seconds (got '2.5')"),
-        arguments("heartbeat text", "controller: h:1\ndevice_id: rtr-a\nheartbeat_seconds: soon\nsim: {ports: [e0]}", "heartbeat_seconds: must be a whole number of seconds (got 'soon')"),
-        arguments("state file empty", "controller: h:1\ndevice_id: rtr-a\nstate_file: ''\nsim: {ports: [e0]}", "state_file: must be a non-empty string"),
-        arguments("no ports", "controller: h:1\ndevice_id: rtr-a", "sim.ports: the sim driver needs at least one port"),
-        arguments("ports not a list", "controller: h:1\ndevice_id: rtr-a\nsim: {ports: eth0}", "sim.ports: must be a list of port names"),
-        arguments("bad port name", "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [eth0, '9x']}", "sim.ports[1]: must be a port name such as ge-0/0/1 (got '9x')"),
-        arguments("duplicate port", "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [eth0, eth0]}", "sim.ports[1]: 'eth0' is listed twice"),
-        arguments("unknown field", "controller: h:1\ndevice_id: rtr-a\nheartbeat: 5\nsim: {ports: [eth0]}", "heartbeat: unknown field (known: controller, device_id, driver, heartbeat_seconds, insecure, sim, state_file, tls)"),
-        arguments("tls not a mapping", "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [e0]}\ntls: yes", "tls: must be a mapping with cert, key and ca"),
-        arguments("tls without key", "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [e0]}\ntls: {cert: a.crt, ca: ca.crt}", "tls.key: is required"),
-        arguments("unknown tls field", "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [e0]}\ntls: {cert: a, key: b, ca: c, pin: d}", "tls.pin: unknown field"),
-        arguments("tls and insecure", "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [e0]}\ninsecure: true\ntls: {cert: a, key: b, ca: c}", "insecure: cannot be true together with tls"),
-        arguments("insecure not boolean", "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [e0]}\ninsecure: perhaps", "insecure: must be true or false"),
-        arguments("unknown sim field", "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [eth0], vlans: 3}", "sim.vlans: unknown field (known: ports)"),
+        arguments(
+            "bad device",
+            "controller: h:1\ndevice_id: Rtr_A\nsim: {ports: [eth0]}",
+            "device_id: must be 2-63 lower-case letters"),
+        arguments(
+            "device not string",
+            "controller: h:1\ndevice_id: [x]\nsim: {ports: [eth0]}",
+            "device_id: must be a non-empty string"),
+        arguments(
+            "linux driver",
+            "controller: h:1\ndevice_id: rtr-a\ndriver: linux",
+            "driver: 'linux' is not supported yet; only 'sim' is"),
+        arguments(
+            "unknown driver",
+            "controller: h:1\ndevice_id: rtr-a\ndriver: netconf\nsim: {ports: [eth0]}",
+            "driver: must be one of sim, linux (got 'netconf')"),
+        arguments(
+            "heartbeat zero",
+            "controller: h:1\ndevice_id: rtr-a\nheartbeat_seconds: 0\nsim: {ports: [e0]}",
+            "heartbeat_seconds: must be within 1-3600 (got 0)"),
+        arguments(
+            "heartbeat fraction",
+            "controller: h:1\ndevice_id: rtr-a\nheartbeat_seconds: 2.5\nsim: {ports: [e0]}",
+            "heartbeat_seconds: must be a whole number of seconds (got '2.5')"),
+        arguments(
+            "heartbeat text",
+            "controller: h:1\ndevice_id: rtr-a\nheartbeat_seconds: soon\nsim: {ports: [e0]}",
+            "heartbeat_seconds: must be a whole number of seconds (got 'soon')"),
+        arguments(
+            "state file empty",
+            "controller: h:1\ndevice_id: rtr-a\nstate_file: ''\nsim: {ports: [e0]}",
+            "state_file: must be a non-empty string"),
+        arguments(
+            "no ports",
+            "controller: h:1\ndevice_id: rtr-a",
+            "sim.ports: the sim driver needs at least one port"),
+        arguments(
+            "ports not a list",
+            "controller: h:1\ndevice_id: rtr-a\nsim: {ports: eth0}",
+            "sim.ports: must be a list of port names"),
+        arguments(
+            "bad port name",
+            "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [eth0, '9x']}",
+            "sim.ports[1]: must be a port name such as ge-0/0/1 (got '9x')"),
+        arguments(
+            "duplicate port",
+            "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [eth0, eth0]}",
+            "sim.ports[1]: 'eth0' is listed twice"),
+        arguments(
+            "unknown field",
+            "controller: h:1\ndevice_id: rtr-a\nheartbeat: 5\nsim: {ports: [eth0]}",
+            "heartbeat: unknown field (known: controller, device_id, driver, heartbeat_seconds,"
+                + " insecure, sim, state_file, tls)"),
+        arguments(
+            "tls not a mapping",
+            "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [e0]}\ntls: yes",
+            "tls: must be a mapping with cert, key and ca"),
+        arguments(
+            "tls without key",
+            "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [e0]}\ntls: {cert: a.crt, ca: ca.crt}",
+            "tls.key: is required"),
+        arguments(
+            "unknown tls field",
+            "controller: h:1\n"
+                + "device_id: rtr-a\n"
+                + "sim: {ports: [e0]}\n"
+                + "tls: {cert: a, key: b, ca: c, pin: d}",
+            "tls.pin: unknown field"),
+        arguments(
+            "tls and insecure",
+            "controller: h:1\n"
+                + "device_id: rtr-a\n"
+                + "sim: {ports: [e0]}\n"
+                + "insecure: true\n"
+                + "tls: {cert: a, key: b, ca: c}",
+            "insecure: cannot be true together with tls"),
+        arguments(
+            "insecure not boolean",
+            "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [e0]}\ninsecure: perhaps",
+            "insecure: must be true or false"),
+        arguments(
+            "unknown sim field",
+            "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [eth0], vlans: 3}",
+            "sim.vlans: unknown field (known: ports)"),
         arguments("not a mapping", "- controller", "must be a mapping"),
         arguments("not yaml", "controller: [unclosed\ndevice_id: x", "not valid YAML"));
   }
@@ -110,22 +190,34 @@ class AgentConfigTest {
 
   @Test
   void tlsNamesTheDevicesCertificateAndInsecureIsExplicit() {
-    AgentConfig tls = AgentConfig.parse("controller: h:1\ndevice_id: rtr-a\nsim: {ports: [e0]}\n"
-        + "tls: {cert: /etc/w/agent-rtr-a.crt, key: /etc/w/agent-rtr-a.key, ca: /etc/w/ca.crt}");
-    assertThat(tls.tls()).isEqualTo(new AgentConfig.Tls(Path.of("/etc/w/agent-rtr-a.crt"), Path.of("/etc/w/agent-rtr-a.key"),
-        Path.of("/etc/w/ca.crt")));
+    AgentConfig tls =
+        AgentConfig.parse(
+            "controller: h:1\n"
+                + "device_id: rtr-a\n"
+                + "sim: {ports: [e0]}\n"
+                + "tls: {cert: /etc/w/agent-rtr-a.crt, key: /etc/w/agent-rtr-a.key, ca:"
+                + " /etc/w/ca.crt}");
+    assertThat(tls.tls())
+        .isEqualTo(
+            new AgentConfig.Tls(
+                Path.of("/etc/w/agent-rtr-a.crt"),
+                Path.of("/etc/w/agent-rtr-a.key"),
+                Path.of("/etc/w/ca.crt")));
     assertThat(tls.insecure()).isFalse();
-    AgentConfig plain = AgentConfig.parse("controller: h:1\ndevice_id: rtr-a\nsim: {ports: [e0]}\ninsecure: true");
+    AgentConfig plain =
+        AgentConfig.parse("controller: h:1\ndevice_id: rtr-a\nsim: {ports: [e0]}\ninsecure: true");
     assertThat(plain.tls()).isNull();
     assertThat(plain.insecure()).isTrue();
-    AgentConfig neither = AgentConfig.parse("controller: h:1\ndevice_id: rtr-a\nsim: {ports: [e0]}");
+    AgentConfig neither =
+        AgentConfig.parse("controller: h:1\ndevice_id: rtr-a\nsim: {ports: [e0]}");
     assertThat(neither.tls()).isNull();
     assertThat(neither.insecure()).as("the agent command refuses to run on neither").isFalse();
   }
 
   @Test
   void emptyOrMissingFilesSaySo() {
-    assertThatThrownBy(() -> AgentConfig.parse("")).hasMessageContaining("controller and device_id are required");
+    assertThatThrownBy(() -> AgentConfig.parse(""))
+        .hasMessageContaining("controller and device_id are required");
     Path missing = dir.resolve("nope.yaml");
     assertThatThrownBy(() -> AgentConfig.load(missing)).hasMessage(missing + ": no such file");
   }
@@ -134,12 +226,14 @@ class AgentConfigTest {
   void fileErrorsNameTheFile() throws Exception {
     Path file = dir.resolve("agent.yaml");
     Files.writeString(file, "controller: h:1\ndevice_id: rtr-a\n");
-    assertThatThrownBy(() -> AgentConfig.load(file)).hasMessage(file + ": sim.ports: the sim driver needs at least one port");
+    assertThatThrownBy(() -> AgentConfig.load(file))
+        .hasMessage(file + ": sim.ports: the sim driver needs at least one port");
   }
 
   @Test
   void theConstructorValidatesToo() {
-    assertThatThrownBy(() -> new AgentConfig("h", 1, "rtr-a", "sim", 10, Path.of("g"), List.of(), null, false))
+    assertThatThrownBy(
+            () -> new AgentConfig("h", 1, "rtr-a", "sim", 10, Path.of("g"), List.of(), null, false))
         .hasMessageContaining("sim.ports");
   }
 }

@@ -47,29 +47,32 @@ class BackoffTest {
 
   @Test
   void theRangeEndsAreReachable() {
-    RandomGenerator highest = new RandomGenerator() {
-      @Override
-      public long nextLong() {
-        throw new AssertionError("bounded draw expected");
-      }
+    RandomGenerator highest =
+        new RandomGenerator() {
+          @Override
+          public long nextLong() {
+            throw new AssertionError("bounded draw expected");
+          }
 
-      @Override
-      public long nextLong(long bound) {
-        return bound - 1;
-      }
-    };
-    RandomGenerator lowest = new RandomGenerator() {
-      @Override
-      public long nextLong() {
-        throw new AssertionError("bounded draw expected");
-      }
+          @Override
+          public long nextLong(long bound) {
+            return bound - 1;
+          }
+        };
+    RandomGenerator lowest =
+        new RandomGenerator() {
+          @Override
+          public long nextLong() {
+            throw new AssertionError("bounded draw expected");
+          }
 
-      @Override
-      public long nextLong(long bound) {
-        return 0;
-      }
-    };
-    assertThat(new Backoff(Duration.ofMillis(200), CAP, highest).delay(3)).isEqualTo(Duration.ofMillis(1600));
+          @Override
+          public long nextLong(long bound) {
+            return 0;
+          }
+        };
+    assertThat(new Backoff(Duration.ofMillis(200), CAP, highest).delay(3))
+        .isEqualTo(Duration.ofMillis(1600));
     assertThat(new Backoff(Duration.ofMillis(200), CAP, highest).delay(30)).isEqualTo(CAP);
     assertThat(new Backoff(Duration.ofMillis(200), CAP, lowest).delay(30)).isEqualTo(Duration.ZERO);
   }
@@ -81,7 +84,10 @@ class BackoffTest {
     for (int attempt = 0; attempt <= 8; attempt++) {
       double mean = meanMillis(b, attempt, 2000);
       double half = b.ceiling(attempt).toMillis() / 2.0;
-      assertThat(mean).as("attempt %d", attempt).isGreaterThan(previous).isBetween(half * 0.9, half * 1.1);
+      assertThat(mean)
+          .as("attempt %d", attempt)
+          .isGreaterThan(previous)
+          .isBetween(half * 0.9, half * 1.1);
       previous = mean;
     }
   }
@@ -104,10 +110,12 @@ class BackoffTest {
 
   @Test
   void rejectsBadSettingsNamingThem() {
-    assertThatThrownBy(() -> new Backoff(Duration.ZERO, CAP)).hasMessageContaining("base: must be positive");
+    assertThatThrownBy(() -> new Backoff(Duration.ZERO, CAP))
+        .hasMessageContaining("base: must be positive");
     assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
         .hasMessageContaining("cap: must be at least base");
-    assertThatThrownBy(() -> Backoff.defaults().delay(-1)).hasMessageContaining("attempt: must not be negative (got -1)");
+    assertThatThrownBy(() -> Backoff.defaults().delay(-1))
+        .hasMessageContaining("attempt: must not be negative (got -1)");
   }
 
   private static double meanMillis(Backoff b, int attempt, int n) {

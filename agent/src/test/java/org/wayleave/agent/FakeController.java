@@ -19,8 +19,10 @@ import org.wayleave.api.v1.Report;
 /** A controller's southbound side that records what agents send and pushes on command. */
 final class FakeController extends AgentServiceGrpc.AgentServiceImplBase {
   final List<Stream> streams = new CopyOnWriteArrayList<>();
+
   /** Acknowledge each Hello with a Ping, as the real controller does. */
   volatile boolean ackHellos = true;
+
   private final AtomicLong nonces = new AtomicLong();
 
   @Override
@@ -54,7 +56,10 @@ final class FakeController extends AgentServiceGrpc.AgentServiceImplBase {
     public void onNext(AgentMessage m) {
       received.add(m);
       if (m.hasHello() && ackHellos) {
-        send(ControllerMessage.newBuilder().setPing(Ping.newBuilder().setNonce(nonces.incrementAndGet())).build());
+        send(
+            ControllerMessage.newBuilder()
+                .setPing(Ping.newBuilder().setNonce(nonces.incrementAndGet()))
+                .build());
       }
     }
 
@@ -89,7 +94,11 @@ final class FakeController extends AgentServiceGrpc.AgentServiceImplBase {
     void push(long generation, DeviceConfig desired, boolean keepUnowned) {
       send(
           ControllerMessage.newBuilder()
-              .setPush(Push.newBuilder().setGeneration(generation).setDesired(desired).setKeepUnownedVlans(keepUnowned))
+              .setPush(
+                  Push.newBuilder()
+                      .setGeneration(generation)
+                      .setDesired(desired)
+                      .setKeepUnownedVlans(keepUnowned))
               .build());
     }
 
@@ -114,7 +123,10 @@ final class FakeController extends AgentServiceGrpc.AgentServiceImplBase {
     }
 
     List<Report> reports() {
-      return received.stream().filter(AgentMessage::hasReport).map(AgentMessage::getReport).toList();
+      return received.stream()
+          .filter(AgentMessage::hasReport)
+          .map(AgentMessage::getReport)
+          .toList();
     }
 
     List<Drift> drifts() {
@@ -122,7 +134,10 @@ final class FakeController extends AgentServiceGrpc.AgentServiceImplBase {
     }
 
     List<Heartbeat> heartbeats() {
-      return received.stream().filter(AgentMessage::hasHeartbeat).map(AgentMessage::getHeartbeat).toList();
+      return received.stream()
+          .filter(AgentMessage::hasHeartbeat)
+          .map(AgentMessage::getHeartbeat)
+          .toList();
     }
   }
 }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.io.UncheckedIOException;
 
 class FileAppliedGenerationStoreTest {
   @TempDir Path dir;
@@ -45,7 +45,8 @@ class FileAppliedGenerationStoreTest {
   @Test
   void refusesNegativeGenerationsAndReportsUnwritableFiles() throws IOException {
     FileAppliedGenerationStore store = new FileAppliedGenerationStore(dir.resolve("g"));
-    assertThatThrownBy(() -> store.save(-1)).hasMessageContaining("generation: must not be negative");
+    assertThatThrownBy(() -> store.save(-1))
+        .hasMessageContaining("generation: must not be negative");
 
     Path blocker = dir.resolve("not-a-dir");
     Files.writeString(blocker, "x");

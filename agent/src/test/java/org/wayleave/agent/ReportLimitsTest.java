@@ -15,26 +15,51 @@ import org.wayleave.api.v1.Report;
  */
 class ReportLimitsTest {
   static int maxChars(String field) {
-    return ItemError.getDescriptor().findFieldByName(field).getOptions().getExtension(OptionsProto.maxChars);
+    return ItemError.getDescriptor()
+        .findFieldByName(field)
+        .getOptions()
+        .getExtension(OptionsProto.maxChars);
   }
 
   @Test
   void longTextIsCutToTheContractsLimits() {
-    Report.Builder r = Report.newBuilder().setGeneration(7).setResult(ApplyResult.APPLY_RESULT_REJECTED)
-        .addItemErrors(ItemError.newBuilder().setName("ge-0/0/1." + "9".repeat(100)).setMessage("commit failed: " + "x".repeat(5000)))
-        .addItemErrors(ItemError.newBuilder().setName("ge-0/0/1.100").setAlias("LPSN-CAM-0001").setMessage("short"));
+    Report.Builder r =
+        Report.newBuilder()
+            .setGeneration(7)
+            .setResult(ApplyResult.APPLY_RESULT_REJECTED)
+            .addItemErrors(
+                ItemError.newBuilder()
+                    .setName("ge-0/0/1." + "9".repeat(100))
+                    .setMessage("commit failed: " + "x".repeat(5000)))
+            .addItemErrors(
+                ItemError.newBuilder()
+                    .setName("ge-0/0/1.100")
+                    .setAlias("LPSN-CAM-0001")
+                    .setMessage("short"));
     Report cut = AgentClient.withinLimits(r).build();
     assertThat(maxChars("message")).isEqualTo(1024);
-    assertThat(cut.getItemErrors(0).getMessage()).hasSize(1024).startsWith("commit failed: ").endsWith("\u2026");
+    assertThat(cut.getItemErrors(0).getMessage())
+        .hasSize(1024)
+        .startsWith("commit failed: ")
+        .endsWith("\u2026");
     assertThat(cut.getItemErrors(0).getName()).hasSize(maxChars("name"));
-    assertThat(cut.getItemErrors(1)).as("text within the limits is left alone")
-        .isEqualTo(ItemError.newBuilder().setName("ge-0/0/1.100").setAlias("LPSN-CAM-0001").setMessage("short").build());
+    assertThat(cut.getItemErrors(1))
+        .as("text within the limits is left alone")
+        .isEqualTo(
+            ItemError.newBuilder()
+                .setName("ge-0/0/1.100")
+                .setAlias("LPSN-CAM-0001")
+                .setMessage("short")
+                .build());
   }
 
   @Test
   void atMostTheContractsNumberOfItemErrors() {
-    Report.Builder r = Report.newBuilder().setGeneration(7).setResult(ApplyResult.APPLY_RESULT_PARTIAL);
-    IntStream.range(0, AgentClient.MAX_ITEM_ERRORS + 10).forEach(i -> r.addItemErrors(ItemError.newBuilder().setName("ge-0/0/1." + i)));
-    assertThat(AgentClient.withinLimits(r).getItemErrorsCount()).isEqualTo(AgentClient.MAX_ITEM_ERRORS);
+    Report.Builder r =
+        Report.newBuilder().setGeneration(7).setResult(ApplyResult.APPLY_RESULT_PARTIAL);
+    IntStream.range(0, AgentClient.MAX_ITEM_ERRORS + 10)
+        .forEach(i -> r.addItemErrors(ItemError.newBuilder().setName("ge-0/0/1." + i)));
+    assertThat(AgentClient.withinLimits(r).getItemErrorsCount())
+        .isEqualTo(AgentClient.MAX_ITEM_ERRORS);
   }
 }

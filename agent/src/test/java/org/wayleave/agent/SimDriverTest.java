@@ -32,7 +32,12 @@ class SimDriverTest {
   void createsWhatIsMissingAndReadsItBackSortedByName() throws Exception {
     SubInterface b = sub("ge-0/0/1", 200, "LPSN-CAM-0002");
     SubInterface a = sub("ge-0/0/0", 100, "LPSN-CAM-0001");
-    DeviceConfig desired = DeviceConfig.newBuilder().setDeviceId(DEVICE).addSubInterfaces(b).addSubInterfaces(a).build();
+    DeviceConfig desired =
+        DeviceConfig.newBuilder()
+            .setDeviceId(DEVICE)
+            .addSubInterfaces(b)
+            .addSubInterfaces(a)
+            .build();
 
     ApplyOutcome outcome = driver.apply(desired, false);
 
@@ -63,7 +68,8 @@ class SimDriverTest {
 
   @Test
   void applyingTheSameDesiredTwiceChangesNothingTheSecondTime() throws Exception {
-    DeviceConfig desired = config(sub("ge-0/0/0", 100, "LPSN-CAM-0001"), qinq("ge-0/0/1", 20, 100, "LPSN-CAM-0002"));
+    DeviceConfig desired =
+        config(sub("ge-0/0/0", 100, "LPSN-CAM-0001"), qinq("ge-0/0/1", 20, 100, "LPSN-CAM-0002"));
     driver.apply(desired, false);
     int after = router.mutations();
     assertThat(after).isEqualTo(2);
@@ -100,7 +106,11 @@ class SimDriverTest {
 
     assertThat(outcome.itemErrors())
         .containsExactly(
-            ItemError.newBuilder().setName("ge-0/0/0.101").setAlias("LPSN-CAM-0002").setMessage("TCAM full").build());
+            ItemError.newBuilder()
+                .setName("ge-0/0/0.101")
+                .setAlias("LPSN-CAM-0002")
+                .setMessage("TCAM full")
+                .build());
     assertThat(outcome.actual().getSubInterfacesList()).containsExactly(good, alsoGood);
     assertThat(router.get(bad.getName())).isEmpty();
 
@@ -118,55 +128,79 @@ class SimDriverTest {
     router.failApplies("commit failed: configuration database locked");
 
     ApplyOutcome outcome =
-        driver.apply(config(existing.toBuilder().setBandwidthMbps(9).build(), sub("ge-0/0/1", 5, "LPSN-CAM-0002")), false);
+        driver.apply(
+            config(
+                existing.toBuilder().setBandwidthMbps(9).build(),
+                sub("ge-0/0/1", 5, "LPSN-CAM-0002")),
+            false);
 
-    assertThat(outcome.itemErrors()).extracting(ItemError::getName).containsExactly("ge-0/0/0.100", "ge-0/0/1.5");
-    assertThat(outcome.itemErrors()).extracting(ItemError::getMessage).containsOnly("commit failed: configuration database locked");
+    assertThat(outcome.itemErrors())
+        .extracting(ItemError::getName)
+        .containsExactly("ge-0/0/0.100", "ge-0/0/1.5");
+    assertThat(outcome.itemErrors())
+        .extracting(ItemError::getMessage)
+        .containsOnly("commit failed: configuration database locked");
     assertThat(router.mutations()).isEqualTo(before);
     assertThat(outcome.actual()).isEqualTo(config(existing));
   }
 
   @Test
   void aSubInterfaceOnAPortThatDoesNotExistFailsThatItem() throws Exception {
-    ApplyOutcome outcome = driver.apply(config(sub("xe-9/9/9", 100, "LPSN-CAM-0001"), sub("ge-0/0/0", 100, "LPSN-CAM-0002")), false);
+    ApplyOutcome outcome =
+        driver.apply(
+            config(sub("xe-9/9/9", 100, "LPSN-CAM-0001"), sub("ge-0/0/0", 100, "LPSN-CAM-0002")),
+            false);
 
-    assertThat(outcome.itemErrors()).singleElement().satisfies(e -> {
-      assertThat(e.getName()).isEqualTo("xe-9/9/9.100");
-      assertThat(e.getAlias()).isEqualTo("LPSN-CAM-0001");
-      assertThat(e.getMessage()).contains("port 'xe-9/9/9' does not exist");
-    });
-    assertThat(outcome.actual().getSubInterfacesList()).extracting(SubInterface::getName).containsExactly("ge-0/0/0.100");
+    assertThat(outcome.itemErrors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getName()).isEqualTo("xe-9/9/9.100");
+              assertThat(e.getAlias()).isEqualTo("LPSN-CAM-0001");
+              assertThat(e.getMessage()).contains("port 'xe-9/9/9' does not exist");
+            });
+    assertThat(outcome.actual().getSubInterfacesList())
+        .extracting(SubInterface::getName)
+        .containsExactly("ge-0/0/0.100");
   }
 
   @Test
   void qinqSubInterfacesAreNamedPortSTagCTag() throws Exception {
     SubInterface q = qinq("ge-0/0/1", 300, 42, "LPSN-CAM-0007");
     assertThat(q.getName()).isEqualTo("ge-0/0/1.300.42");
-    SubInterface misnamed = qinq("ge-0/0/1", 300, 43, "LPSN-CAM-0008").toBuilder().setName("ge-0/0/1.43").build();
+    SubInterface misnamed =
+        qinq("ge-0/0/1", 300, 43, "LPSN-CAM-0008").toBuilder().setName("ge-0/0/1.43").build();
 
     ApplyOutcome outcome = driver.apply(config(q, misnamed), false);
 
     assertThat(outcome.actual().getSubInterfacesList()).containsExactly(q);
-    assertThat(outcome.itemErrors()).singleElement().satisfies(e -> {
-      assertThat(e.getName()).isEqualTo("ge-0/0/1.43");
-      assertThat(e.getMessage()).contains("name: must be 'ge-0/0/1.300.43'");
-    });
+    assertThat(outcome.itemErrors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getName()).isEqualTo("ge-0/0/1.43");
+              assertThat(e.getMessage()).contains("name: must be 'ge-0/0/1.300.43'");
+            });
   }
 
   @Test
   void tagsOutOfRangeFailTheItem() throws Exception {
     SubInterface vlan4095 = sub("ge-0/0/0", 4095, "LPSN-CAM-0001");
     ApplyOutcome outcome = driver.apply(config(vlan4095), false);
-    assertThat(outcome.itemErrors()).singleElement().extracting(ItemError::getMessage)
+    assertThat(outcome.itemErrors())
+        .singleElement()
+        .extracting(ItemError::getMessage)
         .isEqualTo("c_tag: VLAN id must be within 1-4094 (got 4095)");
   }
 
   @Test
   void anotherDevicesConfigOrDuplicateNamesAreRejectedWhole() {
-    DeviceConfig other = config(sub("ge-0/0/0", 100, "X")).toBuilder().setDeviceId("rtr-hackney-01").build();
+    DeviceConfig other =
+        config(sub("ge-0/0/0", 100, "X")).toBuilder().setDeviceId("rtr-hackney-01").build();
     assertThatThrownBy(() -> driver.apply(other, false))
         .isInstanceOf(DriverException.class)
-        .hasMessageContaining("desired.device_id: 'rtr-hackney-01' is not this router ('rtr-camden-01')");
+        .hasMessageContaining(
+            "desired.device_id: 'rtr-hackney-01' is not this router ('rtr-camden-01')");
 
     SubInterface s = sub("ge-0/0/0", 100, "X");
     DeviceConfig dup = DeviceConfig.newBuilder().addSubInterfaces(s).addSubInterfaces(s).build();
@@ -179,7 +213,9 @@ class SimDriverTest {
   @Test
   void anUnreachableRouterFailsReadAndApply() {
     router.failRouter("no route to host");
-    assertThatThrownBy(() -> driver.read()).isInstanceOf(DriverException.class).hasMessage("no route to host");
+    assertThatThrownBy(() -> driver.read())
+        .isInstanceOf(DriverException.class)
+        .hasMessage("no route to host");
     assertThatThrownBy(() -> driver.apply(config(sub("ge-0/0/0", 100, "X")), false))
         .isInstanceOf(DriverException.class);
     assertThat(router.mutations()).isZero();
@@ -193,7 +229,8 @@ class SimDriverTest {
     driver.apply(config(sub("ge-0/0/0", 100, "X")), false);
     driver.apply(config(sub("ge-0/0/0", 100, "X")), false);
     assertThat(slept).containsExactly(Duration.ofMillis(250), Duration.ofMillis(250));
-    assertThatThrownBy(() -> router.setApplyDelay(Duration.ofMillis(-1))).hasMessageContaining("applyDelay");
+    assertThatThrownBy(() -> router.setApplyDelay(Duration.ofMillis(-1)))
+        .hasMessageContaining("applyDelay");
   }
 
   @Test
@@ -201,7 +238,9 @@ class SimDriverTest {
     AtomicInteger heard = new AtomicInteger();
     driver.onOutOfBandChange(heard::incrementAndGet);
 
-    driver.apply(config(sub("ge-0/0/0", 100, "LPSN-CAM-0001"), sub("ge-0/0/0", 101, "LPSN-CAM-0002")), false);
+    driver.apply(
+        config(sub("ge-0/0/0", 100, "LPSN-CAM-0001"), sub("ge-0/0/0", 101, "LPSN-CAM-0002")),
+        false);
     driver.apply(config(sub("ge-0/0/0", 100, "LPSN-CAM-0001")), false);
     assertThat(heard).hasValue(0);
 
@@ -213,6 +252,8 @@ class SimDriverTest {
     assertThat(heard).as("re-adding an identical one is no change").hasValue(2);
     assertThat(router.deleteBehindTheBack("ge-0/0/0.100")).isFalse();
     assertThat(heard).hasValue(2);
-    assertThat(driver.read().getSubInterfacesList()).extracting(SubInterface::getName).containsExactly("ge-0/0/1.7");
+    assertThat(driver.read().getSubInterfacesList())
+        .extracting(SubInterface::getName)
+        .containsExactly("ge-0/0/1.7");
   }
 }

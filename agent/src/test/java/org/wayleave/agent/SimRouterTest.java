@@ -36,7 +36,8 @@ class SimRouterTest {
 
   @Test
   void rejectsBadConstruction() {
-    assertThatThrownBy(() -> new SimRouter("", List.of("ge-0/0/0"))).hasMessageContaining("deviceId");
+    assertThatThrownBy(() -> new SimRouter("", List.of("ge-0/0/0")))
+        .hasMessageContaining("deviceId");
     assertThatThrownBy(() -> new SimRouter(DEVICE, List.of(""))).hasMessageContaining("ports");
   }
 
@@ -51,17 +52,18 @@ class SimRouterTest {
       for (int t = 0; t < 4; t++) {
         int base = t * 500 + 1;
         boolean console = t % 2 == 0;
-        tasks.add(() -> {
-          for (int v = base; v < base + 250; v++) {
-            if (console) {
-              router.addForeign(sub("ge-0/0/1", v, "HAND-" + v));
-            } else {
-              router.put(sub("ge-0/0/0", v, "LPSN-" + v));
-              router.config();
-            }
-          }
-          return null;
-        });
+        tasks.add(
+            () -> {
+              for (int v = base; v < base + 250; v++) {
+                if (console) {
+                  router.addForeign(sub("ge-0/0/1", v, "HAND-" + v));
+                } else {
+                  router.put(sub("ge-0/0/0", v, "LPSN-" + v));
+                  router.config();
+                }
+              }
+              return null;
+            });
       }
       for (Future<Void> f : pool.invokeAll(tasks)) {
         f.get();

@@ -1,11 +1,11 @@
 package org.wayleave.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import com.sun.management.OperatingSystemMXBean;
 
 /**
  * How busy the machine was while the benchmark ran, and how much of that was the benchmark: from

@@ -41,14 +41,17 @@ final class ProcCpu {
   /**
    * User + system CPU seconds the process {@code pid} has used (all its threads, not its children).
    *
-   * @throws IllegalStateException if {@code /proc/<pid>/stat} cannot be read (the process ended, or not Linux)
+   * @throws IllegalStateException if {@code /proc/<pid>/stat} cannot be read (the process ended, or
+   *     not Linux)
    */
   static double seconds(long pid) {
     String stat;
     try {
-      stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+      stat =
+          Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot read /proc/" + pid + "/stat (process ended, or not Linux): " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot read /proc/" + pid + "/stat (process ended, or not Linux): " + e.getMessage(), e);
     }
     // The command name (field 2) is in parentheses and may hold spaces: fields count from after it.
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
@@ -61,7 +64,9 @@ final class ProcCpu {
   /** Resident set size of the process in MiB ({@code VmRSS}), or -1 if unknown. */
   static long rssMb(long pid) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.US_ASCII)) {
+      for (String line :
+          Files.readAllLines(
+              Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.US_ASCII)) {
         if (line.startsWith("VmRSS:")) {
           String[] f = line.substring(6).trim().split("\\s+");
           return Long.parseLong(f[0]) / 1024;

@@ -1,5 +1,6 @@
 package org.wayleave.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -9,13 +10,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Random;
-import java.io.IOException;
 
 /**
  * The floor a durable write cannot go under: one fsync'd SQLite commit of a small row, with the
- * same driver and pragmas as the controller's store ({@code SqliteStateStore}: WAL,
- * {@code synchronous=FULL}, autocommit off), on a separate database file in the same directory
- * tree as the controller's.
+ * same driver and pragmas as the controller's store ({@code SqliteStateStore}: WAL, {@code
+ * synchronous=FULL}, autocommit off), on a separate database file in the same directory tree as the
+ * controller's.
  */
 final class RawSqliteCommit {
   static final int BLOB_BYTES = 200;
@@ -30,7 +30,8 @@ final class RawSqliteCommit {
    *
    * @return the pragmas as SQLite reported them
    */
-  static Settings run(Path db, int warmup, int count, Latency into) throws SQLException, IOException {
+  static Settings run(Path db, int warmup, int count, Latency into)
+      throws SQLException, IOException {
     Files.createDirectories(db.getParent());
     Random random = new Random(42);
     byte[] blob = new byte[BLOB_BYTES];

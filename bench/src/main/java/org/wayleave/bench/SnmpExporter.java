@@ -2,6 +2,7 @@ package org.wayleave.bench;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +19,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.net.InetAddress;
 
 /**
  * prometheus-snmp-exporter as the baseline poller of {@link TelemetryBenchmark}: its configuration
@@ -36,17 +36,19 @@ final class SnmpExporter implements AutoCloseable {
    * What the module walks: the ten columns our poller walks once it knows a router has ifXTable
    * ({@code IfMib.WITH_IFX}), as metric name, OID and exporter type.
    */
-  static final List<String[]> COLUMNS = List.of(
-      new String[] {"ifAdminStatus", "1.3.6.1.2.1.2.2.1.7", "gauge"},
-      new String[] {"ifOperStatus", "1.3.6.1.2.1.2.2.1.8", "gauge"},
-      new String[] {"ifInDiscards", "1.3.6.1.2.1.2.2.1.13", "counter"},
-      new String[] {"ifInErrors", "1.3.6.1.2.1.2.2.1.14", "counter"},
-      new String[] {"ifOutErrors", "1.3.6.1.2.1.2.2.1.20", "counter"},
-      new String[] {"ifName", "1.3.6.1.2.1.31.1.1.1.1", "DisplayString"},
-      new String[] {"ifHCInOctets", "1.3.6.1.2.1.31.1.1.1.6", "counter"},
-      new String[] {"ifHCOutOctets", "1.3.6.1.2.1.31.1.1.1.10", "counter"},
-      new String[] {"ifHighSpeed", "1.3.6.1.2.1.31.1.1.1.15", "gauge"},
-      new String[] {"ifAlias", "1.3.6.1.2.1.31.1.1.1.18", "DisplayString"});
+  static final List<String[]> COLUMNS =
+      List.of(
+          new String[] {"ifAdminStatus", "1.3.6.1.2.1.2.2.1.7", "gauge"},
+          new String[] {"ifOperStatus", "1.3.6.1.2.1.2.2.1.8", "gauge"},
+          new String[] {"ifInDiscards", "1.3.6.1.2.1.2.2.1.13", "counter"},
+          new String[] {"ifInErrors", "1.3.6.1.2.1.2.2.1.14", "counter"},
+          new String[] {"ifOutErrors", "1.3.6.1.2.1.2.2.1.20", "counter"},
+          new String[] {"ifName", "1.3.6.1.2.1.31.1.1.1.1", "DisplayString"},
+          new String[] {"ifHCInOctets", "1.3.6.1.2.1.31.1.1.1.6", "counter"},
+          new String[] {"ifHCOutOctets", "1.3.6.1.2.1.31.1.1.1.10", "counter"},
+          new String[] {"ifHighSpeed", "1.3.6.1.2.1.31.1.1.1.15", "gauge"},
+          new String[] {"ifAlias", "1.3.6.1.2.1.31.1.1.1.18", "DisplayString"});
+
   static final String SYS_UP_TIME_NAME = "sysUpTime";
   static final String SYS_UP_TIME_GET = "1.3.6.1.2.1.1.3.0";
 
@@ -65,7 +67,10 @@ final class SnmpExporter implements AutoCloseable {
     this.config = config;
   }
 
-  /** The exporter binary: {@code /usr/bin/prometheus-snmp-exporter}, else one of {@link #NAMES} on the PATH. */
+  /**
+   * The exporter binary: {@code /usr/bin/prometheus-snmp-exporter}, else one of {@link #NAMES} on
+   * the PATH.
+   */
   static Optional<Path> find() {
     Path debian = Path.of("/usr/bin/prometheus-snmp-exporter");
     if (Files.isExecutable(debian)) {
@@ -74,7 +79,9 @@ final class SnmpExporter implements AutoCloseable {
     String path = System.getenv().getOrDefault("PATH", "");
     for (String name : NAMES) {
       for (String dir : path.split(File.pathSeparator)) {
-        if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name)) && Files.isRegularFile(Path.of(dir, name))) {
+        if (!dir.isEmpty()
+            && Files.isExecutable(Path.of(dir, name))
+            && Files.isRegularFile(Path.of(dir, name))) {
           return Optional.of(Path.of(dir, name));
         }
       }
@@ -84,7 +91,8 @@ final class SnmpExporter implements AutoCloseable {
 
   /** {@code --version}'s first line, e.g. {@code snmp_exporter, version 0.21.0 (...)}. */
   static String version(Path binary) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor(10, TimeUnit.SECONDS);
     return out.lines().findFirst().orElse("").strip();
@@ -93,7 +101,9 @@ final class SnmpExporter implements AutoCloseable {
   /** The module's snmp.yml text. */
   static String configText(String community, int maxRepetitions, Duration timeout, int retries) {
     StringBuilder y = new StringBuilder();
-    y.append("# Written by org.wayleave.bench.TelemetryBenchmark: the IF-MIB columns Wayleave's poller walks.\n");
+    y.append(
+        "# Written by org.wayleave.bench.TelemetryBenchmark: the IF-MIB columns Wayleave's poller"
+            + " walks.\n");
     y.append(MODULE).append(":\n");
     y.append("  version: 2\n");
     y.append("  auth:\n");
@@ -126,14 +136,20 @@ final class SnmpExporter implements AutoCloseable {
    * Writes the config into {@code dir}, checks it with {@code --dry-run}, starts the exporter on a
    * free 127.0.0.1 port and waits until it answers HTTP.
    *
-   * @throws IllegalStateException with the exporter's output if the config is refused or it does not start
+   * @throws IllegalStateException with the exporter's output if the config is refused or it does
+   *     not start
    */
-  static SnmpExporter start(Path binary, Path dir, String community, int maxRepetitions, Duration timeout, int retries)
+  static SnmpExporter start(
+      Path binary, Path dir, String community, int maxRepetitions, Duration timeout, int retries)
       throws IOException, InterruptedException {
     Files.createDirectories(dir);
     Path config = dir.resolve("snmp.yml");
-    Files.writeString(config, configText(community, maxRepetitions, timeout, retries), StandardCharsets.UTF_8);
-    Process dry = new ProcessBuilder(binary.toString(), "--config.file=" + config, "--dry-run").redirectErrorStream(true).start();
+    Files.writeString(
+        config, configText(community, maxRepetitions, timeout, retries), StandardCharsets.UTF_8);
+    Process dry =
+        new ProcessBuilder(binary.toString(), "--config.file=" + config, "--dry-run")
+            .redirectErrorStream(true)
+            .start();
     String dryOut = new String(dry.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!dry.waitFor(30, TimeUnit.SECONDS) || dry.exitValue() != 0) {
       throw new IllegalStateException("snmp_exporter --dry-run refused " + config + ":\n" + dryOut);
@@ -143,22 +159,31 @@ final class SnmpExporter implements AutoCloseable {
       port = s.getLocalPort();
     }
     Path log = dir.resolve("snmp_exporter.log");
-    Process p = new ProcessBuilder(binary.toString(), "--config.file=" + config, "--web.listen-address=127.0.0.1:" + port,
-        "--log.level=warn")
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .start();
+    Process p =
+        new ProcessBuilder(
+                binary.toString(),
+                "--config.file=" + config,
+                "--web.listen-address=127.0.0.1:" + port,
+                "--log.level=warn")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
     SnmpExporter e = new SnmpExporter(p, port, binary, config);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
       if (!p.isAlive()) {
-        throw new IllegalStateException("snmp_exporter exited with status " + p.exitValue() + ": " + Files.readString(log));
+        throw new IllegalStateException(
+            "snmp_exporter exited with status " + p.exitValue() + ": " + Files.readString(log));
       }
       try {
-        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).timeout(Duration.ofSeconds(2)).build(),
-            HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() == 200) {
           return e;
         }
@@ -167,7 +192,11 @@ final class SnmpExporter implements AutoCloseable {
       }
       if (System.nanoTime() > deadline) {
         e.close();
-        throw new IllegalStateException("snmp_exporter did not answer on 127.0.0.1:" + port + " within 30 s: " + Files.readString(log));
+        throw new IllegalStateException(
+            "snmp_exporter did not answer on 127.0.0.1:"
+                + port
+                + " within 30 s: "
+                + Files.readString(log));
       }
       TimeUnit.MILLISECONDS.sleep(100);
     }
@@ -184,7 +213,8 @@ final class SnmpExporter implements AutoCloseable {
    * @param targets {@code host:port} of each router
    * @param deadline give up (counting the rest as failed) at this {@link System#nanoTime()}
    */
-  Pass pass(HttpClient http, List<String> targets, int concurrency, long deadline) throws InterruptedException {
+  Pass pass(HttpClient http, List<String> targets, int concurrency, long deadline)
+      throws InterruptedException {
     Semaphore slots = new Semaphore(concurrency);
     CountDownLatch done = new CountDownLatch(targets.size());
     AtomicLong ok = new AtomicLong();
@@ -200,33 +230,40 @@ final class SnmpExporter implements AutoCloseable {
         break;
       }
       started++;
-      HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/snmp?module=" + MODULE + "&target=" + target))
-          .timeout(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
-          .build();
-      http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, err) -> {
-        try {
-          if (err != null) {
-            failed.incrementAndGet();
-            firstError.compareAndSet(null, target + ": " + err);
-          } else if (r.statusCode() != 200) {
-            failed.incrementAndGet();
-            firstError.compareAndSet(null, target + ": HTTP " + r.statusCode() + " " + abbreviate(r.body()));
-          } else {
-            long[] counted = count(r.body());
-            if (counted[0] == 0) {
-              failed.incrementAndGet();
-              firstError.compareAndSet(null, target + ": no samples: " + abbreviate(r.body()));
-            } else {
-              ok.incrementAndGet();
-            }
-            samples.addAndGet(counted[0]);
-            pdus.addAndGet(counted[1]);
-          }
-        } finally {
-          slots.release();
-          done.countDown();
-        }
-      });
+      HttpRequest req =
+          HttpRequest.newBuilder(
+                  URI.create(
+                      "http://127.0.0.1:" + port + "/snmp?module=" + MODULE + "&target=" + target))
+              .timeout(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
+              .build();
+      http.sendAsync(req, HttpResponse.BodyHandlers.ofString())
+          .whenComplete(
+              (r, err) -> {
+                try {
+                  if (err != null) {
+                    failed.incrementAndGet();
+                    firstError.compareAndSet(null, target + ": " + err);
+                  } else if (r.statusCode() != 200) {
+                    failed.incrementAndGet();
+                    firstError.compareAndSet(
+                        null, target + ": HTTP " + r.statusCode() + " " + abbreviate(r.body()));
+                  } else {
+                    long[] counted = count(r.body());
+                    if (counted[0] == 0) {
+                      failed.incrementAndGet();
+                      firstError.compareAndSet(
+                          null, target + ": no samples: " + abbreviate(r.body()));
+                    } else {
+                      ok.incrementAndGet();
+                    }
+                    samples.addAndGet(counted[0]);
+                    pdus.addAndGet(counted[1]);
+                  }
+                } finally {
+                  slots.release();
+                  done.countDown();
+                }
+              });
     }
     for (int i = started; i < targets.size(); i++) {
       done.countDown();
@@ -238,17 +275,25 @@ final class SnmpExporter implements AutoCloseable {
     if (!finished || missing > 0) {
       firstError.compareAndSet(null, missing + " scrapes not done by the deadline");
     }
-    return new Pass(wall, ok.get(), failed.get() + missing, samples.get(), pdus.get(), firstError.get());
+    return new Pass(
+        wall, ok.get(), failed.get() + missing, samples.get(), pdus.get(), firstError.get());
   }
 
   /**
    * One pass's figures.
    *
-   * @param samples samples of the walked and got objects in the responses (one per varbind the exporter turned into a metric)
+   * @param samples samples of the walked and got objects in the responses (one per varbind the
+   *     exporter turned into a metric)
    * @param pdusReturned the exporter's own {@code snmp_scrape_pdus_returned}, summed
    * @param firstError the first failure, or null
    */
-  record Pass(double wallSeconds, long ok, long failed, long samples, long pdusReturned, String firstError) {}
+  record Pass(
+      double wallSeconds,
+      long ok,
+      long failed,
+      long samples,
+      long pdusReturned,
+      String firstError) {}
 
   /** {samples of the module's metrics, snmp_scrape_pdus_returned} in one response body. */
   static long[] count(String body) {

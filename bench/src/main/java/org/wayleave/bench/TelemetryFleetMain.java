@@ -1,5 +1,6 @@
 package org.wayleave.bench;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -11,13 +12,12 @@ import java.util.List;
 import org.wayleave.controller.secrets.DirectorySecretProvider;
 import org.wayleave.simulator.Scenarios;
 import org.wayleave.simulator.snmp.SnmpFleet;
-import com.sun.management.UnixOperatingSystemMXBean;
 
 /**
- * The simulated routers of {@link TelemetryBenchmark}, in a JVM of their own so that the
- * benchmark JVM's CPU time is the poller's alone. Serves {@code Scenarios.snmpOnly(devices,
- * subInterfaces, secrets)} (the {@code scale} routers, SNMP v2c, each at its own loopback address)
- * on the given UDP port, with one NIO selector thread.
+ * The simulated routers of {@link TelemetryBenchmark}, in a JVM of their own so that the benchmark
+ * JVM's CPU time is the poller's alone. Serves {@code Scenarios.snmpOnly(devices, subInterfaces,
+ * secrets)} (the {@code scale} routers, SNMP v2c, each at its own loopback address) on the given
+ * UDP port, with one NIO selector thread.
  *
  * <p>Talks to its parent over stdin/stdout, one line each way:
  *
@@ -56,8 +56,12 @@ public final class TelemetryFleetMain {
     SnmpFleet fleet;
     try {
       List<SnmpFleet.Member> members = new ArrayList<>(devices);
-      for (SnmpFleet.Member m : Scenarios.snmpOnly(devices, subInterfaces, new DirectorySecretProvider(secretsDir))) {
-        members.add(m.endpoint().port() == port ? m : new SnmpFleet.Member(m.mib(), m.endpoint().at(m.endpoint().host(), port)));
+      for (SnmpFleet.Member m :
+          Scenarios.snmpOnly(devices, subInterfaces, new DirectorySecretProvider(secretsDir))) {
+        members.add(
+            m.endpoint().port() == port
+                ? m
+                : new SnmpFleet.Member(m.mib(), m.endpoint().at(m.endpoint().host(), port)));
       }
       fleet = SnmpFleet.serve(members);
     } catch (RuntimeException e) {
@@ -66,12 +70,20 @@ public final class TelemetryFleetMain {
       return;
     }
     SnmpFleet.Binding first = fleet.bindings().get(0);
-    out.println("ready " + fleet.size() + " " + first.address().getAddress().getHostAddress() + ":" + first.address().getPort());
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+    out.println(
+        "ready "
+            + fleet.size()
+            + " "
+            + first.address().getAddress().getHostAddress()
+            + ":"
+            + first.address().getPort());
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         if (line.strip().equals("stats")) {
           SnmpFleet.Stats s = fleet.stats();
-          out.println("stats " + s.received() + " " + s.answered() + " " + s.dropped() + " " + s.refused());
+          out.println(
+              "stats " + s.received() + " " + s.answered() + " " + s.dropped() + " " + s.refused());
         }
       }
     } finally {
@@ -90,9 +102,19 @@ public final class TelemetryFleetMain {
       long open = unix.getOpenFileDescriptorCount();
       long need = devices + open + FD_HEADROOM;
       if (max < need) {
-        return "the limit on open files is " + max + " but " + devices + " routers need " + need
-            + " (one UDP socket each, plus " + open + " open and " + FD_HEADROOM
-            + " spare): raise it (ulimit -n " + need + ", or the hard limit in /etc/security/limits.conf) or use fewer --devices";
+        return "the limit on open files is "
+            + max
+            + " but "
+            + devices
+            + " routers need "
+            + need
+            + " (one UDP socket each, plus "
+            + open
+            + " open and "
+            + FD_HEADROOM
+            + " spare): raise it (ulimit -n "
+            + need
+            + ", or the hard limit in /etc/security/limits.conf) or use fewer --devices";
       }
     }
     return null;

@@ -31,7 +31,13 @@ final class Workload {
   static final long COMMITTED_MBPS = 1;
 
   /** One place a circuit can land. */
-  record Target(String council, String device, List<String> ports, List<String> suppliers, int vlanIds, Map<String, Long> portSpeeds) {}
+  record Target(
+      String council,
+      String device,
+      List<String> ports,
+      List<String> suppliers,
+      int vlanIds,
+      Map<String, Long> portSpeeds) {}
 
   private final List<Target> targets;
   private long next;
@@ -68,7 +74,9 @@ final class Workload {
       List<String> ports = new ArrayList<>();
       Map<String, Long> speeds = new LinkedHashMap<>();
       for (Port p : d.getPortsList()) {
-        boolean covered = pool != null && (pool.getPortsCount() == 0 || pool.getPortsList().contains(p.getName()));
+        boolean covered =
+            pool != null
+                && (pool.getPortsCount() == 0 || pool.getPortsList().contains(p.getName()));
         if (p.getRole() != PortRole.PORT_ROLE_MANAGEMENT && covered) {
           ports.add(p.getName());
           speeds.put(p.getName(), p.getSpeedMbps());
@@ -83,10 +91,18 @@ final class Workload {
       if (ports.isEmpty() || serving.isEmpty()) {
         continue;
       }
-      out.add(new Target(council, d.getId(), List.copyOf(ports), List.copyOf(serving), VlanRules.allocatable(pool).cardinality(), Map.copyOf(speeds)));
+      out.add(
+          new Target(
+              council,
+              d.getId(),
+              List.copyOf(ports),
+              List.copyOf(serving),
+              VlanRules.allocatable(pool).cardinality(),
+              Map.copyOf(speeds)));
     }
     if (out.isEmpty()) {
-      throw new IllegalArgumentException("the seed inventory has no council with a router, a VLAN pool and a supplier");
+      throw new IllegalArgumentException(
+          "the seed inventory has no council with a router, a VLAN pool and a supplier");
     }
     this.targets = List.copyOf(out);
   }
@@ -108,9 +124,8 @@ final class Workload {
   }
 
   /**
-   * How many circuits the round-robin spread fits: every pool covers all of its device's ports
-   * (one c-tag per circuit per device), and each port carries at most its speed in 1 Mbit/s
-   * circuits.
+   * How many circuits the round-robin spread fits: every pool covers all of its device's ports (one
+   * c-tag per circuit per device), and each port carries at most its speed in 1 Mbit/s circuits.
    */
   long capacity() {
     long min = Long.MAX_VALUE;

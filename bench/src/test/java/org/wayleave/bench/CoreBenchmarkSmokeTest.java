@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-import java.io.PrintWriter;
 
 /**
  * Keeps the benchmark harness from rotting: runs it end to end at toy sizes and checks that the
@@ -30,7 +30,10 @@ class CoreBenchmarkSmokeTest {
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     int status =
-        new CommandLine(new CoreBenchmark(new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8)))
+        new CommandLine(
+                new CoreBenchmark(
+                    new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                    new PrintStream(stderr, true, StandardCharsets.UTF_8)))
             .execute(
                 "--out", out.toString(),
                 "--dir", data.toString(),
@@ -43,7 +46,9 @@ class CoreBenchmarkSmokeTest {
                 "--raw-commits", "20",
                 "--diag", "5");
 
-    assertThat(status).as("exit status; stderr:%n%s", stderr.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(status)
+        .as("exit status; stderr:%n%s", stderr.toString(StandardCharsets.UTF_8))
+        .isZero();
     assertThat(out).exists();
     JsonNode root = new ObjectMapper().readTree(Files.readString(out));
 
@@ -122,7 +127,8 @@ class CoreBenchmarkSmokeTest {
       assertThat(diag.path(f).path("runs")).hasSize(1);
     }
 
-    assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("create", "apply", "list", "raw SQLite commit", out.toString());
+    assertThat(stdout.toString(StandardCharsets.UTF_8))
+        .contains("create", "apply", "list", "raw SQLite commit", out.toString());
     assertThat(data).as("a --dir is kept").isDirectory();
   }
 
@@ -132,7 +138,16 @@ class CoreBenchmarkSmokeTest {
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
     PrintStream ps = new PrintStream(sink, true, StandardCharsets.UTF_8);
     CommandLine cl = new CommandLine(new CoreBenchmark(ps, ps)).setErr(new PrintWriter(ps, true));
-    int status = cl.execute("--dir", tmp.toString(), "--out", tmp.resolve("x.json").toString(), "--creates", "1", "--warmup", "0");
+    int status =
+        cl.execute(
+            "--dir",
+            tmp.toString(),
+            "--out",
+            tmp.resolve("x.json").toString(),
+            "--creates",
+            "1",
+            "--warmup",
+            "0");
     assertThat(status).isNotZero();
     assertThat(sink.toString(StandardCharsets.UTF_8)).contains("not empty");
     assertThat(tmp.resolve("x.json")).doesNotExist();

@@ -16,9 +16,21 @@ class SouthboundBenchmarkSmokeTest {
   @Test
   void runsEndToEndAndWritesEveryFigure() throws Exception {
     Path out = dir.resolve("southbound.json");
-    int code = new CommandLine(new SouthboundBenchmark()).execute(
-        "--devices", "5", "--circuits", "20", "--out", out.toString(), "--dir", dir.resolve("data").toString(),
-        "--sim-heap", "256m", "--timeout-s", "120");
+    int code =
+        new CommandLine(new SouthboundBenchmark())
+            .execute(
+                "--devices",
+                "5",
+                "--circuits",
+                "20",
+                "--out",
+                out.toString(),
+                "--dir",
+                dir.resolve("data").toString(),
+                "--sim-heap",
+                "256m",
+                "--timeout-s",
+                "120");
     assertThat(code).isZero();
     JsonNode r = new ObjectMapper().readTree(out.toFile()).path("results");
     assertThat(r.path("apply_to_all_applied_s").asDouble()).isPositive();

@@ -1,19 +1,19 @@
 package org.wayleave.cli;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 import org.wayleave.agent.AgentClient;
 import org.wayleave.agent.AgentConfig;
 import org.wayleave.agent.Backoff;
 import org.wayleave.agent.FileAppliedGenerationStore;
+import org.wayleave.controller.security.TlsFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import io.grpc.ChannelCredentials;
-import io.grpc.InsecureChannelCredentials;
-import java.time.Clock;
-import org.slf4j.LoggerFactory;
-import org.wayleave.controller.security.TlsFiles;
 
 /** {@code wayleave agent}: one edge agent, beside one router, until stopped. */
 @Command(
@@ -35,7 +35,11 @@ import org.wayleave.controller.security.TlsFiles;
       "(or insecure: true instead of tls, for a controller run with --insecure)."
     })
 final class AgentCommand implements Callable<Integer> {
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "Agent configuration (YAML).")
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
+      description = "Agent configuration (YAML).")
   Path config;
 
   @Override
@@ -59,26 +63,36 @@ final class AgentCommand implements Callable<Integer> {
       credentials = tls.channelCredentials();
     } else if (cfg.insecure()) {
       LoggerFactory.getLogger(AgentCommand.class)
-          .warn("insecure: true: dialling the controller in plaintext, unauthenticated; for a laptop, never for a network");
+          .warn(
+              "insecure: true: dialling the controller in plaintext, unauthenticated; for a laptop,"
+                  + " never for a network");
       credentials = InsecureChannelCredentials.create();
     } else {
-      System.err.println("wayleave agent: " + config + ": tls: is required (cert, key and ca: the device's certificate), "
-          + "or insecure: true for a controller run with --insecure");
+      System.err.println(
+          "wayleave agent: "
+              + config
+              + ": tls: is required (cert, key and ca: the device's certificate), "
+              + "or insecure: true for a controller run with --insecure");
       return 2;
     }
-    AgentClient client = AgentClient.builder()
-        .deviceId(cfg.deviceId())
-        .driver(cfg.createDriver())
-        .generationStore(new FileAppliedGenerationStore(cfg.stateFile()))
-        .target(cfg.controllerTarget(), credentials)
-        .backoff(new Backoff(Backoff.DEFAULT_BASE, Backoff.DEFAULT_CAP))
-        .heartbeatInterval(cfg.heartbeatInterval())
-        .build();
+    AgentClient client =
+        AgentClient.builder()
+            .deviceId(cfg.deviceId())
+            .driver(cfg.createDriver())
+            .generationStore(new FileAppliedGenerationStore(cfg.stateFile()))
+            .target(cfg.controllerTarget(), credentials)
+            .backoff(new Backoff(Backoff.DEFAULT_BASE, Backoff.DEFAULT_CAP))
+            .heartbeatInterval(cfg.heartbeatInterval())
+            .build();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      client.stop();
-      stopped.countDown();
-    }, "wayleave-agent-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  client.stop();
+                  stopped.countDown();
+                },
+                "wayleave-agent-shutdown"));
     client.start();
     stopped.await();
     return 0;

@@ -5,10 +5,13 @@ import io.grpc.StatusRuntimeException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -27,27 +30,35 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import java.time.Instant;
-import java.util.HashSet;
-import java.util.Set;
 
-/** {@code wayleave apply -f PATH [--wait]}: applies manifests atomically, optionally until ACTIVE. */
+/**
+ * {@code wayleave apply -f PATH [--wait]}: applies manifests atomically, optionally until ACTIVE.
+ */
 @Command(
     name = "apply",
     mixinStandardHelpOptions = true,
     description = {
       "Applies manifests as one atomic batch: every object is validated first, and one bad object",
-      "applies nothing. With --wait, shows progress until every circuit in the manifests is ACTIVE;",
+      "applies nothing. With --wait, shows progress until every circuit in the manifests is"
+          + " ACTIVE;",
       "on timeout or failure it lists the circuits that did not converge, and exits 1."
     })
 final class ApplyCommand implements Callable<Integer> {
-  @Option(names = {"-f", "--filename"}, required = true, paramLabel = "PATH", description = "Manifest file or directory (repeatable).")
+  @Option(
+      names = {"-f", "--filename"},
+      required = true,
+      paramLabel = "PATH",
+      description = "Manifest file or directory (repeatable).")
   List<Path> paths;
 
   @Option(names = "--wait", description = "Wait until every circuit in the manifests is ACTIVE.")
   boolean waitActive;
 
-  @Option(names = "--timeout", defaultValue = "5m", converter = DurationConverter.class, paramLabel = "D",
+  @Option(
+      names = "--timeout",
+      defaultValue = "5m",
+      converter = DurationConverter.class,
+      paramLabel = "D",
       description = "How long --wait waits, e.g. 90s, 5m, 1h (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
@@ -87,11 +98,23 @@ final class ApplyCommand implements Callable<Integer> {
             ? ClientOptions.unreachable("apply", client.server, e, System.err)
             : ClientOptions.refused("apply", e, i -> items.get(i).where(), System.err);
       }
-      System.out.println("Applied " + items.size() + " object(s) at revision " + resp.getRevision() + ":");
-      var summary = PlanPrinter.print(resp.getChangesList(), List.of(), resp.getAllocationsList(), System.out);
-      System.out.println(summary.line("Applied").replace("to create", "created").replace("to change", "changed").replace("to delete", "deleted")
-          .replaceFirst("; \\d+ device\\(s\\) affected", ""));
-      List<String> circuits = items.stream().filter(i -> i.resource().hasCircuit()).map(i -> i.resource().getCircuit().getId()).toList();
+      System.out.println(
+          "Applied " + items.size() + " object(s) at revision " + resp.getRevision() + ":");
+      var summary =
+          PlanPrinter.print(
+              resp.getChangesList(), List.of(), resp.getAllocationsList(), System.out);
+      System.out.println(
+          summary
+              .line("Applied")
+              .replace("to create", "created")
+              .replace("to change", "changed")
+              .replace("to delete", "deleted")
+              .replaceFirst("; \\d+ device\\(s\\) affected", ""));
+      List<String> circuits =
+          items.stream()
+              .filter(i -> i.resource().hasCircuit())
+              .map(i -> i.resource().getCircuit().getId())
+              .toList();
       if (!waitActive || circuits.isEmpty()) {
         return 0;
       }
@@ -101,8 +124,14 @@ final class ApplyCommand implements Callable<Integer> {
     }
   }
 
-  /** Polls until every circuit is ACTIVE; false (after listing the laggards) on timeout or failure. */
-  private boolean await(CircuitServiceGrpc.CircuitServiceBlockingStub stub, List<String> ids, Instant started, PrintStream err)
+  /**
+   * Polls until every circuit is ACTIVE; false (after listing the laggards) on timeout or failure.
+   */
+  private boolean await(
+      CircuitServiceGrpc.CircuitServiceBlockingStub stub,
+      List<String> ids,
+      Instant started,
+      PrintStream err)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, Circuit> latest = new LinkedHashMap<>();
@@ -114,29 +143,56 @@ final class ApplyCommand implements Callable<Integer> {
         ClientOptions.unreachable("apply --wait", client.server, e, err);
         return false;
       }
-      long active = latest.values().stream().filter(c -> c.getStatus().getPhase() == CircuitPhase.CIRCUIT_PHASE_ACTIVE).count();
-      long failed = latest.values().stream().filter(c -> c.getStatus().getPhase() == CircuitPhase.CIRCUIT_PHASE_FAILED).count();
-      err.print("\r" + bar(active, ids.size()) + " " + active + "/" + ids.size() + " ACTIVE" + (failed > 0 ? ", " + failed + " FAILED" : "") + "   ");
+      long active =
+          latest.values().stream()
+              .filter(c -> c.getStatus().getPhase() == CircuitPhase.CIRCUIT_PHASE_ACTIVE)
+              .count();
+      long failed =
+          latest.values().stream()
+              .filter(c -> c.getStatus().getPhase() == CircuitPhase.CIRCUIT_PHASE_FAILED)
+              .count();
+      err.print(
+          "\r"
+              + bar(active, ids.size())
+              + " "
+              + active
+              + "/"
+              + ids.size()
+              + " ACTIVE"
+              + (failed > 0 ? ", " + failed + " FAILED" : "")
+              + "   ");
       if (active == ids.size()) {
         err.println();
         System.out.println("All " + ids.size() + " circuit(s) are ACTIVE.");
         return true;
       }
-      long failedSinceStart = latest.values().stream()
-          .filter(c -> c.getStatus().getPhase() == CircuitPhase.CIRCUIT_PHASE_FAILED
-              && !Instant.ofEpochSecond(c.getStatus().getPhaseTransitionTime().getSeconds(),
-                  c.getStatus().getPhaseTransitionTime().getNanos()).isBefore(started))
-          .count();
+      long failedSinceStart =
+          latest.values().stream()
+              .filter(
+                  c ->
+                      c.getStatus().getPhase() == CircuitPhase.CIRCUIT_PHASE_FAILED
+                          && !Instant.ofEpochSecond(
+                                  c.getStatus().getPhaseTransitionTime().getSeconds(),
+                                  c.getStatus().getPhaseTransitionTime().getNanos())
+                              .isBefore(started))
+              .count();
       boolean onlyFailedLeft = failedSinceStart > 0 && active + failedSinceStart == ids.size();
       if (onlyFailedLeft || System.nanoTime() > deadline) {
         err.println();
-        err.println(onlyFailedLeft ? "wayleave apply: the agent refused some circuits:" : "wayleave apply: timed out after " + timeout + "; not yet ACTIVE:");
+        err.println(
+            onlyFailedLeft
+                ? "wayleave apply: the agent refused some circuits:"
+                : "wayleave apply: timed out after " + timeout + "; not yet ACTIVE:");
         for (String id : ids) {
           Circuit c = latest.get(id);
           if (c == null) {
             err.println("  " + id + "  (not found: deleted meanwhile?)");
           } else if (c.getStatus().getPhase() != CircuitPhase.CIRCUIT_PHASE_ACTIVE) {
-            err.printf("  %-16s %-14s %s%n", id, c.getStatus().getPhase().name().replace("CIRCUIT_PHASE_", ""), c.getStatus().getLastError());
+            err.printf(
+                "  %-16s %-14s %s%n",
+                id,
+                c.getStatus().getPhase().name().replace("CIRCUIT_PHASE_", ""),
+                c.getStatus().getLastError());
           }
         }
         return false;
@@ -145,13 +201,16 @@ final class ApplyCommand implements Callable<Integer> {
     }
   }
 
-  private static Map<String, Circuit> fetch(CircuitServiceGrpc.CircuitServiceBlockingStub stub, List<String> ids) {
+  private static Map<String, Circuit> fetch(
+      CircuitServiceGrpc.CircuitServiceBlockingStub stub, List<String> ids) {
     Set<String> wanted = new HashSet<>(ids);
     Map<String, Circuit> out = new LinkedHashMap<>();
     String token = "";
     do {
-      ListCircuitsResponse page = stub.withDeadlineAfter(30, TimeUnit.SECONDS)
-          .listCircuits(ListCircuitsRequest.newBuilder().setPageSize(1000).setPageToken(token).build());
+      ListCircuitsResponse page =
+          stub.withDeadlineAfter(30, TimeUnit.SECONDS)
+              .listCircuits(
+                  ListCircuitsRequest.newBuilder().setPageSize(1000).setPageToken(token).build());
       for (Circuit c : page.getCircuitsList()) {
         if (wanted.contains(c.getId())) {
           out.put(c.getId(), c);
@@ -180,17 +239,20 @@ final class ApplyCommand implements Callable<Integer> {
       List<String> seen = new ArrayList<>();
       while (m.find() && m.start() == end) {
         long n = Long.parseLong(m.group(1));
-        d = d.plus(switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          default -> Duration.ofHours(n);
-        });
+        d =
+            d.plus(
+                switch (m.group(2)) {
+                  case "ms" -> Duration.ofMillis(n);
+                  case "s" -> Duration.ofSeconds(n);
+                  case "m" -> Duration.ofMinutes(n);
+                  default -> Duration.ofHours(n);
+                });
         seen.add(m.group());
         end = m.end();
       }
       if (seen.isEmpty() || end != value.length() || d.isZero()) {
-        throw new CommandLine.TypeConversionException("'" + value + "' is not a duration like 90s, 5m or 1h30m");
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is not a duration like 90s, 5m or 1h30m");
       }
       return d;
     }

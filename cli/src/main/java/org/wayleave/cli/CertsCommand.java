@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
     name = "certs",
     mixinStandardHelpOptions = true,
     description = {
-      "Makes a deployment's certificate authority and issues certificates from it (ECDSA P-256, PEM).",
+      "Makes a deployment's certificate authority and issues certificates from it (ECDSA P-256,"
+          + " PEM).",
       "Who a certificate speaks for is in its subject alternative name: wayleave://<role>/<name>."
     },
     subcommands = {CertsCommand.Init.class, CertsCommand.Issue.class})
@@ -29,16 +30,28 @@ final class CertsCommand implements Callable<Integer> {
     return 2;
   }
 
-  @Command(name = "init", mixinStandardHelpOptions = true,
-      description = "Makes a new CA in --dir (ca.crt, ca.key; the key owner-only). Never overwrites one.")
+  @Command(
+      name = "init",
+      mixinStandardHelpOptions = true,
+      description =
+          "Makes a new CA in --dir (ca.crt, ca.key; the key owner-only). Never overwrites one.")
   static final class Init implements Callable<Integer> {
-    @Option(names = "--dir", defaultValue = "data/pki", description = "Where the CA lives (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--dir",
+        defaultValue = "data/pki",
+        description = "Where the CA lives (default: ${DEFAULT-VALUE}).")
     Path dir;
 
-    @Option(names = "--organisation", defaultValue = "Wayleave", description = "Organisation in the CA's name (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--organisation",
+        defaultValue = "Wayleave",
+        description = "Organisation in the CA's name (default: ${DEFAULT-VALUE}).")
     String organisation;
 
-    @Option(names = "--days", defaultValue = "3650", description = "Validity in days (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--days",
+        defaultValue = "3650",
+        description = "Validity in days (default: ${DEFAULT-VALUE}).")
     int days;
 
     @Override
@@ -53,26 +66,43 @@ final class CertsCommand implements Callable<Integer> {
         System.err.println("wayleave certs init: " + e.getMessage());
         return 1;
       }
-      System.out.println("CA made: " + dir.resolve(Pki.CA_CERT) + " (give this to every controller and agent) and "
-          + dir.resolve(Pki.CA_KEY) + " (keep it secret)");
+      System.out.println(
+          "CA made: "
+              + dir.resolve(Pki.CA_CERT)
+              + " (give this to every controller and agent) and "
+              + dir.resolve(Pki.CA_KEY)
+              + " (keep it secret)");
       return 0;
     }
   }
 
-  @Command(name = "issue", mixinStandardHelpOptions = true,
+  @Command(
+      name = "issue",
+      mixinStandardHelpOptions = true,
       description = {
-        "Issues a certificate and key from the CA in --dir, into --out as <role>-<name>.crt and .key.",
-        "Roles: controller (server; name its --dns and --ip), engineer, noc, supplier (name = supplier id),",
+        "Issues a certificate and key from the CA in --dir, into --out as <role>-<name>.crt and"
+            + " .key.",
+        "Roles: controller (server; name its --dns and --ip), engineer, noc, supplier (name ="
+            + " supplier id),",
         "agent (name = device id)."
       })
   static final class Issue implements Callable<Integer> {
-    @Option(names = "--dir", defaultValue = "data/pki", description = "Where the CA lives (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--dir",
+        defaultValue = "data/pki",
+        description = "Where the CA lives (default: ${DEFAULT-VALUE}).")
     Path dir;
 
-    @Option(names = "--role", required = true, description = "controller, engineer, noc, supplier or agent.")
+    @Option(
+        names = "--role",
+        required = true,
+        description = "controller, engineer, noc, supplier or agent.")
     String role;
 
-    @Option(names = "--name", required = true, description = "The holder: a device id, a supplier id, a person or screen.")
+    @Option(
+        names = "--name",
+        required = true,
+        description = "The holder: a device id, a supplier id, a person or screen.")
     String name;
 
     @Option(names = "--dns", split = ",", description = "Host names a controller answers on.")
@@ -81,7 +111,10 @@ final class CertsCommand implements Callable<Integer> {
     @Option(names = "--ip", split = ",", description = "IP addresses a controller answers on.")
     List<String> ips = new ArrayList<>();
 
-    @Option(names = "--days", defaultValue = "397", description = "Validity in days (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--days",
+        defaultValue = "397",
+        description = "Validity in days (default: ${DEFAULT-VALUE}).")
     int days;
 
     @Option(names = "--out", description = "Where to write (default: the CA's directory).")
@@ -108,13 +141,23 @@ final class CertsCommand implements Callable<Integer> {
       }
       Pki.Issued issued;
       try {
-        issued = Pki.load(dir, Clock.systemUTC()).issue(id, dns, addresses, Duration.ofDays(days), out != null ? out : dir);
+        issued =
+            Pki.load(dir, Clock.systemUTC())
+                .issue(id, dns, addresses, Duration.ofDays(days), out != null ? out : dir);
       } catch (IllegalStateException e) {
         System.err.println("wayleave certs issue: " + e.getMessage());
         return 1;
       }
-      System.out.println("issued " + id.uri() + ": " + issued.certificate() + " and " + issued.key() + " (valid "
-          + days + " days)");
+      System.out.println(
+          "issued "
+              + id.uri()
+              + ": "
+              + issued.certificate()
+              + " and "
+              + issued.key()
+              + " (valid "
+              + days
+              + " days)");
       return 0;
     }
   }

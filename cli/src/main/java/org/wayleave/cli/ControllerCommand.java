@@ -2,6 +2,7 @@ package org.wayleave.cli;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -12,7 +13,6 @@ import org.wayleave.controller.seed.Seeds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import java.time.Duration;
 
 /** {@code wayleave controller}: runs a controller on the embedded store until stopped. */
 @Command(
@@ -27,23 +27,44 @@ import java.time.Duration;
       "Stops cleanly on Ctrl-C or SIGTERM; a restart on the same directory resumes."
     })
 final class ControllerCommand implements Callable<Integer> {
-  @Option(names = "--data", defaultValue = "data", description = "Data directory (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data",
+      defaultValue = "data",
+      description = "Data directory (default: ${DEFAULT-VALUE}).")
   Path data;
 
-  @Option(names = "--bind", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--bind",
+      defaultValue = "0.0.0.0",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}).")
   String bind;
 
-  @Option(names = "--grpc-port", defaultValue = "9090", description = "Northbound gRPC port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--grpc-port",
+      defaultValue = "9090",
+      description = "Northbound gRPC port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int grpcPort;
 
-  @Option(names = "--agent-port", defaultValue = "9091", description = "Southbound gRPC port agents dial; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--agent-port",
+      defaultValue = "9091",
+      description =
+          "Southbound gRPC port agents dial; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int agentPort;
 
-  @Option(names = "--http-port", defaultValue = "8080", description = "HTTP port for /healthz and /readyz; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--http-port",
+      defaultValue = "8080",
+      description =
+          "HTTP port for /healthz and /readyz; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
-  @Option(names = "--seed", split = ",", paramLabel = "REGION",
-      description = "Load a seed inventory at start: london (33 boroughs), eastern (5 counties). Idempotent.")
+  @Option(
+      names = "--seed",
+      split = ",",
+      paramLabel = "REGION",
+      description =
+          "Load a seed inventory at start: london (33 boroughs), eastern (5 counties). Idempotent.")
   List<String> seeds = new ArrayList<>();
 
   @Mixin TelemetryOptions telemetry = new TelemetryOptions();
@@ -54,14 +75,16 @@ final class ControllerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     for (String s : seeds) {
       if (!Seeds.NAMES.contains(s)) {
-        System.err.println("wayleave controller: --seed: unknown region '" + s + "'; choose from " + Seeds.NAMES);
+        System.err.println(
+            "wayleave controller: --seed: unknown region '" + s + "'; choose from " + Seeds.NAMES);
         return 2;
       }
     }
     ControllerConfig config;
     try {
-      config = new ControllerConfig(data, bind, grpcPort, httpPort, agentPort, seeds, Clock.systemUTC())
-          .withTelemetry(telemetry.config(Duration.ofSeconds(60)), telemetry.secretsDir(data));
+      config =
+          new ControllerConfig(data, bind, grpcPort, httpPort, agentPort, seeds, Clock.systemUTC())
+              .withTelemetry(telemetry.config(Duration.ofSeconds(60)), telemetry.secretsDir(data));
       config = security.apply(config, data);
     } catch (IllegalArgumentException e) {
       System.err.println("wayleave controller: " + e.getMessage());
@@ -78,7 +101,19 @@ final class ControllerCommand implements Callable<Integer> {
                 },
                 "wayleave-shutdown"));
     // Machine-readable lines for scripts and tests that start the controller on port 0.
-    System.out.println("wayleave controller listening: grpc=" + bind + ":" + controller.grpcPort() + " http=" + bind + ":" + controller.httpPort() + " agents=" + bind + ":" + controller.agentPort());
+    System.out.println(
+        "wayleave controller listening: grpc="
+            + bind
+            + ":"
+            + controller.grpcPort()
+            + " http="
+            + bind
+            + ":"
+            + controller.httpPort()
+            + " agents="
+            + bind
+            + ":"
+            + controller.agentPort());
     System.out.flush();
     stopped.await();
     return 0;

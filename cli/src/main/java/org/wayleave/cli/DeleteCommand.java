@@ -9,9 +9,14 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "delete",
     mixinStandardHelpOptions = true,
-    description = {"Deletes one object. Refused, changing nothing, while others still refer to it."})
+    description = {
+      "Deletes one object. Refused, changing nothing, while others still refer to it."
+    })
 final class DeleteCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "KIND", description = "councils, suppliers, sites, devices, vlanpools or circuits.")
+  @Parameters(
+      index = "0",
+      paramLabel = "KIND",
+      description = "councils, suppliers, sites, devices, vlanpools or circuits.")
   String kind;
 
   @Parameters(index = "1", paramLabel = "ID", description = "The object's id.")
@@ -21,10 +26,19 @@ final class DeleteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return client.onKind("delete", kind, (k, channel) -> {
-      long rev = k.delete(channel, id);
-      System.out.println("deleted " + k.plural.substring(0, k.plural.length() - 1) + " " + id + " at revision " + rev);
-      return 0;
-    });
+    return client.onKind(
+        "delete",
+        kind,
+        (k, channel) -> {
+          long rev = k.delete(channel, id);
+          System.out.println(
+              "deleted "
+                  + k.plural.substring(0, k.plural.length() - 1)
+                  + " "
+                  + id
+                  + " at revision "
+                  + rev);
+          return 0;
+        });
   }
 }

@@ -17,7 +17,10 @@ import picocli.CommandLine.Parameters;
       "or shows one by id, as a table or as json/yaml manifests (-o)."
     })
 final class GetCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "KIND", description = "councils, suppliers, sites, devices, vlanpools or circuits.")
+  @Parameters(
+      index = "0",
+      paramLabel = "KIND",
+      description = "councils, suppliers, sites, devices, vlanpools or circuits.")
   String kind;
 
   @Parameters(index = "1", arity = "0..1", paramLabel = "ID", description = "One object's id.")
@@ -27,14 +30,19 @@ final class GetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return client.onKind("get", kind, (k, channel) -> {
-      List<Resource> objs = id == null ? k.list(channel) : List.of(k.get(channel, id));
-      switch (client.output) {
-        case yaml -> System.out.print(Manifests.toYaml(objs, true));
-        case json -> objs.forEach(o -> System.out.println(Manifests.toJson(o, true)));
-        case table -> System.out.print(KindClient.table(k.columns, objs.stream().map(k::row).toList(), c -> c));
-      }
-      return 0;
-    });
+    return client.onKind(
+        "get",
+        kind,
+        (k, channel) -> {
+          List<Resource> objs = id == null ? k.list(channel) : List.of(k.get(channel, id));
+          switch (client.output) {
+            case yaml -> System.out.print(Manifests.toYaml(objs, true));
+            case json -> objs.forEach(o -> System.out.println(Manifests.toJson(o, true)));
+            case table ->
+                System.out.print(
+                    KindClient.table(k.columns, objs.stream().map(k::row).toList(), c -> c));
+          }
+          return 0;
+        });
   }
 }

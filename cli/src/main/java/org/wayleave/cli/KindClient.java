@@ -44,7 +44,9 @@ enum KindClient {
     String n = name.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
     for (KindClient k : values()) {
       String singular = k.plural.substring(0, k.plural.length() - 1);
-      if (n.equals(k.plural) || n.equals(singular) || (k == VLAN_POOL && (n.equals("pool") || n.equals("pools")))) {
+      if (n.equals(k.plural)
+          || n.equals(singular)
+          || (k == VLAN_POOL && (n.equals("pool") || n.equals("pools")))) {
         return k;
       }
     }
@@ -108,7 +110,13 @@ enum KindClient {
           token = r.getNextPageToken();
         }
         case CIRCUIT -> {
-          var r = circ(ch).listCircuits(ListCircuitsRequest.newBuilder().setPageSize(1000).setPageToken(token).build());
+          var r =
+              circ(ch)
+                  .listCircuits(
+                      ListCircuitsRequest.newBuilder()
+                          .setPageSize(1000)
+                          .setPageToken(token)
+                          .build());
           r.getCircuitsList().forEach(x -> out.add(Resource.newBuilder().setCircuit(x).build()));
           token = r.getNextPageToken();
         }
@@ -142,27 +150,47 @@ enum KindClient {
       }
       case SITE -> {
         Site s = r.getSite();
-        yield List.of(s.getId(), s.getCouncil(), enumName(s.getKind().name(), "SITE_KIND_"), s.getName());
+        yield List.of(
+            s.getId(), s.getCouncil(), enumName(s.getKind().name(), "SITE_KIND_"), s.getName());
       }
       case DEVICE -> {
         Device d = r.getDevice();
-        yield List.of(d.getId(), d.getSite(), d.getManagementAddress(), String.join(",", d.getPortsList().stream().map(Port::getName).toList()));
+        yield List.of(
+            d.getId(),
+            d.getSite(),
+            d.getManagementAddress(),
+            String.join(",", d.getPortsList().stream().map(Port::getName).toList()));
       }
       case VLAN_POOL -> {
         VlanPool p = r.getVlanPool();
-        yield List.of(p.getId(), p.getDevice(), p.getPortsCount() == 0 ? "(all)" : String.join(",", p.getPortsList()),
-            String.join(",", p.getRangesList().stream().map(x -> x.getFirst() + "-" + x.getLast()).toList()));
+        yield List.of(
+            p.getId(),
+            p.getDevice(),
+            p.getPortsCount() == 0 ? "(all)" : String.join(",", p.getPortsList()),
+            String.join(
+                ",",
+                p.getRangesList().stream().map(x -> x.getFirst() + "-" + x.getLast()).toList()));
       }
       case CIRCUIT -> {
         Circuit c = r.getCircuit();
-        yield List.of(c.getId(), c.getSpec().getCouncil(), c.getSpec().getSupplier(), end(c.getSpec().getAEnd()),
-            Long.toString(c.getSpec().getCommittedMbps()), enumName(c.getStatus().getPhase().name(), "CIRCUIT_PHASE_"));
+        yield List.of(
+            c.getId(),
+            c.getSpec().getCouncil(),
+            c.getSpec().getSupplier(),
+            end(c.getSpec().getAEnd()),
+            Long.toString(c.getSpec().getCommittedMbps()),
+            enumName(c.getStatus().getPhase().name(), "CIRCUIT_PHASE_"));
       }
     };
   }
 
   static String end(Termination t) {
-    return t.getDevice() + " " + t.getPort() + "." + (t.hasSTag() ? t.getSTag() + "." : "") + (t.hasCTag() ? t.getCTag() : "?");
+    return t.getDevice()
+        + " "
+        + t.getPort()
+        + "."
+        + (t.hasSTag() ? t.getSTag() + "." : "")
+        + (t.hasCTag() ? t.getCTag() : "?");
   }
 
   static String enumName(String name, String prefix) {

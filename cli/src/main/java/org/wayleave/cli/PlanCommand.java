@@ -26,7 +26,11 @@ import picocli.CommandLine.Option;
 final class PlanCommand implements Callable<Integer> {
   static final int CHANGES = 2;
 
-  @Option(names = {"-f", "--filename"}, required = true, paramLabel = "PATH", description = "Manifest file or directory (repeatable).")
+  @Option(
+      names = {"-f", "--filename"},
+      required = true,
+      paramLabel = "PATH",
+      description = "Manifest file or directory (repeatable).")
   List<Path> paths;
 
   @Mixin ClientOptions client;
@@ -41,12 +45,31 @@ final class PlanCommand implements Callable<Integer> {
       return 1;
     }
     ApplyRequest req = ApplyCommand.request(items);
-    return client.call("plan", i -> items.get(i).where(), channel -> {
-      PlanResponse plan = CircuitServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS).plan(req);
-      System.out.println("Plan for " + items.size() + " object(s) against revision " + plan.getRevision() + ":");
-      var summary = PlanPrinter.print(plan.getChangesList(), plan.getDevicesList(), plan.getAllocationsList(), System.out);
-      System.out.println(summary.changes() ? summary.line("Plan") : "No changes: the controller already holds this.");
-      return summary.changes() ? CHANGES : 0;
-    });
+    return client.call(
+        "plan",
+        i -> items.get(i).where(),
+        channel -> {
+          PlanResponse plan =
+              CircuitServiceGrpc.newBlockingStub(channel)
+                  .withDeadlineAfter(60, TimeUnit.SECONDS)
+                  .plan(req);
+          System.out.println(
+              "Plan for "
+                  + items.size()
+                  + " object(s) against revision "
+                  + plan.getRevision()
+                  + ":");
+          var summary =
+              PlanPrinter.print(
+                  plan.getChangesList(),
+                  plan.getDevicesList(),
+                  plan.getAllocationsList(),
+                  System.out);
+          System.out.println(
+              summary.changes()
+                  ? summary.line("Plan")
+                  : "No changes: the controller already holds this.");
+          return summary.changes() ? CHANGES : 0;
+        });
   }
 }

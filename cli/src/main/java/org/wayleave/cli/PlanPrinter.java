@@ -20,18 +20,24 @@ final class PlanPrinter {
     }
 
     String line(String verb) {
-      return String.format("%s: %d to create, %d to change, %d to delete, %d unchanged; %d device(s) affected.",
+      return String.format(
+          "%s: %d to create, %d to change, %d to delete, %d unchanged; %d device(s) affected.",
           verb, create, update, delete, unchanged, devices);
     }
   }
 
-  static Summary print(List<ResourceChange> changes, List<DeviceDiff> devices, List<VlanAllocation> allocations, PrintStream out) {
+  static Summary print(
+      List<ResourceChange> changes,
+      List<DeviceDiff> devices,
+      List<VlanAllocation> allocations,
+      PrintStream out) {
     int create = 0;
     int update = 0;
     int delete = 0;
     int unchanged = 0;
     for (ResourceChange c : changes) {
-      String kind = c.getRef().getKind().name().replace("RESOURCE_KIND_", "").toLowerCase().replace('_', ' ');
+      String kind =
+          c.getRef().getKind().name().replace("RESOURCE_KIND_", "").toLowerCase().replace('_', ' ');
       switch (c.getAction()) {
         case CHANGE_ACTION_CREATE -> {
           create++;
@@ -62,7 +68,13 @@ final class PlanPrinter {
       out.println();
       out.println("VLANs allocated:");
       for (VlanAllocation a : allocations) {
-        out.printf("  %-16s %s %s %s -> VLAN %d%s%n", a.getCircuit(), a.getEnd(), a.getDevice(), a.getPort(), a.getCTag(),
+        out.printf(
+            "  %-16s %s %s %s -> VLAN %d%s%n",
+            a.getCircuit(),
+            a.getEnd(),
+            a.getDevice(),
+            a.getPort(),
+            a.getCTag(),
             a.getSTag() > 0 ? " (s-tag " + a.getSTag() + ")" : "");
       }
     }
@@ -91,7 +103,11 @@ final class PlanPrinter {
     SubInterface a = ch.getAfter();
     StringBuilder what = new StringBuilder("~ " + a.getName() + "  " + a.getAlias());
     if (b.getBandwidthMbps() != a.getBandwidthMbps()) {
-      what.append("  ").append(b.getBandwidthMbps()).append(" -> ").append(a.getBandwidthMbps()).append(" Mbit/s");
+      what.append("  ")
+          .append(b.getBandwidthMbps())
+          .append(" -> ")
+          .append(a.getBandwidthMbps())
+          .append(" Mbit/s");
     }
     if (b.getAdminUp() != a.getAdminUp()) {
       what.append(a.getAdminUp() ? "  admin up" : "  admin down");
@@ -103,6 +119,12 @@ final class PlanPrinter {
   }
 
   private static String describe(SubInterface s) {
-    return s.getName() + "  " + s.getAlias() + "  " + s.getBandwidthMbps() + " Mbit/s" + (s.getAdminUp() ? "" : "  admin down");
+    return s.getName()
+        + "  "
+        + s.getAlias()
+        + "  "
+        + s.getBandwidthMbps()
+        + " Mbit/s"
+        + (s.getAdminUp() ? "" : "  admin down");
   }
 }

@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code wayleave rollback --to-revision N}: restores an earlier desired state, after showing its plan. */
+/**
+ * {@code wayleave rollback --to-revision N}: restores an earlier desired state, after showing its
+ * plan.
+ */
 @Command(
     name = "rollback",
     mixinStandardHelpOptions = true,
@@ -18,7 +21,11 @@ import picocli.CommandLine.Option;
       "one new, audited change: shows the plan, then applies it. --dry-run only shows the plan."
     })
 final class RollbackCommand implements Callable<Integer> {
-  @Option(names = "--to-revision", required = true, paramLabel = "N", description = "The revision to restore.")
+  @Option(
+      names = "--to-revision",
+      required = true,
+      paramLabel = "N",
+      description = "The revision to restore.")
   long revision;
 
   @Option(names = "--dry-run", description = "Show the plan only.")
@@ -28,22 +35,36 @@ final class RollbackCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return client.call("rollback", null, channel -> {
-      var stub = CircuitServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS);
-      PlanResponse plan = stub.rollback(RollbackRequest.newBuilder().setToRevision(revision).setDryRun(true).build()).getPlan();
-      System.out.println("Rollback to revision " + revision + ":");
-      var summary = PlanPrinter.print(plan.getChangesList(), plan.getDevicesList(), plan.getAllocationsList(), System.out);
-      if (!summary.changes()) {
-        System.out.println("No changes: the desired state already equals revision " + revision + ".");
-        return 0;
-      }
-      System.out.println(summary.line("Plan"));
-      if (dryRun) {
-        return PlanCommand.CHANGES;
-      }
-      var done = stub.rollback(RollbackRequest.newBuilder().setToRevision(revision).build());
-      System.out.println("Rolled back to revision " + revision + " as revision " + done.getRevision() + ".");
-      return 0;
-    });
+    return client.call(
+        "rollback",
+        null,
+        channel -> {
+          var stub =
+              CircuitServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS);
+          PlanResponse plan =
+              stub.rollback(
+                      RollbackRequest.newBuilder().setToRevision(revision).setDryRun(true).build())
+                  .getPlan();
+          System.out.println("Rollback to revision " + revision + ":");
+          var summary =
+              PlanPrinter.print(
+                  plan.getChangesList(),
+                  plan.getDevicesList(),
+                  plan.getAllocationsList(),
+                  System.out);
+          if (!summary.changes()) {
+            System.out.println(
+                "No changes: the desired state already equals revision " + revision + ".");
+            return 0;
+          }
+          System.out.println(summary.line("Plan"));
+          if (dryRun) {
+            return PlanCommand.CHANGES;
+          }
+          var done = stub.rollback(RollbackRequest.newBuilder().setToRevision(revision).build());
+          System.out.println(
+              "Rolled back to revision " + revision + " as revision " + done.getRevision() + ".");
+          return 0;
+        });
   }
 }

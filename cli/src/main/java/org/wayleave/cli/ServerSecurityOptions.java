@@ -14,23 +14,37 @@ import picocli.CommandLine.Option;
 
 /** How a controller is secured: its certificate, the access policy, or {@code --insecure}. */
 final class ServerSecurityOptions {
-  @Option(names = "--cert", paramLabel = "FILE",
+  @Option(
+      names = "--cert",
+      paramLabel = "FILE",
       description = "The controller's certificate (default: the one controller-*.crt in DATA/pki).")
   Path cert;
 
-  @Option(names = "--key", paramLabel = "FILE", description = "Its private key (default: the .key beside --cert).")
+  @Option(
+      names = "--key",
+      paramLabel = "FILE",
+      description = "Its private key (default: the .key beside --cert).")
   Path key;
 
-  @Option(names = "--ca", paramLabel = "FILE",
+  @Option(
+      names = "--ca",
+      paramLabel = "FILE",
       description = "The CA callers' certificates must chain to (default: ca.crt beside --cert).")
   Path ca;
 
-  @Option(names = "--policy", paramLabel = "FILE",
-      description = "Access policy (YAML: roles, suppliers' councils, tokens, rate limits; default: DATA/policy.yaml if present).")
+  @Option(
+      names = "--policy",
+      paramLabel = "FILE",
+      description =
+          "Access policy (YAML: roles, suppliers' councils, tokens, rate limits; default:"
+              + " DATA/policy.yaml if present).")
   Path policy;
 
-  @Option(names = "--insecure",
-      description = "Serve both gRPC ports in plaintext without authentication (every caller may do everything). Logged as a warning.")
+  @Option(
+      names = "--insecure",
+      description =
+          "Serve both gRPC ports in plaintext without authentication (every caller may do"
+              + " everything). Logged as a warning.")
   boolean insecure;
 
   /**
@@ -42,7 +56,8 @@ final class ServerSecurityOptions {
     AccessPolicy p = loadPolicy(data);
     if (insecure) {
       if (cert != null || key != null || ca != null) {
-        throw new IllegalArgumentException("--insecure: cannot be given with --cert, --key or --ca");
+        throw new IllegalArgumentException(
+            "--insecure: cannot be given with --cert, --key or --ca");
       }
       return config.withSecurity(null, p);
     }
@@ -74,10 +89,16 @@ final class ServerSecurityOptions {
     if (found.size() == 1) {
       return found.get(0);
     }
-    throw new IllegalArgumentException(found.isEmpty()
-        ? "no controller certificate in " + pki + ": make one with wayleave certs init --dir " + pki
-            + " and wayleave certs issue --dir " + pki + " --role controller --name NAME --dns HOST, or pass --cert,"
-            + " or run with --insecure"
-        : "--cert: " + pki + " holds " + found.size() + " controller certificates; name one");
+    throw new IllegalArgumentException(
+        found.isEmpty()
+            ? "no controller certificate in "
+                + pki
+                + ": make one with wayleave certs init --dir "
+                + pki
+                + " and wayleave certs issue --dir "
+                + pki
+                + " --role controller --name NAME --dns HOST, or pass --cert,"
+                + " or run with --insecure"
+            : "--cert: " + pki + " holds " + found.size() + " controller certificates; name one");
   }
 }

@@ -1,24 +1,24 @@
 package org.wayleave.cli;
 
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import org.wayleave.simulator.FaultApi;
-import org.wayleave.simulator.Scenarios;
-import org.wayleave.simulator.Simulator;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import java.nio.file.Path;
-import java.util.List;
-import org.wayleave.controller.secrets.DirectorySecretProvider;
-import org.wayleave.controller.seed.Seeds;
-import org.wayleave.simulator.SimDevice;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
+import org.wayleave.controller.secrets.DirectorySecretProvider;
 import org.wayleave.controller.security.Pki;
+import org.wayleave.controller.seed.Seeds;
 import org.wayleave.simulator.AgentCertificates;
+import org.wayleave.simulator.FaultApi;
+import org.wayleave.simulator.Scenarios;
+import org.wayleave.simulator.SimDevice;
+import org.wayleave.simulator.Simulator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code wayleave simulator}: a whole region of simulated routers and their agents. */
 @Command(
@@ -32,42 +32,72 @@ import org.wayleave.simulator.AgentCertificates;
       "The controller must hold the scenario's inventory: start it with --seed london|eastern."
     })
 final class SimulatorCommand implements Callable<Integer> {
-  @Option(names = "--scenario", defaultValue = "london", description = "london, eastern or scale (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--scenario",
+      defaultValue = "london",
+      description = "london, eastern or scale (default: ${DEFAULT-VALUE}).")
   String scenario;
 
-  @Option(names = "--devices", defaultValue = "1000", description = "Routers for --scenario scale (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--devices",
+      defaultValue = "1000",
+      description = "Routers for --scenario scale (default: ${DEFAULT-VALUE}).")
   int devices;
 
-  @Option(names = "--controller", defaultValue = "localhost:9091", paramLabel = "HOST:PORT",
+  @Option(
+      names = "--controller",
+      defaultValue = "localhost:9091",
+      paramLabel = "HOST:PORT",
       description = "The controller's agent (southbound) address (default: ${DEFAULT-VALUE}).")
   String controller;
 
-  @Option(names = "--http-port", defaultValue = "8081", description = "Fault-injection HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--http-port",
+      defaultValue = "8081",
+      description = "Fault-injection HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
-  @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address the fault API listens on (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--bind",
+      defaultValue = "127.0.0.1",
+      description = "Address the fault API listens on (default: ${DEFAULT-VALUE}).")
   String bind;
 
-  @Option(names = "--secrets", paramLabel = "DIR",
-      description = "The controller's secrets directory: routers answer SNMP with the community or v3 passphrases found there. "
-          + "Missing secrets are created (default: data/secrets, as the controller's).")
+  @Option(
+      names = "--secrets",
+      paramLabel = "DIR",
+      description =
+          "The controller's secrets directory: routers answer SNMP with the community or v3"
+              + " passphrases found there. Missing secrets are created (default: data/secrets, as"
+              + " the controller's).")
   Path secrets = Path.of("data", "secrets");
 
   @Option(names = "--no-snmp", description = "Routers do not answer SNMP.")
   boolean noSnmp;
 
-  @Option(names = "--ca-dir", paramLabel = "DIR", defaultValue = "data/pki",
-      description = "The deployment's CA (ca.crt, ca.key): each simulated agent dials with a certificate for its own device, "
-          + "issued from it into DIR/agents on first use (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--ca-dir",
+      paramLabel = "DIR",
+      defaultValue = "data/pki",
+      description =
+          "The deployment's CA (ca.crt, ca.key): each simulated agent dials with a certificate for"
+              + " its own device, issued from it into DIR/agents on first use (default:"
+              + " ${DEFAULT-VALUE}).")
   Path caDir;
 
-  @Option(names = "--insecure", description = "Agents dial in plaintext, for a controller run with --insecure.")
+  @Option(
+      names = "--insecure",
+      description = "Agents dial in plaintext, for a controller run with --insecure.")
   boolean insecure;
 
   @Override
   public Integer call() throws Exception {
     if (!Scenarios.NAMES.contains(scenario)) {
-      System.err.println("wayleave simulator: --scenario: unknown '" + scenario + "'; choose from " + Scenarios.NAMES);
+      System.err.println(
+          "wayleave simulator: --scenario: unknown '"
+              + scenario
+              + "'; choose from "
+              + Scenarios.NAMES);
       return 2;
     }
     List<SimDevice> devs;
@@ -83,22 +113,40 @@ final class SimulatorCommand implements Callable<Integer> {
       credentials = id -> InsecureChannelCredentials.create();
     } else {
       if (!Files.exists(caDir.resolve(Pki.CA_KEY))) {
-        System.err.println("wayleave simulator: --ca-dir: no CA in " + caDir + " (wayleave certs init --dir " + caDir
-            + "), or --insecure for a controller run with --insecure");
+        System.err.println(
+            "wayleave simulator: --ca-dir: no CA in "
+                + caDir
+                + " (wayleave certs init --dir "
+                + caDir
+                + "), or --insecure for a controller run with --insecure");
         return 2;
       }
       credentials = AgentCertificates.fromCa(caDir, Clock.systemUTC());
     }
     Simulator sim = Simulator.start(controller, devs, credentials);
     FaultApi api = FaultApi.start(sim, bind, httpPort);
-    System.out.println("wayleave simulator: " + devs.size() + " routers of '" + scenario + "' dialling " + controller
-        + "; faults at http://" + bind + ":" + api.port() + "/devices");
+    System.out.println(
+        "wayleave simulator: "
+            + devs.size()
+            + " routers of '"
+            + scenario
+            + "' dialling "
+            + controller
+            + "; faults at http://"
+            + bind
+            + ":"
+            + api.port()
+            + "/devices");
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      api.close();
-      sim.close();
-      stopped.countDown();
-    }, "wayleave-simulator-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  api.close();
+                  sim.close();
+                  stopped.countDown();
+                },
+                "wayleave-simulator-shutdown"));
     stopped.await();
     return 0;
   }

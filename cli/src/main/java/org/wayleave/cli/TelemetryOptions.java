@@ -7,37 +7,69 @@ import picocli.CommandLine.Option;
 
 /** The controller's SNMP polling options, shared by {@code controller} and {@code demo}. */
 final class TelemetryOptions {
-  @Option(names = "--secrets", paramLabel = "DIR",
-      description = "Directory of secrets named by reference, one file each: snmp/rtr-camden-01/auth is DIR/snmp/rtr-camden-01/auth "
-          + "(default: DATA/secrets).")
+  @Option(
+      names = "--secrets",
+      paramLabel = "DIR",
+      description =
+          "Directory of secrets named by reference, one file each: snmp/rtr-camden-01/auth is"
+              + " DIR/snmp/rtr-camden-01/auth (default: DATA/secrets).")
   Path secrets;
 
-  @Option(names = "--poll-interval", converter = ApplyCommand.DurationConverter.class, paramLabel = "D",
-      description = "How often every router is polled over SNMP (default: 60s for controller, 10s for demo). "
-          + "24 h of rate history costs 6 bytes per interface per poll: 8.4 KiB per interface at 60s, 51 KiB at 10s.")
+  @Option(
+      names = "--poll-interval",
+      converter = ApplyCommand.DurationConverter.class,
+      paramLabel = "D",
+      description =
+          "How often every router is polled over SNMP (default: 60s for controller, 10s for demo)."
+              + " 24 h of rate history costs 6 bytes per interface per poll: 8.4 KiB per interface"
+              + " at 60s, 51 KiB at 10s.")
   Duration interval;
 
-  @Option(names = "--snmp-timeout", defaultValue = "2s", converter = ApplyCommand.DurationConverter.class, paramLabel = "D",
+  @Option(
+      names = "--snmp-timeout",
+      defaultValue = "2s",
+      converter = ApplyCommand.DurationConverter.class,
+      paramLabel = "D",
       description = "How long one SNMP request waits for its answer (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
-  @Option(names = "--snmp-retries", defaultValue = "1", paramLabel = "N",
-      description = "How often an unanswered SNMP request is sent again (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--snmp-retries",
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "How often an unanswered SNMP request is sent again (default: ${DEFAULT-VALUE}).")
   int retries;
 
-  @Option(names = "--utilisation-threshold", defaultValue = "0.9", paramLabel = "F",
-      description = "Share of a circuit's committed bandwidth above which it is DEGRADED (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--utilisation-threshold",
+      defaultValue = "0.9",
+      paramLabel = "F",
+      description =
+          "Share of a circuit's committed bandwidth above which it is DEGRADED (default:"
+              + " ${DEFAULT-VALUE}).")
   double utilisationThreshold;
 
-  @Option(names = "--no-telemetry",
+  @Option(
+      names = "--no-telemetry",
       description = "Do not poll routers: circuits go ACTIVE on their agent's report alone.")
   boolean off;
 
-  /** @throws IllegalArgumentException naming the option when a value is out of range */
+  /**
+   * @throws IllegalArgumentException naming the option when a value is out of range
+   */
   TelemetryConfig config(Duration defaultInterval) {
     TelemetryConfig d = TelemetryConfig.defaults();
-    return new TelemetryConfig(!off, interval != null ? interval : defaultInterval, timeout, retries, d.maxInFlight(), d.maxRepetitions(), utilisationThreshold,
-        d.errorsPerSecondThreshold(), d.history());
+    return new TelemetryConfig(
+        !off,
+        interval != null ? interval : defaultInterval,
+        timeout,
+        retries,
+        d.maxInFlight(),
+        d.maxRepetitions(),
+        utilisationThreshold,
+        d.errorsPerSecondThreshold(),
+        d.history());
   }
 
   Path secretsDir(Path data) {

@@ -3,8 +3,8 @@ package org.wayleave.cli;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.core.ConditionTimeoutException;
-import java.io.File;
 
 /**
  * A controller running as a child JVM, started exactly as a user would start it ({@code java -cp
@@ -32,7 +31,8 @@ import java.io.File;
  */
 final class ChildController implements AutoCloseable {
   private static final Pattern LISTENING =
-      Pattern.compile("wayleave controller listening: grpc=127\\.0\\.0\\.1:(\\d+) http=127\\.0\\.0\\.1:(\\d+)");
+      Pattern.compile(
+          "wayleave controller listening: grpc=127\\.0\\.0\\.1:(\\d+) http=127\\.0\\.0\\.1:(\\d+)");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
   private static final AtomicInteger STARTS = new AtomicInteger();
@@ -95,10 +95,18 @@ final class ChildController implements AutoCloseable {
               : "exited with code " + exitValueOrNull() + " before printing its listening line";
       process.destroyForcibly();
       throw new AssertionError(
-          "controller child " + why + "\ncommand: " + String.join(" ", cmd.subList(0, 2)) + " <classpath> "
+          "controller child "
+              + why
+              + "\ncommand: "
+              + String.join(" ", cmd.subList(0, 2))
+              + " <classpath> "
               + String.join(" ", cmd.subList(3, cmd.size()))
-              + "\nstdout: " + stdoutLines()
-              + "\nstderr tail (" + stderrFile + "):\n" + stderrTail(60));
+              + "\nstdout: "
+              + stdoutLines()
+              + "\nstderr tail ("
+              + stderrFile
+              + "):\n"
+              + stderrTail(60));
     }
     this.grpcPort = ports[0];
     this.httpPort = ports[1];
@@ -128,7 +136,8 @@ final class ChildController implements AutoCloseable {
 
   private void drainStdout() {
     try (BufferedReader r =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         synchronized (stdout) {
@@ -198,7 +207,9 @@ final class ChildController implements AutoCloseable {
     return channel;
   }
 
-  /** SIGKILL (destroyForcibly is SIGKILL on Linux): no shutdown hook runs. Returns the exit code. */
+  /**
+   * SIGKILL (destroyForcibly is SIGKILL on Linux): no shutdown hook runs. Returns the exit code.
+   */
   int kill() {
     process.destroyForcibly();
     return waitForExit("SIGKILL");
@@ -216,8 +227,14 @@ final class ChildController implements AutoCloseable {
         process.destroyForcibly();
         process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         throw new AssertionError(
-            "controller child (pid " + process.pid() + ") did not exit within " + STOP_TIMEOUT.toSeconds()
-                + " s of " + signal + "\nstderr tail:\n" + stderrTail(60));
+            "controller child (pid "
+                + process.pid()
+                + ") did not exit within "
+                + STOP_TIMEOUT.toSeconds()
+                + " s of "
+                + signal
+                + "\nstderr tail:\n"
+                + stderrTail(60));
       }
       return process.exitValue();
     } catch (InterruptedException e) {

@@ -39,9 +39,9 @@ import org.wayleave.api.v1.ListCircuitsResponse;
 import org.wayleave.api.v1.Port;
 import org.wayleave.api.v1.PortRole;
 import org.wayleave.api.v1.Resource;
+import org.wayleave.api.v1.Supplier;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.controller.seed.Seeds;
-import org.wayleave.api.v1.Supplier;
 
 /**
  * Nothing acknowledged is lost (DESIGN.md, principle 5), tested the hard way: the controller runs
@@ -49,14 +49,17 @@ import org.wayleave.api.v1.Supplier;
  * random moment, and a restart on the same data directory must still hold every circuit whose
  * create was acknowledged, with the VLAN it was given, and no VLAN handed out twice.
  *
- * <p>The random delays come from one seeded {@link Random}; the seed is printed and quoted in
- * every failure. Re-run a failing sequence with {@code -Dwayleave.crash.seed=N}.
+ * <p>The random delays come from one seeded {@link Random}; the seed is printed and quoted in every
+ * failure. Re-run a failing sequence with {@code -Dwayleave.crash.seed=N}.
  */
 class ControllerCrashIT {
   private static final int ROUNDS = 5;
   private static final int THREADS = 4;
+
   /** Bounds each client thread's loop even if the kill never came. */
-  private static final int MAX_CREATES_PER_THREAD = 2_500; // 4 x 5 x 2,500 stays within the seed's VLAN pools
+  private static final int MAX_CREATES_PER_THREAD =
+      2_500; // 4 x 5 x 2,500 stays within the seed's VLAN pools
+
   private static final int MIN_KILL_DELAY_MS = 300;
   private static final int MAX_KILL_DELAY_MS = 1_500;
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(5);
@@ -73,7 +76,8 @@ class ControllerCrashIT {
   void everyAcknowledgedCreateSurvivesSigkillAndRestart() throws Exception {
     long seed = Long.getLong("wayleave.crash.seed", System.nanoTime());
     String tag = "[ControllerCrashIT seed=" + seed + "]";
-    System.out.println(tag + " starting " + ROUNDS + " rounds; re-run with -Dwayleave.crash.seed=" + seed);
+    System.out.println(
+        tag + " starting " + ROUNDS + " rounds; re-run with -Dwayleave.crash.seed=" + seed);
     Random random = new Random(seed);
     Path data = tmp.resolve("data");
     List<Target> targets = londonTargets();
@@ -85,13 +89,22 @@ class ControllerCrashIT {
     ChildController child = ChildController.start(data);
     try {
       for (int round = 1; round <= ROUNDS; round++) {
-        int killDelayMs = MIN_KILL_DELAY_MS + random.nextInt(MAX_KILL_DELAY_MS - MIN_KILL_DELAY_MS + 1);
-        String roundTag = tag + " round " + round + " (kill " + killDelayMs + " ms after the first ack)";
+        int killDelayMs =
+            MIN_KILL_DELAY_MS + random.nextInt(MAX_KILL_DELAY_MS - MIN_KILL_DELAY_MS + 1);
+        String roundTag =
+            tag + " round " + round + " (kill " + killDelayMs + " ms after the first ack)";
         int before = acked.size();
         runRound(child, round, killDelayMs, targets, acked, inDoubt, scheduler, roundTag);
         int thisRound = acked.size() - before;
-        System.out.println(roundTag + ": " + thisRound + " creates acknowledged, "
-            + inDoubt.size() + " in doubt so far, " + acked.size() + " acknowledged in all");
+        System.out.println(
+            roundTag
+                + ": "
+                + thisRound
+                + " creates acknowledged, "
+                + inDoubt.size()
+                + " in doubt so far, "
+                + acked.size()
+                + " acknowledged in all");
         assertThat(thisRound).as(roundTag + ": creates acknowledged before the kill").isPositive();
         assertThat(child.isAlive()).as(roundTag + ": child still alive after SIGKILL").isFalse();
         child.close();
@@ -171,15 +184,20 @@ class ControllerCrashIT {
           .pollInterval(Duration.ofMillis(10))
           .until(() -> ackedThisRound.get() > 0 || running.get() == 0);
       assertThat(ackedThisRound.get())
-          .as(roundTag + ": no create was acknowledged; unexpected errors: " + unexpected
-              + "\nchild stderr tail:\n" + child.stderrTail(40))
+          .as(
+              roundTag
+                  + ": no create was acknowledged; unexpected errors: "
+                  + unexpected
+                  + "\nchild stderr tail:\n"
+                  + child.stderrTail(40))
           .isPositive();
 
       AtomicInteger runningAtKill = new AtomicInteger(-1);
       ScheduledFuture<Integer> kill =
           scheduler.schedule(
               () -> {
-                killSent.set(true); // before the signal: an error seen while false is not the kill's
+                killSent.set(
+                    true); // before the signal: an error seen while false is not the kill's
                 runningAtKill.set(running.get());
                 return child.kill();
               },
@@ -192,15 +210,22 @@ class ControllerCrashIT {
       assertThat(clients.awaitTermination(60, TimeUnit.SECONDS))
           .as(roundTag + ": client threads stop after the kill")
           .isTrue();
-      System.out.println(roundTag + ": " + runningAtKill.get() + " of " + THREADS
-          + " client threads were still creating when SIGKILL was sent");
+      System.out.println(
+          roundTag
+              + ": "
+              + runningAtKill.get()
+              + " of "
+              + THREADS
+              + " client threads were still creating when SIGKILL was sent");
       assertThat(unexpected).as(roundTag + ": errors before the kill").isEmpty();
     } finally {
       clients.shutdownNow();
     }
   }
 
-  /** After a restart: every acknowledged circuit is back, as acknowledged; no VLAN is used twice. */
+  /**
+   * After a restart: every acknowledged circuit is back, as acknowledged; no VLAN is used twice.
+   */
   private static void verify(
       ChildController child, Map<String, Acked> acked, Set<String> inDoubt, String tag) {
     CircuitServiceBlockingStub stub = CircuitServiceGrpc.newBlockingStub(child.channel());
@@ -211,11 +236,14 @@ class ControllerCrashIT {
     for (Acked a : new TreeSet<>(acked.keySet()).stream().map(acked::get).toList()) {
       Circuit c;
       try {
-        c = stub.withDeadlineAfter(10, TimeUnit.SECONDS).getCircuit(GetRequest.newBuilder().setId(a.id()).build());
+        c =
+            stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+                .getCircuit(GetRequest.newBuilder().setId(a.id()).build());
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
           missing++;
-          problems.add(a.id() + " (acknowledged in round " + a.round() + ") is missing: " + e.getStatus());
+          problems.add(
+              a.id() + " (acknowledged in round " + a.round() + ") is missing: " + e.getStatus());
           continue;
         }
         throw e;
@@ -225,13 +253,27 @@ class ControllerCrashIT {
       if (!s.getCouncil().equals(a.target().council())
           || !end.getDevice().equals(a.target().device())
           || !end.getPort().equals(a.target().port())) {
-        problems.add(a.id() + ": expected " + a.target() + ", found council=" + s.getCouncil()
-            + " device=" + end.getDevice() + " port=" + end.getPort());
+        problems.add(
+            a.id()
+                + ": expected "
+                + a.target()
+                + ", found council="
+                + s.getCouncil()
+                + " device="
+                + end.getDevice()
+                + " port="
+                + end.getPort());
       }
       if (!end.hasCTag() || end.getCTag() < 1 || end.getCTag() > 4094) {
         problems.add(a.id() + ": no allocated c_tag after restart: " + end);
       } else if (end.getCTag() != a.cTag()) {
-        problems.add(a.id() + ": c_tag " + end.getCTag() + " after restart, " + a.cTag() + " when acknowledged");
+        problems.add(
+            a.id()
+                + ": c_tag "
+                + end.getCTag()
+                + " after restart, "
+                + a.cTag()
+                + " when acknowledged");
       }
     }
 
@@ -243,7 +285,8 @@ class ControllerCrashIT {
     do {
       ListCircuitsResponse page =
           stub.withDeadlineAfter(30, TimeUnit.SECONDS)
-              .listCircuits(ListCircuitsRequest.newBuilder().setPageSize(1000).setPageToken(token).build());
+              .listCircuits(
+                  ListCircuitsRequest.newBuilder().setPageSize(1000).setPageToken(token).build());
       for (Circuit c : page.getCircuitsList()) {
         if (!listed.add(c.getId())) {
           problems.add(c.getId() + " listed twice");
@@ -263,7 +306,9 @@ class ControllerCrashIT {
             problems.add(vlan + " is used by both " + other + " and " + c.getId());
           }
         }
-        if (c.getId().startsWith("CRASH-") && !acked.containsKey(c.getId()) && !inDoubt.contains(c.getId())) {
+        if (c.getId().startsWith("CRASH-")
+            && !acked.containsKey(c.getId())
+            && !inDoubt.contains(c.getId())) {
           problems.add(c.getId() + " exists but was never acknowledged nor in flight at a kill");
         }
       }
@@ -277,12 +322,27 @@ class ControllerCrashIT {
     }
 
     assertThat(problems)
-        .as(tag + ": " + missing + " of " + acked.size() + " acknowledged circuits missing; "
-            + listed.size() + " circuits listed; " + inDoubt.size() + " creates in doubt"
-            + "\nchild stderr tail:\n" + child.stderrTail(30))
+        .as(
+            tag
+                + ": "
+                + missing
+                + " of "
+                + acked.size()
+                + " acknowledged circuits missing; "
+                + listed.size()
+                + " circuits listed; "
+                + inDoubt.size()
+                + " creates in doubt"
+                + "\nchild stderr tail:\n"
+                + child.stderrTail(30))
         .isEmpty();
-    System.out.println(tag + ": all " + acked.size() + " acknowledged circuits present, "
-        + listed.size() + " circuits listed, no VLAN used twice");
+    System.out.println(
+        tag
+            + ": all "
+            + acked.size()
+            + " acknowledged circuits present, "
+            + listed.size()
+            + " circuits listed, no VLAN used twice");
   }
 
   private static Circuit circuit(String id, Target target, int round, int thread) {

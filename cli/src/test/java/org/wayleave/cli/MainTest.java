@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 
 /** The launcher's command line: every subcommand answers --help; bad options fail clearly. */
 class MainTest {
@@ -33,11 +33,16 @@ class MainTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     try {
-      assertThat(Main.run("controller", "--seed", "atlantis", "--data", "target/unused")).isEqualTo(2);
+      assertThat(Main.run("controller", "--seed", "atlantis", "--data", "target/unused"))
+          .isEqualTo(2);
     } finally {
       System.setErr(saved);
     }
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--seed").contains("atlantis").contains("london").contains("eastern");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--seed")
+        .contains("atlantis")
+        .contains("london")
+        .contains("eastern");
   }
 
   @Test

@@ -14,7 +14,10 @@ import org.wayleave.controller.security.Identity;
 import org.wayleave.controller.security.Pki;
 import org.wayleave.controller.security.TlsFiles;
 
-/** A CA in {@code dir} (made once, kept) with a controller's and an engineer's certificates, for tests over TLS. */
+/**
+ * A CA in {@code dir} (made once, kept) with a controller's and an engineer's certificates, for
+ * tests over TLS.
+ */
 record TestPki(Path dir, Pki pki) {
   static final Identity CONTROLLER = new Identity(Identity.Role.CONTROLLER, "test");
   static final Identity ENGINEER = new Identity(Identity.Role.ENGINEER, "test");
@@ -22,10 +25,18 @@ record TestPki(Path dir, Pki pki) {
   static TestPki in(Path dir) {
     try {
       Clock clock = Clock.systemUTC();
-      Pki pki = Files.exists(dir.resolve(Pki.CA_CERT)) ? Pki.load(dir, clock) : Pki.init(dir, "Wayleave test", Duration.ofDays(30), clock);
+      Pki pki =
+          Files.exists(dir.resolve(Pki.CA_CERT))
+              ? Pki.load(dir, clock)
+              : Pki.init(dir, "Wayleave test", Duration.ofDays(30), clock);
       TestPki t = new TestPki(dir, pki);
       if (!Files.exists(t.controller().certificate())) {
-        pki.issue(CONTROLLER, List.of("localhost"), List.of(InetAddress.getByName("127.0.0.1")), Duration.ofDays(2), dir);
+        pki.issue(
+            CONTROLLER,
+            List.of("localhost"),
+            List.of(InetAddress.getByName("127.0.0.1")),
+            Duration.ofDays(2),
+            dir);
         pki.issue(ENGINEER, List.of(), List.of(), Duration.ofDays(2), dir);
       }
       return t;
@@ -55,13 +66,20 @@ record TestPki(Path dir, Pki pki) {
   /** The flags a CLI verb needs to speak as the engineer. */
   List<String> clientArgs() {
     TlsFiles e = engineer();
-    return List.of("--cert", e.certificate().toString(), "--key", e.key().toString(), "--ca", e.ca().toString());
+    return List.of(
+        "--cert",
+        e.certificate().toString(),
+        "--key",
+        e.key().toString(),
+        "--ca",
+        e.ca().toString());
   }
 
   /** A channel to {@code port} on loopback as the engineer. */
   ManagedChannel engineerChannel(int port) {
     try {
-      return NettyChannelBuilder.forAddress("127.0.0.1", port, engineer().channelCredentials()).build();
+      return NettyChannelBuilder.forAddress("127.0.0.1", port, engineer().channelCredentials())
+          .build();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.wayleave.controller.Controller;
 import org.wayleave.controller.ControllerConfig;
 import org.wayleave.controller.core.Op;
+import org.wayleave.controller.security.AccessPolicy;
 import org.wayleave.controller.seed.Seeds;
+import org.wayleave.simulator.AgentCertificates;
 import org.wayleave.simulator.Scenarios;
 import org.wayleave.simulator.Simulator;
-import org.wayleave.controller.security.AccessPolicy;
-import org.wayleave.simulator.AgentCertificates;
 
 /**
  * README's walkthrough, command for command: the {@code ./wayleave} lines of its "Walkthrough"
@@ -45,11 +45,22 @@ class WalkthroughIT {
     assertThat(commands).as("the walkthrough's commands").hasSizeGreaterThanOrEqualTo(3);
 
     TestPki pki = TestPki.in(dir.resolve("pki"));
-    try (Controller controller = Controller.start(new ControllerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, 0, List.of("london"), Clock.systemUTC())
-        .withSecurity(pki.controller(), AccessPolicy.defaults()))) {
-      controller.state().apply(Op.upserts(Seeds.exampleCircuits("london"), "examples"), "system:demo", "demo example circuits");
-      try (Simulator sim = Simulator.start("127.0.0.1:" + controller.agentPort(), Scenarios.devices("london", 0),
-          AgentCertificates.fromCa(pki.dir(), Clock.systemUTC()))) {
+    try (Controller controller =
+        Controller.start(
+            new ControllerConfig(
+                    dir.resolve("data"), "127.0.0.1", 0, 0, 0, List.of("london"), Clock.systemUTC())
+                .withSecurity(pki.controller(), AccessPolicy.defaults()))) {
+      controller
+          .state()
+          .apply(
+              Op.upserts(Seeds.exampleCircuits("london"), "examples"),
+              "system:demo",
+              "demo example circuits");
+      try (Simulator sim =
+          Simulator.start(
+              "127.0.0.1:" + controller.agentPort(),
+              Scenarios.devices("london", 0),
+              AgentCertificates.fromCa(pki.dir(), Clock.systemUTC()))) {
         List<String> outputs = new ArrayList<>();
         for (String[] cmd : commands) {
           List<String> args = new ArrayList<>();
@@ -58,15 +69,24 @@ class WalkthroughIT {
           }
           args.add("--server");
           args.add("127.0.0.1:" + controller.grpcPort());
-          // The walkthrough runs against the demo, whose certificate the verbs find in data/pki on their own.
+          // The walkthrough runs against the demo, whose certificate the verbs find in data/pki on
+          // their own.
           args.addAll(pki.clientArgs());
           int code = run(args, outputs);
-          assertThat(code).as("./wayleave %s%n%s", String.join(" ", cmd), outputs.get(outputs.size() - 1))
+          assertThat(code)
+              .as("./wayleave %s%n%s", String.join(" ", cmd), outputs.get(outputs.size() - 1))
               .isEqualTo(cmd[0].equals("plan") ? PlanCommand.CHANGES : 0);
         }
         String all = String.join("\n", outputs);
-        assertThat(all).contains("+ ge-0/0/2.101  LPSN-CAM-0002  100 Mbit/s", "All 4 circuit(s) are ACTIVE.",
-            "Circuit:", "LPSN-CAM-0002", "Applied", "InSync", "Recent events:");
+        assertThat(all)
+            .contains(
+                "+ ge-0/0/2.101  LPSN-CAM-0002  100 Mbit/s",
+                "All 4 circuit(s) are ACTIVE.",
+                "Circuit:",
+                "LPSN-CAM-0002",
+                "Applied",
+                "InSync",
+                "Recent events:");
       }
     }
   }

@@ -56,7 +56,12 @@ class WatchResumeIT {
   /** What a watch event says, in a form that compares and prints well. */
   private record Change(long revision, EventType type, String id) {
     static Change of(WatchEvent e) {
-      return new Change(e.getRevision(), e.getType(), e.getResource().hasCircuit() ? e.getResource().getCircuit().getId() : e.getResource().toString());
+      return new Change(
+          e.getRevision(),
+          e.getType(),
+          e.getResource().hasCircuit()
+              ? e.getResource().getCircuit().getId()
+              : e.getResource().toString());
     }
   }
 
@@ -100,26 +105,35 @@ class WatchResumeIT {
       }
       Circuit b1 = bs.get(0);
       Circuit b1Updated =
-          stub.get().updateCircuit(
-              Circuit.newBuilder()
-                  .setId(b1.getId())
-                  .setMeta(b1.getMeta()) // meta.revision: refuse the update if B1 changed since
-                  .setSpec(b1.getSpec().toBuilder().setDescription(b1Description))
-                  .build());
+          stub.get()
+              .updateCircuit(
+                  Circuit.newBuilder()
+                      .setId(b1.getId())
+                      .setMeta(b1.getMeta()) // meta.revision: refuse the update if B1 changed since
+                      .setSpec(b1.getSpec().toBuilder().setDescription(b1Description))
+                      .build());
       assertThat(b1Updated.getSpec().getDescription()).isEqualTo(b1Description);
-      assertThat(b1Updated.getMeta().getRevision()).as("B1's revision after its update").isGreaterThan(b1.getMeta().getRevision());
-      expected.add(new Change(b1Updated.getMeta().getRevision(), EventType.EVENT_TYPE_PUT, b1.getId()));
+      assertThat(b1Updated.getMeta().getRevision())
+          .as("B1's revision after its update")
+          .isGreaterThan(b1.getMeta().getRevision());
+      expected.add(
+          new Change(b1Updated.getMeta().getRevision(), EventType.EVENT_TYPE_PUT, b1.getId()));
       DeleteResponse deleted =
-          stub.get().deleteCircuit(
-              DeleteRequest.newBuilder()
-                  .setId(a1Created.getId())
-                  .setExpectedRevision(a1Created.getMeta().getRevision())
-                  .build());
-      expected.add(new Change(deleted.getRevision(), EventType.EVENT_TYPE_DELETE, a1Created.getId()));
+          stub.get()
+              .deleteCircuit(
+                  DeleteRequest.newBuilder()
+                      .setId(a1Created.getId())
+                      .setExpectedRevision(a1Created.getMeta().getRevision())
+                      .build());
+      expected.add(
+          new Change(deleted.getRevision(), EventType.EVENT_TYPE_DELETE, a1Created.getId()));
 
       long last = expected.get(expected.size() - 1).revision();
       assertThat(expected.stream().map(Change::revision).toList())
-          .as("the acknowledged revisions of the changes after R=" + r + ", in the order they were made")
+          .as(
+              "the acknowledged revisions of the changes after R="
+                  + r
+                  + ", in the order they were made")
           .isEqualTo(LongStream.rangeClosed(r + 1, last).boxed().toList());
 
       int exit = sigkill ? child.kill() : child.stop();
@@ -127,17 +141,24 @@ class WatchResumeIT {
         assertThat(exit).as("exit code after SIGKILL").isEqualTo(128 + 9);
       } else {
         assertThat(exit).as("exit code after SIGTERM").isEqualTo(128 + 15);
-        assertThat(child.stderr()).as("the controller's log after SIGTERM").contains("controller stopped");
+        assertThat(child.stderr())
+            .as("the controller's log after SIGTERM")
+            .contains("controller stopped");
       }
     }
 
     try (ChildController child = ChildController.start(data)) {
       Supplier<CircuitServiceBlockingStub> stub = () -> blocking(child);
       // The restarted controller holds the state the stream will be compared against.
-      assertThat(stub.get().getCircuit(GetRequest.newBuilder().setId("WATCH-B1").build()).getSpec().getDescription())
+      assertThat(
+              stub.get()
+                  .getCircuit(GetRequest.newBuilder().setId("WATCH-B1").build())
+                  .getSpec()
+                  .getDescription())
           .as("B1 after the " + how + " restart")
           .isEqualTo(b1Description);
-      assertThatThrownBy(() -> stub.get().getCircuit(GetRequest.newBuilder().setId(a1Created.getId()).build()))
+      assertThatThrownBy(
+              () -> stub.get().getCircuit(GetRequest.newBuilder().setId(a1Created.getId()).build()))
           .as("A1 after the " + how + " restart")
           .isInstanceOfSatisfying(
               StatusRuntimeException.class,
@@ -175,7 +196,11 @@ class WatchResumeIT {
         String context = how + " restart, watch from R=" + r;
         await(context + ": the " + expected.size() + " changes after R")
             .atMost(WAIT)
-            .until(() -> events.size() >= expected.size() || streamError.get() != null || completed.get());
+            .until(
+                () ->
+                    events.size() >= expected.size()
+                        || streamError.get() != null
+                        || completed.get());
         assertThat(streamError.get()).as(context + ": stream error").isNull();
         assertThat(completed.get()).as(context + ": stream completed early").isFalse();
         assertThat(changes(events))
@@ -199,12 +224,15 @@ class WatchResumeIT {
         all.add(live);
         await(context + ": the live change " + live)
             .atMost(WAIT)
-            .until(() -> events.size() >= all.size() || streamError.get() != null || completed.get());
+            .until(
+                () -> events.size() >= all.size() || streamError.get() != null || completed.get());
         assertThat(streamError.get()).as(context + ": stream error").isNull();
         assertThat(changes(events))
             .as(context + ": events after the live change (the restart itself wrote nothing)")
             .containsExactlyElementsOf(all);
-        assertThat(live.revision()).as("revision of the first change after the restart").isEqualTo(expected.get(expected.size() - 1).revision() + 1);
+        assertThat(live.revision())
+            .as("revision of the first change after the restart")
+            .isEqualTo(expected.get(expected.size() - 1).revision() + 1);
       } finally {
         ClientCallStreamObserver<WatchRequest> c = call.get();
         if (c != null) {
@@ -220,7 +248,8 @@ class WatchResumeIT {
 
   /** A blocking stub whose calls must finish within 30 s from now (deadlines are absolute). */
   private static CircuitServiceBlockingStub blocking(ChildController child) {
-    return CircuitServiceGrpc.newBlockingStub(child.channel()).withDeadlineAfter(30, TimeUnit.SECONDS);
+    return CircuitServiceGrpc.newBlockingStub(child.channel())
+        .withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
   private static Circuit circuit(String id, String description) {

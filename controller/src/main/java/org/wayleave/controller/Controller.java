@@ -1,6 +1,9 @@
 package org.wayleave.controller;
 
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -8,48 +11,48 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wayleave.api.v1.ChangeAction;
+import org.wayleave.api.v1.Circuit;
+import org.wayleave.api.v1.Device;
 import org.wayleave.api.v1.Resource;
 import org.wayleave.controller.core.DesiredStateService;
+import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.core.ResourceCache;
+import org.wayleave.controller.http.ApiRoutes;
 import org.wayleave.controller.http.HttpServer;
+import org.wayleave.controller.metrics.ControllerMetrics;
 import org.wayleave.controller.northbound.NorthboundServer;
-import org.wayleave.controller.security.Authenticate;
-import io.grpc.ServerInterceptors;
 import org.wayleave.controller.reconcile.ReconcileEngine;
 import org.wayleave.controller.reconcile.Ticker;
+import org.wayleave.controller.secrets.DirectorySecretProvider;
+import org.wayleave.controller.secrets.SecretProvider;
+import org.wayleave.controller.security.Authenticate;
+import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.southbound.AgentGrpcService;
 import org.wayleave.controller.southbound.DeviceSync;
 import org.wayleave.controller.southbound.DeviceWakeups;
-import org.wayleave.controller.seed.Seeds;
-import org.wayleave.controller.secrets.DirectorySecretProvider;
-import org.wayleave.controller.secrets.SecretProvider;
+import org.wayleave.controller.store.StateStore;
 import org.wayleave.controller.store.StoreEvent;
-import org.wayleave.controller.http.ApiRoutes;
-import org.wayleave.controller.metrics.ControllerMetrics;
+import org.wayleave.controller.store.sqlite.SqliteStateStore;
 import org.wayleave.controller.telemetry.SnmpPoller;
 import org.wayleave.controller.telemetry.Telemetry;
-import org.wayleave.api.v1.Circuit;
-import org.wayleave.api.v1.Device;
-import org.wayleave.controller.core.Kind;
-import org.wayleave.controller.store.StateStore;
-import org.wayleave.controller.store.sqlite.SqliteStateStore;
-import io.grpc.Server;
-import io.vertx.ext.web.handler.StaticHandler;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import org.wayleave.api.v1.ChangeAction;
 
 /** One controller process: store, desired-state cache and service, northbound gRPC, HTTP. */
 public final class Controller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Controller.class);
+
   /** An unanswered push is given up (and sent again) after this long. */
   static final Duration PUSH_TIMEOUT = Duration.ofSeconds(30);
+
   /** Every device is reconciled at least this often, whatever events said. */
   static final Duration RESYNC = Duration.ofSeconds(60);
+
   static final int DEVICE_WORKERS = 4;
 
   private final StateStore store;
@@ -98,8 +101,13 @@ public final class Controller implements AutoCloseable {
    * @throws IOException if a port cannot be bound
    */
   public static Controller start(ControllerConfig config) throws IOException {
-    log.info("starting controller: data={} bind={} grpc={} http={} seeds={}",
-        config.dataDir().toAbsolutePath(), config.bindAddress(), config.grpcPort(), config.httpPort(), config.seeds());
+    log.info(
+        "starting controller: data={} bind={} grpc={} http={} seeds={}",
+        config.dataDir().toAbsolutePath(),
+        config.bindAddress(),
+        config.grpcPort(),
+        config.httpPort(),
+        config.seeds());
     StateStore store = SqliteStateStore.open(config.dataDir(), config.clock());
     List<AutoCloseable> started = new ArrayList<>();
     started.add(store);
@@ -111,44 +119,55 @@ public final class Controller implements AutoCloseable {
         loadSeed(state, seed, config.seedSnmpPort());
       }
       DeviceSync sync = new DeviceSync(store, cache, config.clock(), Ticker.system(), PUSH_TIMEOUT);
-      ReconcileEngine<String> devices = ReconcileEngine.builder("device", sync)
-          .workers(DEVICE_WORKERS)
-          .resync(RESYNC, sync::allDevices)
-          .build();
+      ReconcileEngine<String> devices =
+          ReconcileEngine.builder("device", sync)
+              .workers(DEVICE_WORKERS)
+              .resync(RESYNC, sync::allDevices)
+              .build();
       sync.wakeWith(devices::enqueue);
       cache.addListener((rev, events) -> devices.enqueueAll(DeviceWakeups.of(events)));
       Telemetry telemetry = null;
       SnmpPoller poller = null;
       if (config.telemetry().enabled()) {
-        telemetry = new Telemetry(config.telemetry(), config.clock(), id -> {
-          Circuit c = cache.get(Kind.CIRCUIT, id);
-          return c == null ? 0 : c.getSpec().getCommittedMbps();
-        });
-        SecretProvider secrets = config.secretsDir() == null ? SecretProvider.none() : new DirectorySecretProvider(config.secretsDir());
+        telemetry =
+            new Telemetry(
+                config.telemetry(),
+                config.clock(),
+                id -> {
+                  Circuit c = cache.get(Kind.CIRCUIT, id);
+                  return c == null ? 0 : c.getSpec().getCommittedMbps();
+                });
+        SecretProvider secrets =
+            config.secretsDir() == null
+                ? SecretProvider.none()
+                : new DirectorySecretProvider(config.secretsDir());
         poller = new SnmpPoller(config.telemetry(), secrets, telemetry, config.clock());
         started.add(poller);
         SnmpPoller p = poller;
         Telemetry tm = telemetry;
-        cache.addListener((rev, events) -> {
-          for (StoreEvent e : events) {
-            String key = e.kv().key();
-            if (key.startsWith(Kind.DEVICE.prefix())) {
-              String id = key.substring(Kind.DEVICE.prefix().length());
-              Device d = cache.get(Kind.DEVICE, id);
-              if (d == null) {
-                p.remove(id);
-                tm.forget(id);
-              } else {
-                p.upsert(d);
+        cache.addListener(
+            (rev, events) -> {
+              for (StoreEvent e : events) {
+                String key = e.kv().key();
+                if (key.startsWith(Kind.DEVICE.prefix())) {
+                  String id = key.substring(Kind.DEVICE.prefix().length());
+                  Device d = cache.get(Kind.DEVICE, id);
+                  if (d == null) {
+                    p.remove(id);
+                    tm.forget(id);
+                  } else {
+                    p.upsert(d);
+                  }
+                }
               }
-            }
-          }
-        });
+            });
         poller.replaceAll(cache.list(Kind.DEVICE));
         telemetry.onChange(devices::enqueue);
         sync.useTelemetry(telemetry);
       }
-      ControllerMetrics metrics = ControllerMetrics.create(store, cache, sync, devices, poller, telemetry, config.telemetry());
+      ControllerMetrics metrics =
+          ControllerMetrics.create(
+              store, cache, sync, devices, poller, telemetry, config.telemetry());
       started.add(metrics);
       if (poller != null) {
         // After the metrics hooks, so every poll is counted.
@@ -160,12 +179,16 @@ public final class Controller implements AutoCloseable {
       if (tls) {
         config.tls().check(config.clock());
       } else {
-        log.warn("--insecure: both gRPC ports serve plaintext without authentication; every caller may change "
-            + "everything and any agent may speak for any device. For a laptop, never for a network.");
+        log.warn(
+            "--insecure: both gRPC ports serve plaintext without authentication; every caller may"
+                + " change everything and any agent may speak for any device. For a laptop, never"
+                + " for a network.");
       }
       Server southbound =
           grpcBuilder(config, config.agentPort(), "agent")
-              .addService(ServerInterceptors.intercept(new AgentGrpcService(sync, tls), new Authenticate(config.policy(), tls)))
+              .addService(
+                  ServerInterceptors.intercept(
+                      new AgentGrpcService(sync, tls), new Authenticate(config.policy(), tls)))
               // The northbound limits (NorthboundServer's constants); agents may ping while idle.
               .maxInboundMessageSize(NorthboundServer.MAX_INBOUND_MESSAGE_BYTES)
               .maxInboundMetadataSize(NorthboundServer.MAX_INBOUND_METADATA_BYTES)
@@ -179,12 +202,19 @@ public final class Controller implements AutoCloseable {
       NorthboundServer northbound =
           new NorthboundServer(
                   grpcBuilder(config, config.grpcPort(), "northbound")
-                      .permitKeepAliveTime(NorthboundServer.PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+                      .permitKeepAliveTime(
+                          NorthboundServer.PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                       .permitKeepAliveWithoutCalls(false)
-                      .maxConnectionIdle(NorthboundServer.MAX_CONNECTION_IDLE_MINUTES, TimeUnit.MINUTES)
-                      .maxConcurrentCallsPerConnection(NorthboundServer.MAX_CONCURRENT_CALLS_PER_CONNECTION),
-                  state, store,
-                  telemetry, config.clock(), config.policy(), tls)
+                      .maxConnectionIdle(
+                          NorthboundServer.MAX_CONNECTION_IDLE_MINUTES, TimeUnit.MINUTES)
+                      .maxConcurrentCallsPerConnection(
+                          NorthboundServer.MAX_CONCURRENT_CALLS_PER_CONNECTION),
+                  state,
+                  store,
+                  telemetry,
+                  config.clock(),
+                  config.policy(),
+                  tls)
               .start();
       started.add(() -> northbound.stop(5));
       Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
@@ -200,20 +230,54 @@ public final class Controller implements AutoCloseable {
       }
       Telemetry tm = telemetry;
       AtomicReference<ApiRoutes> api = new AtomicReference<>();
-      HttpServer http = HttpServer.start(config.bindAddress(), config.httpPort(), config.tls(), config.policy(), checks, (vertx, router) -> {
-        api.set(new ApiRoutes(vertx, cache, store, tm, config.clock()));
-        api.get().mount(router);
-        // A scrape takes a few hundred ms at fleet scale: off the event loop.
-        router.get("/metrics").blockingHandler(ctx -> ctx.response().putHeader("content-type", metrics.contentType())
-            .end(metrics.scrape()));
-        // The NOC dashboard: static files from the classpath, nothing fetched from elsewhere.
-        router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
-      });
-      Controller c = new Controller(config, store, cache, state, northbound, southbound, devices, sync, http, telemetry, poller,
-          metrics);
-      log.info("controller ready: northbound gRPC on {}:{}, agents on {}:{}, HTTP on {}:{}, store revision {}",
-          config.bindAddress(), northbound.port(), config.bindAddress(), southbound.getPort(), config.bindAddress(),
-          http.port(), store.revision());
+      HttpServer http =
+          HttpServer.start(
+              config.bindAddress(),
+              config.httpPort(),
+              config.tls(),
+              config.policy(),
+              checks,
+              (vertx, router) -> {
+                api.set(new ApiRoutes(vertx, cache, store, tm, config.clock()));
+                api.get().mount(router);
+                // A scrape takes a few hundred ms at fleet scale: off the event loop.
+                router
+                    .get("/metrics")
+                    .blockingHandler(
+                        ctx ->
+                            ctx.response()
+                                .putHeader("content-type", metrics.contentType())
+                                .end(metrics.scrape()));
+                // The NOC dashboard: static files from the classpath, nothing fetched from
+                // elsewhere.
+                router
+                    .route("/*")
+                    .handler(StaticHandler.create("webroot").setCachingEnabled(false));
+              });
+      Controller c =
+          new Controller(
+              config,
+              store,
+              cache,
+              state,
+              northbound,
+              southbound,
+              devices,
+              sync,
+              http,
+              telemetry,
+              poller,
+              metrics);
+      log.info(
+          "controller ready: northbound gRPC on {}:{}, agents on {}:{}, HTTP on {}:{}, store"
+              + " revision {}",
+          config.bindAddress(),
+          northbound.port(),
+          config.bindAddress(),
+          southbound.getPort(),
+          config.bindAddress(),
+          http.port(),
+          store.revision());
       return c;
     } catch (IOException | RuntimeException e) {
       for (int i = started.size() - 1; i >= 0; i--) {
@@ -227,11 +291,16 @@ public final class Controller implements AutoCloseable {
     }
   }
 
-  /** A Netty server builder on {@code port}: TLS requiring client certificates, or plaintext with a warning per connection. */
-  private static NettyServerBuilder grpcBuilder(ControllerConfig config, int port, String name) throws IOException {
+  /**
+   * A Netty server builder on {@code port}: TLS requiring client certificates, or plaintext with a
+   * warning per connection.
+   */
+  private static NettyServerBuilder grpcBuilder(ControllerConfig config, int port, String name)
+      throws IOException {
     InetSocketAddress addr = new InetSocketAddress(config.bindAddress(), port);
     if (config.insecure()) {
-      return NettyServerBuilder.forAddress(addr).addTransportFilter(Authenticate.insecureWarnings(name));
+      return NettyServerBuilder.forAddress(addr)
+          .addTransportFilter(Authenticate.insecureWarnings(name));
     }
     return NettyServerBuilder.forAddress(addr, config.tls().serverCredentials());
   }
@@ -243,10 +312,20 @@ public final class Controller implements AutoCloseable {
   }
 
   private static void loadSeed(DesiredStateService state, String name, int snmpPort) {
-    List<Resource> resources = snmpPort == 0 ? Seeds.byName(name) : Seeds.withSnmpPort(Seeds.byName(name), snmpPort);
-    var applied = state.apply(Op.upserts(resources, "seed." + name), "system:seed", "load seed " + name);
-    long changed = applied.changes().stream().filter(c -> c.getAction() != ChangeAction.CHANGE_ACTION_UNCHANGED).count();
-    log.info("seed {}: {} objects, {} changed, revision {}", name, resources.size(), changed, applied.revision());
+    List<Resource> resources =
+        snmpPort == 0 ? Seeds.byName(name) : Seeds.withSnmpPort(Seeds.byName(name), snmpPort);
+    var applied =
+        state.apply(Op.upserts(resources, "seed." + name), "system:seed", "load seed " + name);
+    long changed =
+        applied.changes().stream()
+            .filter(c -> c.getAction() != ChangeAction.CHANGE_ACTION_UNCHANGED)
+            .count();
+    log.info(
+        "seed {}: {} objects, {} changed, revision {}",
+        name,
+        resources.size(),
+        changed,
+        applied.revision());
   }
 
   public DesiredStateService state() {

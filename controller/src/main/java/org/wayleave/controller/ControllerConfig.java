@@ -4,10 +4,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
-import org.wayleave.controller.seed.Seeds;
-import org.wayleave.controller.telemetry.TelemetryConfig;
 import org.wayleave.controller.security.AccessPolicy;
 import org.wayleave.controller.security.TlsFiles;
+import org.wayleave.controller.seed.Seeds;
+import org.wayleave.controller.telemetry.TelemetryConfig;
 
 /**
  * How to run a controller.
@@ -68,24 +68,80 @@ public record ControllerConfig(
    * desired-state and southbound paths that involve neither SNMP nor authentication.
    */
   public ControllerConfig(
-      Path dataDir, String bindAddress, int grpcPort, int httpPort, int agentPort, List<String> seeds, Clock clock) {
-    this(dataDir, bindAddress, grpcPort, httpPort, agentPort, seeds, clock, TelemetryConfig.disabled(), null, 0, null,
+      Path dataDir,
+      String bindAddress,
+      int grpcPort,
+      int httpPort,
+      int agentPort,
+      List<String> seeds,
+      Clock clock) {
+    this(
+        dataDir,
+        bindAddress,
+        grpcPort,
+        httpPort,
+        agentPort,
+        seeds,
+        clock,
+        TelemetryConfig.disabled(),
+        null,
+        0,
+        null,
         AccessPolicy.defaults());
   }
 
   /** The same with other telemetry settings and secrets. */
   public ControllerConfig withTelemetry(TelemetryConfig t, Path secrets) {
-    return new ControllerConfig(dataDir, bindAddress, grpcPort, httpPort, agentPort, seeds, clock, t, secrets, seedSnmpPort, tls, policy);
+    return new ControllerConfig(
+        dataDir,
+        bindAddress,
+        grpcPort,
+        httpPort,
+        agentPort,
+        seeds,
+        clock,
+        t,
+        secrets,
+        seedSnmpPort,
+        tls,
+        policy);
   }
 
   /** The same with seeded routers answering SNMP on another port. */
   public ControllerConfig withSeedSnmpPort(int port) {
-    return new ControllerConfig(dataDir, bindAddress, grpcPort, httpPort, agentPort, seeds, clock, telemetry, secretsDir, port, tls, policy);
+    return new ControllerConfig(
+        dataDir,
+        bindAddress,
+        grpcPort,
+        httpPort,
+        agentPort,
+        seeds,
+        clock,
+        telemetry,
+        secretsDir,
+        port,
+        tls,
+        policy);
   }
 
-  /** The same serving TLS with {@code tls} (null: plaintext, {@code --insecure}) under {@code policy}. */
+  /**
+   * The same serving TLS with {@code tls} (null: plaintext, {@code --insecure}) under {@code
+   * policy}.
+   */
   public ControllerConfig withSecurity(TlsFiles tls, AccessPolicy policy) {
-    return new ControllerConfig(dataDir, bindAddress, grpcPort, httpPort, agentPort, seeds, clock, telemetry, secretsDir, seedSnmpPort, tls, policy);
+    return new ControllerConfig(
+        dataDir,
+        bindAddress,
+        grpcPort,
+        httpPort,
+        agentPort,
+        seeds,
+        clock,
+        telemetry,
+        secretsDir,
+        seedSnmpPort,
+        tls,
+        policy);
   }
 
   private static void checkPort(String name, int port) {
@@ -100,7 +156,20 @@ public record ControllerConfig(
   }
 
   /** As the canonical constructor; the agent port is the default, or free when the gRPC port is. */
-  public ControllerConfig(Path dataDir, String bindAddress, int grpcPort, int httpPort, List<String> seeds, Clock clock) {
-    this(dataDir, bindAddress, grpcPort, httpPort, grpcPort == 0 ? 0 : DEFAULT_AGENT_PORT, seeds, clock);
+  public ControllerConfig(
+      Path dataDir,
+      String bindAddress,
+      int grpcPort,
+      int httpPort,
+      List<String> seeds,
+      Clock clock) {
+    this(
+        dataDir,
+        bindAddress,
+        grpcPort,
+        httpPort,
+        grpcPort == 0 ? 0 : DEFAULT_AGENT_PORT,
+        seeds,
+        clock);
   }
 }

@@ -27,7 +27,9 @@ import org.wayleave.api.v1.InventoryServiceGrpc;
 import org.wayleave.api.v1.ListRequest;
 import org.wayleave.controller.core.Kind;
 
-/** A whole controller on loopback: HTTP health and readiness, gRPC health and reflection, seeding. */
+/**
+ * A whole controller on loopback: HTTP health and readiness, gRPC health and reflection, seeding.
+ */
 class ControllerTest {
   @TempDir Path dir;
 
@@ -39,20 +41,31 @@ class ControllerTest {
   void servesHealthReadinessReflectionAndTheSeed() throws Exception {
     try (Controller c = Controller.start(config(dir, List.of("london", "eastern")))) {
       HttpClient http = HttpClient.newHttpClient();
-      HttpResponse<String> healthz = http.send(get(c, "/healthz"), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> healthz =
+          http.send(get(c, "/healthz"), HttpResponse.BodyHandlers.ofString());
       assertThat(healthz.statusCode()).isEqualTo(200);
-      HttpResponse<String> readyz = http.send(get(c, "/readyz"), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> readyz =
+          http.send(get(c, "/readyz"), HttpResponse.BodyHandlers.ofString());
       assertThat(readyz.statusCode()).isEqualTo(200);
       assertThat(readyz.body()).contains("\"status\":\"ready\"").contains("\"cache\":\"ok\"");
 
-      ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", c.grpcPort()).usePlaintext().build();
+      ManagedChannel ch =
+          NettyChannelBuilder.forAddress("127.0.0.1", c.grpcPort()).usePlaintext().build();
       try {
-        HealthCheckResponse health = HealthGrpc.newBlockingStub(ch)
-            .check(HealthCheckRequest.newBuilder().setService(CircuitServiceGrpc.SERVICE_NAME).build());
+        HealthCheckResponse health =
+            HealthGrpc.newBlockingStub(ch)
+                .check(
+                    HealthCheckRequest.newBuilder()
+                        .setService(CircuitServiceGrpc.SERVICE_NAME)
+                        .build());
         assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
-        assertThat(reflectedServices(ch)).contains(CircuitServiceGrpc.SERVICE_NAME, InventoryServiceGrpc.SERVICE_NAME);
-        assertThat(InventoryServiceGrpc.newBlockingStub(ch).listCouncils(ListRequest.newBuilder().setPageSize(1000).build())
-            .getCouncilsCount()).isEqualTo(33 + 5);
+        assertThat(reflectedServices(ch))
+            .contains(CircuitServiceGrpc.SERVICE_NAME, InventoryServiceGrpc.SERVICE_NAME);
+        assertThat(
+                InventoryServiceGrpc.newBlockingStub(ch)
+                    .listCouncils(ListRequest.newBuilder().setPageSize(1000).build())
+                    .getCouncilsCount())
+            .isEqualTo(33 + 5);
       } finally {
         ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
@@ -76,33 +89,41 @@ class ControllerTest {
   void readinessFailsOnceTheStoreIsGone() throws Exception {
     try (Controller c = Controller.start(config(dir, List.of()))) {
       c.store().close();
-      HttpResponse<String> readyz = HttpClient.newHttpClient().send(get(c, "/readyz"), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> readyz =
+          HttpClient.newHttpClient().send(get(c, "/readyz"), HttpResponse.BodyHandlers.ofString());
       assertThat(readyz.statusCode()).isEqualTo(503);
       assertThat(readyz.body()).contains("\"store\":\"failing\"");
     }
   }
 
   private static HttpRequest get(Controller c, String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.httpPort() + path)).GET().build();
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.httpPort() + path))
+        .GET()
+        .build();
   }
 
   private static List<String> reflectedServices(ManagedChannel ch) throws Exception {
     CompletableFuture<List<String>> names = new CompletableFuture<>();
     StreamObserver<ServerReflectionRequest> req =
-        ServerReflectionGrpc.newStub(ch).serverReflectionInfo(new StreamObserver<>() {
-          @Override
-          public void onNext(ServerReflectionResponse r) {
-            names.complete(r.getListServicesResponse().getServiceList().stream().map(s -> s.getName()).toList());
-          }
+        ServerReflectionGrpc.newStub(ch)
+            .serverReflectionInfo(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ServerReflectionResponse r) {
+                    names.complete(
+                        r.getListServicesResponse().getServiceList().stream()
+                            .map(s -> s.getName())
+                            .toList());
+                  }
 
-          @Override
-          public void onError(Throwable t) {
-            names.completeExceptionally(t);
-          }
+                  @Override
+                  public void onError(Throwable t) {
+                    names.completeExceptionally(t);
+                  }
 
-          @Override
-          public void onCompleted() {}
-        });
+                  @Override
+                  public void onCompleted() {}
+                });
     req.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
     List<String> out = names.get(10, TimeUnit.SECONDS);
     req.onCompleted();

@@ -1,6 +1,7 @@
 package org.wayleave.simulator;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -15,7 +16,6 @@ import org.wayleave.agent.SimRouter;
 import org.wayleave.api.v1.SubInterface;
 import org.wayleave.simulator.snmp.RouterMib;
 import org.wayleave.simulator.snmp.SnmpFleet;
-import io.vertx.core.http.HttpServer;
 
 /**
  * Fault injection over HTTP, for demos and for people poking at a running simulator:
@@ -58,41 +58,88 @@ public final class FaultApi implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     Router r = Router.router(vertx);
     r.get("/devices").handler(ctx -> ok(ctx, devices(sim)));
-    r.get("/stats").blockingHandler(ctx -> {
-      Simulator.Stats st = sim.stats();
-      ok(ctx, new JsonObject().put("routers", st.routers()).put("connected", st.connected())
-          .put("pushes_received", st.pushesReceived()).put("pushes_redundant", st.pushesRedundant())
-          .put("reports_sent", st.reportsSent()).put("sub_interfaces", st.subInterfaces()));
-    });
-    r.post("/devices/:id/agent/stop").blockingHandler(ctx -> act(ctx, () -> sim.stopAgent(id(ctx))));
-    r.post("/devices/:id/agent/start").blockingHandler(ctx -> act(ctx, () -> sim.startAgent(id(ctx))));
-    r.post("/devices/:id/vlans/delete").handler(ctx -> act(ctx, () -> {
-      if (!sim.router(id(ctx)).deleteBehindTheBack(param(ctx, "name"))) {
-        throw new NoSuchElementException("name: no sub-interface '" + param(ctx, "name") + "' on " + id(ctx));
-      }
-    }));
-    r.post("/devices/:id/vlans/foreign").handler(ctx -> act(ctx, () -> {
-      String onPort = param(ctx, "port");
-      int vlan = intParam(ctx, "vlan", 1, 4094);
-      sim.router(id(ctx)).addForeign(SubInterface.newBuilder().setName(onPort + "." + vlan).setPort(onPort).setCTag(vlan)
-          .setAlias("foreign").setAdminUp(true).build());
-    }));
-    r.post("/devices/:id/faults/slow").handler(ctx -> act(ctx,
-        () -> sim.router(id(ctx)).setApplyDelay(Duration.ofMillis(intParam(ctx, "ms", 0, 600_000)))));
-    r.post("/devices/:id/faults/fail").handler(ctx -> act(ctx, () -> sim.router(id(ctx)).failApplies(param(ctx, "message"))));
-    r.post("/devices/:id/faults/clear").handler(ctx -> act(ctx, () -> {
-      SimRouter router = sim.router(id(ctx));
-      router.clearFailures();
-      router.setApplyDelay(Duration.ZERO);
-    }));
+    r.get("/stats")
+        .blockingHandler(
+            ctx -> {
+              Simulator.Stats st = sim.stats();
+              ok(
+                  ctx,
+                  new JsonObject()
+                      .put("routers", st.routers())
+                      .put("connected", st.connected())
+                      .put("pushes_received", st.pushesReceived())
+                      .put("pushes_redundant", st.pushesRedundant())
+                      .put("reports_sent", st.reportsSent())
+                      .put("sub_interfaces", st.subInterfaces()));
+            });
+    r.post("/devices/:id/agent/stop")
+        .blockingHandler(ctx -> act(ctx, () -> sim.stopAgent(id(ctx))));
+    r.post("/devices/:id/agent/start")
+        .blockingHandler(ctx -> act(ctx, () -> sim.startAgent(id(ctx))));
+    r.post("/devices/:id/vlans/delete")
+        .handler(
+            ctx ->
+                act(
+                    ctx,
+                    () -> {
+                      if (!sim.router(id(ctx)).deleteBehindTheBack(param(ctx, "name"))) {
+                        throw new NoSuchElementException(
+                            "name: no sub-interface '" + param(ctx, "name") + "' on " + id(ctx));
+                      }
+                    }));
+    r.post("/devices/:id/vlans/foreign")
+        .handler(
+            ctx ->
+                act(
+                    ctx,
+                    () -> {
+                      String onPort = param(ctx, "port");
+                      int vlan = intParam(ctx, "vlan", 1, 4094);
+                      sim.router(id(ctx))
+                          .addForeign(
+                              SubInterface.newBuilder()
+                                  .setName(onPort + "." + vlan)
+                                  .setPort(onPort)
+                                  .setCTag(vlan)
+                                  .setAlias("foreign")
+                                  .setAdminUp(true)
+                                  .build());
+                    }));
+    r.post("/devices/:id/faults/slow")
+        .handler(
+            ctx ->
+                act(
+                    ctx,
+                    () ->
+                        sim.router(id(ctx))
+                            .setApplyDelay(Duration.ofMillis(intParam(ctx, "ms", 0, 600_000)))));
+    r.post("/devices/:id/faults/fail")
+        .handler(ctx -> act(ctx, () -> sim.router(id(ctx)).failApplies(param(ctx, "message"))));
+    r.post("/devices/:id/faults/clear")
+        .handler(
+            ctx ->
+                act(
+                    ctx,
+                    () -> {
+                      SimRouter router = sim.router(id(ctx));
+                      router.clearFailures();
+                      router.setApplyDelay(Duration.ZERO);
+                    }));
     snmpRoutes(r, sim);
     try {
-      var server = vertx.createHttpServer().requestHandler(r).listen(port, host)
-          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      var server =
+          vertx
+              .createHttpServer()
+              .requestHandler(r)
+              .listen(port, host)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
       return new FaultApi(vertx, server);
     } catch (Exception e) {
       vertx.close();
-      throw new IllegalStateException("cannot listen for the fault API on " + host + ":" + port + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot listen for the fault API on " + host + ":" + port + ": " + e.getMessage(), e);
     }
   }
 
@@ -101,18 +148,51 @@ public final class FaultApi implements AutoCloseable {
   }
 
   private static void snmpRoutes(Router r, Simulator sim) {
-    r.post("/devices/:id/snmp/link").handler(ctx -> act(ctx,
-        () -> mib(sim, ctx).setLinkUp(param(ctx, "interface"), boolParam(ctx, "up"))));
-    r.post("/devices/:id/snmp/flap").handler(ctx -> act(ctx,
-        () -> mib(sim, ctx).flap(param(ctx, "interface"), Duration.ofMillis(intParam(ctx, "period_ms", 0, 3_600_000)))));
-    r.post("/devices/:id/snmp/congest").handler(ctx -> act(ctx,
-        () -> mib(sim, ctx).congest(param(ctx, "interface"), intParam(ctx, "percent", 0, RouterMib.MAX_CONGESTION_PERCENT))));
-    r.post("/devices/:id/snmp/errors").handler(ctx -> act(ctx, () -> mib(sim, ctx).errorBurst(param(ctx, "interface"),
-        intParam(ctx, "per_second", 0, 1_000_000_000), Duration.ofSeconds(intParam(ctx, "seconds", 1, 86_400)))));
+    r.post("/devices/:id/snmp/link")
+        .handler(
+            ctx ->
+                act(
+                    ctx,
+                    () -> mib(sim, ctx).setLinkUp(param(ctx, "interface"), boolParam(ctx, "up"))));
+    r.post("/devices/:id/snmp/flap")
+        .handler(
+            ctx ->
+                act(
+                    ctx,
+                    () ->
+                        mib(sim, ctx)
+                            .flap(
+                                param(ctx, "interface"),
+                                Duration.ofMillis(intParam(ctx, "period_ms", 0, 3_600_000)))));
+    r.post("/devices/:id/snmp/congest")
+        .handler(
+            ctx ->
+                act(
+                    ctx,
+                    () ->
+                        mib(sim, ctx)
+                            .congest(
+                                param(ctx, "interface"),
+                                intParam(ctx, "percent", 0, RouterMib.MAX_CONGESTION_PERCENT))));
+    r.post("/devices/:id/snmp/errors")
+        .handler(
+            ctx ->
+                act(
+                    ctx,
+                    () ->
+                        mib(sim, ctx)
+                            .errorBurst(
+                                param(ctx, "interface"),
+                                intParam(ctx, "per_second", 0, 1_000_000_000),
+                                Duration.ofSeconds(intParam(ctx, "seconds", 1, 86_400)))));
     r.post("/devices/:id/snmp/reboot").handler(ctx -> act(ctx, () -> mib(sim, ctx).reboot()));
-    r.post("/devices/:id/snmp/silence").handler(ctx -> act(ctx, () -> mib(sim, ctx).setSilent(boolParam(ctx, "on"))));
-    r.post("/devices/:id/snmp/loss").handler(ctx -> act(ctx, () -> mib(sim, ctx).setLossPercent(intParam(ctx, "percent", 0, 100))));
-    r.post("/devices/:id/snmp/ifxtable").handler(ctx -> act(ctx, () -> mib(sim, ctx).setIfXTable(boolParam(ctx, "on"))));
+    r.post("/devices/:id/snmp/silence")
+        .handler(ctx -> act(ctx, () -> mib(sim, ctx).setSilent(boolParam(ctx, "on"))));
+    r.post("/devices/:id/snmp/loss")
+        .handler(
+            ctx -> act(ctx, () -> mib(sim, ctx).setLossPercent(intParam(ctx, "percent", 0, 100))));
+    r.post("/devices/:id/snmp/ifxtable")
+        .handler(ctx -> act(ctx, () -> mib(sim, ctx).setIfXTable(boolParam(ctx, "on"))));
     r.post("/devices/:id/snmp/clear").handler(ctx -> act(ctx, () -> mib(sim, ctx).clearFaults()));
   }
 
@@ -138,7 +218,8 @@ public final class FaultApi implements AutoCloseable {
     try {
       int n = Integer.parseInt(v);
       if (n < min || n > max) {
-        throw new IllegalArgumentException(name + ": must be within " + min + "-" + max + " (got " + n + ")");
+        throw new IllegalArgumentException(
+            name + ": must be within " + min + "-" + max + " (got " + n + ")");
       }
       return n;
     } catch (NumberFormatException e) {
@@ -151,7 +232,8 @@ public final class FaultApi implements AutoCloseable {
     return switch (v) {
       case "true" -> true;
       case "false" -> false;
-      default -> throw new IllegalArgumentException(name + ": must be true or false (got '" + v + "')");
+      default ->
+          throw new IllegalArgumentException(name + ": must be true or false (got '" + v + "')");
     };
   }
 
@@ -171,11 +253,24 @@ public final class FaultApi implements AutoCloseable {
     for (String id : sim.deviceIds()) {
       var agent = sim.agent(id);
       JsonArray subs = new JsonArray();
-      sim.router(id).config().getSubInterfacesList().forEach(s -> subs.add(new JsonObject()
-          .put("name", s.getName()).put("alias", s.getAlias()).put("bandwidth_mbps", s.getBandwidthMbps())));
-      out.add(new JsonObject().put("id", id).put("agent", agent == null ? "stopped" : agent.isConnected() ? "connected" : "connecting")
-          .put("snmp", sim.servesSnmp(id) ? snmp(sim.snmp(id)) : null)
-          .put("sub_interfaces", subs));
+      sim.router(id)
+          .config()
+          .getSubInterfacesList()
+          .forEach(
+              s ->
+                  subs.add(
+                      new JsonObject()
+                          .put("name", s.getName())
+                          .put("alias", s.getAlias())
+                          .put("bandwidth_mbps", s.getBandwidthMbps())));
+      out.add(
+          new JsonObject()
+              .put("id", id)
+              .put(
+                  "agent",
+                  agent == null ? "stopped" : agent.isConnected() ? "connected" : "connecting")
+              .put("snmp", sim.servesSnmp(id) ? snmp(sim.snmp(id)) : null)
+              .put("sub_interfaces", subs));
     }
     return out;
   }
@@ -185,7 +280,9 @@ public final class FaultApi implements AutoCloseable {
     InetSocketAddress a = b.address();
     String host = a.getAddress().getHostAddress();
     return new JsonObject()
-        .put("address", (a.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort())
+        .put(
+            "address",
+            (a.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort())
         .put("version", b.endpoint().versionName())
         .put("faults", new JsonArray(List.copyOf(b.mib().activeFaults())));
   }
@@ -195,7 +292,9 @@ public final class FaultApi implements AutoCloseable {
   }
 
   private static void fail(RoutingContext ctx, int code, String message) {
-    ctx.response().setStatusCode(code).putHeader("content-type", "application/json")
+    ctx.response()
+        .setStatusCode(code)
+        .putHeader("content-type", "application/json")
         .end(new JsonObject().put("error", message).encode());
   }
 

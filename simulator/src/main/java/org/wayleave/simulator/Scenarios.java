@@ -42,8 +42,8 @@ public final class Scenarios {
    *
    * @param devices the number of routers for {@code scale}; ignored otherwise
    * @param secrets resolves the community and passphrase references
-   * @throws IllegalArgumentException naming the valid scenarios for an unknown one, or a device's bad
-   *     SNMP settings
+   * @throws IllegalArgumentException naming the valid scenarios for an unknown one, or a device's
+   *     bad SNMP settings
    * @throws SecretException naming the device and the reference of a secret that cannot be resolved
    */
   public static List<SimDevice> devices(String scenario, int devices, SecretProvider secrets) {
@@ -55,7 +55,9 @@ public final class Scenarios {
     return switch (scenario) {
       case "london", "eastern" -> Seeds.byName(scenario);
       case "scale" -> Seeds.scale(devices);
-      default -> throw new IllegalArgumentException("scenario: unknown '" + scenario + "'; choose from " + NAMES);
+      default ->
+          throw new IllegalArgumentException(
+              "scenario: unknown '" + scenario + "'; choose from " + NAMES);
     };
   }
 
@@ -103,9 +105,11 @@ public final class Scenarios {
    *
    * @throws IllegalArgumentException if {@code subInterfaces} is not within 0-2000
    */
-  public static List<SnmpFleet.Member> snmpOnly(int devices, int subInterfaces, SecretProvider secrets) {
+  public static List<SnmpFleet.Member> snmpOnly(
+      int devices, int subInterfaces, SecretProvider secrets) {
     if (subInterfaces < 0 || subInterfaces > 2000) {
-      throw new IllegalArgumentException("subInterfaces: must be within 0-2000 (got " + subInterfaces + ")");
+      throw new IllegalArgumentException(
+          "subInterfaces: must be within 0-2000 (got " + subInterfaces + ")");
     }
     List<SnmpFleet.Member> out = new ArrayList<>(devices);
     int n = 0;
@@ -115,8 +119,15 @@ public final class Scenarios {
       for (int i = 0; i < subInterfaces; i++) {
         String port = "ge-0/0/" + (1 + i % 3);
         int vlan = 100 + i;
-        router.addForeign(SubInterface.newBuilder().setName(port + "." + vlan).setPort(port).setCTag(vlan)
-            .setAlias(String.format("SCALE-%05d-%02d", n, i + 1)).setBandwidthMbps(10L * (1 + i % 10)).setAdminUp(true).build());
+        router.addForeign(
+            SubInterface.newBuilder()
+                .setName(port + "." + vlan)
+                .setPort(port)
+                .setCTag(vlan)
+                .setAlias(String.format("SCALE-%05d-%02d", n, i + 1))
+                .setBandwidthMbps(10L * (1 + i % 10))
+                .setAdminUp(true)
+                .build());
       }
       out.add(new SnmpFleet.Member(new RouterMib(router, d.portSpecs()), d.snmp()));
     }
@@ -125,7 +136,12 @@ public final class Scenarios {
 
   private static List<PortSpec> ports(Device d) {
     return d.getPortsList().stream()
-        .map(p -> new PortSpec(p.getName(), p.getSpeedMbps() > 0 ? p.getSpeedMbps() : SimDevice.DEFAULT_PORT_MBPS, p.getDescription()))
+        .map(
+            p ->
+                new PortSpec(
+                    p.getName(),
+                    p.getSpeedMbps() > 0 ? p.getSpeedMbps() : SimDevice.DEFAULT_PORT_MBPS,
+                    p.getDescription()))
         .toList();
   }
 
@@ -138,18 +154,32 @@ public final class Scenarios {
     int port = s.getPort() == 0 ? DEFAULT_SNMP_PORT : s.getPort();
     try {
       if (s.getVersion() == SnmpVersion.SNMP_VERSION_V2C) {
-        return SnmpEndpoint.v2c(d.getManagementAddress(), port, resolve(where, "snmp.community_ref", s.getCommunityRef(), secrets));
+        return SnmpEndpoint.v2c(
+            d.getManagementAddress(),
+            port,
+            resolve(where, "snmp.community_ref", s.getCommunityRef(), secrets));
       }
       // Unset means v3 authPriv, the default, as for the controller.
-      if (s.getVersion() == SnmpVersion.SNMP_VERSION_V3 || s.getVersion() == SnmpVersion.SNMP_VERSION_UNSPECIFIED) {
-        return SnmpEndpoint.v3(d.getManagementAddress(), port, s.getUser(),
-            s.getAuthProtocol(), resolve(where, "snmp.auth_secret_ref", s.getAuthSecretRef(), secrets),
-            s.getPrivProtocol(), resolve(where, "snmp.priv_secret_ref", s.getPrivSecretRef(), secrets));
+      if (s.getVersion() == SnmpVersion.SNMP_VERSION_V3
+          || s.getVersion() == SnmpVersion.SNMP_VERSION_UNSPECIFIED) {
+        return SnmpEndpoint.v3(
+            d.getManagementAddress(),
+            port,
+            s.getUser(),
+            s.getAuthProtocol(),
+            resolve(where, "snmp.auth_secret_ref", s.getAuthSecretRef(), secrets),
+            s.getPrivProtocol(),
+            resolve(where, "snmp.priv_secret_ref", s.getPrivSecretRef(), secrets));
       }
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(where + e.getMessage(), e);
     }
-    throw new IllegalArgumentException(where + "snmp.version: must be SNMP_VERSION_V3 (or unset, which means v3) or SNMP_VERSION_V2C (got " + s.getVersion() + ")");
+    throw new IllegalArgumentException(
+        where
+            + "snmp.version: must be SNMP_VERSION_V3 (or unset, which means v3) or SNMP_VERSION_V2C"
+            + " (got "
+            + s.getVersion()
+            + ")");
   }
 
   private static String resolve(String where, String field, String ref, SecretProvider secrets) {

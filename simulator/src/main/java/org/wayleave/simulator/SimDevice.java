@@ -26,12 +26,15 @@ public record SimDevice(String id, List<PortSpec> portSpecs, SnmpEndpoint snmp) 
     Set<String> seen = new HashSet<>();
     for (PortSpec p : portSpecs) {
       if (!seen.add(p.name())) {
-        throw new IllegalArgumentException("ports: '" + p.name() + "' appears twice (device " + id + ")");
+        throw new IllegalArgumentException(
+            "ports: '" + p.name() + "' appears twice (device " + id + ")");
       }
     }
   }
 
-  /** A router with the given port names (1 Gbit/s each, no description) that does not answer SNMP. */
+  /**
+   * A router with the given port names (1 Gbit/s each, no description) that does not answer SNMP.
+   */
   public SimDevice(String id, List<String> ports) {
     this(id, ports.stream().map(p -> new PortSpec(p, DEFAULT_PORT_MBPS, "")).toList(), null);
   }
@@ -64,7 +67,8 @@ public record SimDevice(String id, List<PortSpec> portSpecs, SnmpEndpoint snmp) 
         throw new IllegalArgumentException("port name: must not be empty");
       }
       if (speedMbps < 0) {
-        throw new IllegalArgumentException("speedMbps: must not be negative (port " + name + ", got " + speedMbps + ")");
+        throw new IllegalArgumentException(
+            "speedMbps: must not be negative (port " + name + ", got " + speedMbps + ")");
       }
       description = description == null ? "" : description;
     }
@@ -74,7 +78,8 @@ public record SimDevice(String id, List<PortSpec> portSpecs, SnmpEndpoint snmp) 
    * Where and how a simulated router answers SNMP. Secrets are the resolved values (the simulator
    * must know them to check requests); {@link #toString()} never shows them.
    *
-   * @param host the address to bind, an IP literal (each seeded router has its own loopback address)
+   * @param host the address to bind, an IP literal (each seeded router has its own loopback
+   *     address)
    * @param port UDP port; 0 binds an ephemeral port (for tests: see the bound address)
    * @param version v2c or v3
    * @param community v2c: the only community answered; null for v3
@@ -84,8 +89,16 @@ public record SimDevice(String id, List<PortSpec> portSpecs, SnmpEndpoint snmp) 
    * @param privProtocol v3 privacy protocol; unspecified means AES-128
    * @param privPassphrase v3 privacy passphrase, at least 8 characters
    */
-  public record SnmpEndpoint(String host, int port, SnmpVersion version, String community, String user,
-      SnmpAuthProtocol authProtocol, String authPassphrase, SnmpPrivProtocol privProtocol, String privPassphrase) {
+  public record SnmpEndpoint(
+      String host,
+      int port,
+      SnmpVersion version,
+      String community,
+      String user,
+      SnmpAuthProtocol authProtocol,
+      String authPassphrase,
+      SnmpPrivProtocol privProtocol,
+      String privPassphrase) {
     /** RFC 3414 11.2: shorter passphrases are refused. */
     public static final int MIN_PASSPHRASE = 8;
 
@@ -110,43 +123,88 @@ public record SimDevice(String id, List<PortSpec> portSpecs, SnmpEndpoint snmp) 
         }
         case SNMP_VERSION_V3 -> {
           if (user == null || user.isEmpty() || user.length() > 32) {
-            throw new IllegalArgumentException("snmp user: must be 1-32 characters for v3 (got '" + user + "')");
+            throw new IllegalArgumentException(
+                "snmp user: must be 1-32 characters for v3 (got '" + user + "')");
           }
-          authProtocol = authProtocol == null || authProtocol == SnmpAuthProtocol.SNMP_AUTH_PROTOCOL_UNSPECIFIED
-              ? SnmpAuthProtocol.SNMP_AUTH_PROTOCOL_SHA256 : authProtocol;
-          privProtocol = privProtocol == null || privProtocol == SnmpPrivProtocol.SNMP_PRIV_PROTOCOL_UNSPECIFIED
-              ? SnmpPrivProtocol.SNMP_PRIV_PROTOCOL_AES128 : privProtocol;
-          if (authProtocol == SnmpAuthProtocol.UNRECOGNIZED || privProtocol == SnmpPrivProtocol.UNRECOGNIZED) {
-            throw new IllegalArgumentException("snmp authProtocol/privProtocol: unrecognised value");
+          authProtocol =
+              authProtocol == null
+                      || authProtocol == SnmpAuthProtocol.SNMP_AUTH_PROTOCOL_UNSPECIFIED
+                  ? SnmpAuthProtocol.SNMP_AUTH_PROTOCOL_SHA256
+                  : authProtocol;
+          privProtocol =
+              privProtocol == null
+                      || privProtocol == SnmpPrivProtocol.SNMP_PRIV_PROTOCOL_UNSPECIFIED
+                  ? SnmpPrivProtocol.SNMP_PRIV_PROTOCOL_AES128
+                  : privProtocol;
+          if (authProtocol == SnmpAuthProtocol.UNRECOGNIZED
+              || privProtocol == SnmpPrivProtocol.UNRECOGNIZED) {
+            throw new IllegalArgumentException(
+                "snmp authProtocol/privProtocol: unrecognised value");
           }
           checkPassphrase("authPassphrase", authPassphrase);
           checkPassphrase("privPassphrase", privPassphrase);
           community = null;
         }
-        default -> throw new IllegalArgumentException("snmp version: must be SNMP_VERSION_V2C or SNMP_VERSION_V3 (got " + version + ")");
+        default ->
+            throw new IllegalArgumentException(
+                "snmp version: must be SNMP_VERSION_V2C or SNMP_VERSION_V3 (got " + version + ")");
       }
     }
 
     /** A v2c endpoint answering {@code community}. */
     public static SnmpEndpoint v2c(String host, int port, String community) {
-      return new SnmpEndpoint(host, port, SnmpVersion.SNMP_VERSION_V2C, community, null, null, null, null, null);
+      return new SnmpEndpoint(
+          host, port, SnmpVersion.SNMP_VERSION_V2C, community, null, null, null, null, null);
     }
 
     /** A v3 authPriv endpoint with SHA-256 authentication and AES-128 privacy. */
-    public static SnmpEndpoint v3(String host, int port, String user, String authPassphrase, String privPassphrase) {
-      return v3(host, port, user, SnmpAuthProtocol.SNMP_AUTH_PROTOCOL_SHA256, authPassphrase,
-          SnmpPrivProtocol.SNMP_PRIV_PROTOCOL_AES128, privPassphrase);
+    public static SnmpEndpoint v3(
+        String host, int port, String user, String authPassphrase, String privPassphrase) {
+      return v3(
+          host,
+          port,
+          user,
+          SnmpAuthProtocol.SNMP_AUTH_PROTOCOL_SHA256,
+          authPassphrase,
+          SnmpPrivProtocol.SNMP_PRIV_PROTOCOL_AES128,
+          privPassphrase);
     }
 
     /** A v3 authPriv endpoint. */
-    public static SnmpEndpoint v3(String host, int port, String user, SnmpAuthProtocol auth, String authPassphrase,
-        SnmpPrivProtocol priv, String privPassphrase) {
-      return new SnmpEndpoint(host, port, SnmpVersion.SNMP_VERSION_V3, null, user, auth, authPassphrase, priv, privPassphrase);
+    public static SnmpEndpoint v3(
+        String host,
+        int port,
+        String user,
+        SnmpAuthProtocol auth,
+        String authPassphrase,
+        SnmpPrivProtocol priv,
+        String privPassphrase) {
+      return new SnmpEndpoint(
+          host,
+          port,
+          SnmpVersion.SNMP_VERSION_V3,
+          null,
+          user,
+          auth,
+          authPassphrase,
+          priv,
+          privPassphrase);
     }
 
-    /** The same endpoint on another host and port (tests move seeded routers off a running demo). */
+    /**
+     * The same endpoint on another host and port (tests move seeded routers off a running demo).
+     */
     public SnmpEndpoint at(String newHost, int newPort) {
-      return new SnmpEndpoint(newHost, newPort, version, community, user, authProtocol, authPassphrase, privProtocol, privPassphrase);
+      return new SnmpEndpoint(
+          newHost,
+          newPort,
+          version,
+          community,
+          user,
+          authProtocol,
+          authPassphrase,
+          privProtocol,
+          privPassphrase);
     }
 
     public boolean isV3() {
@@ -160,15 +218,22 @@ public record SimDevice(String id, List<PortSpec> portSpecs, SnmpEndpoint snmp) 
 
     private static void checkPassphrase(String field, String value) {
       if (value == null || value.length() < MIN_PASSPHRASE) {
-        throw new IllegalArgumentException("snmp " + field + ": must be at least " + MIN_PASSPHRASE + " characters for v3");
+        throw new IllegalArgumentException(
+            "snmp " + field + ": must be at least " + MIN_PASSPHRASE + " characters for v3");
       }
     }
 
     /** Host, port, version and user; never a secret. */
     @Override
     public String toString() {
-      return "SnmpEndpoint[" + host + ":" + port + " " + versionName()
-          + (isV3() ? " user=" + user + " " + authProtocol + "/" + privProtocol : "") + "]";
+      return "SnmpEndpoint["
+          + host
+          + ":"
+          + port
+          + " "
+          + versionName()
+          + (isV3() ? " user=" + user + " " + authProtocol + "/" + privProtocol : "")
+          + "]";
     }
   }
 }

@@ -1,5 +1,7 @@
 package org.wayleave.simulator;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -7,9 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wayleave.agent.AgentClient;
@@ -19,10 +23,6 @@ import org.wayleave.agent.SimDriver;
 import org.wayleave.agent.SimRouter;
 import org.wayleave.simulator.snmp.RouterMib;
 import org.wayleave.simulator.snmp.SnmpFleet;
-import io.grpc.ChannelCredentials;
-import io.grpc.InsecureChannelCredentials;
-import java.util.concurrent.ExecutorService;
-import java.util.function.Function;
 
 /**
  * A whole PSN region in one JVM: one simulated router per device, each with its own agent on the
@@ -38,6 +38,7 @@ import java.util.function.Function;
  */
 public final class Simulator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Simulator.class);
+
   /** Threads shared by all agents' applies (each agent still applies one push at a time). */
   static final int APPLY_THREADS = 8;
 
@@ -48,7 +49,8 @@ public final class Simulator implements AutoCloseable {
   private final ExecutorService appliers;
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   private SnmpFleet snmp;
-  private Function<String, ChannelCredentials> credentials = id -> InsecureChannelCredentials.create();
+  private Function<String, ChannelCredentials> credentials =
+      id -> InsecureChannelCredentials.create();
 
   /** One simulated router and the agent beside it. */
   private static final class Node {
@@ -66,17 +68,23 @@ public final class Simulator implements AutoCloseable {
     this.heartbeat = heartbeat;
     this.backoff = backoff;
     AtomicInteger n = new AtomicInteger();
-    this.timers = Executors.newScheduledThreadPool(timerThreads, r -> {
-      Thread t = new Thread(r, "wayleave-sim-timer-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.timers =
+        Executors.newScheduledThreadPool(
+            timerThreads,
+            r -> {
+              Thread t = new Thread(r, "wayleave-sim-timer-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     AtomicInteger m = new AtomicInteger();
-    this.appliers = Executors.newFixedThreadPool(APPLY_THREADS, r -> {
-      Thread t = new Thread(r, "wayleave-sim-apply-" + m.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.appliers =
+        Executors.newFixedThreadPool(
+            APPLY_THREADS,
+            r -> {
+              Thread t = new Thread(r, "wayleave-sim-apply-" + m.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
@@ -85,19 +93,31 @@ public final class Simulator implements AutoCloseable {
    *
    * @param controller the controller's southbound address, {@code host:port}
    * @throws IllegalArgumentException if two devices have the same id
-   * @throws IllegalStateException naming the device, address and port of an SNMP endpoint that cannot be bound
+   * @throws IllegalStateException naming the device, address and port of an SNMP endpoint that
+   *     cannot be bound
    */
-  public static Simulator start(String controller, Collection<SimDevice> devices, Duration heartbeat, Backoff backoff) {
-    return start(controller, devices, heartbeat, backoff, id -> InsecureChannelCredentials.create());
+  public static Simulator start(
+      String controller, Collection<SimDevice> devices, Duration heartbeat, Backoff backoff) {
+    return start(
+        controller, devices, heartbeat, backoff, id -> InsecureChannelCredentials.create());
   }
 
   /**
-   * As {@link #start(String, Collection, Duration, Backoff)}, each agent dialling with the credentials
-   * {@code credentials} gives for its device id (see {@link AgentCertificates}).
+   * As {@link #start(String, Collection, Duration, Backoff)}, each agent dialling with the
+   * credentials {@code credentials} gives for its device id (see {@link AgentCertificates}).
    */
-  public static Simulator start(String controller, Collection<SimDevice> devices, Duration heartbeat, Backoff backoff,
+  public static Simulator start(
+      String controller,
+      Collection<SimDevice> devices,
+      Duration heartbeat,
+      Backoff backoff,
       Function<String, ChannelCredentials> credentials) {
-    Simulator sim = new Simulator(controller, heartbeat, backoff, Math.max(2, Runtime.getRuntime().availableProcessors()));
+    Simulator sim =
+        new Simulator(
+            controller,
+            heartbeat,
+            backoff,
+            Math.max(2, Runtime.getRuntime().availableProcessors()));
     sim.credentials = credentials;
     try {
       List<SnmpFleet.Member> snmp = new ArrayList<>();
@@ -120,20 +140,38 @@ public final class Simulator implements AutoCloseable {
     for (String id : sim.nodes.keySet()) {
       sim.startAgent(id);
     }
-    log.info("simulator: {} routers dialling {}, heartbeat {}, reconnect {}; {} answering SNMP", devices.size(), controller,
-        heartbeat, backoff, sim.snmp == null ? 0 : sim.snmp.size());
+    log.info(
+        "simulator: {} routers dialling {}, heartbeat {}, reconnect {}; {} answering SNMP",
+        devices.size(),
+        controller,
+        heartbeat,
+        backoff,
+        sim.snmp == null ? 0 : sim.snmp.size());
     return sim;
   }
 
-  /** Starts with the defaults: 10 s heartbeat, reconnect backoff 200 ms to 30 s with full jitter; plaintext. */
+  /**
+   * Starts with the defaults: 10 s heartbeat, reconnect backoff 200 ms to 30 s with full jitter;
+   * plaintext.
+   */
   public static Simulator start(String controller, Collection<SimDevice> devices) {
-    return start(controller, devices, AgentClient.DEFAULT_HEARTBEAT, new Backoff(Backoff.DEFAULT_BASE, Backoff.DEFAULT_CAP));
+    return start(
+        controller,
+        devices,
+        AgentClient.DEFAULT_HEARTBEAT,
+        new Backoff(Backoff.DEFAULT_BASE, Backoff.DEFAULT_CAP));
   }
 
   /** As {@link #start(String, Collection)}, agents dialling with {@code credentials} per device. */
-  public static Simulator start(String controller, Collection<SimDevice> devices,
+  public static Simulator start(
+      String controller,
+      Collection<SimDevice> devices,
       Function<String, ChannelCredentials> credentials) {
-    return start(controller, devices, AgentClient.DEFAULT_HEARTBEAT, new Backoff(Backoff.DEFAULT_BASE, Backoff.DEFAULT_CAP),
+    return start(
+        controller,
+        devices,
+        AgentClient.DEFAULT_HEARTBEAT,
+        new Backoff(Backoff.DEFAULT_BASE, Backoff.DEFAULT_CAP),
         credentials);
   }
 
@@ -162,7 +200,8 @@ public final class Simulator implements AutoCloseable {
    * The device's SNMP side: its {@link RouterMib} (to inject SNMP faults) and the address it
    * answers at.
    *
-   * @throws NoSuchElementException naming the device if there is no such router or it does not answer SNMP
+   * @throws NoSuchElementException naming the device if there is no such router or it does not
+   *     answer SNMP
    */
   public SnmpFleet.Binding snmp(String deviceId) {
     if (!servesSnmp(deviceId)) {
@@ -193,18 +232,19 @@ public final class Simulator implements AutoCloseable {
     if (n.agent != null) {
       return;
     }
-    n.agent = AgentClient.builder()
-        .deviceId(deviceId)
-        .agentVersion("wayleave-sim")
-        .driver(new SimDriver(n.router))
-        .generationStore(n.generations)
-        .target(target, credentials.apply(deviceId))
-        .scheduler(timers)
-        .applyExecutor(appliers)
-        .backoff(backoff)
-        .heartbeatInterval(heartbeat)
-        .stopTimeout(Duration.ofSeconds(5))
-        .build();
+    n.agent =
+        AgentClient.builder()
+            .deviceId(deviceId)
+            .agentVersion("wayleave-sim")
+            .driver(new SimDriver(n.router))
+            .generationStore(n.generations)
+            .target(target, credentials.apply(deviceId))
+            .scheduler(timers)
+            .applyExecutor(appliers)
+            .backoff(backoff)
+            .heartbeatInterval(heartbeat)
+            .stopTimeout(Duration.ofSeconds(5))
+            .build();
     n.agent.start();
   }
 
@@ -229,7 +269,13 @@ public final class Simulator implements AutoCloseable {
   }
 
   /** Totals over all running agents. */
-  public record Stats(int routers, int connected, long pushesReceived, long pushesRedundant, long reportsSent, long subInterfaces) {}
+  public record Stats(
+      int routers,
+      int connected,
+      long pushesReceived,
+      long pushesRedundant,
+      long reportsSent,
+      long subInterfaces) {}
 
   public synchronized Stats stats() {
     int connected = 0;

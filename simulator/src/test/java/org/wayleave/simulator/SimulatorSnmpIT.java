@@ -53,6 +53,7 @@ import org.wayleave.agent.Backoff;
 import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.CircuitKind;
 import org.wayleave.api.v1.CircuitSpec;
+import org.wayleave.api.v1.SubInterface;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.controller.Controller;
 import org.wayleave.controller.ControllerConfig;
@@ -61,7 +62,6 @@ import org.wayleave.controller.core.Op;
 import org.wayleave.controller.secrets.DirectorySecretProvider;
 import org.wayleave.controller.seed.Seeds;
 import org.wayleave.simulator.snmp.SnmpFleet;
-import org.wayleave.api.v1.SubInterface;
 
 /**
  * Controller and simulated London PSN in one JVM, every router answering SNMP v3 from its own
@@ -82,22 +82,41 @@ class SimulatorSnmpIT {
 
   @BeforeEach
   void start() throws Exception {
-    controller = Controller.start(new ControllerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, 0, List.of("london"), Clock.systemUTC()));
+    controller =
+        Controller.start(
+            new ControllerConfig(
+                dir.resolve("data"), "127.0.0.1", 0, 0, 0, List.of("london"), Clock.systemUTC()));
     secrets = new DirectorySecretProvider(dir.resolve("secrets"));
     secrets.generateMissing(Seeds.secretRefs(Seeds.london()));
     // Off the demo's port, so a running demo does not get in the way.
-    List<SimDevice> devices = Scenarios.fromInventory(Seeds.withSnmpPort(Seeds.london(), freeUdpPort()), secrets);
-    sim = Simulator.start("127.0.0.1:" + controller.agentPort(), devices, Duration.ofSeconds(5),
-        new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1)));
+    List<SimDevice> devices =
+        Scenarios.fromInventory(Seeds.withSnmpPort(Seeds.london(), freeUdpPort()), secrets);
+    sim =
+        Simulator.start(
+            "127.0.0.1:" + controller.agentPort(),
+            devices,
+            Duration.ofSeconds(5),
+            new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1)));
     api = FaultApi.start(sim, "127.0.0.1", 0);
-    SecurityProtocols protocols = new SecurityProtocols(SecurityProtocols.SecurityProtocolSet.maxCompatibility);
+    SecurityProtocols protocols =
+        new SecurityProtocols(SecurityProtocols.SecurityProtocolSet.maxCompatibility);
     byte[] engine = MPv3.createLocalEngineID();
     USM usm = new USM(protocols, new OctetString(engine), 0);
-    usm.addUser(new UsmUser(new OctetString("wayleave"), AuthHMAC192SHA256.ID, new OctetString(secrets.resolve("snmp/" + CAMDEN + "/auth")),
-        PrivAES128.ID, new OctetString(secrets.resolve("snmp/" + CAMDEN + "/priv"))));
+    usm.addUser(
+        new UsmUser(
+            new OctetString("wayleave"),
+            AuthHMAC192SHA256.ID,
+            new OctetString(secrets.resolve("snmp/" + CAMDEN + "/auth")),
+            PrivAES128.ID,
+            new OctetString(secrets.resolve("snmp/" + CAMDEN + "/priv"))));
     MessageDispatcherImpl dispatcher = new MessageDispatcherImpl();
-    dispatcher.addMessageProcessingModel(new MPv3(engine, null, protocols, SecurityModels.getCollection(new SecurityModel[] {usm}),
-        CounterSupport.getInstance()));
+    dispatcher.addMessageProcessingModel(
+        new MPv3(
+            engine,
+            null,
+            protocols,
+            SecurityModels.getCollection(new SecurityModel[] {usm}),
+            CounterSupport.getInstance()));
     snmp = new Snmp(dispatcher, new DefaultUdpTransportMapping(new UdpAddress("127.0.0.1/0")));
     snmp.listen();
   }
@@ -111,7 +130,8 @@ class SimulatorSnmpIT {
   }
 
   static int freeUdpPort() throws IOException {
-    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.1.0.1"), 0))) {
+    try (DatagramSocket s =
+        new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.1.0.1"), 0))) {
       return s.getLocalPort();
     }
   }
@@ -141,8 +161,12 @@ class SimulatorSnmpIT {
 
   String column(List<VariableBinding> walk, int column, int ifIndex) {
     OID oid = new OID(IF_X_TABLE).append(column).append(ifIndex);
-    return walk.stream().filter(vb -> vb.getOid().equals(oid)).findFirst().orElseThrow(() -> new AssertionError("no " + oid))
-        .getVariable().toString();
+    return walk.stream()
+        .filter(vb -> vb.getOid().equals(oid))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + oid))
+        .getVariable()
+        .toString();
   }
 
   int operStatus(int ifIndex) throws IOException {
@@ -161,42 +185,98 @@ class SimulatorSnmpIT {
     for (int i = 0; i < 3; i++) {
       String id = String.format("LPSN-SNMP-%04d", i);
       ids.add(id);
-      ops.add(Op.write(Op.Mode.CREATE, Kind.CIRCUIT, Circuit.newBuilder().setId(id).setSpec(CircuitSpec.newBuilder()
-          .setCouncil("camden").setSupplier("wayfarer-networks").setKind(CircuitKind.CIRCUIT_KIND_PSN_ACCESS)
-          .setAEnd(Termination.newBuilder().setDevice(CAMDEN).setPort("ge-0/0/" + (1 + i)))
-          .setCommittedMbps(10L * (i + 1))).build(), "resources[" + i + "]"));
+      ops.add(
+          Op.write(
+              Op.Mode.CREATE,
+              Kind.CIRCUIT,
+              Circuit.newBuilder()
+                  .setId(id)
+                  .setSpec(
+                      CircuitSpec.newBuilder()
+                          .setCouncil("camden")
+                          .setSupplier("wayfarer-networks")
+                          .setKind(CircuitKind.CIRCUIT_KIND_PSN_ACCESS)
+                          .setAEnd(
+                              Termination.newBuilder()
+                                  .setDevice(CAMDEN)
+                                  .setPort("ge-0/0/" + (1 + i)))
+                          .setCommittedMbps(10L * (i + 1)))
+                  .build(),
+              "resources[" + i + "]"));
     }
     controller.state().apply(ops, "test", "three Camden circuits");
-    await().atMost(Duration.ofSeconds(30)).until(() -> sim.router(CAMDEN).config().getSubInterfacesCount() == 3);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> sim.router(CAMDEN).config().getSubInterfacesCount() == 3);
 
     List<VariableBinding> walk = walkIfXTable();
     for (var s : sim.router(CAMDEN).config().getSubInterfacesList()) {
-      int ifIndex = walk.stream().filter(vb -> vb.getOid().startsWith(new OID(IF_X_TABLE).append(1))
-          && vb.getVariable().toString().equals(s.getName())).findFirst().orElseThrow().getOid().last();
+      int ifIndex =
+          walk.stream()
+              .filter(
+                  vb ->
+                      vb.getOid().startsWith(new OID(IF_X_TABLE).append(1))
+                          && vb.getVariable().toString().equals(s.getName()))
+              .findFirst()
+              .orElseThrow()
+              .getOid()
+              .last();
       assertThat(column(walk, 18, ifIndex)).isEqualTo(s.getAlias()).startsWith("LPSN-SNMP-");
       assertThat(column(walk, 15, ifIndex)).isEqualTo(Long.toString(s.getBandwidthMbps()));
     }
-    assertThat(walk.stream().filter(vb -> vb.getOid().startsWith(new OID(IF_X_TABLE).append(18)))
-        .map(vb -> vb.getVariable().toString())).containsAll(ids);
+    assertThat(
+            walk.stream()
+                .filter(vb -> vb.getOid().startsWith(new OID(IF_X_TABLE).append(18)))
+                .map(vb -> vb.getVariable().toString()))
+        .containsAll(ids);
   }
 
   @Test
   void theFaultApiChangesWhatSnmpShows() throws Exception {
-    sim.router(CAMDEN).addForeign(SubInterface.newBuilder().setName("ge-0/0/3.777").setPort("ge-0/0/3")
-        .setCTag(777).setAlias("foreign").setBandwidthMbps(10).setAdminUp(true).build());
+    sim.router(CAMDEN)
+        .addForeign(
+            SubInterface.newBuilder()
+                .setName("ge-0/0/3.777")
+                .setPort("ge-0/0/3")
+                .setCTag(777)
+                .setAlias("foreign")
+                .setBandwidthMbps(10)
+                .setAdminUp(true)
+                .build());
     int ifIndex = sim.snmp(CAMDEN).mib().view().row("ge-0/0/3").orElseThrow().ifIndex();
     assertThat(operStatus(ifIndex)).isEqualTo(1);
 
-    HttpResponse<String> down = post("/devices/" + CAMDEN + "/snmp/link?interface=" + enc("ge-0/0/3") + "&up=false");
+    HttpResponse<String> down =
+        post("/devices/" + CAMDEN + "/snmp/link?interface=" + enc("ge-0/0/3") + "&up=false");
     assertThat(down.statusCode()).as(down.body()).isEqualTo(200);
     assertThat(operStatus(ifIndex)).isEqualTo(2);
     assertThat(post("/devices/" + CAMDEN + "/snmp/clear").statusCode()).isEqualTo(200);
     assertThat(operStatus(ifIndex)).isEqualTo(1);
 
-    assertThat(post("/devices/" + CAMDEN + "/snmp/congest?interface=" + enc("ge-0/0/3") + "&percent=120").statusCode()).isEqualTo(200);
-    assertThat(post("/devices/" + CAMDEN + "/snmp/errors?interface=" + enc("ge-0/0/3") + "&per_second=5&seconds=60").statusCode())
+    assertThat(
+            post("/devices/"
+                    + CAMDEN
+                    + "/snmp/congest?interface="
+                    + enc("ge-0/0/3")
+                    + "&percent=120")
+                .statusCode())
         .isEqualTo(200);
-    assertThat(post("/devices/" + CAMDEN + "/snmp/flap?interface=" + enc("ge-0/0/1") + "&period_ms=500").statusCode()).isEqualTo(200);
+    assertThat(
+            post("/devices/"
+                    + CAMDEN
+                    + "/snmp/errors?interface="
+                    + enc("ge-0/0/3")
+                    + "&per_second=5&seconds=60")
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(
+            post("/devices/"
+                    + CAMDEN
+                    + "/snmp/flap?interface="
+                    + enc("ge-0/0/1")
+                    + "&period_ms=500")
+                .statusCode())
+        .isEqualTo(200);
     assertThat(post("/devices/" + CAMDEN + "/snmp/loss?percent=10").statusCode()).isEqualTo(200);
     assertThat(post("/devices/" + CAMDEN + "/snmp/ifxtable?on=false").statusCode()).isEqualTo(200);
     assertThat(post("/devices/" + CAMDEN + "/snmp/reboot").statusCode()).isEqualTo(200);
@@ -207,25 +287,47 @@ class SimulatorSnmpIT {
     assertThat(post("/devices/" + CAMDEN + "/snmp/clear").statusCode()).isEqualTo(200);
     assertThat(sim.snmp(CAMDEN).mib().activeFaults()).isEmpty();
 
-    assertError(post("/devices/" + CAMDEN + "/snmp/link?interface=" + enc("ge-9/9/9") + "&up=false"), 404, "interface");
-    assertError(post("/devices/" + CAMDEN + "/snmp/link?interface=" + enc("ge-0/0/3") + "&up=maybe"), 400, "up");
+    assertError(
+        post("/devices/" + CAMDEN + "/snmp/link?interface=" + enc("ge-9/9/9") + "&up=false"),
+        404,
+        "interface");
+    assertError(
+        post("/devices/" + CAMDEN + "/snmp/link?interface=" + enc("ge-0/0/3") + "&up=maybe"),
+        400,
+        "up");
     assertError(post("/devices/" + CAMDEN + "/snmp/link?up=true"), 400, "interface");
     assertError(post("/devices/" + CAMDEN + "/snmp/loss?percent=101"), 400, "percent");
-    assertError(post("/devices/" + CAMDEN + "/snmp/flap?interface=" + enc("ge-0/0/3") + "&period_ms=soon"), 400, "period_ms");
-    assertError(post("/devices/" + CAMDEN + "/snmp/errors?interface=" + enc("ge-0/0/3") + "&per_second=5"), 400, "seconds");
+    assertError(
+        post("/devices/" + CAMDEN + "/snmp/flap?interface=" + enc("ge-0/0/3") + "&period_ms=soon"),
+        400,
+        "period_ms");
+    assertError(
+        post("/devices/" + CAMDEN + "/snmp/errors?interface=" + enc("ge-0/0/3") + "&per_second=5"),
+        400,
+        "seconds");
     assertError(post("/devices/rtr-atlantis-01/snmp/reboot"), 404, "device");
   }
 
   @Test
   void devicesShowTheirSnmpEndpointButNeverASecret() throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/devices")).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/devices"))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     JsonArray devices = new JsonArray(r.body());
     assertThat(devices).hasSize(33);
-    JsonObject camden = devices.stream().map(JsonObject.class::cast).filter(d -> d.getString("id").equals(CAMDEN)).findFirst().orElseThrow();
+    JsonObject camden =
+        devices.stream()
+            .map(JsonObject.class::cast)
+            .filter(d -> d.getString("id").equals(CAMDEN))
+            .findFirst()
+            .orElseThrow();
     SnmpFleet.Binding b = sim.snmp(CAMDEN);
-    assertThat(camden.getJsonObject("snmp").getString("address")).isEqualTo(b.endpoint().host() + ":" + b.address().getPort());
+    assertThat(camden.getJsonObject("snmp").getString("address"))
+        .isEqualTo(b.endpoint().host() + ":" + b.address().getPort());
     assertThat(camden.getJsonObject("snmp").getString("version")).isEqualTo("v3");
     for (String ref : Seeds.secretRefs(Seeds.london())) {
       assertThat(r.body()).doesNotContain(secrets.resolve(ref));
@@ -234,11 +336,16 @@ class SimulatorSnmpIT {
 
   @Test
   void closingTheSimulatorReleasesEverySnmpSocket() throws Exception {
-    List<InetSocketAddress> bound = sim.deviceIds().stream().map(id -> sim.snmp(id).address()).toList();
+    List<InetSocketAddress> bound =
+        sim.deviceIds().stream().map(id -> sim.snmp(id).address()).toList();
     assertThat(bound).hasSize(33);
     sim.close();
-    await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
-        .noneMatch(t -> t.getName().equals("wayleave-snmp-fleet") && t.isAlive()));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().equals("wayleave-snmp-fleet") && t.isAlive()));
     for (InetSocketAddress a : bound) {
       try (DatagramSocket again = new DatagramSocket(a)) {
         assertThat(again.getLocalSocketAddress()).isEqualTo(a);
@@ -247,8 +354,11 @@ class SimulatorSnmpIT {
   }
 
   HttpResponse<String> post(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   static void assertError(HttpResponse<String> r, int status, String parameter) {

@@ -3,6 +3,7 @@ package org.wayleave.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +28,6 @@ import org.wayleave.controller.ControllerConfig;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.store.StoreEvent;
-import com.google.protobuf.InvalidProtocolBufferException;
 
 /**
  * Controller and simulated London PSN in one JVM over loopback: circuits converge, and the
@@ -43,10 +43,16 @@ class SouthboundIT {
 
   @BeforeEach
   void start() throws Exception {
-    controller = Controller.start(new ControllerConfig(dir, "127.0.0.1", 0, 0, 0, List.of("london"), Clock.systemUTC()));
+    controller =
+        Controller.start(
+            new ControllerConfig(dir, "127.0.0.1", 0, 0, 0, List.of("london"), Clock.systemUTC()));
     agentPort = controller.agentPort();
-    sim = Simulator.start("127.0.0.1:" + agentPort, Scenarios.devices("london", 0), Duration.ofSeconds(5),
-        new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1)));
+    sim =
+        Simulator.start(
+            "127.0.0.1:" + agentPort,
+            Scenarios.devices("london", 0),
+            Duration.ofSeconds(5),
+            new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1)));
     await().atMost(Duration.ofSeconds(30)).until(() -> sim.connectedAgents() == 33);
   }
 
@@ -66,10 +72,24 @@ class SouthboundIT {
       String council = controller.state().cache().get(Kind.SITE, d.getSite()).getCouncil();
       String id = String.format("LPSN-IT-%04d", i);
       ids.add(id);
-      ops.add(Op.write(Op.Mode.CREATE, Kind.CIRCUIT, Circuit.newBuilder().setId(id).setSpec(CircuitSpec.newBuilder()
-          .setCouncil(council).setSupplier("wayfarer-networks").setKind(CircuitKind.CIRCUIT_KIND_PSN_ACCESS)
-          .setAEnd(Termination.newBuilder().setDevice(d.getId()).setPort("ge-0/0/" + (1 + (i / devices.size()) % 3)))
-          .setCommittedMbps(10)).build(), "resources[" + i + "]"));
+      ops.add(
+          Op.write(
+              Op.Mode.CREATE,
+              Kind.CIRCUIT,
+              Circuit.newBuilder()
+                  .setId(id)
+                  .setSpec(
+                      CircuitSpec.newBuilder()
+                          .setCouncil(council)
+                          .setSupplier("wayfarer-networks")
+                          .setKind(CircuitKind.CIRCUIT_KIND_PSN_ACCESS)
+                          .setAEnd(
+                              Termination.newBuilder()
+                                  .setDevice(d.getId())
+                                  .setPort("ge-0/0/" + (1 + (i / devices.size()) % 3)))
+                          .setCommittedMbps(10))
+                  .build(),
+              "resources[" + i + "]"));
     }
     controller.state().apply(ops, "test", "create " + n);
     return ids;
@@ -80,13 +100,19 @@ class SouthboundIT {
   }
 
   void awaitAll(List<String> ids, CircuitPhase phase) {
-    await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().allMatch(id -> phase(id) == phase));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> ids.stream().allMatch(id -> phase(id) == phase));
   }
 
   /** No device reconcile queued or running. */
   void awaitSettled() {
-    await().atMost(Duration.ofSeconds(30)).until(() ->
-        controller.deviceEngine().queueDepth() == 0 && controller.deviceEngine().runningCount() == 0);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                controller.deviceEngine().queueDepth() == 0
+                    && controller.deviceEngine().runningCount() == 0);
   }
 
   @Test
@@ -95,8 +121,10 @@ class SouthboundIT {
     awaitAll(ids, CircuitPhase.CIRCUIT_PHASE_ACTIVE);
     Circuit c = controller.state().cache().circuitWithStatus(ids.get(0));
     String name = c.getSpec().getAEnd().getPort() + "." + c.getSpec().getAEnd().getCTag();
-    assertThat(sim.router(c.getSpec().getAEnd().getDevice()).get(name)).get()
-        .extracting(SubInterface::getAlias).isEqualTo(c.getId());
+    assertThat(sim.router(c.getSpec().getAEnd().getDevice()).get(name))
+        .get()
+        .extracting(SubInterface::getAlias)
+        .isEqualTo(c.getId());
     int carried = 0;
     for (String id : sim.deviceIds()) {
       carried += sim.router(id).config().getSubInterfacesCount();
@@ -114,9 +142,13 @@ class SouthboundIT {
     sim.stopAgent(CAMDEN);
     await().atMost(Duration.ofSeconds(10)).until(() -> !controller.deviceSync().connected(CAMDEN));
     sim.startAgent(CAMDEN);
-    await().atMost(Duration.ofSeconds(10)).until(() -> controller.deviceSync().connected(CAMDEN) && sim.agent(CAMDEN).isConnected());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> controller.deviceSync().connected(CAMDEN) && sim.agent(CAMDEN).isConnected());
     awaitSettled();
-    assertThat(controller.deviceSync().pushes()).as("pushes after the agent's restart").isEqualTo(pushes);
+    assertThat(controller.deviceSync().pushes())
+        .as("pushes after the agent's restart")
+        .isEqualTo(pushes);
     assertThat(sim.agent(CAMDEN).pushesReceived()).isZero();
     awaitAll(ids, CircuitPhase.CIRCUIT_PHASE_ACTIVE);
   }
@@ -129,21 +161,33 @@ class SouthboundIT {
     Circuit c = controller.state().cache().get(Kind.CIRCUIT, id);
     String name = c.getSpec().getAEnd().getPort() + "." + c.getSpec().getAEnd().getCTag();
     List<CircuitPhase> phases = new CopyOnWriteArrayList<>();
-    var watch = controller.store().watch(Kind.CIRCUIT_STATUS_PREFIX + id, 0, (rev, events) -> {
-      for (StoreEvent e : events) {
-        try {
-          phases.add(CircuitStatus.parseFrom(e.kv().value()).getPhase());
-        } catch (InvalidProtocolBufferException ex) {
-          throw new AssertionError(ex);
-        }
-      }
-    });
+    var watch =
+        controller
+            .store()
+            .watch(
+                Kind.CIRCUIT_STATUS_PREFIX + id,
+                0,
+                (rev, events) -> {
+                  for (StoreEvent e : events) {
+                    try {
+                      phases.add(CircuitStatus.parseFrom(e.kv().value()).getPhase());
+                    } catch (InvalidProtocolBufferException ex) {
+                      throw new AssertionError(ex);
+                    }
+                  }
+                });
     try {
       assertThat(sim.router(CAMDEN).deleteBehindTheBack(name)).isTrue();
       await().atMost(Duration.ofSeconds(1)).until(() -> sim.router(CAMDEN).get(name).isPresent());
-      await().atMost(Duration.ofSeconds(10)).until(() -> phase(id) == CircuitPhase.CIRCUIT_PHASE_ACTIVE
-          && phases.contains(CircuitPhase.CIRCUIT_PHASE_DRIFTED));
-      assertThat(phases).containsSubsequence(CircuitPhase.CIRCUIT_PHASE_DRIFTED, CircuitPhase.CIRCUIT_PHASE_ACTIVE);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  phase(id) == CircuitPhase.CIRCUIT_PHASE_ACTIVE
+                      && phases.contains(CircuitPhase.CIRCUIT_PHASE_DRIFTED));
+      assertThat(phases)
+          .containsSubsequence(
+              CircuitPhase.CIRCUIT_PHASE_DRIFTED, CircuitPhase.CIRCUIT_PHASE_ACTIVE);
     } finally {
       watch.close();
     }
@@ -151,12 +195,25 @@ class SouthboundIT {
 
   @Test
   void aForeignVlanIsRemovedUnlessTheDeviceKeepsUnownedVlans() {
-    SubInterface foreign = SubInterface.newBuilder().setName("ge-0/0/3.777").setPort("ge-0/0/3").setCTag(777).setAlias("nobody").build();
+    SubInterface foreign =
+        SubInterface.newBuilder()
+            .setName("ge-0/0/3.777")
+            .setPort("ge-0/0/3")
+            .setCTag(777)
+            .setAlias("nobody")
+            .build();
     sim.router(CAMDEN).addForeign(foreign);
-    await().atMost(Duration.ofSeconds(5)).until(() -> sim.router(CAMDEN).get("ge-0/0/3.777").isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> sim.router(CAMDEN).get("ge-0/0/3.777").isEmpty());
 
-    Device keep = controller.state().cache().get(Kind.DEVICE, CAMDEN).toBuilder().setKeepUnownedVlans(true).build();
-    controller.state().apply(List.of(Op.write(Op.Mode.UPDATE, Kind.DEVICE, keep, "")), "test", "keep unowned");
+    Device keep =
+        controller.state().cache().get(Kind.DEVICE, CAMDEN).toBuilder()
+            .setKeepUnownedVlans(true)
+            .build();
+    controller
+        .state()
+        .apply(List.of(Op.write(Op.Mode.UPDATE, Kind.DEVICE, keep, "")), "test", "keep unowned");
     awaitSettled();
     long pushes = controller.deviceSync().pushes();
     sim.router(CAMDEN).addForeign(foreign);
@@ -170,23 +227,39 @@ class SouthboundIT {
   void aFailingApplyIsFailedWithTheAgentsMessageThenActiveOnceItSucceeds() {
     sim.router(CAMDEN).failApplies("TCAM full on linecard 0");
     List<String> ids = createCircuits(33);
-    String id = ids.get(controller.state().cache().list(Kind.DEVICE).stream().map(Device::getId).toList().indexOf(CAMDEN));
-    await().atMost(Duration.ofSeconds(10)).until(() -> phase(id) == CircuitPhase.CIRCUIT_PHASE_FAILED);
-    assertThat(controller.state().cache().circuitWithStatus(id).getStatus().getLastError()).contains("TCAM full on linecard 0");
+    String id =
+        ids.get(
+            controller.state().cache().list(Kind.DEVICE).stream()
+                .map(Device::getId)
+                .toList()
+                .indexOf(CAMDEN));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> phase(id) == CircuitPhase.CIRCUIT_PHASE_FAILED);
+    assertThat(controller.state().cache().circuitWithStatus(id).getStatus().getLastError())
+        .contains("TCAM full on linecard 0");
     sim.router(CAMDEN).clearFailures();
-    await().atMost(Duration.ofSeconds(15)).until(() -> phase(id) == CircuitPhase.CIRCUIT_PHASE_ACTIVE);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> phase(id) == CircuitPhase.CIRCUIT_PHASE_ACTIVE);
     awaitAll(ids, CircuitPhase.CIRCUIT_PHASE_ACTIVE);
   }
 
   @Test
-  void aRestartedControllerResynchronisesEveryAgentWithZeroPushesForDevicesInSync() throws Exception {
+  void aRestartedControllerResynchronisesEveryAgentWithZeroPushesForDevicesInSync()
+      throws Exception {
     List<String> ids = createCircuits(99);
     awaitAll(ids, CircuitPhase.CIRCUIT_PHASE_ACTIVE);
     awaitSettled();
     controller.close();
     await().atMost(Duration.ofSeconds(10)).until(() -> sim.connectedAgents() == 0);
-    controller = Controller.start(new ControllerConfig(dir, "127.0.0.1", 0, 0, agentPort, List.of("london"), Clock.systemUTC()));
-    await().atMost(Duration.ofSeconds(30)).until(() -> controller.deviceSync().sessions() == 33 && sim.connectedAgents() == 33);
+    controller =
+        Controller.start(
+            new ControllerConfig(
+                dir, "127.0.0.1", 0, 0, agentPort, List.of("london"), Clock.systemUTC()));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> controller.deviceSync().sessions() == 33 && sim.connectedAgents() == 33);
     awaitSettled();
     assertThat(controller.deviceSync().pushes()).as("pushes by the restarted controller").isZero();
     awaitAll(ids, CircuitPhase.CIRCUIT_PHASE_ACTIVE);

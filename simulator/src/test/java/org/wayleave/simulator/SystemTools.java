@@ -20,8 +20,8 @@ public final class SystemTools {
   private SystemTools() {}
 
   /**
-   * The program {@code command} found on the {@code PATH}; skips (or fails, see {@link #REQUIRE}) the
-   * calling test if it is not installed.
+   * The program {@code command} found on the {@code PATH}; skips (or fails, see {@link #REQUIRE})
+   * the calling test if it is not installed.
    *
    * @param debianPackage the Debian package that provides it, for the message
    */
@@ -35,8 +35,13 @@ public final class SystemTools {
     if (found.isPresent()) {
       return found.get();
     }
-    String message = command + " is not installed (no executable '" + command + "' on the PATH); install the Debian package '"
-        + debianPackage + "' to run this system test";
+    String message =
+        command
+            + " is not installed (no executable '"
+            + command
+            + "' on the PATH); install the Debian package '"
+            + debianPackage
+            + "' to run this system test";
     if ("1".equals(env.get(REQUIRE))) {
       return Assertions.fail(message + " (" + REQUIRE + "=1 makes system tests required)");
     }

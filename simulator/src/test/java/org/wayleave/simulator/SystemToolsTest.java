@@ -17,27 +17,41 @@ class SystemToolsTest {
 
   @Test
   void findsAnExecutableOnThePath() throws Exception {
-    Path tool = Files.createFile(dir.resolve("frobnicate"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    assertThat(SystemTools.require("frobnicate", "frob", Map.of("PATH", "/nonexistent:" + dir))).isEqualTo(tool);
+    Path tool =
+        Files.createFile(
+            dir.resolve("frobnicate"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    assertThat(SystemTools.require("frobnicate", "frob", Map.of("PATH", "/nonexistent:" + dir)))
+        .isEqualTo(tool);
   }
 
   @Test
   void aMissingProgramSkipsNamingThePackage() {
-    assertThatThrownBy(() -> SystemTools.require("frobnicate", "frob-tools", Map.of("PATH", dir.toString())))
+    assertThatThrownBy(
+            () -> SystemTools.require("frobnicate", "frob-tools", Map.of("PATH", dir.toString())))
         .isInstanceOf(TestAbortedException.class)
-        .hasMessageContaining("frobnicate is not installed").hasMessageContaining("'frob-tools'");
+        .hasMessageContaining("frobnicate is not installed")
+        .hasMessageContaining("'frob-tools'");
   }
 
   @Test
   void aMissingProgramFailsWhenSystemTestsAreRequired() {
-    assertThatThrownBy(() -> SystemTools.require("frobnicate", "frob-tools", Map.of("PATH", dir.toString(), SystemTools.REQUIRE, "1")))
+    assertThatThrownBy(
+            () ->
+                SystemTools.require(
+                    "frobnicate",
+                    "frob-tools",
+                    Map.of("PATH", dir.toString(), SystemTools.REQUIRE, "1")))
         .isInstanceOf(AssertionFailedError.class)
-        .hasMessageContaining("frobnicate is not installed").hasMessageContaining(SystemTools.REQUIRE);
+        .hasMessageContaining("frobnicate is not installed")
+        .hasMessageContaining(SystemTools.REQUIRE);
   }
 
   @Test
   void aFileThatIsNotExecutableIsNotTheProgram() throws Exception {
-    Files.createFile(dir.resolve("frobnicate"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.createFile(
+        dir.resolve("frobnicate"),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     assertThat(SystemTools.find("frobnicate", dir.toString())).isEmpty();
   }
 }

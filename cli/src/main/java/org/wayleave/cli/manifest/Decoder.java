@@ -24,9 +24,9 @@ import java.util.regex.Pattern;
 import org.wayleave.api.v1.Resource;
 
 /**
- * Turns one YAML document into a {@link Resource}: checks it against the message descriptor
- * (field names, value types, enum names, server-owned fields), so every error names its field and
- * line, and rewrites it into the protobuf JSON mapping (JSON names, full enum names) for {@link
+ * Turns one YAML document into a {@link Resource}: checks it against the message descriptor (field
+ * names, value types, enum names, server-owned fields), so every error names its field and line,
+ * and rewrites it into the protobuf JSON mapping (JSON names, full enum names) for {@link
  * JsonFormat} to build the message.
  */
 final class Decoder {
@@ -59,12 +59,15 @@ final class Decoder {
   private Decoded document(YamlNode root, int line) throws ManifestException {
     String kinds = String.join(", ", Kinds.names());
     if (!(root instanceof YamlNode.Mapping m)) {
-      throw error(line, "", "expected a mapping (kind, then the object's fields), got " + root.describe());
+      throw error(
+          line, "", "expected a mapping (kind, then the object's fields), got " + root.describe());
     }
     YamlNode.Entry kindEntry = m.get("kind");
     if (kindEntry == null
         || (kindEntry.value() instanceof YamlNode.Scalar s && s.type() == YamlNode.Type.NULL)) {
-      throw error(kindEntry == null ? line : kindEntry.line(), "kind",
+      throw error(
+          kindEntry == null ? line : kindEntry.line(),
+          "kind",
           "missing: every document needs a kind, one of " + kinds);
     }
     FieldDescriptor kind = null;
@@ -72,8 +75,14 @@ final class Decoder {
       kind = Kinds.field(s.text());
     }
     if (kind == null) {
-      throw error(kindEntry.line(), "kind", "unknown kind " + kindEntry.value().describe()
-          + "; valid kinds are " + kinds + kindHint(kindEntry.value()));
+      throw error(
+          kindEntry.line(),
+          "kind",
+          "unknown kind "
+              + kindEntry.value().describe()
+              + "; valid kinds are "
+              + kinds
+              + kindHint(kindEntry.value()));
     }
     Descriptor type = kind.getMessageType();
     ObjectNode json = message(type, m, "", true);
@@ -81,17 +90,24 @@ final class Decoder {
     try {
       PARSER.merge(JSON.writeValueAsString(json), b);
     } catch (InvalidProtocolBufferException | JsonProcessingException e) {
-      throw new ManifestException(file, document, line, "", "invalid " + type.getName() + ": " + e.getMessage(), e);
+      throw new ManifestException(
+          file, document, line, "", "invalid " + type.getName() + ": " + e.getMessage(), e);
     }
     Message obj = b.build();
     YamlNode.Entry id = m.get("id");
     if (Kinds.idOf(obj).isEmpty()) {
-      throw error(id == null ? line : id.line(), "id", "required: every " + type.getName() + " needs an id");
+      throw error(
+          id == null ? line : id.line(),
+          "id",
+          "required: every " + type.getName() + " needs an id");
     }
     return new Decoded(Kinds.wrap(kind, obj), id == null ? line : id.line());
   }
 
-  /** "did you mean" for a wrongly cased kind, or for a Site kind written where the document kind goes. */
+  /**
+   * "did you mean" for a wrongly cased kind, or for a Site kind written where the document kind
+   * goes.
+   */
   private static String kindHint(YamlNode value) {
     if (!(value instanceof YamlNode.Scalar s)) {
       return "";
@@ -104,7 +120,8 @@ final class Decoder {
     for (String k : Kinds.names()) {
       Descriptor type = Kinds.field(k).getMessageType();
       for (FieldDescriptor f : type.getFields()) {
-        if (f.getJsonName().equals("kind") && f.getJavaType() == FieldDescriptor.JavaType.ENUM
+        if (f.getJsonName().equals("kind")
+            && f.getJavaType() == FieldDescriptor.JavaType.ENUM
             && EnumNames.resolve(f.getEnumType(), s.text()) != null) {
           return " (a " + k + "'s own kind is written " + Kinds.manifestName(f, true) + ")";
         }
@@ -127,7 +144,8 @@ final class Decoder {
         throw error(e.line(), path, unknownField(type, e.key(), top));
       }
       if (Kinds.serverOwned(f)) {
-        throw error(e.line(), path, "server-owned: the controller sets it; leave it out of manifests");
+        throw error(
+            e.line(), path, "server-owned: the controller sets it; leave it out of manifests");
       }
       String before = seen.put(f, e.key());
       if (before != null) {
@@ -148,13 +166,22 @@ final class Decoder {
         valid.add(Kinds.manifestName(f, top));
       }
     }
-    String rule = "unknown field '" + key + "' in " + (top ? "a " : "") + type.getName()
-        + "; valid fields are " + String.join(", ", valid);
+    String rule =
+        "unknown field '"
+            + key
+            + "' in "
+            + (top ? "a " : "")
+            + type.getName()
+            + "; valid fields are "
+            + String.join(", ", valid);
     String near = nearest(key, valid);
     return near == null ? rule : rule + " (did you mean '" + near + "'?)";
   }
 
-  /** The valid name {@code key} most likely meant: same but for case and separators, or a typo or two away. */
+  /**
+   * The valid name {@code key} most likely meant: same but for case and separators, or a typo or
+   * two away.
+   */
   private static String nearest(String key, List<String> valid) {
     String k = squash(key);
     String best = null;
@@ -192,7 +219,8 @@ final class Decoder {
     return prev[b.length()];
   }
 
-  private JsonNode value(FieldDescriptor f, YamlNode n, String path, int line) throws ManifestException {
+  private JsonNode value(FieldDescriptor f, YamlNode n, String path, int line)
+      throws ManifestException {
     if (n instanceof YamlNode.Scalar s && s.type() == YamlNode.Type.NULL) {
       return NODES.nullNode(); // as in the JSON mapping: the field keeps its default
     }
@@ -238,14 +266,18 @@ final class Decoder {
     };
   }
 
-  private JsonNode single(FieldDescriptor f, YamlNode n, String path, int line) throws ManifestException {
+  private JsonNode single(FieldDescriptor f, YamlNode n, String path, int line)
+      throws ManifestException {
     switch (f.getJavaType()) {
       case MESSAGE:
         if (f.getMessageType().getFile().getPackage().equals("google.protobuf")) {
           return plain(n); // well-known types have their own JSON forms; JsonFormat checks them
         }
         if (!(n instanceof YamlNode.Mapping m)) {
-          throw error(line, path, "expected a mapping (" + f.getMessageType().getName() + "), got " + n.describe());
+          throw error(
+              line,
+              path,
+              "expected a mapping (" + f.getMessageType().getName() + "), got " + n.describe());
         }
         return message(f.getMessageType(), m, path, false);
       case ENUM:
@@ -261,7 +293,8 @@ final class Decoder {
           if (s.type() == YamlNode.Type.BOOLEAN) {
             return NODES.booleanNode((Boolean) s.value());
           }
-          if (s.type() == YamlNode.Type.STRING && (s.text().equals("true") || s.text().equals("false"))) {
+          if (s.type() == YamlNode.Type.STRING
+              && (s.text().equals("true") || s.text().equals("false"))) {
             return NODES.booleanNode(Boolean.parseBoolean(s.text()));
           }
         }
@@ -282,7 +315,8 @@ final class Decoder {
     }
   }
 
-  private JsonNode integer(FieldDescriptor f, YamlNode n, String path, int line) throws ManifestException {
+  private JsonNode integer(FieldDescriptor f, YamlNode n, String path, int line)
+      throws ManifestException {
     BigInteger v = null;
     if (n instanceof YamlNode.Scalar s) {
       if (s.type() == YamlNode.Type.INTEGER) {
@@ -315,24 +349,35 @@ final class Decoder {
       }
     }
     if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
-      throw error(line, path, "expected an integer from " + min + " to " + max + ", got " + n.describe());
+      throw error(
+          line, path, "expected an integer from " + min + " to " + max + ", got " + n.describe());
     }
     return v.bitLength() < 64 ? NODES.numberNode(v.longValue()) : NODES.numberNode(v);
   }
 
-  private JsonNode enumValue(EnumDescriptor type, YamlNode n, String path, int line) throws ManifestException {
+  private JsonNode enumValue(EnumDescriptor type, YamlNode n, String path, int line)
+      throws ManifestException {
     if (n instanceof YamlNode.Scalar s) {
       // Any scalar's text: YAML would read an enum value such as TRUE or ON as a boolean.
       EnumValueDescriptor v = EnumNames.resolve(type, s.text());
-      if (v == null && s.type() == YamlNode.Type.INTEGER && ((BigInteger) s.value()).bitLength() < 32) {
+      if (v == null
+          && s.type() == YamlNode.Type.INTEGER
+          && ((BigInteger) s.value()).bitLength() < 32) {
         v = type.findValueByNumber(((BigInteger) s.value()).intValue());
       }
       if (v != null) {
         return NODES.textNode(v.getName());
       }
     }
-    String rule = "expected one of " + String.join(", ", EnumNames.choices(type)) + " (" + type.getName()
-        + "; the " + EnumNames.prefix(type) + " prefix is optional), got " + n.describe();
+    String rule =
+        "expected one of "
+            + String.join(", ", EnumNames.choices(type))
+            + " ("
+            + type.getName()
+            + "; the "
+            + EnumNames.prefix(type)
+            + " prefix is optional), got "
+            + n.describe();
     if (n instanceof YamlNode.Scalar s) {
       EnumValueDescriptor near = EnumNames.caseInsensitive(type, s.text());
       if (near != null) {

@@ -14,9 +14,9 @@ import java.util.List;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * Splits one file into its YAML documents with Jackson's streaming YAML parser, keeping the line
- * of every key and list item. One document is parsed at a time, so a bad document is reported
- * before a syntax error further down.
+ * Splits one file into its YAML documents with Jackson's streaming YAML parser, keeping the line of
+ * every key and list item. One document is parsed at a time, so a bad document is reported before a
+ * syntax error further down.
  */
 final class DocumentReader implements AutoCloseable {
   // A plain empty value (`name:`) is null, as YAML means it; a quoted empty one stays a string.
@@ -76,8 +76,14 @@ final class DocumentReader implements AutoCloseable {
   private YamlNode value(JsonToken t, String at) throws IOException, ManifestException {
     int line = line();
     if (parser.isCurrentAlias()) {
-      throw new ManifestException(file, documents, line, at,
-          "YAML aliases (*" + parser.getText() + ") are not supported in manifests; write the value out");
+      throw new ManifestException(
+          file,
+          documents,
+          line,
+          at,
+          "YAML aliases (*"
+              + parser.getText()
+              + ") are not supported in manifests; write the value out");
     }
     switch (t) {
       case START_OBJECT:
@@ -89,15 +95,18 @@ final class DocumentReader implements AutoCloseable {
       case VALUE_NUMBER_INT:
         return integer(line);
       case VALUE_NUMBER_FLOAT:
-        return new YamlNode.Scalar(line, YamlNode.Type.FLOAT, parser.getText(), parser.getDoubleValue());
+        return new YamlNode.Scalar(
+            line, YamlNode.Type.FLOAT, parser.getText(), parser.getDoubleValue());
       case VALUE_TRUE:
       case VALUE_FALSE:
-        return new YamlNode.Scalar(line, YamlNode.Type.BOOLEAN, parser.getText(), t == JsonToken.VALUE_TRUE);
+        return new YamlNode.Scalar(
+            line, YamlNode.Type.BOOLEAN, parser.getText(), t == JsonToken.VALUE_TRUE);
       case VALUE_NULL:
         return new YamlNode.Scalar(line, YamlNode.Type.NULL, parser.getText(), null);
       default:
         // Embedded objects (binary tags) and the like: keep the text, let the field decide.
-        return new YamlNode.Scalar(line, YamlNode.Type.STRING, String.valueOf(parser.getText()), parser.getText());
+        return new YamlNode.Scalar(
+            line, YamlNode.Type.STRING, String.valueOf(parser.getText()), parser.getText());
     }
   }
 
@@ -125,7 +134,11 @@ final class DocumentReader implements AutoCloseable {
       String child = at.isEmpty() ? key : at + "." + key;
       for (YamlNode.Entry e : entries) {
         if (e.key().equals(key)) {
-          throw new ManifestException(file, documents, keyLine, child,
+          throw new ManifestException(
+              file,
+              documents,
+              keyLine,
+              child,
               "duplicate key (first set on line " + e.line() + ")");
         }
       }
@@ -163,7 +176,8 @@ final class DocumentReader implements AutoCloseable {
       }
     } else {
       String msg = e.getOriginalMessage();
-      rule = msg == null ? e.getClass().getSimpleName() : msg.lines().findFirst().orElse(msg).strip();
+      rule =
+          msg == null ? e.getClass().getSimpleName() : msg.lines().findFirst().orElse(msg).strip();
     }
     return new ManifestException(file, number, line, field, "YAML syntax error: " + rule, e);
   }

@@ -19,8 +19,8 @@ import java.util.Map;
 import org.wayleave.api.v1.Resource;
 
 /**
- * Renders an object as a manifest document: {@code kind} first, then the set fields in field
- * order under their JSON names, enums without their type prefix, 64-bit integers as numbers.
+ * Renders an object as a manifest document: {@code kind} first, then the set fields in field order
+ * under their JSON names, enums without their type prefix, 64-bit integers as numbers.
  */
 final class Encoder {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -77,7 +77,9 @@ final class Encoder {
       FieldDescriptor valueField = f.getMessageType().findFieldByName("value");
       for (Object entry : (List<?>) v) {
         Message kv = (Message) entry;
-        out.set(String.valueOf(kv.getField(keyField)), single(valueField, kv.getField(valueField), withStatus));
+        out.set(
+            String.valueOf(kv.getField(keyField)),
+            single(valueField, kv.getField(valueField), withStatus));
       }
       return out;
     }
@@ -126,7 +128,9 @@ final class Encoder {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
           return NODES.textNode(Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
         }
-        return f.getType() == FieldDescriptor.Type.FLOAT ? NODES.numberNode((Float) v) : NODES.numberNode(d);
+        return f.getType() == FieldDescriptor.Type.FLOAT
+            ? NODES.numberNode((Float) v)
+            : NODES.numberNode(d);
       default:
         return NODES.numberNode((Integer) v);
     }

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Enum values with or without their type prefix: {@code PSN_ACCESS} for
- * {@code CIRCUIT_KIND_PSN_ACCESS} (type {@code CircuitKind}), {@code V3} for
- * {@code SNMP_VERSION_V3}. Works from the descriptor, so new enums need nothing here.
+ * Enum values with or without their type prefix: {@code PSN_ACCESS} for {@code
+ * CIRCUIT_KIND_PSN_ACCESS} (type {@code CircuitKind}), {@code V3} for {@code SNMP_VERSION_V3}.
+ * Works from the descriptor, so new enums need nothing here.
  */
 final class EnumNames {
   private EnumNames() {}
@@ -22,7 +22,9 @@ final class EnumNames {
       if (Character.isUpperCase(c) && i > 0) {
         char prev = camel.charAt(i - 1);
         boolean nextLower = i + 1 < camel.length() && Character.isLowerCase(camel.charAt(i + 1));
-        if (Character.isLowerCase(prev) || Character.isDigit(prev) || (Character.isUpperCase(prev) && nextLower)) {
+        if (Character.isLowerCase(prev)
+            || Character.isDigit(prev)
+            || (Character.isUpperCase(prev) && nextLower)) {
           sb.append('_');
         }
       }
@@ -50,8 +52,8 @@ final class EnumNames {
   }
 
   /**
-   * The shortest unambiguous name of a value: without the type prefix, unless what is left would
-   * be empty or would read as another value's full name.
+   * The shortest unambiguous name of a value: without the type prefix, unless what is left would be
+   * empty or would read as another value's full name.
    */
   static String shortName(EnumValueDescriptor v) {
     String prefix = prefix(v.getType());

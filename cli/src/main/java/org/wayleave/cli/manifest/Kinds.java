@@ -7,12 +7,12 @@ import com.google.protobuf.Message;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.CircuitSpec;
 import org.wayleave.api.v1.ObjectMeta;
 import org.wayleave.api.v1.Resource;
-import java.util.Locale;
 
 /**
  * The manifest vocabulary, derived from the contract: a document's {@code kind} is the name of a
@@ -81,8 +81,8 @@ final class Kinds {
   }
 
   /**
-   * True for fields the controller owns and manifests never carry: every {@code meta}
-   * ({@code ObjectMeta}), a circuit's {@code status} and its {@code spec.generation}.
+   * True for fields the controller owns and manifests never carry: every {@code meta} ({@code
+   * ObjectMeta}), a circuit's {@code status} and its {@code spec.generation}.
    */
   static boolean serverOwned(FieldDescriptor f) {
     return (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE
@@ -99,7 +99,10 @@ final class Kinds {
     return f.getJsonName();
   }
 
-  /** The field a manifest key names, by JSON or proto name (and the renamed top-level kind), or null. */
+  /**
+   * The field a manifest key names, by JSON or proto name (and the renamed top-level kind), or
+   * null.
+   */
   static FieldDescriptor findField(Descriptor type, String key, boolean topLevel) {
     for (FieldDescriptor f : type.getFields()) {
       if (topLevel && f.getJsonName().equals("kind")) {

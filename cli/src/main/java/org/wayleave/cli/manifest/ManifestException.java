@@ -6,9 +6,9 @@ import java.util.Objects;
 /**
  * A manifest that cannot be read: the file, the document, the line, the field and the rule it
  * breaks. The message reads {@code "<file>:<line>: document <n>: <field>: <rule>"}, for example
- * {@code "bad.yaml:7: document 2: spec.committedMbps: expected an integer, got 'fast'"}; parts
- * that are unknown (a missing file has no document or line, a YAML syntax error at the top of a
- * document no field) are left out.
+ * {@code "bad.yaml:7: document 2: spec.committedMbps: expected an integer, got 'fast'"}; parts that
+ * are unknown (a missing file has no document or line, a YAML syntax error at the top of a document
+ * no field) are left out.
  */
 public final class ManifestException extends Exception {
   private final transient Path file;
@@ -63,7 +63,10 @@ public final class ManifestException extends Exception {
     return line;
   }
 
-  /** Path of the offending field as written in the file ({@code spec.aEnd.port}, {@code ports[1].role}); empty when the fault is not in one field. */
+  /**
+   * Path of the offending field as written in the file ({@code spec.aEnd.port}, {@code
+   * ports[1].role}); empty when the fault is not in one field.
+   */
   public String field() {
     return field;
   }

@@ -19,9 +19,20 @@ public record ManifestItem(Resource resource, Path file, int document, int line)
     Objects.requireNonNull(file, "file");
   }
 
-  /** Where the object is, for messages: {@code "examples/london/circuits.yaml:12 (document 3, Circuit LPSN-CAM-0001)"}. */
+  /**
+   * Where the object is, for messages: {@code "examples/london/circuits.yaml:12 (document 3,
+   * Circuit LPSN-CAM-0001)"}.
+   */
   public String where() {
-    return file + ":" + line + " (document " + document + ", " + Kinds.kindOf(resource) + " "
-        + Kinds.idOf(resource) + ")";
+    return file
+        + ":"
+        + line
+        + " (document "
+        + document
+        + ", "
+        + Kinds.kindOf(resource)
+        + " "
+        + Kinds.idOf(resource)
+        + ")";
   }
 }

@@ -27,11 +27,11 @@ import java.util.stream.Stream;
 import org.wayleave.api.v1.Resource;
 
 /**
- * Reads and writes manifests: YAML files of one or more documents separated by {@code ---}, each
- * a {@code kind} (Council, Supplier, Site, Device, VlanPool, Circuit) followed by the object's
- * fields in the protobuf JSON mapping (lowerCamelCase or snake_case names; enum values by name,
- * with or without their type prefix: {@code PSN_ACCESS} or {@code CIRCUIT_KIND_PSN_ACCESS}).
- * A Site's own {@code kind} is written {@code siteKind}, as the document's kind takes the name.
+ * Reads and writes manifests: YAML files of one or more documents separated by {@code ---}, each a
+ * {@code kind} (Council, Supplier, Site, Device, VlanPool, Circuit) followed by the object's fields
+ * in the protobuf JSON mapping (lowerCamelCase or snake_case names; enum values by name, with or
+ * without their type prefix: {@code PSN_ACCESS} or {@code CIRCUIT_KIND_PSN_ACCESS}). A Site's own
+ * {@code kind} is written {@code siteKind}, as the document's kind takes the name.
  *
  * <pre>
  * kind: Circuit
@@ -44,8 +44,8 @@ import org.wayleave.api.v1.Resource;
  *   committedMbps: 100
  * </pre>
  *
- * <p>Server-owned fields ({@code meta}, a circuit's {@code status} and {@code spec.generation})
- * are refused on reading: a manifest says what is wanted, never what the controller observed.
+ * <p>Server-owned fields ({@code meta}, a circuit's {@code status} and {@code spec.generation}) are
+ * refused on reading: a manifest says what is wanted, never what the controller observed.
  */
 public final class Manifests {
   private static final YAMLMapper YAML =
@@ -145,9 +145,19 @@ public final class Manifests {
         String key = Kinds.kindOf(d.resource()) + " " + Kinds.idOf(d.resource());
         ManifestItem first = seen.putIfAbsent(key, item);
         if (first != null) {
-          throw new ManifestException(file, doc.number(), d.idLine(), "id",
-              key + " is defined twice; first at " + first.file() + ":" + first.line()
-                  + " (document " + first.document() + ")");
+          throw new ManifestException(
+              file,
+              doc.number(),
+              d.idLine(),
+              "id",
+              key
+                  + " is defined twice; first at "
+                  + first.file()
+                  + ":"
+                  + first.line()
+                  + " (document "
+                  + first.document()
+                  + ")");
         }
         out.add(item);
       }
@@ -155,11 +165,11 @@ public final class Manifests {
   }
 
   /**
-   * Renders objects as manifest documents separated by {@code ---} (the inverse of {@link
-   * #read}): enums without their type prefix, fields at their defaults left out.
+   * Renders objects as manifest documents separated by {@code ---} (the inverse of {@link #read}):
+   * enums without their type prefix, fields at their defaults left out.
    *
-   * @param withStatus include server-owned fields ({@code meta}, {@code status},
-   *     {@code spec.generation}); such documents show state but are refused by {@link #read}
+   * @param withStatus include server-owned fields ({@code meta}, {@code status}, {@code
+   *     spec.generation}); such documents show state but are refused by {@link #read}
    * @return YAML text ending in a newline; empty for an empty list
    * @throws IllegalArgumentException if a resource holds no object
    */
@@ -179,8 +189,8 @@ public final class Manifests {
   }
 
   /**
-   * One object as a manifest document in JSON form (for {@code -o json}), pretty-printed, without
-   * a trailing newline; {@link #read} accepts it too (JSON is YAML).
+   * One object as a manifest document in JSON form (for {@code -o json}), pretty-printed, without a
+   * trailing newline; {@link #read} accepts it too (JSON is YAML).
    *
    * @throws IllegalArgumentException if the resource holds no object
    */

@@ -11,7 +11,10 @@ sealed interface YamlNode {
   /** 1-based line where the value starts. */
   int line();
 
-  /** The value for an error message: {@code 'fast'}, {@code a mapping}, {@code a list}, {@code nothing}. */
+  /**
+   * The value for an error message: {@code 'fast'}, {@code a mapping}, {@code a list}, {@code
+   * nothing}.
+   */
   String describe();
 
   /** One key of a mapping, with the line of the key. */

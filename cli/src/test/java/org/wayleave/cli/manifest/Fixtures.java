@@ -8,7 +8,10 @@ import java.nio.file.Path;
 final class Fixtures {
   private Fixtures() {}
 
-  /** A file or directory under {@code src/test/resources/manifests}, as copied to the test classpath. */
+  /**
+   * A file or directory under {@code src/test/resources/manifests}, as copied to the test
+   * classpath.
+   */
   static Path manifest(String relative) {
     try {
       Path root = Path.of(Fixtures.class.getResource("/manifests").toURI());
@@ -20,11 +23,13 @@ final class Fixtures {
 
   /**
    * The repository's {@code examples} directory: the nearest ancestor of the working directory
-   * (Maven runs the cli tests in {@code cli/}) that holds {@code examples} beside a {@code pom.xml}.
+   * (Maven runs the cli tests in {@code cli/}) that holds {@code examples} beside a {@code
+   * pom.xml}.
    */
   static Path examples() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.isDirectory(dir.resolve("examples")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
+      if (Files.isDirectory(dir.resolve("examples"))
+          && Files.isRegularFile(dir.resolve("pom.xml"))) {
         return dir.resolve("examples");
       }
     }

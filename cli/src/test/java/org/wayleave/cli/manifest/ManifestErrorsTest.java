@@ -50,7 +50,8 @@ class ManifestErrorsTest {
           syntax.yaml          | 2   | 9    | spec.aEnd          | YAML syntax error: while parsing a flow mapping (line 8): expected ',' or '}'
           indentation.yaml     | 1   | 5    | ''                 | YAML syntax error:
           """)
-  void badDocumentIsRefusedWithItsWhereabouts(String name, int document, int line, String field, String rule) {
+  void badDocumentIsRefusedWithItsWhereabouts(
+      String name, int document, int line, String field, String rule) {
     Path file = Fixtures.manifest("errors/" + name);
 
     ManifestException e = refused(file);
@@ -60,7 +61,8 @@ class ManifestErrorsTest {
     assertThat(e.line()).as("line").isEqualTo(line);
     assertThat(e.field()).as("field").isEqualTo(field);
     assertThat(e.rule()).as("rule").startsWith(rule);
-    String prefix = file + ":" + line + ": document " + document + ": " + (field.isEmpty() ? "" : field + ": ");
+    String prefix =
+        file + ":" + line + ": document " + document + ": " + (field.isEmpty() ? "" : field + ": ");
     assertThat(e.getMessage()).isEqualTo(prefix + e.rule());
   }
 
@@ -74,13 +76,17 @@ class ManifestErrorsTest {
     assertThat(e.document()).isEqualTo(3);
     assertThat(e.line()).isEqualTo(9);
     assertThat(e.field()).isEqualTo("id");
-    assertThat(e.rule()).isEqualTo("Council camden is defined twice; first at " + file + ":1 (document 1)");
+    assertThat(e.rule())
+        .isEqualTo("Council camden is defined twice; first at " + file + ":1 (document 1)");
   }
 
   @Test
   void anObjectDefinedInTwoFilesIsRefusedToo() throws Exception {
     Path first = Files.writeString(tmp.resolve("a.yaml"), "kind: Council\nid: camden\n");
-    Path second = Files.writeString(tmp.resolve("b.yaml"), "kind: Site\nid: camden-civic\n---\nkind: Council\nid: camden\n");
+    Path second =
+        Files.writeString(
+            tmp.resolve("b.yaml"),
+            "kind: Site\nid: camden-civic\n---\nkind: Council\nid: camden\n");
 
     ManifestException e = catchThrowableOfType(ManifestException.class, () -> Manifests.read(tmp));
 
@@ -108,7 +114,8 @@ class ManifestErrorsTest {
 
     ManifestException e =
         catchThrowableOfType(
-            ManifestException.class, () -> Manifests.read(List.of(Fixtures.manifest("multi.yaml"), missing)));
+            ManifestException.class,
+            () -> Manifests.read(List.of(Fixtures.manifest("multi.yaml"), missing)));
 
     assertThat(e.getMessage()).isEqualTo("examples/londn: no such file or directory");
   }
@@ -118,7 +125,14 @@ class ManifestErrorsTest {
     Path file =
         Files.writeString(
             tmp.resolve("two-faults.yaml"),
-            "kind: Council\nid: camden\nregion: london\ncolour: red\n---\nkind: Council\nid: x\nname: {broken\n");
+            "kind: Council\n"
+                + "id: camden\n"
+                + "region: london\n"
+                + "colour: red\n"
+                + "---\n"
+                + "kind: Council\n"
+                + "id: x\n"
+                + "name: {broken\n");
 
     ManifestException e = refused(file);
 
@@ -136,17 +150,24 @@ class ManifestErrorsTest {
 
   @Test
   void enumNamesInTheWrongCaseGetAHint() throws Exception {
-    Path file = Files.writeString(tmp.resolve("port.yaml"), "kind: Device\nid: r\nports: [{name: ge-0/0/1, role: access}]\n");
+    Path file =
+        Files.writeString(
+            tmp.resolve("port.yaml"),
+            "kind: Device\nid: r\nports: [{name: ge-0/0/1, role: access}]\n");
 
     ManifestException e = refused(file);
 
     assertThat(e.field()).isEqualTo("ports[0].role");
-    assertThat(e.rule()).contains("got 'access'").endsWith("(enum names are upper case: did you mean ACCESS?)");
+    assertThat(e.rule())
+        .contains("got 'access'")
+        .endsWith("(enum names are upper case: did you mean ACCESS?)");
   }
 
   @Test
   void aStringWhereAMappingBelongsIsRefused() throws Exception {
-    Path file = Files.writeString(tmp.resolve("c.yaml"), "kind: Circuit\nid: LPSN-X-1\nspec:\n  aEnd: rtr-camden-01\n");
+    Path file =
+        Files.writeString(
+            tmp.resolve("c.yaml"), "kind: Circuit\nid: LPSN-X-1\nspec:\n  aEnd: rtr-camden-01\n");
 
     ManifestException e = refused(file);
 

@@ -42,12 +42,20 @@ class ManifestReadTest {
         .containsExactly(tuple(file, 1, 3), tuple(file, 4, 12), tuple(file, 5, 18));
     assertThat(items.get(0).resource().getCouncil())
         .isEqualTo(
-            Council.newBuilder().setId("camden").setName("London Borough of Camden")
-                .setRegion("london").setGssCode("E09000007").build());
+            Council.newBuilder()
+                .setId("camden")
+                .setName("London Borough of Camden")
+                .setRegion("london")
+                .setGssCode("E09000007")
+                .build());
     assertThat(items.get(1).resource().getSupplier())
         .isEqualTo(
-            Supplier.newBuilder().setId("quillon-carrier").setName("Quillon Carrier Services Ltd")
-                .addCouncils("camden").addCouncils("hackney").build());
+            Supplier.newBuilder()
+                .setId("quillon-carrier")
+                .setName("Quillon Carrier Services Ltd")
+                .addCouncils("camden")
+                .addCouncils("hackney")
+                .build());
     assertThat(items.get(2).resource().getCircuit())
         .isEqualTo(
             Circuit.newBuilder()
@@ -57,7 +65,8 @@ class ManifestReadTest {
                         .setCouncil("camden")
                         .setSupplier("quillon-carrier")
                         .setKind(CircuitKind.CIRCUIT_KIND_PSN_ACCESS)
-                        .setAEnd(Termination.newBuilder().setDevice("rtr-camden-01").setPort("ge-0/0/2"))
+                        .setAEnd(
+                            Termination.newBuilder().setDevice("rtr-camden-01").setPort("ge-0/0/2"))
                         .setCommittedMbps(100)
                         .setDescription("Camden Town Hall second PSN link"))
                 .build());
@@ -84,7 +93,10 @@ class ManifestReadTest {
     // 10-inventory.yml, 20-circuits.yaml (two documents), comments-only.yaml (none),
     // sub/05-more.yaml: sorted by path, not by file name; notes.txt skipped.
     assertThat(items)
-        .extracting(i -> dir.relativize(i.file()).toString(), ManifestItem::document, i -> Kinds.idOf(i.resource()))
+        .extracting(
+            i -> dir.relativize(i.file()).toString(),
+            ManifestItem::document,
+            i -> Kinds.idOf(i.resource()))
         .containsExactly(
             tuple("10-inventory.yml", 1, "camden-depot"),
             tuple("20-circuits.yaml", 1, "LPSN-CAM-0002"),
@@ -96,9 +108,11 @@ class ManifestReadTest {
   @Test
   void readsSeveralPathsInTheOrderGiven() throws Exception {
     List<ManifestItem> items =
-        Manifests.read(List.of(Fixtures.manifest("dir/sub/05-more.yaml"), Fixtures.manifest("multi.yaml")));
+        Manifests.read(
+            List.of(Fixtures.manifest("dir/sub/05-more.yaml"), Fixtures.manifest("multi.yaml")));
 
-    assertThat(items).extracting(i -> Kinds.idOf(i.resource()))
+    assertThat(items)
+        .extracting(i -> Kinds.idOf(i.resource()))
         .containsExactly("LPSN-ISL-0002", "camden", "quillon-carrier", "LPSN-CAM-0002");
   }
 
@@ -112,7 +126,8 @@ class ManifestReadTest {
   }
 
   @Test
-  void enumValuesWithAndWithoutTheirTypePrefixAndSnakeOrCamelNamesGiveTheSameObjects() throws Exception {
+  void enumValuesWithAndWithoutTheirTypePrefixAndSnakeOrCamelNamesGiveTheSameObjects()
+      throws Exception {
     Device device =
         Device.newBuilder()
             .setId("rtr-camden-02")
@@ -127,13 +142,25 @@ class ManifestReadTest {
                     .setPrivProtocol(SnmpPrivProtocol.SNMP_PRIV_PROTOCOL_AES256)
                     .setPrivSecretRef("snmp/rtr-camden-02/priv")
                     .setMaxRepetitions(25))
-            .addPorts(Port.newBuilder().setName("ge-0/0/1").setSpeedMbps(1000).setRole(PortRole.PORT_ROLE_ACCESS))
-            .addPorts(Port.newBuilder().setName("fxp0").setSpeedMbps(1000).setRole(PortRole.PORT_ROLE_MANAGEMENT))
+            .addPorts(
+                Port.newBuilder()
+                    .setName("ge-0/0/1")
+                    .setSpeedMbps(1000)
+                    .setRole(PortRole.PORT_ROLE_ACCESS))
+            .addPorts(
+                Port.newBuilder()
+                    .setName("fxp0")
+                    .setSpeedMbps(1000)
+                    .setRole(PortRole.PORT_ROLE_MANAGEMENT))
             .setKeepUnownedVlans(true)
             .build();
     Site site =
-        Site.newBuilder().setId("camden-depot").setCouncil("camden").setName("Regis Road Depot")
-            .setKind(SiteKind.SITE_KIND_DEPOT).build();
+        Site.newBuilder()
+            .setId("camden-depot")
+            .setCouncil("camden")
+            .setName("Regis Road Depot")
+            .setKind(SiteKind.SITE_KIND_DEPOT)
+            .build();
     Circuit circuit =
         Circuit.newBuilder()
             .setId("LPSN-CAM-0003")
@@ -142,8 +169,17 @@ class ManifestReadTest {
                     .setCouncil("camden")
                     .setSupplier("quillon-carrier")
                     .setKind(CircuitKind.CIRCUIT_KIND_INTER_SITE)
-                    .setAEnd(Termination.newBuilder().setDevice("rtr-camden-01").setPort("ge-0/0/3").setCTag(300))
-                    .setBEnd(Termination.newBuilder().setDevice("rtr-camden-02").setPort("ge-0/0/1").setCTag(300).setSTag(20))
+                    .setAEnd(
+                        Termination.newBuilder()
+                            .setDevice("rtr-camden-01")
+                            .setPort("ge-0/0/3")
+                            .setCTag(300))
+                    .setBEnd(
+                        Termination.newBuilder()
+                            .setDevice("rtr-camden-02")
+                            .setPort("ge-0/0/1")
+                            .setCTag(300)
+                            .setSTag(20))
                     .setCommittedMbps(250)
                     .setAdminState(AdminState.ADMIN_STATE_DISABLED))
             .build();
@@ -154,7 +190,8 @@ class ManifestReadTest {
             Resource.newBuilder().setCircuit(circuit).build());
 
     assertThat(resources(Manifests.read(Fixtures.manifest("enums-full.yaml")))).isEqualTo(expected);
-    assertThat(resources(Manifests.read(Fixtures.manifest("enums-short.yaml")))).isEqualTo(expected);
+    assertThat(resources(Manifests.read(Fixtures.manifest("enums-short.yaml"))))
+        .isEqualTo(expected);
   }
 
   @Test
@@ -187,9 +224,15 @@ class ManifestReadTest {
 
     List<Resource> read = resources(Manifests.read(file));
 
-    assertThat(read).extracting(r -> r.getDevice().getSnmp().getAllowV2C()).containsExactly(true, true, false);
-    assertThat(read).extracting(r -> r.getDevice().getSnmp().getVersion())
-        .containsExactly(SnmpVersion.SNMP_VERSION_V2C, SnmpVersion.SNMP_VERSION_V2C, SnmpVersion.SNMP_VERSION_UNSPECIFIED);
+    assertThat(read)
+        .extracting(r -> r.getDevice().getSnmp().getAllowV2C())
+        .containsExactly(true, true, false);
+    assertThat(read)
+        .extracting(r -> r.getDevice().getSnmp().getVersion())
+        .containsExactly(
+            SnmpVersion.SNMP_VERSION_V2C,
+            SnmpVersion.SNMP_VERSION_V2C,
+            SnmpVersion.SNMP_VERSION_UNSPECIFIED);
     String yaml = Manifests.toYaml(read, false);
     assertThat(yaml).contains("allowV2c: true");
     Path again = Files.writeString(tmp.resolve("again.yaml"), yaml);
@@ -197,7 +240,8 @@ class ManifestReadTest {
   }
 
   @Test
-  void yamlScalarTypingDoesNotGetInTheWayOfStringFieldsAndQuotedNumbersAreIntegers() throws Exception {
+  void yamlScalarTypingDoesNotGetInTheWayOfStringFieldsAndQuotedNumbersAreIntegers()
+      throws Exception {
     Path file = tmp.resolve("typing.yaml");
     Files.writeString(
         file,
@@ -218,7 +262,13 @@ class ManifestReadTest {
     List<Resource> read = resources(Manifests.read(file));
 
     assertThat(read.get(0).getCouncil())
-        .isEqualTo(Council.newBuilder().setId("0123").setName("yes").setRegion("london").setGssCode("E09000007").build());
+        .isEqualTo(
+            Council.newBuilder()
+                .setId("0123")
+                .setName("yes")
+                .setRegion("london")
+                .setGssCode("E09000007")
+                .build());
     assertThat(read.get(1).getVlanPool().getRanges(0).getFirst()).isEqualTo(100);
     assertThat(read.get(1).getVlanPool().getRanges(0).getLast()).isEqualTo(999);
     assertThat(read.get(1).getVlanPool().getReservedList()).containsExactly(999, 998);
@@ -234,10 +284,14 @@ class ManifestReadTest {
 
     List<ManifestItem> items = Manifests.read(file);
 
-    assertThat(items).singleElement().satisfies(i -> {
-      assertThat(i.resource().getCircuit().getSpec().getCommittedMbps()).isEqualTo(100);
-      assertThat(i.resource().getCircuit().getSpec().getAdminState()).isEqualTo(AdminState.ADMIN_STATE_ENABLED);
-    });
+    assertThat(items)
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.resource().getCircuit().getSpec().getCommittedMbps()).isEqualTo(100);
+              assertThat(i.resource().getCircuit().getSpec().getAdminState())
+                  .isEqualTo(AdminState.ADMIN_STATE_ENABLED);
+            });
   }
 
   @Test
@@ -252,11 +306,14 @@ class ManifestReadTest {
   @Test
   void windowsLineEndingsAndAByteOrderMarkAreFine() throws Exception {
     Path file = tmp.resolve("windows.yaml");
-    Files.writeString(file, "\uFEFFkind: Council\r\nid: camden\r\n---\r\nkind: Council\r\nid: brent\r\n");
+    Files.writeString(
+        file, "\uFEFFkind: Council\r\nid: camden\r\n---\r\nkind: Council\r\nid: brent\r\n");
 
     List<ManifestItem> items = Manifests.read(file);
 
-    assertThat(items).extracting(i -> i.resource().getCouncil().getId(), ManifestItem::line).containsExactly(tuple("camden", 1), tuple("brent", 4));
+    assertThat(items)
+        .extracting(i -> i.resource().getCouncil().getId(), ManifestItem::line)
+        .containsExactly(tuple("camden", 1), tuple("brent", 4));
   }
 
   static List<Resource> resources(List<ManifestItem> items) {

@@ -39,17 +39,26 @@ class ManifestRoundTripTest {
                           .setRevision(42)
                           .setCreateRevision(40)
                           .setCreateTime(Timestamp.newBuilder().setSeconds(1_790_000_000L))
-                          .setUpdateTime(Timestamp.newBuilder().setSeconds(1_790_000_060L).setNanos(500_000_000))
+                          .setUpdateTime(
+                              Timestamp.newBuilder()
+                                  .setSeconds(1_790_000_060L)
+                                  .setNanos(500_000_000))
                           .setUpdatedBy("engineer@camden"))
                   .setSpec(
                       CircuitSpec.newBuilder()
                           .setCouncil("camden")
                           .setSupplier("quillon-carrier")
                           .setKind(CircuitKind.CIRCUIT_KIND_PSN_ACCESS)
-                          .setAEnd(Termination.newBuilder().setDevice("rtr-camden-01").setPort("ge-0/0/2").setCTag(0).setSTag(4094))
+                          .setAEnd(
+                              Termination.newBuilder()
+                                  .setDevice("rtr-camden-01")
+                                  .setPort("ge-0/0/2")
+                                  .setCTag(0)
+                                  .setSTag(4094))
                           .setCommittedMbps(5_000_000_000L)
                           .setAdminState(AdminState.ADMIN_STATE_ENABLED)
-                          .setDescription("Camden Town Hall second PSN link\nordered: 2026-01-05 # ref Q-77")
+                          .setDescription(
+                              "Camden Town Hall second PSN link\nordered: 2026-01-05 # ref Q-77")
                           .setGeneration(3))
                   .setStatus(
                       CircuitStatus.newBuilder()
@@ -60,7 +69,8 @@ class ManifestRoundTripTest {
                                   .setType("LinkUp")
                                   .setStatus(ConditionStatus.CONDITION_STATUS_TRUE)
                                   .setReason("OperUp")
-                                  .setLastTransitionTime(Timestamp.newBuilder().setSeconds(1_790_000_100L))
+                                  .setLastTransitionTime(
+                                      Timestamp.newBuilder().setSeconds(1_790_000_100L))
                                   .setObservedGeneration(3))))
           .build();
 
@@ -111,8 +121,16 @@ class ManifestRoundTripTest {
 
   @Test
   void documentsLookAsAnEngineerWouldWriteThem() {
-    Resource site = Seeds.london().stream().filter(r -> r.getSite().getId().equals("camden-civic")).findFirst().orElseThrow();
-    Resource circuit = Seeds.exampleCircuits("london").stream().filter(r -> r.getCircuit().getId().equals("LPSN-CAM-0001")).findFirst().orElseThrow();
+    Resource site =
+        Seeds.london().stream()
+            .filter(r -> r.getSite().getId().equals("camden-civic"))
+            .findFirst()
+            .orElseThrow();
+    Resource circuit =
+        Seeds.exampleCircuits("london").stream()
+            .filter(r -> r.getCircuit().getId().equals("LPSN-CAM-0001"))
+            .findFirst()
+            .orElseThrow();
 
     String yaml = Manifests.toYaml(List.of(site, circuit), false);
 
@@ -144,12 +162,56 @@ class ManifestRoundTripTest {
   @Test
   void awkwardStringsSurviveQuotingRules() throws Exception {
     List<String> awkward =
-        List.of("", "yes", "NO", "true", "null", "~", "123", "0123", "1e3", "0x1F", "2026-01-01", "a: b",
-            "# hash", "- dash", " lead", "trail ", "multi\nline\n", "'single'", "\"double\"", "@at", "*star",
-            "&amp", "!bang", "%pct", "`tick", "{brace}", "[bracket]", "ünïcödé £", "tab\there", ":colon", "?q",
-            "---", "...", "a,b", "x #y");
-    Resource supplier = Resource.newBuilder().setSupplier(Supplier.newBuilder().setId("s").setName("yes").addAllCouncils(awkward)).build();
-    Path file = Files.writeString(tmp.resolve("awkward.yaml"), Manifests.toYaml(List.of(supplier, supplier.toBuilder().setSupplier(supplier.getSupplier().toBuilder().setId("t")).build()), false));
+        List.of(
+            "",
+            "yes",
+            "NO",
+            "true",
+            "null",
+            "~",
+            "123",
+            "0123",
+            "1e3",
+            "0x1F",
+            "2026-01-01",
+            "a: b",
+            "# hash",
+            "- dash",
+            " lead",
+            "trail ",
+            "multi\nline\n",
+            "'single'",
+            "\"double\"",
+            "@at",
+            "*star",
+            "&amp",
+            "!bang",
+            "%pct",
+            "`tick",
+            "{brace}",
+            "[bracket]",
+            "ünïcödé £",
+            "tab\there",
+            ":colon",
+            "?q",
+            "---",
+            "...",
+            "a,b",
+            "x #y");
+    Resource supplier =
+        Resource.newBuilder()
+            .setSupplier(Supplier.newBuilder().setId("s").setName("yes").addAllCouncils(awkward))
+            .build();
+    Path file =
+        Files.writeString(
+            tmp.resolve("awkward.yaml"),
+            Manifests.toYaml(
+                List.of(
+                    supplier,
+                    supplier.toBuilder()
+                        .setSupplier(supplier.getSupplier().toBuilder().setId("t"))
+                        .build()),
+                false));
 
     List<Resource> read = ManifestReadTest.resources(Manifests.read(file));
 
@@ -167,8 +229,10 @@ class ManifestRoundTripTest {
         .contains("\"kind\": \"PSN_ACCESS\"")
         .contains("\"committedMbps\": 5000000000")
         .doesNotContain("meta", "status");
-    assertThat(Manifests.read(file).get(0).resource()).isEqualTo(Encoder.withoutServerFields(STORED));
-    assertThat(Manifests.toJson(STORED, true)).contains("\"meta\": {", "\"phase\": \"ACTIVE\"", "\"generation\": 3");
+    assertThat(Manifests.read(file).get(0).resource())
+        .isEqualTo(Encoder.withoutServerFields(STORED));
+    assertThat(Manifests.toJson(STORED, true))
+        .contains("\"meta\": {", "\"phase\": \"ACTIVE\"", "\"generation\": 3");
   }
 
   @Test

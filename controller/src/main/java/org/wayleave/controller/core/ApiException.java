@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A refused request. Thrown before anything is written; carries every violation found, the first
- * of which decides the status code.
+ * A refused request. Thrown before anything is written; carries every violation found, the first of
+ * which decides the status code.
  */
 public final class ApiException extends RuntimeException {
   private final List<Violation> violations;
@@ -37,8 +37,13 @@ public final class ApiException extends RuntimeException {
     if (violations.size() == 1) {
       return violations.get(0).toString();
     }
-    // A refused batch of thousands must still fit a status header: name the first few, count the rest.
-    String shown = violations.stream().limit(MESSAGE_VIOLATIONS).map(Violation::toString).collect(Collectors.joining("; "));
+    // A refused batch of thousands must still fit a status header: name the first few, count the
+    // rest.
+    String shown =
+        violations.stream()
+            .limit(MESSAGE_VIOLATIONS)
+            .map(Violation::toString)
+            .collect(Collectors.joining("; "));
     int more = violations.size() - MESSAGE_VIOLATIONS;
     return violations.size() + " problems: " + shown + (more > 0 ? "; and " + more + " more" : "");
   }

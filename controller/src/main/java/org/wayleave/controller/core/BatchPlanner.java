@@ -15,23 +15,23 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.wayleave.api.v1.ChangeAction;
 import org.wayleave.api.v1.Circuit;
+import org.wayleave.api.v1.Device;
 import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.DeviceDiff;
-import org.wayleave.api.v1.SubInterface;
 import org.wayleave.api.v1.ObjectMeta;
+import org.wayleave.api.v1.Port;
 import org.wayleave.api.v1.ResourceChange;
 import org.wayleave.api.v1.ResourceRef;
+import org.wayleave.api.v1.SubInterface;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.api.v1.VlanAllocation;
 import org.wayleave.api.v1.VlanPool;
-import org.wayleave.api.v1.Device;
-import org.wayleave.api.v1.Port;
 
 /**
  * Turns a batch of operations into a {@link Plan}: validates every item (field rules, then
  * references and shared resources against the state as it would be after the whole batch),
- * allocates VLANs, computes each touched device's configuration diff and the store writes. Pure:
- * it reads a {@link StateView} and writes nothing. A single broken rule refuses the whole batch.
+ * allocates VLANs, computes each touched device's configuration diff and the store writes. Pure: it
+ * reads a {@link StateView} and writes nothing. A single broken rule refuses the whole batch.
  */
 final class BatchPlanner {
   private final StateView base;
@@ -40,13 +40,18 @@ final class BatchPlanner {
   private final String principal;
   private final Visibility seen;
   private final Violations violations = new Violations();
-  /** "kind/id" to the field path of the op that carries it, for blaming shared-resource conflicts. */
+
+  /**
+   * "kind/id" to the field path of the op that carries it, for blaming shared-resource conflicts.
+   */
   private final Map<String, String> fieldOf = new HashMap<>();
+
   private final Map<String, Staged> staged = new LinkedHashMap<>();
   private final List<VlanAllocation> allocations = new ArrayList<>();
 
   /** One staged change. */
-  private record Staged(Op op, Kind<?> kind, String id, ChangeAction action, Message before, Message after) {}
+  private record Staged(
+      Op op, Kind<?> kind, String id, ChangeAction action, Message before, Message after) {}
 
   /**
    * @param seen what the caller may name; references to anything else answer as for missing objects
@@ -87,7 +92,9 @@ final class BatchPlanner {
     Set<String> seen = new HashSet<>();
     for (Op op : ops) {
       if (op.kind() == null) {
-        violations.invalid(op.field(), "must set exactly one of council, supplier, site, device, vlan_pool, circuit");
+        violations.invalid(
+            op.field(),
+            "must set exactly one of council, supplier, site, device, vlan_pool, circuit");
         continue;
       }
       if (op.obj() != null) {
@@ -96,12 +103,15 @@ final class BatchPlanner {
         violations.invalid(op.field().isEmpty() ? "id" : op.field() + ".id", "is required");
       }
       if (!op.id().isEmpty() && !seen.add(op.kind().name() + "/" + op.id())) {
-        violations.invalid(op.field(), op.kind().name() + " '" + op.id() + "' appears more than once in the batch");
+        violations.invalid(
+            op.field(),
+            op.kind().name() + " '" + op.id() + "' appears more than once in the batch");
       }
     }
   }
 
-  // ------------------------------------------------------------------ stage 2: existence, revisions
+  // ------------------------------------------------------------------ stage 2: existence,
+  // revisions
 
   private void stage(Op op) {
     Kind<?> kind = op.kind();
@@ -126,31 +136,51 @@ final class BatchPlanner {
     if (op.expectedRevision() != 0) {
       long actual = existing == null ? 0 : kind.metaOfAny(existing).getRevision();
       if (actual != op.expectedRevision()) {
-        String revField = op.mode() == Op.Mode.DELETE ? "expected_revision" : (op.field().isEmpty() ? "" : op.field() + ".") + "meta.revision";
+        String revField =
+            op.mode() == Op.Mode.DELETE
+                ? "expected_revision"
+                : (op.field().isEmpty() ? "" : op.field() + ".") + "meta.revision";
         violations.add(
             ErrorCode.FAILED_PRECONDITION,
             revField,
             existing == null
                 ? what + " does not exist, but revision " + op.expectedRevision() + " was expected"
-                : what + " is at revision " + actual + ", not " + op.expectedRevision() + " (stale: re-read it and retry)");
+                : what
+                    + " is at revision "
+                    + actual
+                    + ", not "
+                    + op.expectedRevision()
+                    + " (stale: re-read it and retry)");
         return;
       }
     }
     fieldOf.put(kind.name() + "/" + op.id(), op.field());
     if (op.mode() == Op.Mode.DELETE) {
       overlay.delete(kind, op.id());
-      staged.put(kind.name() + "/" + op.id(), new Staged(op, kind, op.id(), ChangeAction.CHANGE_ACTION_DELETE, existing, null));
+      staged.put(
+          kind.name() + "/" + op.id(),
+          new Staged(op, kind, op.id(), ChangeAction.CHANGE_ACTION_DELETE, existing, null));
       return;
     }
     Message next = Normalizer.normalize(kind, op.obj(), existing, violations.at(op.field()));
     if (existing != null && next.equals(Normalizer.strip(kind, existing))) {
-      staged.put(kind.name() + "/" + op.id(), new Staged(op, kind, op.id(), ChangeAction.CHANGE_ACTION_UNCHANGED, existing, null));
+      staged.put(
+          kind.name() + "/" + op.id(),
+          new Staged(op, kind, op.id(), ChangeAction.CHANGE_ACTION_UNCHANGED, existing, null));
       return;
     }
     putOverlay(kind, next);
     staged.put(
         kind.name() + "/" + op.id(),
-        new Staged(op, kind, op.id(), existing == null ? ChangeAction.CHANGE_ACTION_CREATE : ChangeAction.CHANGE_ACTION_UPDATE, existing, next));
+        new Staged(
+            op,
+            kind,
+            op.id(),
+            existing == null
+                ? ChangeAction.CHANGE_ACTION_CREATE
+                : ChangeAction.CHANGE_ACTION_UPDATE,
+            existing,
+            next));
   }
 
   private void putOverlay(Kind<?> kind, Message m) {
@@ -174,11 +204,20 @@ final class BatchPlanner {
         if (t.hasCTag()) {
           continue;
         }
-        String field = s.op.field().isEmpty() ? "spec." + end.field() + ".c_tag" : s.op.field() + ".spec." + end.field() + ".c_tag";
+        String field =
+            s.op.field().isEmpty()
+                ? "spec." + end.field() + ".c_tag"
+                : s.op.field() + ".spec." + end.field() + ".c_tag";
         VlanPool pool = overlay.poolFor(t.getDevice(), t.getPort());
         if (pool == null) {
-          violations.add(ErrorCode.FAILED_PRECONDITION, field,
-              "is not set and no VLAN pool covers port " + t.getPort() + " of device " + t.getDevice() + "; set c_tag or add a pool");
+          violations.add(
+              ErrorCode.FAILED_PRECONDITION,
+              field,
+              "is not set and no VLAN pool covers port "
+                  + t.getPort()
+                  + " of device "
+                  + t.getDevice()
+                  + "; set c_tag or add a pool");
           continue;
         }
         int sTag = t.hasSTag() ? t.getSTag() : 0;
@@ -186,8 +225,13 @@ final class BatchPlanner {
         BitSet free = allocatable.computeIfAbsent(pool.getId(), k -> VlanRules.allocatable(pool));
         int id = lowestFree(free, inUse);
         if (id < 0) {
-          violations.add(ErrorCode.FAILED_PRECONDITION, field,
-              "is not set and VLAN pool " + pool.getId() + " has no free id left" + (sTag > 0 ? " under s-tag " + sTag : ""));
+          violations.add(
+              ErrorCode.FAILED_PRECONDITION,
+              field,
+              "is not set and VLAN pool "
+                  + pool.getId()
+                  + " has no free id left"
+                  + (sTag > 0 ? " under s-tag " + sTag : ""));
           continue;
         }
         inUse.set(id);
@@ -211,7 +255,9 @@ final class BatchPlanner {
       if (changed) {
         Circuit allocated = b.build();
         overlay.put(Kind.CIRCUIT, allocated);
-        staged.put(Kind.CIRCUIT.name() + "/" + c.getId(), new Staged(s.op, s.kind, s.id, s.action, s.before, allocated));
+        staged.put(
+            Kind.CIRCUIT.name() + "/" + c.getId(),
+            new Staged(s.op, s.kind, s.id, s.action, s.before, allocated));
       }
     }
   }
@@ -264,7 +310,8 @@ final class BatchPlanner {
       Circuit c = (Circuit) s.after;
       for (CircuitEnds.End end : CircuitEnds.named(c)) {
         Termination t = end.termination();
-        firstOnPort.putIfAbsent(CircuitIndex.portKey(t.getDevice(), t.getPort()), new EndUse(s, end));
+        firstOnPort.putIfAbsent(
+            CircuitIndex.portKey(t.getDevice(), t.getPort()), new EndUse(s, end));
         if (!t.hasCTag()) {
           continue;
         }
@@ -274,9 +321,18 @@ final class BatchPlanner {
           other = overlay.ownerOutsideBatch(t.getDevice(), t.getPort(), sTag, t.getCTag());
         }
         if (other != null) {
-          violations.add(ErrorCode.FAILED_PRECONDITION, new EndUse(s, end).field(".c_tag"),
-              "VLAN " + t.getCTag() + (sTag > 0 ? " (s-tag " + sTag + ")" : "") + " on port " + t.getPort()
-                  + " of device '" + t.getDevice() + "' is already used by circuit " + other
+          violations.add(
+              ErrorCode.FAILED_PRECONDITION,
+              new EndUse(s, end).field(".c_tag"),
+              "VLAN "
+                  + t.getCTag()
+                  + (sTag > 0 ? " (s-tag " + sTag + ")" : "")
+                  + " on port "
+                  + t.getPort()
+                  + " of device '"
+                  + t.getDevice()
+                  + "' is already used by circuit "
+                  + other
                   + " (one c-tag per device, port and s-tag)");
         }
       }
@@ -290,9 +346,20 @@ final class BatchPlanner {
       }
       long committed = overlay.committedMbps(t.getDevice(), t.getPort());
       if (committed > port.getSpeedMbps()) {
-        violations.add(ErrorCode.FAILED_PRECONDITION, use.staged().op.field().isEmpty() ? "spec.committed_mbps" : use.staged().op.field() + ".spec.committed_mbps",
-            "port " + t.getPort() + " of device '" + t.getDevice() + "' would carry " + committed
-                + " Mbit/s of committed bandwidth, over its speed of " + port.getSpeedMbps() + " Mbit/s (oversubscribed)");
+        violations.add(
+            ErrorCode.FAILED_PRECONDITION,
+            use.staged().op.field().isEmpty()
+                ? "spec.committed_mbps"
+                : use.staged().op.field() + ".spec.committed_mbps",
+            "port "
+                + t.getPort()
+                + " of device '"
+                + t.getDevice()
+                + "' would carry "
+                + committed
+                + " Mbit/s of committed bandwidth, over its speed of "
+                + port.getSpeedMbps()
+                + " Mbit/s (oversubscribed)");
       }
     }
     for (Staged s : staged.values()) {
@@ -313,8 +380,8 @@ final class BatchPlanner {
   // ------------------------------------------------------------------ stage 6-7: diffs and writes
 
   /**
-   * What each device gains, loses or changes: only the sub-interfaces of the batch's circuits
-   * can differ (conflicts with others were refused above), so only those are compared.
+   * What each device gains, loses or changes: only the sub-interfaces of the batch's circuits can
+   * differ (conflicts with others were refused above), so only those are compared.
    */
   private List<DeviceDiff> deviceDiffs() {
     Map<String, Map<String, SubInterface>> before = new TreeMap<>();
@@ -336,8 +403,13 @@ final class BatchPlanner {
     return diffs;
   }
 
-  /** Adds {@code c}'s sub-interfaces to {@code into}, making sure {@code other} has the device too. */
-  private static void collect(Circuit c, Map<String, Map<String, SubInterface>> into, Map<String, Map<String, SubInterface>> other) {
+  /**
+   * Adds {@code c}'s sub-interfaces to {@code into}, making sure {@code other} has the device too.
+   */
+  private static void collect(
+      Circuit c,
+      Map<String, Map<String, SubInterface>> into,
+      Map<String, Map<String, SubInterface>> other) {
     if (c == null) {
       return;
     }
@@ -358,7 +430,8 @@ final class BatchPlanner {
     List<DeviceDiff> diffs = deviceDiffs();
     List<Plan.Write> writes = new ArrayList<>();
     List<ResourceChange> changes = new ArrayList<>();
-    Timestamp ts = Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();
+    Timestamp ts =
+        Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();
     for (Staged s : staged.values()) {
       ResourceChange.Builder rc =
           ResourceChange.newBuilder()
@@ -376,7 +449,8 @@ final class BatchPlanner {
         meta.setCreateTime(s.before == null ? ts : s.kind.metaOfAny(s.before).getCreateTime());
         Message stored = s.kind.withMetaAny(s.after, meta.build());
         rc.setAfter(s.kind.wrapAny(stored));
-        writes.add(new Plan.Write(s.kind.key(s.id), stored.toByteArray(), expected, s.kind, stored));
+        writes.add(
+            new Plan.Write(s.kind.key(s.id), stored.toByteArray(), expected, s.kind, stored));
       } else if (s.action == ChangeAction.CHANGE_ACTION_DELETE) {
         writes.add(new Plan.Write(s.kind.key(s.id), null, expected, s.kind, null));
         if (s.kind == Kind.CIRCUIT) {
@@ -387,5 +461,4 @@ final class BatchPlanner {
     }
     return new Plan(changes, allocations, diffs, writes);
   }
-
 }

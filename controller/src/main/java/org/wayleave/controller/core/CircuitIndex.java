@@ -15,10 +15,13 @@ final class CircuitIndex {
   private final Map<String, Map<String, Set<String>>> byPort = new HashMap<>();
   private final Map<String, Set<String>> byDevice = new HashMap<>();
   private final Map<String, Set<String>> poolsByDevice = new HashMap<>();
+
   /** Termination key to the circuit using it. */
   private final Map<String, String> termOwner = new HashMap<>();
+
   /** (device, port, s-tag) to the c-tags in use there. */
   private final Map<String, BitSet> usedTags = new HashMap<>();
+
   /** (device, port) to the committed Mbit/s of the circuit ends on it. */
   private final Map<String, Long> committed = new HashMap<>();
 
@@ -44,12 +47,14 @@ final class CircuitIndex {
 
   void add(Circuit c) {
     for (Termination t : CircuitEnds.of(c)) {
-      committed.merge(portKey(t.getDevice(), t.getPort()), c.getSpec().getCommittedMbps(), Long::sum);
+      committed.merge(
+          portKey(t.getDevice(), t.getPort()), c.getSpec().getCommittedMbps(), Long::sum);
       if (t.hasCTag()) {
         termOwner.put(termKey(t), c.getId());
         usedTags.computeIfAbsent(tagKey(t), k -> new BitSet(VlanRules.MAX + 1)).set(t.getCTag());
       }
-      byPort.computeIfAbsent(t.getDevice(), d -> new HashMap<>())
+      byPort
+          .computeIfAbsent(t.getDevice(), d -> new HashMap<>())
           .computeIfAbsent(t.getPort(), p -> new TreeSet<>())
           .add(c.getId());
       byDevice.computeIfAbsent(t.getDevice(), d -> new TreeSet<>()).add(c.getId());
@@ -58,8 +63,10 @@ final class CircuitIndex {
 
   void remove(Circuit c) {
     for (Termination t : CircuitEnds.of(c)) {
-      committed.computeIfPresent(portKey(t.getDevice(), t.getPort()),
-          (k, v) -> v - c.getSpec().getCommittedMbps() == 0 ? null : v - c.getSpec().getCommittedMbps());
+      committed.computeIfPresent(
+          portKey(t.getDevice(), t.getPort()),
+          (k, v) ->
+              v - c.getSpec().getCommittedMbps() == 0 ? null : v - c.getSpec().getCommittedMbps());
       if (t.hasCTag() && termOwner.remove(termKey(t), c.getId())) {
         BitSet used = usedTags.get(tagKey(t));
         if (used != null) {

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import org.wayleave.api.v1.ChangeAction;
@@ -17,8 +19,6 @@ import org.wayleave.controller.store.Compare;
 import org.wayleave.controller.store.StateStore;
 import org.wayleave.controller.store.Txn;
 import org.wayleave.controller.store.TxnResult;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * The desired state as the northbound APIs see it: reads from the cache, writes as validated
@@ -89,8 +89,8 @@ public final class DesiredStateService {
   }
 
   /**
-   * Validates and applies {@code ops} atomically, returning once the change is durable and
-   * visible to reads.
+   * Validates and applies {@code ops} atomically, returning once the change is durable and visible
+   * to reads.
    *
    * @param principal who asks, recorded in the audit trail
    * @param action what they asked for, recorded in the audit trail
@@ -136,7 +136,9 @@ public final class DesiredStateService {
         cache.forgetHints();
       }
       if (!r.succeeded()) {
-        throw ApiException.of(ErrorCode.FAILED_PRECONDITION, "",
+        throw ApiException.of(
+            ErrorCode.FAILED_PRECONDITION,
+            "",
             "the state changed while the request was planned (another controller wrote it); retry");
       }
       cache.awaitRevisionOrThrow(r.revision());
@@ -150,14 +152,17 @@ public final class DesiredStateService {
   private static List<ResourceChange> stamp(List<ResourceChange> changes, long rev) {
     List<ResourceChange> out = new ArrayList<>(changes.size());
     for (ResourceChange c : changes) {
-      if (c.getAction() != ChangeAction.CHANGE_ACTION_CREATE && c.getAction() != ChangeAction.CHANGE_ACTION_UPDATE) {
+      if (c.getAction() != ChangeAction.CHANGE_ACTION_CREATE
+          && c.getAction() != ChangeAction.CHANGE_ACTION_UPDATE) {
         out.add(c);
         continue;
       }
       Kind<?> kind = Kind.of(c.getAfter());
       Message after = kind.unwrap(c.getAfter());
-      long created = c.hasBefore() ? kind.metaOfAny(kind.unwrap(c.getBefore())).getCreateRevision() : rev;
-      ObjectMeta meta = kind.metaOfAny(after).toBuilder().setRevision(rev).setCreateRevision(created).build();
+      long created =
+          c.hasBefore() ? kind.metaOfAny(kind.unwrap(c.getBefore())).getCreateRevision() : rev;
+      ObjectMeta meta =
+          kind.metaOfAny(after).toBuilder().setRevision(rev).setCreateRevision(created).build();
       out.add(c.toBuilder().setAfter(kind.wrapAny(kind.withMetaAny(after, meta))).build());
     }
     return out;
@@ -165,24 +170,34 @@ public final class DesiredStateService {
 
   /**
    * The operations that put every desired-state object back as it stood at {@code revision}:
-   * upserts of the objects then (unchanged ones plan as UNCHANGED), deletes of those created
-   * since. Observed circuit status is not desired state and is left alone.
+   * upserts of the objects then (unchanged ones plan as UNCHANGED), deletes of those created since.
+   * Observed circuit status is not desired state and is left alone.
    *
    * @throws ApiException OUT_OF_RANGE for a revision the store does not hold
    */
   public List<Op> rollbackOps(long revision) {
     if (revision < 1 || revision > store.revision()) {
-      throw ApiException.of(ErrorCode.OUT_OF_RANGE, "to_revision",
+      throw ApiException.of(
+          ErrorCode.OUT_OF_RANGE,
+          "to_revision",
           "must be within 1-" + store.revision() + " (got " + revision + ")");
     }
     List<Op> ops = new ArrayList<>();
     for (Kind<?> kind : Kind.ALL) {
       Set<String> then = new HashSet<>();
       for (var kv : store.listAt(kind.prefix(), revision).kvs()) {
-        Message obj = kind.withMetaAny(kind.parse(kv.key(), kv.value()), ObjectMeta.getDefaultInstance());
+        Message obj =
+            kind.withMetaAny(kind.parse(kv.key(), kv.value()), ObjectMeta.getDefaultInstance());
         String id = kind.idOfAny(obj);
         then.add(id);
-        ops.add(new Op(Op.Mode.UPSERT, kind, id, obj, 0, "revision " + revision + " " + kind.name() + " " + id));
+        ops.add(
+            new Op(
+                Op.Mode.UPSERT,
+                kind,
+                id,
+                obj,
+                0,
+                "revision " + revision + " " + kind.name() + " " + id));
       }
       for (Message now : cache.list(kind)) {
         String id = kind.idOfAny(now);
@@ -225,7 +240,8 @@ public final class DesiredStateService {
    * @param pageToken empty for the first page, else a previous page's token
    * @throws ApiException INVALID_ARGUMENT for a bad page size or token
    */
-  public <T extends Message> Page<T> list(Kind<T> kind, int pageSize, String pageToken, Predicate<T> filter) {
+  public <T extends Message> Page<T> list(
+      Kind<T> kind, int pageSize, String pageToken, Predicate<T> filter) {
     int size = pageSize(pageSize);
     String after = decodeToken(pageToken);
     List<T> items = new ArrayList<>(Math.min(size, 1024));
@@ -255,13 +271,16 @@ public final class DesiredStateService {
 
   static int pageSize(int requested) {
     if (requested < 0) {
-      throw ApiException.of(ErrorCode.INVALID_ARGUMENT, "page_size", "must not be negative (got " + requested + ")");
+      throw ApiException.of(
+          ErrorCode.INVALID_ARGUMENT, "page_size", "must not be negative (got " + requested + ")");
     }
     return requested == 0 ? DEFAULT_PAGE_SIZE : Math.min(requested, MAX_PAGE_SIZE);
   }
 
   static String encodeToken(String lastId) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(("v1:" + lastId).getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(("v1:" + lastId).getBytes(StandardCharsets.UTF_8));
   }
 
   static String decodeToken(String token) {
@@ -276,6 +295,9 @@ public final class DesiredStateService {
     } catch (IllegalArgumentException e) {
       // fall through to the error below
     }
-    throw ApiException.of(ErrorCode.INVALID_ARGUMENT, "page_token", "is not a token this server issued; pass next_page_token from the previous response");
+    throw ApiException.of(
+        ErrorCode.INVALID_ARGUMENT,
+        "page_token",
+        "is not a token this server issued; pass next_page_token from the previous response");
   }
 }

@@ -21,8 +21,8 @@ public final class DeviceConfigs {
   private DeviceConfigs() {}
 
   /**
-   * The deterministic sub-interface name: {@code <port>.<c_tag>}, or {@code
-   * <port>.<s_tag>.<c_tag>} for QinQ.
+   * The deterministic sub-interface name: {@code <port>.<c_tag>}, or {@code <port>.<s_tag>.<c_tag>}
+   * for QinQ.
    */
   public static String subInterfaceName(String port, int sTag, int cTag) {
     return sTag > 0 ? port + "." + sTag + "." + cTag : port + "." + cTag;
@@ -60,7 +60,9 @@ public final class DeviceConfigs {
         .build();
   }
 
-  /** What turns {@code before} into {@code after}, by sub-interface name; unchanged ones omitted. */
+  /**
+   * What turns {@code before} into {@code after}, by sub-interface name; unchanged ones omitted.
+   */
   public static DeviceDiff diff(DeviceConfig before, DeviceConfig after) {
     Map<String, SubInterface> old = byName(before);
     Map<String, SubInterface> neu = byName(after);
@@ -72,9 +74,17 @@ public final class DeviceConfigs {
       SubInterface b = old.get(name);
       SubInterface a = neu.get(name);
       if (b == null) {
-        changes.add(SubInterfaceChange.newBuilder().setAction(ChangeAction.CHANGE_ACTION_CREATE).setAfter(a).build());
+        changes.add(
+            SubInterfaceChange.newBuilder()
+                .setAction(ChangeAction.CHANGE_ACTION_CREATE)
+                .setAfter(a)
+                .build());
       } else if (a == null) {
-        changes.add(SubInterfaceChange.newBuilder().setAction(ChangeAction.CHANGE_ACTION_DELETE).setBefore(b).build());
+        changes.add(
+            SubInterfaceChange.newBuilder()
+                .setAction(ChangeAction.CHANGE_ACTION_DELETE)
+                .setBefore(b)
+                .build());
       } else if (!a.equals(b)) {
         changes.add(
             SubInterfaceChange.newBuilder()

@@ -26,29 +26,71 @@ public final class Kind<T extends Message> {
   public static final String ROOT = "/wayleave/v1/";
 
   public static final Kind<Council> COUNCIL =
-      new Kind<>(ResourceKind.RESOURCE_KIND_COUNCIL, "council", "councils", Council.parser(),
-          Council::getId, Council::getMeta, (c, m) -> c.toBuilder().setMeta(m).build(),
-          c -> Resource.newBuilder().setCouncil(c).build(), Resource::getCouncil);
+      new Kind<>(
+          ResourceKind.RESOURCE_KIND_COUNCIL,
+          "council",
+          "councils",
+          Council.parser(),
+          Council::getId,
+          Council::getMeta,
+          (c, m) -> c.toBuilder().setMeta(m).build(),
+          c -> Resource.newBuilder().setCouncil(c).build(),
+          Resource::getCouncil);
   public static final Kind<Supplier> SUPPLIER =
-      new Kind<>(ResourceKind.RESOURCE_KIND_SUPPLIER, "supplier", "suppliers", Supplier.parser(),
-          Supplier::getId, Supplier::getMeta, (c, m) -> c.toBuilder().setMeta(m).build(),
-          c -> Resource.newBuilder().setSupplier(c).build(), Resource::getSupplier);
+      new Kind<>(
+          ResourceKind.RESOURCE_KIND_SUPPLIER,
+          "supplier",
+          "suppliers",
+          Supplier.parser(),
+          Supplier::getId,
+          Supplier::getMeta,
+          (c, m) -> c.toBuilder().setMeta(m).build(),
+          c -> Resource.newBuilder().setSupplier(c).build(),
+          Resource::getSupplier);
   public static final Kind<Site> SITE =
-      new Kind<>(ResourceKind.RESOURCE_KIND_SITE, "site", "sites", Site.parser(),
-          Site::getId, Site::getMeta, (c, m) -> c.toBuilder().setMeta(m).build(),
-          c -> Resource.newBuilder().setSite(c).build(), Resource::getSite);
+      new Kind<>(
+          ResourceKind.RESOURCE_KIND_SITE,
+          "site",
+          "sites",
+          Site.parser(),
+          Site::getId,
+          Site::getMeta,
+          (c, m) -> c.toBuilder().setMeta(m).build(),
+          c -> Resource.newBuilder().setSite(c).build(),
+          Resource::getSite);
   public static final Kind<Device> DEVICE =
-      new Kind<>(ResourceKind.RESOURCE_KIND_DEVICE, "device", "devices", Device.parser(),
-          Device::getId, Device::getMeta, (c, m) -> c.toBuilder().setMeta(m).build(),
-          c -> Resource.newBuilder().setDevice(c).build(), Resource::getDevice);
+      new Kind<>(
+          ResourceKind.RESOURCE_KIND_DEVICE,
+          "device",
+          "devices",
+          Device.parser(),
+          Device::getId,
+          Device::getMeta,
+          (c, m) -> c.toBuilder().setMeta(m).build(),
+          c -> Resource.newBuilder().setDevice(c).build(),
+          Resource::getDevice);
   public static final Kind<VlanPool> VLAN_POOL =
-      new Kind<>(ResourceKind.RESOURCE_KIND_VLAN_POOL, "vlan_pool", "vlanpools", VlanPool.parser(),
-          VlanPool::getId, VlanPool::getMeta, (c, m) -> c.toBuilder().setMeta(m).build(),
-          c -> Resource.newBuilder().setVlanPool(c).build(), Resource::getVlanPool);
+      new Kind<>(
+          ResourceKind.RESOURCE_KIND_VLAN_POOL,
+          "vlan_pool",
+          "vlanpools",
+          VlanPool.parser(),
+          VlanPool::getId,
+          VlanPool::getMeta,
+          (c, m) -> c.toBuilder().setMeta(m).build(),
+          c -> Resource.newBuilder().setVlanPool(c).build(),
+          Resource::getVlanPool);
   public static final Kind<Circuit> CIRCUIT =
-      new Kind<>(ResourceKind.RESOURCE_KIND_CIRCUIT, "circuit", "circuits", Circuit.parser(),
-          Circuit::getId, Circuit::getMeta, (c, m) -> c.toBuilder().setMeta(m).build(),
-          c -> Resource.newBuilder().setCircuit(c).build(), Resource::getCircuit);
+      new Kind<>(
+          ResourceKind.RESOURCE_KIND_CIRCUIT,
+          "circuit",
+          "circuits",
+          Circuit.parser(),
+          Circuit::getId,
+          Circuit::getMeta,
+          (c, m) -> c.toBuilder().setMeta(m).build(),
+          c -> Resource.newBuilder().setCircuit(c).build(),
+          Resource::getCircuit);
 
   /** In dependency order: a kind only refers to kinds before it. */
   public static final List<Kind<?>> ALL =

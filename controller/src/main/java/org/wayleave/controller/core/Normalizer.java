@@ -4,8 +4,8 @@ import com.google.protobuf.Message;
 import org.wayleave.api.v1.AdminState;
 import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.CircuitSpec;
-import org.wayleave.api.v1.Termination;
 import org.wayleave.api.v1.ObjectMeta;
+import org.wayleave.api.v1.Termination;
 
 /**
  * Brings a requested object into its stored shape: server-owned fields cleared, defaults filled,
@@ -40,7 +40,13 @@ final class Normalizer {
     }
     CircuitSpec oldSpec = old.getSpec();
     if (!spec.getCouncil().equals(oldSpec.getCouncil())) {
-      v.invalid("spec.council", "is immutable: circuit " + c.getId() + " belongs to council '" + oldSpec.getCouncil() + "' (delete and re-create it to move it)");
+      v.invalid(
+          "spec.council",
+          "is immutable: circuit "
+              + c.getId()
+              + " belongs to council '"
+              + oldSpec.getCouncil()
+              + "' (delete and re-create it to move it)");
     }
     if (spec.hasAEnd() && oldSpec.hasAEnd()) {
       spec.setAEnd(keepTag(spec.getAEnd(), oldSpec.getAEnd()));
@@ -55,7 +61,9 @@ final class Normalizer {
     return c.toBuilder().setSpec(spec).build();
   }
 
-  /** An end that names no c-tag keeps the one allocated before, if it still lands on the same port. */
+  /**
+   * An end that names no c-tag keeps the one allocated before, if it still lands on the same port.
+   */
   private static Termination keepTag(Termination requested, Termination old) {
     if (requested.hasCTag() || !old.hasCTag()) {
       return requested;

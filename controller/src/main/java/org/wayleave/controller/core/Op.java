@@ -1,11 +1,11 @@
 package org.wayleave.controller.core;
 
 import com.google.protobuf.Message;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.wayleave.api.v1.Resource;
 import org.wayleave.api.v1.ResourceRef;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * One operation of a batch.
@@ -18,7 +18,8 @@ import java.util.List;
  * @param field the field path of this item in the request, prefixed to every violation ("" for a
  *     single-object request)
  */
-public record Op(Mode mode, Kind<?> kind, String id, Message obj, long expectedRevision, String field) {
+public record Op(
+    Mode mode, Kind<?> kind, String id, Message obj, long expectedRevision, String field) {
   /** What an operation does. */
   public enum Mode {
     /** Must not exist yet. */

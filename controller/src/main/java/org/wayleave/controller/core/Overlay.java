@@ -21,6 +21,7 @@ final class Overlay implements StateView {
   private final StateView base;
   private final Map<Kind<?>, Map<String, Object>> staged = new HashMap<>();
   private final CircuitIndex index = new CircuitIndex();
+
   /** What the base's versions of staged circuits contributed, now hidden. */
   private final CircuitIndex masked = new CircuitIndex();
 

@@ -8,8 +8,8 @@ import org.wayleave.api.v1.ResourceChange;
 import org.wayleave.api.v1.VlanAllocation;
 
 /**
- * What a batch does: its changes per object, the VLANs it allocates, the configuration each
- * touched device would receive, and the store writes that carry it out.
+ * What a batch does: its changes per object, the VLANs it allocates, the configuration each touched
+ * device would receive, and the store writes that carry it out.
  */
 public record Plan(
     List<ResourceChange> changes,
@@ -21,7 +21,8 @@ public record Plan(
    * One key to put (value non-null) or delete (value null), guarded by the modification revision
    * the planner read ({@code -1}: unguarded).
    */
-  public record Write(String key, byte[] value, long expectedModRevision, Kind<?> kind, Message obj) {}
+  public record Write(
+      String key, byte[] value, long expectedModRevision, Kind<?> kind, Message obj) {}
 
   public Plan {
     changes = List.copyOf(changes);

@@ -11,22 +11,24 @@ import org.wayleave.api.v1.PortRole;
 import org.wayleave.api.v1.Termination;
 
 /**
- * The rules a device port enforces across circuits: one c-tag per (device, port, s-tag), so no
- * two circuits share a termination, and committed bandwidth within the port speed. A conflict is
- * blamed on the batch items that caused it.
+ * The rules a device port enforces across circuits: one c-tag per (device, port, s-tag), so no two
+ * circuits share a termination, and committed bandwidth within the port speed. A conflict is blamed
+ * on the batch items that caused it.
  */
 final class PortCheck {
   private PortCheck() {}
 
   private record Use(Circuit circuit, String end, Termination t) {}
 
-  static void check(StateView s, String device, String portName, Map<String, String> fieldOf, Violations v) {
+  static void check(
+      StateView s, String device, String portName, Map<String, String> fieldOf, Violations v) {
     Device d = s.get(Kind.DEVICE, device);
     List<Use> uses = new ArrayList<>();
     for (String id : s.circuitsOn(device, portName)) {
       Circuit c = s.get(Kind.CIRCUIT, id);
       for (CircuitEnds.End e : CircuitEnds.named(c)) {
-        if (e.termination().getDevice().equals(device) && e.termination().getPort().equals(portName)) {
+        if (e.termination().getDevice().equals(device)
+            && e.termination().getPort().equals(portName)) {
           uses.add(new Use(c, e.field(), e.termination()));
         }
       }
@@ -38,8 +40,14 @@ final class PortCheck {
     if (port == null || port.getRole() == PortRole.PORT_ROLE_MANAGEMENT) {
       String field = fieldOf.get(Kind.DEVICE.name() + "/" + device);
       if (field != null) {
-        v.add(ErrorCode.FAILED_PRECONDITION, prefixed(field, "ports"),
-            "port '" + portName + "' carries circuit(s) " + ids(uses) + (port == null ? " and cannot be removed" : " and cannot become a management port")
+        v.add(
+            ErrorCode.FAILED_PRECONDITION,
+            prefixed(field, "ports"),
+            "port '"
+                + portName
+                + "' carries circuit(s) "
+                + ids(uses)
+                + (port == null ? " and cannot be removed" : " and cannot become a management port")
                 + "; move or delete them first");
       }
       return;
@@ -60,9 +68,18 @@ final class PortCheck {
         if (field == null) {
           continue;
         }
-        v.add(ErrorCode.FAILED_PRECONDITION, prefixed(field, "spec." + blamed.end + ".c_tag"),
-            "VLAN " + blamed.t.getCTag() + (blamed.t.hasSTag() ? " (s-tag " + blamed.t.getSTag() + ")" : "")
-                + " on port " + portName + " of device '" + device + "' is already used by circuit " + other.circuit.getId()
+        v.add(
+            ErrorCode.FAILED_PRECONDITION,
+            prefixed(field, "spec." + blamed.end + ".c_tag"),
+            "VLAN "
+                + blamed.t.getCTag()
+                + (blamed.t.hasSTag() ? " (s-tag " + blamed.t.getSTag() + ")" : "")
+                + " on port "
+                + portName
+                + " of device '"
+                + device
+                + "' is already used by circuit "
+                + other.circuit.getId()
                 + " (one c-tag per device, port and s-tag)");
       }
     }
@@ -70,16 +87,33 @@ final class PortCheck {
       for (Use u : uses) {
         String field = fieldOf.get(key(u));
         if (field != null) {
-          v.add(ErrorCode.FAILED_PRECONDITION, prefixed(field, "spec.committed_mbps"),
-              "port " + portName + " of device '" + device + "' would carry " + committed + " Mbit/s of committed bandwidth, over its speed of "
-                  + port.getSpeedMbps() + " Mbit/s (oversubscribed)");
+          v.add(
+              ErrorCode.FAILED_PRECONDITION,
+              prefixed(field, "spec.committed_mbps"),
+              "port "
+                  + portName
+                  + " of device '"
+                  + device
+                  + "' would carry "
+                  + committed
+                  + " Mbit/s of committed bandwidth, over its speed of "
+                  + port.getSpeedMbps()
+                  + " Mbit/s (oversubscribed)");
           return;
         }
       }
       String devField = fieldOf.get(Kind.DEVICE.name() + "/" + device);
       if (devField != null) {
-        v.add(ErrorCode.FAILED_PRECONDITION, prefixed(devField, "ports"),
-            "port " + portName + " carries " + committed + " Mbit/s of committed bandwidth, over its new speed of " + port.getSpeedMbps() + " Mbit/s");
+        v.add(
+            ErrorCode.FAILED_PRECONDITION,
+            prefixed(devField, "ports"),
+            "port "
+                + portName
+                + " carries "
+                + committed
+                + " Mbit/s of committed bandwidth, over its new speed of "
+                + port.getSpeedMbps()
+                + " Mbit/s");
       }
     }
   }

@@ -16,8 +16,8 @@ import org.wayleave.api.v1.VlanPool;
 
 /**
  * Rules between objects, checked against the state as it would be after the batch: references
- * resolve, suppliers serve the councils they sell to, pools do not overlap, nothing still in use
- * is deleted.
+ * resolve, suppliers serve the councils they sell to, pools do not overlap, nothing still in use is
+ * deleted.
  */
 final class References {
   private References() {}
@@ -43,8 +43,12 @@ final class References {
     }
   }
 
-  /** The object {@code id} refers to, or null with NOT_FOUND recorded: the same for a missing object and one the caller may not see. */
-  private static <T extends Message> T exists(StateView s, Visibility seen, Kind<T> kind, String id, String field, Violations v) {
+  /**
+   * The object {@code id} refers to, or null with NOT_FOUND recorded: the same for a missing object
+   * and one the caller may not see.
+   */
+  private static <T extends Message> T exists(
+      StateView s, Visibility seen, Kind<T> kind, String id, String field, Violations v) {
     T obj = s.get(kind, id);
     if (obj != null && !seen.sees(obj)) {
       obj = null;
@@ -71,7 +75,10 @@ final class References {
     }
     for (int i = 0; i < p.getPortsCount(); i++) {
       if (port(d, p.getPorts(i)) == null) {
-        v.add(ErrorCode.NOT_FOUND, "ports[" + i + "]", "device '" + d.getId() + "' has no port '" + p.getPorts(i) + "'");
+        v.add(
+            ErrorCode.NOT_FOUND,
+            "ports[" + i + "]",
+            "device '" + d.getId() + "' has no port '" + p.getPorts(i) + "'");
       }
     }
     for (String otherId : s.poolsOf(p.getDevice())) {
@@ -87,9 +94,16 @@ final class References {
               || other.getPortsCount() == 0
               || p.getPortsList().stream().anyMatch(other.getPortsList()::contains);
       if (overlap) {
-        v.add(ErrorCode.FAILED_PRECONDITION, "ports",
-            "a port is covered by at most one pool, and pool '" + otherId + "' already covers "
-                + (other.getPortsCount() == 0 ? "every port" : "port(s) " + other.getPortsList()) + " of device '" + p.getDevice() + "'");
+        v.add(
+            ErrorCode.FAILED_PRECONDITION,
+            "ports",
+            "a port is covered by at most one pool, and pool '"
+                + otherId
+                + "' already covers "
+                + (other.getPortsCount() == 0 ? "every port" : "port(s) " + other.getPortsList())
+                + " of device '"
+                + p.getDevice()
+                + "'");
       }
     }
   }
@@ -99,9 +113,17 @@ final class References {
     Violations sv = v.at("spec");
     Council council = exists(s, seen, Kind.COUNCIL, spec.getCouncil(), "council", sv);
     Supplier supplier = exists(s, seen, Kind.SUPPLIER, spec.getSupplier(), "supplier", sv);
-    if (council != null && supplier != null && !supplier.getCouncilsList().contains(council.getId())) {
-      sv.add(ErrorCode.FAILED_PRECONDITION, "supplier",
-          "supplier '" + supplier.getId() + "' is not contracted to serve council '" + council.getId() + "'");
+    if (council != null
+        && supplier != null
+        && !supplier.getCouncilsList().contains(council.getId())) {
+      sv.add(
+          ErrorCode.FAILED_PRECONDITION,
+          "supplier",
+          "supplier '"
+              + supplier.getId()
+              + "' is not contracted to serve council '"
+              + council.getId()
+              + "'");
     }
     for (CircuitEnds.End end : CircuitEnds.named(c)) {
       Violations ev = sv.at(end.field());
@@ -111,20 +133,44 @@ final class References {
       }
       Port p = port(d, end.termination().getPort());
       if (p == null) {
-        ev.add(ErrorCode.NOT_FOUND, "port", "device '" + d.getId() + "' has no port '" + end.termination().getPort() + "'");
+        ev.add(
+            ErrorCode.NOT_FOUND,
+            "port",
+            "device '" + d.getId() + "' has no port '" + end.termination().getPort() + "'");
         continue;
       }
       if (p.getRole() == PortRole.PORT_ROLE_MANAGEMENT) {
-        ev.invalid("port", "port '" + p.getName() + "' of device '" + d.getId() + "' is a management port; circuits may not terminate on it");
+        ev.invalid(
+            "port",
+            "port '"
+                + p.getName()
+                + "' of device '"
+                + d.getId()
+                + "' is a management port; circuits may not terminate on it");
       }
       if (spec.getCommittedMbps() > p.getSpeedMbps()) {
-        sv.invalid("committed_mbps", "must not exceed the speed of port " + p.getName() + " of device '" + d.getId() + "' ("
-            + p.getSpeedMbps() + " Mbit/s; got " + spec.getCommittedMbps() + ")");
+        sv.invalid(
+            "committed_mbps",
+            "must not exceed the speed of port "
+                + p.getName()
+                + " of device '"
+                + d.getId()
+                + "' ("
+                + p.getSpeedMbps()
+                + " Mbit/s; got "
+                + spec.getCommittedMbps()
+                + ")");
       }
       if (end.termination().hasCTag()) {
         VlanPool pool = s.poolFor(d.getId(), p.getName());
         if (pool != null && pool.getReservedList().contains(end.termination().getCTag())) {
-          ev.invalid("c_tag", "VLAN " + end.termination().getCTag() + " is reserved by pool '" + pool.getId() + "'");
+          ev.invalid(
+              "c_tag",
+              "VLAN "
+                  + end.termination().getCTag()
+                  + " is reserved by pool '"
+                  + pool.getId()
+                  + "'");
         }
       }
       Site site = s.get(Kind.SITE, d.getSite());
@@ -132,14 +178,30 @@ final class References {
         continue;
       }
       if (end.field().equals("a_end")) {
-        ev.add(ErrorCode.FAILED_PRECONDITION, "device",
-            "device '" + d.getId() + "' is at a site of council '" + site.getCouncil() + "', not of council '" + council.getId() + "'");
+        ev.add(
+            ErrorCode.FAILED_PRECONDITION,
+            "device",
+            "device '"
+                + d.getId()
+                + "' is at a site of council '"
+                + site.getCouncil()
+                + "', not of council '"
+                + council.getId()
+                + "'");
       } else if (supplier != null && !supplier.getCouncilsList().contains(site.getCouncil())) {
         // The other end of a shared-service link: the supplier must serve that council too, or it
         // could order VLANs on routers of councils that never contracted it.
-        ev.add(ErrorCode.FAILED_PRECONDITION, "device",
-            "device '" + d.getId() + "' is at a site of council '" + site.getCouncil() + "', which supplier '" + supplier.getId()
-                + "' is not contracted to serve (a circuit's supplier must serve the council of every router it terminates on)");
+        ev.add(
+            ErrorCode.FAILED_PRECONDITION,
+            "device",
+            "device '"
+                + d.getId()
+                + "' is at a site of council '"
+                + site.getCouncil()
+                + "', which supplier '"
+                + supplier.getId()
+                + "' is not contracted to serve (a circuit's supplier must serve the council of"
+                + " every router it terminates on)");
       }
     }
   }
@@ -148,13 +210,23 @@ final class References {
   static void checkDelete(Kind<?> kind, String id, StateView s, Violations v) {
     List<String> users = new ArrayList<>();
     if (kind == Kind.COUNCIL) {
-      s.all(Kind.SITE).stream().filter(x -> x.getCouncil().equals(id)).forEach(x -> users.add("site " + x.getId()));
-      s.all(Kind.SUPPLIER).stream().filter(x -> x.getCouncilsList().contains(id)).forEach(x -> users.add("supplier " + x.getId()));
-      s.all(Kind.CIRCUIT).stream().filter(x -> x.getSpec().getCouncil().equals(id)).forEach(x -> users.add("circuit " + x.getId()));
+      s.all(Kind.SITE).stream()
+          .filter(x -> x.getCouncil().equals(id))
+          .forEach(x -> users.add("site " + x.getId()));
+      s.all(Kind.SUPPLIER).stream()
+          .filter(x -> x.getCouncilsList().contains(id))
+          .forEach(x -> users.add("supplier " + x.getId()));
+      s.all(Kind.CIRCUIT).stream()
+          .filter(x -> x.getSpec().getCouncil().equals(id))
+          .forEach(x -> users.add("circuit " + x.getId()));
     } else if (kind == Kind.SUPPLIER) {
-      s.all(Kind.CIRCUIT).stream().filter(x -> x.getSpec().getSupplier().equals(id)).forEach(x -> users.add("circuit " + x.getId()));
+      s.all(Kind.CIRCUIT).stream()
+          .filter(x -> x.getSpec().getSupplier().equals(id))
+          .forEach(x -> users.add("circuit " + x.getId()));
     } else if (kind == Kind.SITE) {
-      s.all(Kind.DEVICE).stream().filter(x -> x.getSite().equals(id)).forEach(x -> users.add("device " + x.getId()));
+      s.all(Kind.DEVICE).stream()
+          .filter(x -> x.getSite().equals(id))
+          .forEach(x -> users.add("device " + x.getId()));
     } else if (kind == Kind.DEVICE) {
       Set<String> pools = s.poolsOf(id);
       pools.forEach(p -> users.add("vlan_pool " + p));
@@ -162,8 +234,19 @@ final class References {
     }
     if (!users.isEmpty()) {
       users.sort(null);
-      String list = users.size() <= 5 ? String.join(", ", users) : String.join(", ", users.subList(0, 5)) + " and " + (users.size() - 5) + " more";
-      v.add(ErrorCode.FAILED_PRECONDITION, "", kind.name() + " '" + id + "' is still referred to by " + list + "; delete or change those first");
+      String list =
+          users.size() <= 5
+              ? String.join(", ", users)
+              : String.join(", ", users.subList(0, 5)) + " and " + (users.size() - 5) + " more";
+      v.add(
+          ErrorCode.FAILED_PRECONDITION,
+          "",
+          kind.name()
+              + " '"
+              + id
+              + "' is still referred to by "
+              + list
+              + "; delete or change those first");
     }
   }
 }

@@ -3,8 +3,8 @@ package org.wayleave.controller.core;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import java.time.Duration;
-import java.util.BitSet;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -28,12 +29,11 @@ import org.wayleave.controller.store.StoreEvent;
 import org.wayleave.controller.store.StoreException;
 import org.wayleave.controller.store.Watch;
 import org.wayleave.controller.store.WatchListener;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An in-memory mirror of the desired state, rebuilt from the store by list + watch from the
- * listing's revision, with the indexes validation needs. The store stays the only source of
- * truth: this cache is only ever changed by store events, in revision order.
+ * listing's revision, with the indexes validation needs. The store stays the only source of truth:
+ * this cache is only ever changed by store events, in revision order.
  *
  * <p>Readers hold {@link #readLock()} while they look at several objects that must agree.
  */
@@ -89,7 +89,10 @@ public final class ResourceCache implements StateView, AutoCloseable {
                 cache.fail(error);
               }
             });
-    log.info("desired-state cache loaded: {} objects at revision {}", range.kvs().size(), range.revision());
+    log.info(
+        "desired-state cache loaded: {} objects at revision {}",
+        range.kvs().size(),
+        range.revision());
     return cache;
   }
 
@@ -136,7 +139,9 @@ public final class ResourceCache implements StateView, AutoCloseable {
     String key = kv.key();
     if (key.startsWith(Kind.CIRCUIT_STATUS_PREFIX)) {
       try {
-        statuses.put(key.substring(Kind.CIRCUIT_STATUS_PREFIX.length()), CircuitStatus.parseFrom(kv.value()));
+        statuses.put(
+            key.substring(Kind.CIRCUIT_STATUS_PREFIX.length()),
+            CircuitStatus.parseFrom(kv.value()));
       } catch (InvalidProtocolBufferException e) {
         throw new StoreException("stored value of " + key + " is not a circuit status", e);
       }
@@ -147,7 +152,10 @@ public final class ResourceCache implements StateView, AutoCloseable {
       return;
     }
     Hint hint = hints.isEmpty() ? null : hints.remove(key);
-    Message obj = hint != null && hint.bytes == kv.value() ? withRevisions(kind, hint.obj, kv) : withRevisions(kind, kv);
+    Message obj =
+        hint != null && hint.bytes == kv.value()
+            ? withRevisions(kind, hint.obj, kv)
+            : withRevisions(kind, kv);
     Message prev = objects.get(kind).put(kind.idOfAny(obj), obj);
     reindex(kind, prev, obj);
   }
@@ -322,8 +330,8 @@ public final class ResourceCache implements StateView, AutoCloseable {
   }
 
   /**
-   * This cache as a view that takes no lock per lookup, for a caller that holds {@link
-   * #readLock()} for the whole of its work (the planner).
+   * This cache as a view that takes no lock per lookup, for a caller that holds {@link #readLock()}
+   * for the whole of its work (the planner).
    */
   public StateView unlocked() {
     return unlocked;
@@ -430,7 +438,8 @@ public final class ResourceCache implements StateView, AutoCloseable {
   public void awaitRevisionOrThrow(long rev) {
     try {
       if (!awaitRevision(rev, Duration.ofSeconds(30))) {
-        throw new StoreException("desired-state cache did not reach revision " + rev + " within 30 s");
+        throw new StoreException(
+            "desired-state cache did not reach revision " + rev + " within 30 s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -28,12 +28,16 @@ import org.wayleave.controller.secrets.DirectorySecretProvider;
 public final class Validation {
   /** Ids of councils, suppliers, sites, devices and pools. */
   public static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
+
   /** Circuit ids such as {@code LPSN-CAM-0001}. */
   public static final Pattern CIRCUIT_ID = Pattern.compile("[A-Z0-9][A-Z0-9-]{2,62}");
+
   /** ONS GSS codes: a country letter and eight digits. */
   public static final Pattern GSS_CODE = Pattern.compile("[EWSN][0-9]{8}");
+
   /** Router port names; no dot, as the dot separates the VLAN in sub-interface names. */
   public static final Pattern PORT_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9/:_-]{0,31}");
+
   /** Host names and IP literals. */
   public static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]_-]{1,253}");
 
@@ -66,7 +70,13 @@ public final class Validation {
     if (value.isEmpty()) {
       v.invalid(field, "is required");
     } else if (!SLUG.matcher(value).matches()) {
-      v.invalid(field, "must match " + SLUG.pattern() + " (lower-case letters, digits and '-', 2-63 characters); got '" + value + "'");
+      v.invalid(
+          field,
+          "must match "
+              + SLUG.pattern()
+              + " (lower-case letters, digits and '-', 2-63 characters); got '"
+              + value
+              + "'");
     }
   }
 
@@ -83,7 +93,11 @@ public final class Validation {
     name("name", c.getName(), v);
     slug("region", c.getRegion(), v);
     if (!c.getGssCode().isEmpty() && !GSS_CODE.matcher(c.getGssCode()).matches()) {
-      v.invalid("gss_code", "must be a GSS code: a letter E, W, S or N and eight digits, e.g. E09000007; got '" + c.getGssCode() + "'");
+      v.invalid(
+          "gss_code",
+          "must be a GSS code: a letter E, W, S or N and eight digits, e.g. E09000007; got '"
+              + c.getGssCode()
+              + "'");
     }
   }
 
@@ -128,12 +142,20 @@ public final class Validation {
       if (p.getName().isEmpty()) {
         v.invalid(f + ".name", "is required");
       } else if (!PORT_NAME.matcher(p.getName()).matches()) {
-        v.invalid(f + ".name", "must match " + PORT_NAME.pattern() + " (no '.', which separates the VLAN in sub-interface names); got '" + p.getName() + "'");
+        v.invalid(
+            f + ".name",
+            "must match "
+                + PORT_NAME.pattern()
+                + " (no '.', which separates the VLAN in sub-interface names); got '"
+                + p.getName()
+                + "'");
       } else if (!names.add(p.getName())) {
         v.invalid(f + ".name", "port '" + p.getName() + "' is listed twice");
       }
       if (p.getSpeedMbps() < 1 || p.getSpeedMbps() > MAX_PORT_SPEED_MBPS) {
-        v.invalid(f + ".speed_mbps", "must be within 1-" + MAX_PORT_SPEED_MBPS + " Mbit/s (got " + p.getSpeedMbps() + ")");
+        v.invalid(
+            f + ".speed_mbps",
+            "must be within 1-" + MAX_PORT_SPEED_MBPS + " Mbit/s (got " + p.getSpeedMbps() + ")");
       }
     }
     if (d.hasSnmp()) {
@@ -145,8 +167,12 @@ public final class Validation {
     if (ref.isEmpty()) {
       v.invalid(field, "is required " + when);
     } else if (!DirectorySecretProvider.validRef(ref)) {
-      v.invalid(field, "must be a secret reference: a relative path of names made of letters, digits, '.', '_' and '-', "
-          + "no '..' (got '" + ref + "')");
+      v.invalid(
+          field,
+          "must be a secret reference: a relative path of names made of letters, digits, '.', '_'"
+              + " and '-', no '..' (got '"
+              + ref
+              + "')");
     }
   }
 
@@ -159,26 +185,36 @@ public final class Validation {
     }
     if (s.getVersion() == SnmpVersion.SNMP_VERSION_V2C) {
       if (!s.getAllowV2C()) {
-        v.invalid("version", "SNMP v2c sends the community in clear: set allow_v2c: true on this device to use it "
-            + "(or use SNMP v3 authPriv, the default)");
+        v.invalid(
+            "version",
+            "SNMP v2c sends the community in clear: set allow_v2c: true on this device to use it "
+                + "(or use SNMP v3 authPriv, the default)");
       }
       secretRef(s.getCommunityRef(), "community_ref", "for SNMP v2c", v);
-    } else if (s.getVersion() == SnmpVersion.SNMP_VERSION_V3 || s.getVersion() == SnmpVersion.SNMP_VERSION_UNSPECIFIED) {
+    } else if (s.getVersion() == SnmpVersion.SNMP_VERSION_V3
+        || s.getVersion() == SnmpVersion.SNMP_VERSION_UNSPECIFIED) {
       // Unset means v3 authPriv, the default, and is held to exactly the same rules.
       if (s.getAllowV2C()) {
-        v.invalid("allow_v2c", "is only meaningful with SNMP_VERSION_V2C; this device uses SNMP v3 authPriv, "
-            + "so leave allow_v2c unset");
+        v.invalid(
+            "allow_v2c",
+            "is only meaningful with SNMP_VERSION_V2C; this device uses SNMP v3 authPriv, "
+                + "so leave allow_v2c unset");
       }
       if (s.getUser().isEmpty()) {
         v.invalid("user", "is required for SNMP v3");
       } else if (s.getUser().length() > 32) {
-        v.invalid("user", "must be at most 32 characters (USM user names; got " + s.getUser().length() + ")");
+        v.invalid(
+            "user",
+            "must be at most 32 characters (USM user names; got " + s.getUser().length() + ")");
       }
       // v3 is always authPriv; unset protocols mean SHA-256 and AES-128.
       secretRef(s.getAuthSecretRef(), "auth_secret_ref", "for SNMP v3 (USM authPriv)", v);
       secretRef(s.getPrivSecretRef(), "priv_secret_ref", "for SNMP v3 (USM authPriv)", v);
     } else {
-      v.invalid("version", "must be SNMP_VERSION_V3 (or unset, which means v3 authPriv) or SNMP_VERSION_V2C (with allow_v2c: true)");
+      v.invalid(
+          "version",
+          "must be SNMP_VERSION_V3 (or unset, which means v3 authPriv) or SNMP_VERSION_V2C (with"
+              + " allow_v2c: true)");
     }
   }
 
@@ -210,7 +246,9 @@ public final class Validation {
 
   static void vlanId(String field, long id, Violations v) {
     if (!VlanRules.inRange(id)) {
-      v.invalid(field, "VLAN id must be within " + VlanRules.MIN + "-" + VlanRules.MAX + " (got " + id + ")");
+      v.invalid(
+          field,
+          "VLAN id must be within " + VlanRules.MIN + "-" + VlanRules.MAX + " (got " + id + ")");
     }
   }
 
@@ -218,7 +256,13 @@ public final class Validation {
     if (c.getId().isEmpty()) {
       v.invalid("id", "is required");
     } else if (!CIRCUIT_ID.matcher(c.getId()).matches()) {
-      v.invalid("id", "must match " + CIRCUIT_ID.pattern() + " (upper-case letters, digits and '-', 3-63 characters, e.g. LPSN-CAM-0001); got '" + c.getId() + "'");
+      v.invalid(
+          "id",
+          "must match "
+              + CIRCUIT_ID.pattern()
+              + " (upper-case letters, digits and '-', 3-63 characters, e.g. LPSN-CAM-0001); got '"
+              + c.getId()
+              + "'");
     }
     if (!c.hasSpec()) {
       v.invalid("spec", "is required");
@@ -228,8 +272,15 @@ public final class Validation {
     Violations sv = v.at("spec");
     slug("council", s.getCouncil(), sv);
     slug("supplier", s.getSupplier(), sv);
-    if (s.getKind() == CircuitKind.CIRCUIT_KIND_UNSPECIFIED || s.getKind() == CircuitKind.UNRECOGNIZED) {
-      sv.invalid("kind", "must be one of " + List.of("CIRCUIT_KIND_PSN_ACCESS", "CIRCUIT_KIND_SHARED_SERVICE", "CIRCUIT_KIND_INTER_SITE"));
+    if (s.getKind() == CircuitKind.CIRCUIT_KIND_UNSPECIFIED
+        || s.getKind() == CircuitKind.UNRECOGNIZED) {
+      sv.invalid(
+          "kind",
+          "must be one of "
+              + List.of(
+                  "CIRCUIT_KIND_PSN_ACCESS",
+                  "CIRCUIT_KIND_SHARED_SERVICE",
+                  "CIRCUIT_KIND_INTER_SITE"));
     }
     if (s.getAdminState() == AdminState.UNRECOGNIZED) {
       sv.invalid("admin_state", "is not a known admin state");
@@ -249,7 +300,13 @@ public final class Validation {
       sv.invalid("committed_mbps", "must be at least 1 Mbit/s (got " + s.getCommittedMbps() + ")");
     }
     if (s.getDescription().length() > MAX_DESCRIPTION) {
-      sv.invalid("description", "must be at most " + MAX_DESCRIPTION + " characters (got " + s.getDescription().length() + ")");
+      sv.invalid(
+          "description",
+          "must be at most "
+              + MAX_DESCRIPTION
+              + " characters (got "
+              + s.getDescription().length()
+              + ")");
     }
   }
 
@@ -261,7 +318,8 @@ public final class Validation {
     if (t.hasCTag()) {
       vlanId("c_tag", t.getCTag(), v);
       if (VlanRules.alwaysReserved(t.getCTag())) {
-        v.invalid("c_tag", "VLAN " + t.getCTag() + " is reserved (1 and 1002-1005 are never assigned)");
+        v.invalid(
+            "c_tag", "VLAN " + t.getCTag() + " is reserved (1 and 1002-1005 are never assigned)");
       }
     }
     if (t.hasSTag()) {

@@ -11,7 +11,9 @@ public final class VlanRules {
 
   private VlanRules() {}
 
-  /** True for ids reserved on every port: 1 (default VLAN) and 1002-1005 (legacy FDDI/Token Ring). */
+  /**
+   * True for ids reserved on every port: 1 (default VLAN) and 1002-1005 (legacy FDDI/Token Ring).
+   */
   public static boolean alwaysReserved(int id) {
     return id == 1 || (id >= 1002 && id <= 1005);
   }

@@ -18,11 +18,11 @@ import org.wayleave.controller.core.ApiException;
 import org.wayleave.controller.core.ErrorCode;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.ResourceCache;
+import org.wayleave.controller.store.Audit;
 import org.wayleave.controller.store.KeyValue;
 import org.wayleave.controller.store.StateStore;
 import org.wayleave.controller.store.Txn;
 import org.wayleave.controller.telemetry.Telemetry;
-import org.wayleave.controller.store.Audit;
 
 /**
  * The NOC's alarm list: circuits that are DOWN, DEGRADED, DRIFTED or FAILED, and routers that do
@@ -36,16 +36,31 @@ public final class Alarms {
   static final String ACK_PREFIX = "/wayleave/noc/alarm-acks/";
 
   /** One alarm as the API shows it. */
-  public record Alarm(String id, String kind, String circuit, String device, String council, String message,
-      Instant raisedAt, String acknowledgedBy, Instant acknowledgedAt) {
+  public record Alarm(
+      String id,
+      String kind,
+      String circuit,
+      String device,
+      String council,
+      String message,
+      Instant raisedAt,
+      String acknowledgedBy,
+      Instant acknowledgedAt) {
     public boolean acknowledged() {
       return acknowledgedAt != null;
     }
 
     JsonObject toJson() {
-      return new JsonObject().put("id", id).put("kind", kind).put("circuit", circuit).put("device", device)
-          .put("council", council).put("message", message).put("raisedAt", raisedAt.toString())
-          .put("acknowledged", acknowledged()).put("acknowledgedBy", acknowledgedBy)
+      return new JsonObject()
+          .put("id", id)
+          .put("kind", kind)
+          .put("circuit", circuit)
+          .put("device", device)
+          .put("council", council)
+          .put("message", message)
+          .put("raisedAt", raisedAt.toString())
+          .put("acknowledged", acknowledged())
+          .put("acknowledgedBy", acknowledgedBy)
           .put("acknowledgedAt", acknowledgedAt == null ? "" : acknowledgedAt.toString());
     }
   }
@@ -59,7 +74,9 @@ public final class Alarms {
   private final Map<String, Ack> acks = new ConcurrentHashMap<>();
   private final Map<String, Instant> unreachableSince = new ConcurrentHashMap<>();
 
-  /** @param telemetry null when routers are not polled (no unreachable-router alarms then) */
+  /**
+   * @param telemetry null when routers are not polled (no unreachable-router alarms then)
+   */
   public Alarms(ResourceCache cache, StateStore store, Telemetry telemetry, Clock clock) {
     this.cache = cache;
     this.store = store;
@@ -67,8 +84,12 @@ public final class Alarms {
     this.clock = clock;
     for (KeyValue kv : store.list(ACK_PREFIX).kvs()) {
       JsonObject j = new JsonObject(new String(kv.value(), StandardCharsets.UTF_8));
-      acks.put(kv.key().substring(ACK_PREFIX.length()),
-          new Ack(j.getString("by"), Instant.parse(j.getString("at")), Instant.parse(j.getString("raisedAt"))));
+      acks.put(
+          kv.key().substring(ACK_PREFIX.length()),
+          new Ack(
+              j.getString("by"),
+              Instant.parse(j.getString("at")),
+              Instant.parse(j.getString("raisedAt"))));
     }
   }
 
@@ -92,8 +113,18 @@ public final class Alarms {
     var ts = withStatus.getStatus().getPhaseTransitionTime();
     Instant raised = Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos());
     String id = "circuit/" + withStatus.getId() + "/" + kind;
-    return Optional.of(withAck(new Alarm(id, kind, withStatus.getId(), withStatus.getSpec().getAEnd().getDevice(),
-        withStatus.getSpec().getCouncil(), withStatus.getStatus().getLastError(), raised, "", null)));
+    return Optional.of(
+        withAck(
+            new Alarm(
+                id,
+                kind,
+                withStatus.getId(),
+                withStatus.getSpec().getAEnd().getDevice(),
+                withStatus.getSpec().getCouncil(),
+                withStatus.getStatus().getLastError(),
+                raised,
+                "",
+                null)));
   }
 
   private Alarm withAck(Alarm a) {
@@ -101,7 +132,16 @@ public final class Alarms {
     if (ack == null || !ack.raisedAt().equals(a.raisedAt())) {
       return a;
     }
-    return new Alarm(a.id(), a.kind(), a.circuit(), a.device(), a.council(), a.message(), a.raisedAt(), ack.by(), ack.at());
+    return new Alarm(
+        a.id(),
+        a.kind(),
+        a.circuit(),
+        a.device(),
+        a.council(),
+        a.message(),
+        a.raisedAt(),
+        ack.by(),
+        ack.at());
   }
 
   /** Every alarm that holds now, newest first. */
@@ -115,8 +155,18 @@ public final class Alarms {
         Telemetry.DeviceView v = telemetry.device(d.getId());
         if (v != null && !v.reachable()) {
           Instant since = unreachableSince.computeIfAbsent(d.getId(), id -> clock.instant());
-          out.add(withAck(new Alarm("device/" + d.getId() + "/UNREACHABLE", "UNREACHABLE", "", d.getId(), councilOf(d),
-              v.reason(), since, "", null)));
+          out.add(
+              withAck(
+                  new Alarm(
+                      "device/" + d.getId() + "/UNREACHABLE",
+                      "UNREACHABLE",
+                      "",
+                      d.getId(),
+                      councilOf(d),
+                      v.reason(),
+                      since,
+                      "",
+                      null)));
         } else {
           unreachableSince.remove(d.getId());
         }
@@ -139,14 +189,29 @@ public final class Alarms {
   public Alarm acknowledge(String id, String by) {
     String who = by == null || by.isBlank() ? "anonymous" : by.strip();
     if (who.length() > 64) {
-      throw ApiException.of(ErrorCode.INVALID_ARGUMENT, "by", "must be at most 64 characters (got " + who.length() + ")");
+      throw ApiException.of(
+          ErrorCode.INVALID_ARGUMENT,
+          "by",
+          "must be at most 64 characters (got " + who.length() + ")");
     }
-    Alarm a = active().stream().filter(x -> x.id().equals(id)).findFirst()
-        .orElseThrow(() -> ApiException.of(ErrorCode.NOT_FOUND, "id", "no alarm '" + id + "' is raised now"));
+    Alarm a =
+        active().stream()
+            .filter(x -> x.id().equals(id))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    ApiException.of(
+                        ErrorCode.NOT_FOUND, "id", "no alarm '" + id + "' is raised now"));
     Instant now = clock.instant();
-    JsonObject j = new JsonObject().put("by", who).put("at", now.toString()).put("raisedAt", a.raisedAt().toString());
-    store.txn(Txn.builder(new Audit(who, "acknowledge alarm " + id))
-        .put(ACK_PREFIX + id, j.encode().getBytes(StandardCharsets.UTF_8)).build());
+    JsonObject j =
+        new JsonObject()
+            .put("by", who)
+            .put("at", now.toString())
+            .put("raisedAt", a.raisedAt().toString());
+    store.txn(
+        Txn.builder(new Audit(who, "acknowledge alarm " + id))
+            .put(ACK_PREFIX + id, j.encode().getBytes(StandardCharsets.UTF_8))
+            .build());
     acks.put(id, new Ack(who, now, a.raisedAt()));
     return withAck(a);
   }

@@ -13,11 +13,13 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -41,8 +43,6 @@ import org.wayleave.controller.store.AuditRecord;
 import org.wayleave.controller.store.StateStore;
 import org.wayleave.controller.store.StoreEvent;
 import org.wayleave.controller.telemetry.Telemetry;
-import java.time.Clock;
-import java.util.Optional;
 
 /**
  * The HTTP JSON API under {@code /api/v1/}, for dashboards and scripts. Objects are in the protobuf
@@ -70,10 +70,18 @@ import java.util.Optional;
  */
 public final class ApiRoutes {
   private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
+
   /** Worst first: the tile colour of a council is the first of these any of its circuits is in. */
-  static final List<CircuitPhase> SEVERITY = List.of(CircuitPhase.CIRCUIT_PHASE_FAILED, CircuitPhase.CIRCUIT_PHASE_DOWN,
-      CircuitPhase.CIRCUIT_PHASE_DRIFTED, CircuitPhase.CIRCUIT_PHASE_DEGRADED, CircuitPhase.CIRCUIT_PHASE_PROVISIONING,
-      CircuitPhase.CIRCUIT_PHASE_PENDING, CircuitPhase.CIRCUIT_PHASE_DECOMMISSIONING, CircuitPhase.CIRCUIT_PHASE_ACTIVE);
+  static final List<CircuitPhase> SEVERITY =
+      List.of(
+          CircuitPhase.CIRCUIT_PHASE_FAILED,
+          CircuitPhase.CIRCUIT_PHASE_DOWN,
+          CircuitPhase.CIRCUIT_PHASE_DRIFTED,
+          CircuitPhase.CIRCUIT_PHASE_DEGRADED,
+          CircuitPhase.CIRCUIT_PHASE_PROVISIONING,
+          CircuitPhase.CIRCUIT_PHASE_PENDING,
+          CircuitPhase.CIRCUIT_PHASE_DECOMMISSIONING,
+          CircuitPhase.CIRCUIT_PHASE_ACTIVE);
 
   private final ResourceCache cache;
   private final StateStore store;
@@ -85,8 +93,11 @@ public final class ApiRoutes {
 
   private record Summary(long revision, long telemetryStamp, String json) {}
 
-  /** @param telemetry null when routers are not polled */
-  public ApiRoutes(Vertx vertx, ResourceCache cache, StateStore store, Telemetry telemetry, Clock clock) {
+  /**
+   * @param telemetry null when routers are not polled
+   */
+  public ApiRoutes(
+      Vertx vertx, ResourceCache cache, StateStore store, Telemetry telemetry, Clock clock) {
     this.cache = cache;
     this.store = store;
     this.telemetry = telemetry;
@@ -113,50 +124,94 @@ public final class ApiRoutes {
     list(r, "devices", Kind.DEVICE);
     list(r, "vlanpools", Kind.VLAN_POOL);
     r.get("/api/v1/circuits").handler(ctx -> run(ctx, () -> circuits(ctx)));
-    r.get("/api/v1/circuits/:id").handler(ctx -> run(ctx, () -> Json.print(circuit(ctx.pathParam("id")))));
-    r.get("/api/v1/circuits/:id/events").blockingHandler(ctx -> run(ctx, () -> events(ctx.pathParam("id"))));
-    r.get("/api/v1/telemetry/links").handler(ctx -> run(ctx,
-        () -> Json.print(telemetryQueries.linkState(GetLinkStateRequest.newBuilder().setScope(scope(ctx)).build()))));
-    r.get("/api/v1/telemetry/history").handler(ctx -> run(ctx, () -> {
-      GetRateHistoryRequest.Builder b = GetRateHistoryRequest.newBuilder().setScope(scope(ctx));
-      time(ctx, "since").ifPresent(b::setSince);
-      time(ctx, "until").ifPresent(b::setUntil);
-      return Json.print(telemetryQueries.rateHistory(b.build()));
-    }));
-    r.get("/api/v1/alarms").handler(ctx -> run(ctx, () -> {
-      JsonArray items = new JsonArray();
-      alarms.active().forEach(a -> items.add(a.toJson()));
-      return new JsonObject().put("items", items).encode();
-    }));
-    r.postWithRegex("/api/v1/alarms/(?<id>.+)/ack").blockingHandler(ctx -> run(ctx, () -> {
-      String id = URLDecoder.decode(ctx.pathParam("id"), StandardCharsets.UTF_8);
-      String by = "";
-      if (ctx.body() != null && ctx.body().length() > 0) {
-        try {
-          by = ctx.body().asJsonObject().getString("by", "");
-        } catch (RuntimeException e) {
-          throw ApiException.of(ErrorCode.INVALID_ARGUMENT, "body", "must be a JSON object such as {\"by\": \"name\"}");
-        }
-      }
-      // Recorded as the authenticated principal; "by" names the operator only on an --insecure
-      // controller, where nobody is authenticated.
-      Caller caller = HttpAuth.caller(ctx);
-      String who = HttpAuth.authenticated(ctx) || by == null || by.isBlank() ? caller.principal() : by;
-      return alarms.acknowledge(id, who).toJson().encode();
-    }));
+    r.get("/api/v1/circuits/:id")
+        .handler(ctx -> run(ctx, () -> Json.print(circuit(ctx.pathParam("id")))));
+    r.get("/api/v1/circuits/:id/events")
+        .blockingHandler(ctx -> run(ctx, () -> events(ctx.pathParam("id"))));
+    r.get("/api/v1/telemetry/links")
+        .handler(
+            ctx ->
+                run(
+                    ctx,
+                    () ->
+                        Json.print(
+                            telemetryQueries.linkState(
+                                GetLinkStateRequest.newBuilder().setScope(scope(ctx)).build()))));
+    r.get("/api/v1/telemetry/history")
+        .handler(
+            ctx ->
+                run(
+                    ctx,
+                    () -> {
+                      GetRateHistoryRequest.Builder b =
+                          GetRateHistoryRequest.newBuilder().setScope(scope(ctx));
+                      time(ctx, "since").ifPresent(b::setSince);
+                      time(ctx, "until").ifPresent(b::setUntil);
+                      return Json.print(telemetryQueries.rateHistory(b.build()));
+                    }));
+    r.get("/api/v1/alarms")
+        .handler(
+            ctx ->
+                run(
+                    ctx,
+                    () -> {
+                      JsonArray items = new JsonArray();
+                      alarms.active().forEach(a -> items.add(a.toJson()));
+                      return new JsonObject().put("items", items).encode();
+                    }));
+    r.postWithRegex("/api/v1/alarms/(?<id>.+)/ack")
+        .blockingHandler(
+            ctx ->
+                run(
+                    ctx,
+                    () -> {
+                      String id = URLDecoder.decode(ctx.pathParam("id"), StandardCharsets.UTF_8);
+                      String by = "";
+                      if (ctx.body() != null && ctx.body().length() > 0) {
+                        try {
+                          by = ctx.body().asJsonObject().getString("by", "");
+                        } catch (RuntimeException e) {
+                          throw ApiException.of(
+                              ErrorCode.INVALID_ARGUMENT,
+                              "body",
+                              "must be a JSON object such as {\"by\": \"name\"}");
+                        }
+                      }
+                      // Recorded as the authenticated principal; "by" names the operator only on an
+                      // --insecure
+                      // controller, where nobody is authenticated.
+                      Caller caller = HttpAuth.caller(ctx);
+                      String who =
+                          HttpAuth.authenticated(ctx) || by == null || by.isBlank()
+                              ? caller.principal()
+                              : by;
+                      return alarms.acknowledge(id, who).toJson().encode();
+                    }));
     r.get("/api/v1/events").handler(feed::handle);
-    r.route("/api/v1/*").handler(ctx -> Json.error(ctx, 404, "NOT_FOUND", "no such API path: " + ctx.request().path(), List.of()));
+    r.route("/api/v1/*")
+        .handler(
+            ctx ->
+                Json.error(
+                    ctx, 404, "NOT_FOUND", "no such API path: " + ctx.request().path(), List.of()));
   }
 
   private <T extends Message> void list(Router r, String plural, Kind<T> kind) {
     r.get("/api/v1/" + plural).handler(ctx -> run(ctx, () -> Json.items(cache.list(kind))));
-    r.get("/api/v1/" + plural + "/:id").handler(ctx -> run(ctx, () -> {
-      T obj = cache.get(kind, ctx.pathParam("id"));
-      if (obj == null) {
-        throw ApiException.of(ErrorCode.NOT_FOUND, "id", "no " + kind.name() + " '" + ctx.pathParam("id") + "'");
-      }
-      return Json.print(obj);
-    }));
+    r.get("/api/v1/" + plural + "/:id")
+        .handler(
+            ctx ->
+                run(
+                    ctx,
+                    () -> {
+                      T obj = cache.get(kind, ctx.pathParam("id"));
+                      if (obj == null) {
+                        throw ApiException.of(
+                            ErrorCode.NOT_FOUND,
+                            "id",
+                            "no " + kind.name() + " '" + ctx.pathParam("id") + "'");
+                      }
+                      return Json.print(obj);
+                    }));
   }
 
   private static void run(RoutingContext ctx, Supplier<String> body) {
@@ -166,7 +221,8 @@ public final class ApiRoutes {
       Json.error(ctx, e);
     } catch (RuntimeException e) {
       log.warn("HTTP {} {} failed", ctx.request().method(), ctx.request().path(), e);
-      Json.error(ctx, 500, "INTERNAL", "internal error: " + e.getClass().getSimpleName(), List.of());
+      Json.error(
+          ctx, 500, "INTERNAL", "internal error: " + e.getClass().getSimpleName(), List.of());
     }
   }
 
@@ -187,8 +243,10 @@ public final class ApiRoutes {
       try {
         phase = CircuitPhase.valueOf(phaseName);
       } catch (IllegalArgumentException e) {
-        throw ApiException.of(ErrorCode.INVALID_ARGUMENT, "phase", "must be a CircuitPhase such as CIRCUIT_PHASE_DOWN (got '"
-            + phaseName + "')");
+        throw ApiException.of(
+            ErrorCode.INVALID_ARGUMENT,
+            "phase",
+            "must be a CircuitPhase such as CIRCUIT_PHASE_DOWN (got '" + phaseName + "')");
       }
     }
     List<Circuit> out = new ArrayList<>();
@@ -230,7 +288,10 @@ public final class ApiRoutes {
     try {
       return Optional.of(Timestamps.parse(v));
     } catch (ParseException e) {
-      throw ApiException.of(ErrorCode.INVALID_ARGUMENT, name, "must be an RFC 3339 time such as 2026-11-22T10:00:00Z (got '" + v + "')");
+      throw ApiException.of(
+          ErrorCode.INVALID_ARGUMENT,
+          name,
+          "must be an RFC 3339 time such as 2026-11-22T10:00:00Z (got '" + v + "')");
     }
   }
 
@@ -246,8 +307,12 @@ public final class ApiRoutes {
           if (!e.kv().key().equals(key)) {
             continue;
           }
-          JsonObject j = new JsonObject().put("time", rec.time().toString()).put("revision", Long.toString(rec.revision()))
-              .put("action", rec.action()).put("principal", rec.principal());
+          JsonObject j =
+              new JsonObject()
+                  .put("time", rec.time().toString())
+                  .put("revision", Long.toString(rec.revision()))
+                  .put("action", rec.action())
+                  .put("principal", rec.principal());
           if (key.equals(statusKey) && e.kv().value().length > 0) {
             try {
               CircuitStatus st = CircuitStatus.parseFrom(e.kv().value());
@@ -277,7 +342,9 @@ public final class ApiRoutes {
     EnumMap<CircuitPhase, Integer> total = new EnumMap<>(CircuitPhase.class);
     for (Circuit c : cache.list(Kind.CIRCUIT)) {
       CircuitPhase p = cache.withStatus(c).getStatus().getPhase();
-      byCouncil.computeIfAbsent(c.getSpec().getCouncil(), k -> new EnumMap<>(CircuitPhase.class)).merge(p, 1, Integer::sum);
+      byCouncil
+          .computeIfAbsent(c.getSpec().getCouncil(), k -> new EnumMap<>(CircuitPhase.class))
+          .merge(p, 1, Integer::sum);
       total.merge(p, 1, Integer::sum);
     }
     Map<String, Integer> unreachable = new HashMap<>();
@@ -292,15 +359,28 @@ public final class ApiRoutes {
     }
     JsonArray councils = new JsonArray();
     for (Council c : cache.list(Kind.COUNCIL)) {
-      EnumMap<CircuitPhase, Integer> counts = byCouncil.getOrDefault(c.getId(), new EnumMap<>(CircuitPhase.class));
-      String worst = SEVERITY.stream().filter(counts::containsKey).findFirst().map(Enum::name).orElse("");
-      councils.add(new JsonObject().put("id", c.getId()).put("name", c.getName()).put("region", c.getRegion())
-          .put("gssCode", c.getGssCode()).put("worst", worst).put("counts", counts(counts))
-          .put("circuits", counts.values().stream().mapToInt(Integer::intValue).sum())
-          .put("unreachableDevices", unreachable.getOrDefault(c.getId(), 0)));
+      EnumMap<CircuitPhase, Integer> counts =
+          byCouncil.getOrDefault(c.getId(), new EnumMap<>(CircuitPhase.class));
+      String worst =
+          SEVERITY.stream().filter(counts::containsKey).findFirst().map(Enum::name).orElse("");
+      councils.add(
+          new JsonObject()
+              .put("id", c.getId())
+              .put("name", c.getName())
+              .put("region", c.getRegion())
+              .put("gssCode", c.getGssCode())
+              .put("worst", worst)
+              .put("counts", counts(counts))
+              .put("circuits", counts.values().stream().mapToInt(Integer::intValue).sum())
+              .put("unreachableDevices", unreachable.getOrDefault(c.getId(), 0)));
     }
-    String json = new JsonObject().put("revision", Long.toString(rev)).put("counts", counts(total)).put("councils", councils)
-        .put("alarms", alarms.active().size()).encode();
+    String json =
+        new JsonObject()
+            .put("revision", Long.toString(rev))
+            .put("counts", counts(total))
+            .put("councils", councils)
+            .put("alarms", alarms.active().size())
+            .encode();
     summary = new Summary(rev, stamp, json);
     return json;
   }

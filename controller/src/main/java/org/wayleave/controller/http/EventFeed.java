@@ -18,8 +18,8 @@ import org.wayleave.controller.store.StoreEvent;
 /**
  * {@code /api/v1/events}: server-sent events for dashboards. {@code circuit} when a circuit or its
  * status changes (its phase and last error), {@code alarm} when a circuit raises or clears an
- * alarm, and a comment every 15 s so proxies keep the stream open. A client too slow to take
- * events is dropped; its {@code EventSource} reconnects and re-reads what it shows.
+ * alarm, and a comment every 15 s so proxies keep the stream open. A client too slow to take events
+ * is dropped; its {@code EventSource} reconnects and re-reads what it shows.
  */
 final class EventFeed implements ResourceCache.CacheListener {
   static final long HEARTBEAT_MS = 15_000;
@@ -29,6 +29,7 @@ final class EventFeed implements ResourceCache.CacheListener {
   private final ResourceCache cache;
   private final Alarms alarms;
   private final List<Client> clients = new CopyOnWriteArrayList<>();
+
   /** The alarm kind each circuit last raised, to tell raised from cleared. */
   private final Map<String, String> raised = new ConcurrentHashMap<>();
 
@@ -47,7 +48,9 @@ final class EventFeed implements ResourceCache.CacheListener {
 
   void handle(RoutingContext ctx) {
     HttpServerResponse r = ctx.response();
-    r.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache")
+    r.setChunked(true)
+        .putHeader("content-type", "text/event-stream")
+        .putHeader("cache-control", "no-cache")
         .putHeader("x-accel-buffering", "no");
     Client c = new Client(r, Vertx.currentContext());
     clients.add(c);
@@ -76,19 +79,30 @@ final class EventFeed implements ResourceCache.CacheListener {
         continue;
       }
       Circuit c = cache.circuitWithStatus(id);
-      JsonObject j = new JsonObject().put("id", id).put("revision", Long.toString(revision)).put("time", Instant.now().toString());
+      JsonObject j =
+          new JsonObject()
+              .put("id", id)
+              .put("revision", Long.toString(revision))
+              .put("time", Instant.now().toString());
       if (c == null) {
         j.put("deleted", true);
       } else {
-        j.put("council", c.getSpec().getCouncil()).put("phase", c.getStatus().getPhase().name())
+        j.put("council", c.getSpec().getCouncil())
+            .put("phase", c.getStatus().getPhase().name())
             .put("lastError", c.getStatus().getLastError());
       }
       event(out, "circuit", j);
       String now = c == null ? null : Alarms.kindOf(c.getStatus().getPhase());
       String before = now == null ? raised.remove(id) : raised.put(id, now);
       if (before != null && !before.equals(now)) {
-        event(out, "alarm", new JsonObject().put("id", "circuit/" + id + "/" + before).put("kind", before)
-            .put("circuit", id).put("cleared", true));
+        event(
+            out,
+            "alarm",
+            new JsonObject()
+                .put("id", "circuit/" + id + "/" + before)
+                .put("kind", before)
+                .put("circuit", id)
+                .put("cleared", true));
       }
       if (now != null && !now.equals(before)) {
         alarms.of(c).ifPresent(a -> event(out, "alarm", a.toJson().put("cleared", false)));
@@ -100,21 +114,28 @@ final class EventFeed implements ResourceCache.CacheListener {
   }
 
   private static void event(StringBuilder out, String name, JsonObject data) {
-    out.append("event: ").append(name).append('\n').append("data: ").append(data.encode()).append("\n\n");
+    out.append("event: ")
+        .append(name)
+        .append('\n')
+        .append("data: ")
+        .append(data.encode())
+        .append("\n\n");
   }
 
   private void send(String chunk) {
     for (Client c : clients) {
-      c.context().runOnContext(v -> {
-        if (c.response().closed()) {
-          clients.remove(c);
-        } else if (c.response().writeQueueFull()) {
-          clients.remove(c);
-          c.response().reset();
-        } else {
-          c.response().write(chunk);
-        }
-      });
+      c.context()
+          .runOnContext(
+              v -> {
+                if (c.response().closed()) {
+                  clients.remove(c);
+                } else if (c.response().writeQueueFull()) {
+                  clients.remove(c);
+                  c.response().reset();
+                } else {
+                  c.response().write(chunk);
+                }
+              });
     }
   }
 }

@@ -49,10 +49,10 @@ import org.wayleave.controller.security.Pki;
  * </ol>
  *
  * Credentials that are presented but wrong are refused rather than ignored (401; a certificate the
- * policy refuses, 403). Reads need an
- * engineer or NOC caller unless the policy's {@code http.anonymousRead} lets anybody read; writes
- * (anything but GET, HEAD, OPTIONS) always need one. Anybody else is answered 401; a supplier, agent
- * or controller 403: the HTTP API is not scoped by supplier tenancy, so suppliers use gRPC.
+ * policy refuses, 403). Reads need an engineer or NOC caller unless the policy's {@code
+ * http.anonymousRead} lets anybody read; writes (anything but GET, HEAD, OPTIONS) always need one.
+ * Anybody else is answered 401; a supplier, agent or controller 403: the HTTP API is not scoped by
+ * supplier tenancy, so suppliers use gRPC.
  *
  * <p>Sessions are Vert.x web sessions in memory (a restart signs everyone out): the cookie carries
  * a random id, never the token, so a leaked cookie expires (after {@link #SESSION_IDLE} unused, and
@@ -68,28 +68,40 @@ public final class HttpAuth {
   private static final Logger log = LoggerFactory.getLogger(HttpAuth.class);
 
   public static final String SESSION_COOKIE = "wayleave-session";
+
   /** The header a cookie-authenticated write must carry (any value). */
   public static final String CSRF_HEADER = "X-Requested-With";
+
   public static final String SESSION_PATH = "/api/v1/session";
+
   /** A session unused this long ends. */
   public static final Duration SESSION_IDLE = Duration.ofHours(12);
+
   /** A session ends this long after signing in, however much it is used. */
   public static final Duration SESSION_MAX = Duration.ofHours(24);
 
-  private static final Set<HttpMethod> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+  private static final Set<HttpMethod> READS =
+      Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
   private static final String CALLER_KEY = "wayleave.caller";
   private static final String VIA_KEY = "wayleave.via";
   private static final String S_PRINCIPAL = "principal";
   private static final String S_ROLE = "role";
   private static final String S_NAME = "name";
   private static final String S_SINCE = "signedInAt";
-  private static final String WHO_MAY = "an engineer or NOC caller: a client certificate from this deployment's CA, "
-      + "Authorization: Bearer <token> with a token from the access policy, or a session signed in with one (POST "
-      + SESSION_PATH + ")";
+  private static final String WHO_MAY =
+      "an engineer or NOC caller: a client certificate from this deployment's CA, Authorization:"
+          + " Bearer <token> with a token from the access policy, or a session signed in with one"
+          + " (POST "
+          + SESSION_PATH
+          + ")";
 
   /** How the caller was identified. */
   public enum Via {
-    CERTIFICATE, TOKEN, SESSION, INSECURE, NONE;
+    CERTIFICATE,
+    TOKEN,
+    SESSION,
+    INSECURE,
+    NONE;
 
     String label() {
       return name().toLowerCase(Locale.ROOT);
@@ -113,25 +125,31 @@ public final class HttpAuth {
   private final AccessPolicy policy;
   private final boolean tls;
 
-  /** @param tls whether the port serves HTTPS; false is {@code --insecure} */
+  /**
+   * @param tls whether the port serves HTTPS; false is {@code --insecure}
+   */
   public HttpAuth(AccessPolicy policy, boolean tls) {
     this.policy = policy;
     this.tls = tls;
   }
 
-  /** Mounts authentication on {@code /api/v1/*} and {@code /metrics}, and the session routes; before the API's routes. */
+  /**
+   * Mounts authentication on {@code /api/v1/*} and {@code /metrics}, and the session routes; before
+   * the API's routes.
+   */
   public void mount(Vertx vertx, Router r) {
-    SessionHandler sessions = SessionHandler.create(LocalSessionStore.create(vertx, "wayleave.http-sessions"))
-        .setSessionCookieName(SESSION_COOKIE)
-        .setSessionCookiePath("/")
-        .setCookieHttpOnlyFlag(true)
-        .setCookieSecureFlag(tls)
-        .setCookieSameSite(CookieSameSite.STRICT)
-        .setSessionTimeout(SESSION_IDLE.toMillis())
-        // A session is stored (and its cookie set) only once it holds a principal: anonymous
-        // requests make none.
-        .setLazySession(true)
-        .setMinLength(32);
+    SessionHandler sessions =
+        SessionHandler.create(LocalSessionStore.create(vertx, "wayleave.http-sessions"))
+            .setSessionCookieName(SESSION_COOKIE)
+            .setSessionCookiePath("/")
+            .setCookieHttpOnlyFlag(true)
+            .setCookieSecureFlag(tls)
+            .setCookieSameSite(CookieSameSite.STRICT)
+            .setSessionTimeout(SESSION_IDLE.toMillis())
+            // A session is stored (and its cookie set) only once it holds a principal: anonymous
+            // requests make none.
+            .setLazySession(true)
+            .setMinLength(32);
     // The body first: the session lookup is asynchronous.
     r.route("/api/v1/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
     for (String path : List.of("/api/v1/*", "/metrics")) {
@@ -147,7 +165,10 @@ public final class HttpAuth {
     return ctx.get(CALLER_KEY);
   }
 
-  /** Whether the caller proved who it is (certificate, token or session), rather than being {@code --insecure}'s anybody. */
+  /**
+   * Whether the caller proved who it is (certificate, token or session), rather than being {@code
+   * --insecure}'s anybody.
+   */
   public static boolean authenticated(RoutingContext ctx) {
     Via v = ctx.get(VIA_KEY);
     return v == Via.CERTIFICATE || v == Via.TOKEN || v == Via.SESSION;
@@ -172,9 +193,14 @@ public final class HttpAuth {
       if (write && (session || id.via() == Via.SESSION)) {
         String h = req.getHeader(CSRF_HEADER);
         if (h == null || h.isBlank()) {
-          throw new Refused(403, CSRF_HEADER, (session ? "signing in or out" : "a write authenticated by the session cookie")
-              + " must carry the " + CSRF_HEADER + " header, as the dashboard does (a defence against cross-site requests); "
-              + "scripts should send Authorization: Bearer <token> instead");
+          throw new Refused(
+              403,
+              CSRF_HEADER,
+              (session ? "signing in or out" : "a write authenticated by the session cookie")
+                  + " must carry the "
+                  + CSRF_HEADER
+                  + " header, as the dashboard does (a defence against cross-site requests); "
+                  + "scripts should send Authorization: Bearer <token> instead");
         }
       }
       if (session || (!write && policy.anonymousRead())) {
@@ -183,12 +209,29 @@ public final class HttpAuth {
       }
       Caller c = id.caller();
       if (c == null) {
-        throw new Refused(401, "credentials", (id.staleSession() ? "the session has ended (signed out, expired, or the "
-            + "controller restarted): sign in again. " : "") + (write ? "This change" : "Reading the HTTP API") + " needs " + WHO_MAY);
+        throw new Refused(
+            401,
+            "credentials",
+            (id.staleSession()
+                    ? "the session has ended (signed out, expired, or the "
+                        + "controller restarted): sign in again. "
+                    : "")
+                + (write ? "This change" : "Reading the HTTP API")
+                + " needs "
+                + WHO_MAY);
       }
       if (!servedRole(c)) {
-        throw new Refused(403, "role", c.principal() + " is a " + c.role().label() + ": the HTTP API and dashboard are for "
-            + "engineers and the NOC" + (c.is(Identity.Role.SUPPLIER) ? "; suppliers use the gRPC API, scoped to their councils" : ""));
+        throw new Refused(
+            403,
+            "role",
+            c.principal()
+                + " is a "
+                + c.role().label()
+                + ": the HTTP API and dashboard are for "
+                + "engineers and the NOC"
+                + (c.is(Identity.Role.SUPPLIER)
+                    ? "; suppliers use the gRPC API, scoped to their councils"
+                    : ""));
       }
       ctx.next();
     } catch (Refused e) {
@@ -207,15 +250,27 @@ public final class HttpAuth {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"wayleave\"");
     }
     // (The violation's own code is not in the answer; ErrorCode has no UNAUTHENTICATED.)
-    Json.error(ctx, e.status, code, e.getMessage(), List.of(new Violation(ErrorCode.PERMISSION_DENIED, e.field, e.getMessage())));
+    Json.error(
+        ctx,
+        e.status,
+        code,
+        e.getMessage(),
+        List.of(new Violation(ErrorCode.PERMISSION_DENIED, e.field, e.getMessage())));
   }
 
   private Identified identify(RoutingContext ctx) throws Refused {
     HttpServerRequest req = ctx.request();
     X509Certificate cert = tls ? peer(req) : null;
     if (cert != null) {
-      Identity id = Pki.identityOf(cert).orElseThrow(() -> new Refused(401, "certificate",
-          "the client certificate carries no wayleave://<role>/<name> identity (issue one with wayleave certs issue)"));
+      Identity id =
+          Pki.identityOf(cert)
+              .orElseThrow(
+                  () ->
+                      new Refused(
+                          401,
+                          "certificate",
+                          "the client certificate carries no wayleave://<role>/<name> identity"
+                              + " (issue one with wayleave certs issue)"));
       Caller c = policy.resolve(id).orElse(null);
       if (c == null) {
         log.warn("HTTP: refused {} from {}: the policy refuses it", id.principal(), remote(req));
@@ -226,13 +281,22 @@ public final class HttpAuth {
     String authorization = req.getHeader("Authorization");
     if (authorization != null) {
       int sp = authorization.indexOf(' ');
-      if (sp < 0 || !authorization.substring(0, sp).equalsIgnoreCase("Bearer") || authorization.substring(sp + 1).isBlank()) {
-        throw new Refused(401, "Authorization", "must be Bearer <token>; no other scheme is accepted");
+      if (sp < 0
+          || !authorization.substring(0, sp).equalsIgnoreCase("Bearer")
+          || authorization.substring(sp + 1).isBlank()) {
+        throw new Refused(
+            401, "Authorization", "must be Bearer <token>; no other scheme is accepted");
       }
       Caller c = policy.byToken(authorization.substring(sp + 1).strip()).orElse(null);
       if (c == null) {
-        log.warn("HTTP: refused a bearer token from {}: not one the policy holds, or its principal is refused", remote(req));
-        throw new Refused(401, "Authorization", "the bearer token is not one the access policy holds, or its principal is refused");
+        log.warn(
+            "HTTP: refused a bearer token from {}: not one the policy holds, or its principal is"
+                + " refused",
+            remote(req));
+        throw new Refused(
+            401,
+            "Authorization",
+            "the bearer token is not one the access policy holds, or its principal is refused");
       }
       return new Identified(c, Via.TOKEN, false);
     }
@@ -243,8 +307,13 @@ public final class HttpAuth {
       Session s = ctx.session();
       String principal = s.get(S_PRINCIPAL);
       Long since = s.get(S_SINCE);
-      if (principal != null && since != null && System.currentTimeMillis() - since <= SESSION_MAX.toMillis()) {
-        return new Identified(new Caller(principal, Identity.Role.of(s.get(S_ROLE)), s.get(S_NAME)), Via.SESSION, false);
+      if (principal != null
+          && since != null
+          && System.currentTimeMillis() - since <= SESSION_MAX.toMillis()) {
+        return new Identified(
+            new Caller(principal, Identity.Role.of(s.get(S_ROLE)), s.get(S_NAME)),
+            Via.SESSION,
+            false);
       }
       if (sessionPath(ctx)) {
         // Signing in again: the session is reused under a new id.
@@ -258,7 +327,9 @@ public final class HttpAuth {
       String cookies = req.getHeader("Cookie");
       stale = cookies != null && cookies.contains(SESSION_COOKIE + "=");
     }
-    return tls ? new Identified(null, Via.NONE, stale) : new Identified(Caller.insecure(remote(req)), Via.INSECURE, stale);
+    return tls
+        ? new Identified(null, Via.NONE, stale)
+        : new Identified(Caller.insecure(remote(req)), Via.INSECURE, stale);
   }
 
   /** The verified client certificate, or null when the client sent none. */
@@ -268,7 +339,9 @@ public final class HttpAuth {
     }
     try {
       List<Certificate> chain = req.connection().peerCertificates();
-      return chain != null && !chain.isEmpty() && chain.get(0) instanceof X509Certificate x ? x : null;
+      return chain != null && !chain.isEmpty() && chain.get(0) instanceof X509Certificate x
+          ? x
+          : null;
     } catch (SSLPeerUnverifiedException none) {
       return null;
     }
@@ -285,8 +358,10 @@ public final class HttpAuth {
    */
   private static void sameSite(HttpServerRequest req) throws Refused {
     String site = req.getHeader("Sec-Fetch-Site");
-    if (site != null && (site.equalsIgnoreCase("cross-site") || site.equalsIgnoreCase("same-site"))) {
-      throw new Refused(403, "Origin", "a write from another site is refused (Sec-Fetch-Site: " + site + ")");
+    if (site != null
+        && (site.equalsIgnoreCase("cross-site") || site.equalsIgnoreCase("same-site"))) {
+      throw new Refused(
+          403, "Origin", "a write from another site is refused (Sec-Fetch-Site: " + site + ")");
     }
     String origin = req.getHeader("Origin");
     if (origin == null) {
@@ -294,8 +369,14 @@ public final class HttpAuth {
     }
     HostAndPort self = req.authority();
     if (self == null || !sameOrigin(origin, self)) {
-      throw new Refused(403, "Origin", "a write from another site is refused: Origin " + abbreviate(origin)
-          + " is not this controller (" + (self == null ? "no Host header" : self.toString()) + ")");
+      throw new Refused(
+          403,
+          "Origin",
+          "a write from another site is refused: Origin "
+              + abbreviate(origin)
+              + " is not this controller ("
+              + (self == null ? "no Host header" : self.toString())
+              + ")");
     }
   }
 
@@ -323,7 +404,10 @@ public final class HttpAuth {
     return s.length() <= 100 ? s : s.substring(0, 100) + "…";
   }
 
-  /** {@code {"signedIn", "principal", "role", "via", "canRead", "canWrite", "anonymousRead", "tls"}} for the caller. */
+  /**
+   * {@code {"signedIn", "principal", "role", "via", "canRead", "canWrite", "anonymousRead", "tls"}}
+   * for the caller.
+   */
   private JsonObject whoami(RoutingContext ctx) {
     Caller c = caller(ctx);
     Via via = ctx.get(VIA_KEY);
@@ -347,25 +431,45 @@ public final class HttpAuth {
       token = null;
     }
     if (token == null || token.isBlank()) {
-      Json.error(ctx, 400, "INVALID_ARGUMENT", "the body must be a JSON object {\"token\": \"...\"} with a token from the access policy",
+      Json.error(
+          ctx,
+          400,
+          "INVALID_ARGUMENT",
+          "the body must be a JSON object {\"token\": \"...\"} with a token from the access policy",
           List.of(new Violation(ErrorCode.INVALID_ARGUMENT, "token", "required")));
       return;
     }
     Caller c = policy.byToken(token.strip()).orElse(null);
     if (c == null) {
-      log.warn("HTTP: refused a sign-in from {}: not a token the policy holds, or its principal is refused", remote(ctx.request()));
-      refuse(ctx, new Refused(401, "token", "not a token the access policy holds, or its principal is refused"));
+      log.warn(
+          "HTTP: refused a sign-in from {}: not a token the policy holds, or its principal is"
+              + " refused",
+          remote(ctx.request()));
+      refuse(
+          ctx,
+          new Refused(
+              401, "token", "not a token the access policy holds, or its principal is refused"));
       return;
     }
     if (!servedRole(c)) {
-      refuse(ctx, new Refused(403, "role", c.principal() + " is a " + c.role().label()
-          + ": the dashboard is for engineers and the NOC, so it may not sign in here"));
+      refuse(
+          ctx,
+          new Refused(
+              403,
+              "role",
+              c.principal()
+                  + " is a "
+                  + c.role().label()
+                  + ": the dashboard is for engineers and the NOC, so it may not sign in here"));
       return;
     }
     Session s = ctx.session();
     // A new id at every sign-in: a session id planted before signing in is worth nothing after.
     s.regenerateId();
-    s.put(S_PRINCIPAL, c.principal()).put(S_ROLE, c.role().label()).put(S_NAME, c.name()).put(S_SINCE, System.currentTimeMillis());
+    s.put(S_PRINCIPAL, c.principal())
+        .put(S_ROLE, c.role().label())
+        .put(S_NAME, c.name())
+        .put(S_SINCE, System.currentTimeMillis());
     log.info("HTTP: {} signed in from {}", c.principal(), remote(ctx.request()));
     ctx.put(CALLER_KEY, c);
     ctx.put(VIA_KEY, Via.SESSION);

@@ -3,16 +3,17 @@ package org.wayleave.controller.http;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Collection;
 import org.wayleave.controller.core.ApiException;
 import org.wayleave.controller.core.Violation;
-import io.vertx.core.json.JsonArray;
 
 /** JSON out of the HTTP API: protobuf messages in the protobuf JSON mapping, as gRPC's JSON is. */
 final class Json {
-  private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+  private static final JsonFormat.Printer PRINTER =
+      JsonFormat.printer().omittingInsignificantWhitespace();
 
   private Json() {}
 
@@ -20,7 +21,8 @@ final class Json {
     try {
       return PRINTER.print(m);
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("cannot print " + m.getClass().getSimpleName() + " as JSON", e);
+      throw new IllegalStateException(
+          "cannot print " + m.getClass().getSimpleName() + " as JSON", e);
     }
   }
 
@@ -47,23 +49,39 @@ final class Json {
   }
 
   /** An error as {@code {"error":{"code","message","violations":[{"field","description"}]}}}. */
-  static void error(RoutingContext ctx, int status, String code, String message, Collection<Violation> violations) {
+  static void error(
+      RoutingContext ctx,
+      int status,
+      String code,
+      String message,
+      Collection<Violation> violations) {
     JsonArray vs = new JsonArray();
     for (Violation v : violations) {
       vs.add(new JsonObject().put("field", v.field()).put("description", v.description()));
     }
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
-        .end(new JsonObject().put("error", new JsonObject().put("code", code).put("message", message).put("violations", vs)).encode());
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .end(
+            new JsonObject()
+                .put(
+                    "error",
+                    new JsonObject()
+                        .put("code", code)
+                        .put("message", message)
+                        .put("violations", vs))
+                .encode());
   }
 
   static void error(RoutingContext ctx, ApiException e) {
-    int status = switch (e.code()) {
-      case INVALID_ARGUMENT -> 400;
-      case NOT_FOUND -> 404;
-      case ALREADY_EXISTS, FAILED_PRECONDITION -> 409;
-      case OUT_OF_RANGE -> 410;
-      case PERMISSION_DENIED -> 403;
-    };
+    int status =
+        switch (e.code()) {
+          case INVALID_ARGUMENT -> 400;
+          case NOT_FOUND -> 404;
+          case ALREADY_EXISTS, FAILED_PRECONDITION -> 409;
+          case OUT_OF_RANGE -> 410;
+          case PERMISSION_DENIED -> 403;
+        };
     error(ctx, status, e.code().name(), e.getMessage(), e.violations());
   }
 }

@@ -1,5 +1,6 @@
 package org.wayleave.controller.metrics;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -7,7 +8,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -15,11 +15,13 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -33,16 +35,14 @@ import org.wayleave.controller.store.sqlite.SqliteStateStore;
 import org.wayleave.controller.telemetry.SnmpPoller;
 import org.wayleave.controller.telemetry.Telemetry;
 import org.wayleave.controller.telemetry.TelemetryConfig;
-import com.sun.management.OperatingSystemMXBean;
-import java.util.Locale;
 
 /**
  * The controller's Prometheus metrics, through Micrometer: controller health (reconcile queue and
  * latency, pushes, agent sessions, SNMP polls, store commits, revisions), the JVM, and one set of
  * series per circuit and router in the plan (see {@link InventoryCollector}).
  *
- * <p>{@link #create} hooks itself into the parts it is given (a listener on the reconcile engine,
- * a commit observer on the SQLite store, a poll observer on the poller, a listener on the
+ * <p>{@link #create} hooks itself into the parts it is given (a listener on the reconcile engine, a
+ * commit observer on the SQLite store, a poll observer on the poller, a listener on the
  * desired-state cache); nothing else needs wiring. A scrape reads memory only, never the store.
  *
  * <p>Names: Micrometer's meters are named with dots and exposed the Prometheus way ({@code
@@ -56,8 +56,13 @@ public final class ControllerMetrics implements AutoCloseable {
 
   /** Reconcile latency buckets: a reconcile reads the cache and may write statuses and push. */
   static final Duration[] RECONCILE_SLOS = durations(1, 5, 10, 25, 50, 100, 250, 500, 1000, 5000);
-  /** Poll latency buckets: a walk on a LAN is milliseconds, a timeout is the timeout times the tries. */
+
+  /**
+   * Poll latency buckets: a walk on a LAN is milliseconds, a timeout is the timeout times the
+   * tries.
+   */
   static final Duration[] POLL_SLOS = durations(10, 50, 100, 250, 500, 1000, 2500, 5000, 10000);
+
   /** Commit latency buckets: a write waits for the WAL's fsync. */
   static final Duration[] COMMIT_SLOS = durations(1, 2, 5, 10, 25, 50, 100, 250, 1000);
 
@@ -68,8 +73,12 @@ public final class ControllerMetrics implements AutoCloseable {
   private final SnmpPoller poller; // null when telemetry is off
   private volatile boolean closed;
 
-  private ControllerMetrics(PrometheusMeterRegistry registry, InventoryCollector inventory, JvmGcMetrics gc,
-      SqliteStateStore sqlite, SnmpPoller poller) {
+  private ControllerMetrics(
+      PrometheusMeterRegistry registry,
+      InventoryCollector inventory,
+      JvmGcMetrics gc,
+      SqliteStateStore sqlite,
+      SnmpPoller poller) {
     this.registry = registry;
     this.inventory = inventory;
     this.gc = gc;
@@ -87,14 +96,22 @@ public final class ControllerMetrics implements AutoCloseable {
    * @param telemetryConfig the thresholds links are judged by; null takes {@code telemetry}'s, or
    *     the defaults
    */
-  public static ControllerMetrics create(StateStore store, ResourceCache cache, DeviceSync sync,
-      ReconcileEngine<String> devices, SnmpPoller poller, Telemetry telemetry, TelemetryConfig telemetryConfig) {
+  public static ControllerMetrics create(
+      StateStore store,
+      ResourceCache cache,
+      DeviceSync sync,
+      ReconcileEngine<String> devices,
+      SnmpPoller poller,
+      Telemetry telemetry,
+      TelemetryConfig telemetryConfig) {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(sync, "sync");
     Objects.requireNonNull(devices, "devices");
-    TelemetryConfig config = telemetryConfig != null ? telemetryConfig
-        : telemetry != null ? telemetry.config() : TelemetryConfig.defaults();
+    TelemetryConfig config =
+        telemetryConfig != null
+            ? telemetryConfig
+            : telemetry != null ? telemetry.config() : TelemetryConfig.defaults();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     lintClean(registry);
 
@@ -153,36 +170,42 @@ public final class ControllerMetrics implements AutoCloseable {
         .register(registry);
     Map<Outcome, Timer> timers = new EnumMap<>(Outcome.class);
     for (Outcome o : Outcome.values()) {
-      timers.put(o, Timer.builder("wayleave.reconcile.duration")
-          .tags("engine", name, "outcome", o.name().toLowerCase(Locale.ROOT))
-          .description("How long one reconcile of a key took, by how it ended (success, requeue, retry, terminal)")
-          .serviceLevelObjectives(RECONCILE_SLOS)
-          .register(registry));
+      timers.put(
+          o,
+          Timer.builder("wayleave.reconcile.duration")
+              .tags("engine", name, "outcome", o.name().toLowerCase(Locale.ROOT))
+              .description(
+                  "How long one reconcile of a key took, by how it ended (success, requeue, retry,"
+                      + " terminal)")
+              .serviceLevelObjectives(RECONCILE_SLOS)
+              .register(registry));
     }
     Counter retries = failures(registry, name, "retry");
     Counter terminal = failures(registry, name, "terminal");
-    engine.addListener(new ReconcileListener<Object>() {
-      @Override
-      public void onDone(Object key, Outcome outcome, long durationNanos, Throwable error) {
-        timers.get(outcome).record(Math.max(0, durationNanos), TimeUnit.NANOSECONDS);
-        if (outcome == Outcome.RETRY) {
-          retries.increment();
-        } else if (outcome == Outcome.TERMINAL) {
-          terminal.increment();
-        }
-      }
+    engine.addListener(
+        new ReconcileListener<Object>() {
+          @Override
+          public void onDone(Object key, Outcome outcome, long durationNanos, Throwable error) {
+            timers.get(outcome).record(Math.max(0, durationNanos), TimeUnit.NANOSECONDS);
+            if (outcome == Outcome.RETRY) {
+              retries.increment();
+            } else if (outcome == Outcome.TERMINAL) {
+              terminal.increment();
+            }
+          }
 
-      @Override
-      public String toString() {
-        return "metrics";
-      }
-    });
+          @Override
+          public String toString() {
+            return "metrics";
+          }
+        });
   }
 
   private static Counter failures(MeterRegistry registry, String engine, String outcome) {
     return Counter.builder("wayleave.reconcile.failures")
         .tags("engine", engine, "outcome", outcome)
-        .description("Reconciles that failed: retry (retried after a backoff) or terminal (not retried)")
+        .description(
+            "Reconciles that failed: retry (retried after a backoff) or terminal (not retried)")
         .register(registry);
   }
 
@@ -198,17 +221,23 @@ public final class ControllerMetrics implements AutoCloseable {
         .register(registry);
   }
 
-  private static SqliteStateStore store(MeterRegistry registry, StateStore store, ResourceCache cache) {
+  private static SqliteStateStore store(
+      MeterRegistry registry, StateStore store, ResourceCache cache) {
     Gauge.builder("wayleave.store.revision", store, StateStore::revision)
         .description("The store's latest committed revision")
         .register(registry);
     Gauge.builder("wayleave.cache.revision", cache, ResourceCache::revision)
-        .description("The revision the desired-state cache has applied (behind the store's while it catches up)")
+        .description(
+            "The revision the desired-state cache has applied (behind the store's while it catches"
+                + " up)")
         .register(registry);
-    Timer commits = Timer.builder("wayleave.store.commit.duration")
-        .description("How long a write took from the call (waiting for the write lock included) to its durable commit")
-        .serviceLevelObjectives(COMMIT_SLOS)
-        .register(registry);
+    Timer commits =
+        Timer.builder("wayleave.store.commit.duration")
+            .description(
+                "How long a write took from the call (waiting for the write lock included) to its"
+                    + " durable commit")
+            .serviceLevelObjectives(COMMIT_SLOS)
+            .register(registry);
     if (store instanceof SqliteStateStore sqlite) {
       sqlite.onCommit(nanos -> commits.record(Math.max(0, nanos), TimeUnit.NANOSECONDS));
       return sqlite;
@@ -216,7 +245,8 @@ public final class ControllerMetrics implements AutoCloseable {
     return null;
   }
 
-  private static void telemetry(MeterRegistry registry, SnmpPoller poller, Telemetry telemetry, TelemetryConfig config) {
+  private static void telemetry(
+      MeterRegistry registry, SnmpPoller poller, Telemetry telemetry, TelemetryConfig config) {
     Gauge.builder("wayleave.telemetry.enabled", () -> poller != null ? 1 : 0)
         .description("1 when the controller polls routers over SNMP, 0 when it does not")
         .register(registry);
@@ -228,41 +258,53 @@ public final class ControllerMetrics implements AutoCloseable {
         .baseUnit("seconds")
         .register(registry);
     if (telemetry != null) {
-      FunctionCounter.builder("wayleave.telemetry.dropped.samples", telemetry, Telemetry::droppedSamples)
-          .description("Samples dropped for a discontinuity (router restart, counter reset) instead of reported as a spike")
+      FunctionCounter.builder(
+              "wayleave.telemetry.dropped.samples", telemetry, Telemetry::droppedSamples)
+          .description(
+              "Samples dropped for a discontinuity (router restart, counter reset) instead of"
+                  + " reported as a spike")
           .register(registry);
     }
     if (poller == null) {
       return;
     }
-    Counter polls = Counter.builder("wayleave.snmp.polls")
-        .description("SNMP polls of routers that ended, however they ended")
-        .register(registry);
+    Counter polls =
+        Counter.builder("wayleave.snmp.polls")
+            .description("SNMP polls of routers that ended, however they ended")
+            .register(registry);
     Map<SnmpPoller.PollResult, Counter> failures = new EnumMap<>(SnmpPoller.PollResult.class);
     Map<SnmpPoller.PollResult, Timer> durations = new EnumMap<>(SnmpPoller.PollResult.class);
     for (SnmpPoller.PollResult r : SnmpPoller.PollResult.values()) {
       String tag = r.name().toLowerCase(Locale.ROOT);
       if (r != SnmpPoller.PollResult.SUCCESS) {
-        failures.put(r, Counter.builder("wayleave.snmp.poll.failures")
-            .tag("reason", tag)
-            .description("SNMP polls that failed: timeout (no answer after every try) or error (SNMP error or "
-                + "report, authentication, missing secret, bad address)")
-            .register(registry));
+        failures.put(
+            r,
+            Counter.builder("wayleave.snmp.poll.failures")
+                .tag("reason", tag)
+                .description(
+                    "SNMP polls that failed: timeout (no answer after every try) or error (SNMP"
+                        + " error or report, authentication, missing secret, bad address)")
+                .register(registry));
       }
-      durations.put(r, Timer.builder("wayleave.snmp.poll.duration")
-          .tag("result", tag)
-          .description("How long one poll of a router took, from leaving the queue to its end, retries included")
-          .serviceLevelObjectives(POLL_SLOS)
-          .register(registry));
+      durations.put(
+          r,
+          Timer.builder("wayleave.snmp.poll.duration")
+              .tag("result", tag)
+              .description(
+                  "How long one poll of a router took, from leaving the queue to its end, retries"
+                      + " included")
+              .serviceLevelObjectives(POLL_SLOS)
+              .register(registry));
     }
-    poller.observe((deviceId, result, nanos) -> {
-      polls.increment();
-      Counter f = failures.get(result);
-      if (f != null) {
-        f.increment();
-      }
-      durations.get(result).record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
-    });
+    poller.observe(
+        (deviceId, result, nanos) -> {
+          polls.increment();
+          Counter f = failures.get(result);
+          if (f != null) {
+            f.increment();
+          }
+          durations.get(result).record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        });
     FunctionCounter.builder("wayleave.snmp.requests", poller, p -> p.stats().requests())
         .description("SNMP requests sent (GETBULKs and v3 discovery probes, retries not counted)")
         .register(registry);
@@ -280,18 +322,23 @@ public final class ControllerMetrics implements AutoCloseable {
   /**
    * Two of Micrometer's names fail {@code promtool check metrics}: {@code process.cpu.time} (in
    * nanoseconds, exposed as {@code process_cpu_time_ns_total}: an abbreviated, non-base unit) is
-   * replaced by {@code process_cpu_seconds_total}, the name Prometheus's own clients use; and {@code
-   * system.cpu.count} (a gauge ending in {@code _count}, which reads as a histogram's) is renamed
-   * {@code system_cpu_logical_processors}.
+   * replaced by {@code process_cpu_seconds_total}, the name Prometheus's own clients use; and
+   * {@code system.cpu.count} (a gauge ending in {@code _count}, which reads as a histogram's) is
+   * renamed {@code system_cpu_logical_processors}.
    */
   private static void lintClean(MeterRegistry registry) {
     registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
-    registry.config().meterFilter(new MeterFilter() {
-      @Override
-      public Meter.Id map(Meter.Id id) {
-        return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.logical.processors") : id;
-      }
-    });
+    registry
+        .config()
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public Meter.Id map(Meter.Id id) {
+                return id.getName().equals("system.cpu.count")
+                    ? id.withName("system.cpu.logical.processors")
+                    : id;
+              }
+            });
   }
 
   private static void processCpuSeconds(MeterRegistry registry) {

@@ -10,6 +10,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -33,7 +34,6 @@ import org.wayleave.controller.store.StoreEvent;
 import org.wayleave.controller.telemetry.LinkJudge;
 import org.wayleave.controller.telemetry.Telemetry;
 import org.wayleave.controller.telemetry.TelemetryConfig;
-import java.util.Comparator;
 
 /**
  * The per-circuit and per-device series: one entry per circuit and device in the desired-state
@@ -41,11 +41,11 @@ import java.util.Comparator;
  * disappear with all their series). A scrape reads only memory: these entries, and what {@link
  * Telemetry} holds for each router. It never reads the store.
  *
- * <p>Labels are bounded: {@code circuit}, {@code council}, {@code supplier} (plus {@code phase}, one
- * of the nine phase names, on {@code wayleave_circuit_phase}), and {@code device}, {@code council}
- * on {@code wayleave_device_reachable}. A value that is not known (never polled, no rate yet, the
- * router not answering, no LinkUp verdict) has no sample at all, rather than a NaN that would
- * poison a {@code sum()}.
+ * <p>Labels are bounded: {@code circuit}, {@code council}, {@code supplier} (plus {@code phase},
+ * one of the nine phase names, on {@code wayleave_circuit_phase}), and {@code device}, {@code
+ * council} on {@code wayleave_device_reachable}. A value that is not known (never polled, no rate
+ * yet, the router not answering, no LinkUp verdict) has no sample at all, rather than a NaN that
+ * would poison a {@code sum()}.
  */
 final class InventoryCollector implements MultiCollector {
 
@@ -67,17 +67,28 @@ final class InventoryCollector implements MultiCollector {
    * with circuits in id order too, data points arrive in the order the snapshot sorts them into,
    * which keeps that sort linear.
    */
-  static final List<CircuitPhase> PHASES = Arrays.stream(CircuitPhase.values())
-      .filter(p -> p != CircuitPhase.CIRCUIT_PHASE_UNSPECIFIED && p != CircuitPhase.UNRECOGNIZED)
-      .sorted(Comparator.comparing(InventoryCollector::phaseName))
-      .toList();
-  private static final List<String> PHASE_NAMES = PHASES.stream().map(InventoryCollector::phaseName).toList();
+  static final List<CircuitPhase> PHASES =
+      Arrays.stream(CircuitPhase.values())
+          .filter(
+              p -> p != CircuitPhase.CIRCUIT_PHASE_UNSPECIFIED && p != CircuitPhase.UNRECOGNIZED)
+          .sorted(Comparator.comparing(InventoryCollector::phaseName))
+          .toList();
+
+  private static final List<String> PHASE_NAMES =
+      PHASES.stream().map(InventoryCollector::phaseName).toList();
 
   /** One end of a circuit as SNMP names it: the router and the sub-interface. */
   private record End(String device, String ifName) {}
 
-  /** A circuit as the metrics need it; replaced whole on every change, so scrapes see it consistent. */
-  private record CircuitEntry(String id, Labels labels, long committedMbps, List<End> ends, CircuitPhase phase,
+  /**
+   * A circuit as the metrics need it; replaced whole on every change, so scrapes see it consistent.
+   */
+  private record CircuitEntry(
+      String id,
+      Labels labels,
+      long committedMbps,
+      List<End> ends,
+      CircuitPhase phase,
       ConditionStatus linkUp) {}
 
   private record DeviceEntry(String id, Labels labels) {}
@@ -114,7 +125,9 @@ final class InventoryCollector implements MultiCollector {
     }
   }
 
-  /** Stops following the cache (the cache has no way to drop a listener; it is told to do nothing). */
+  /**
+   * Stops following the cache (the cache has no way to drop a listener; it is told to do nothing).
+   */
   void close() {
     closed = true;
     circuits.clear();
@@ -193,8 +206,18 @@ final class InventoryCollector implements MultiCollector {
         ends.add(new End(t.getDevice(), DeviceConfigs.subInterface(c, t).getName()));
       }
     }
-    Labels labels = Labels.of("circuit", id, "council", c.getSpec().getCouncil(), "supplier", c.getSpec().getSupplier());
-    circuits.put(id, new CircuitEntry(id, labels, c.getSpec().getCommittedMbps(), List.copyOf(ends), st.getPhase(), linkUp));
+    Labels labels =
+        Labels.of(
+            "circuit",
+            id,
+            "council",
+            c.getSpec().getCouncil(),
+            "supplier",
+            c.getSpec().getSupplier());
+    circuits.put(
+        id,
+        new CircuitEntry(
+            id, labels, c.getSpec().getCommittedMbps(), List.copyOf(ends), st.getPhase(), linkUp));
   }
 
   /** Called holding the cache's read lock. */
@@ -213,43 +236,84 @@ final class InventoryCollector implements MultiCollector {
 
   @Override
   public List<String> getPrometheusNames() {
-    return List.of(CIRCUIT_INFO, CIRCUIT_PHASE, CIRCUIT_LINK_UP, CIRCUIT_IN, CIRCUIT_OUT, CIRCUIT_UTILISATION,
-        CIRCUIT_ERRORS, CIRCUIT_COMMITTED, DEVICE_REACHABLE);
+    return List.of(
+        CIRCUIT_INFO,
+        CIRCUIT_PHASE,
+        CIRCUIT_LINK_UP,
+        CIRCUIT_IN,
+        CIRCUIT_OUT,
+        CIRCUIT_UTILISATION,
+        CIRCUIT_ERRORS,
+        CIRCUIT_COMMITTED,
+        DEVICE_REACHABLE);
   }
 
   @Override
   public MetricSnapshots collect() {
-    InfoSnapshot.Builder info = InfoSnapshot.builder().name(CIRCUIT_INFO)
-        .help("One sample of 1 per circuit in the plan, labelled with its council and supplier");
-    GaugeSnapshot.Builder phase = GaugeSnapshot.builder().name(CIRCUIT_PHASE)
-        .help("1 for the phase the circuit is in, 0 for each other phase (PENDING, PROVISIONING, ACTIVE, DEGRADED, "
-            + "DOWN, DRIFTED, FAILED, DECOMMISSIONING)");
-    GaugeSnapshot.Builder linkUp = GaugeSnapshot.builder().name(CIRCUIT_LINK_UP)
-        .help("The circuit's LinkUp condition: 1 when SNMP shows every end's interface up, 0 when an end is down "
-            + "or admin-down; no sample while unknown (not polled yet, router not answering, telemetry off)");
-    GaugeSnapshot.Builder in = GaugeSnapshot.builder().name(CIRCUIT_IN)
-        .help("Bytes per second received on the circuit's sub-interface at its A-end router (ifHCInOctets rate, "
-            + "multiply by 8 for bit/s); no sample until two polls give a rate or while the router does not answer");
-    GaugeSnapshot.Builder out = GaugeSnapshot.builder().name(CIRCUIT_OUT)
-        .help("Bytes per second sent on the circuit's sub-interface at its A-end router (ifHCOutOctets rate, "
-            + "multiply by 8 for bit/s); no sample until two polls give a rate or while the router does not answer");
-    GaugeSnapshot.Builder utilisation = GaugeSnapshot.builder().name(CIRCUIT_UTILISATION).unit(Unit.RATIO)
-        .help("Busier direction over the committed bandwidth (1 = full), at the circuit's busiest end: what the "
-            + "WithinCapacity condition judges");
-    GaugeSnapshot.Builder errors = GaugeSnapshot.builder().name(CIRCUIT_ERRORS)
-        .help("Inbound and outbound errors plus inbound discards per second, summed over the circuit's ends");
-    GaugeSnapshot.Builder committed = GaugeSnapshot.builder().name(CIRCUIT_COMMITTED)
-        .help("The circuit's committed bandwidth in bytes per second (committed_mbps * 1e6 / 8)");
-    GaugeSnapshot.Builder reachable = GaugeSnapshot.builder().name(DEVICE_REACHABLE)
-        .help("1 when the router answered its last SNMP poll, 0 when it did not; no sample before its first poll "
-            + "or when telemetry is off");
+    InfoSnapshot.Builder info =
+        InfoSnapshot.builder()
+            .name(CIRCUIT_INFO)
+            .help(
+                "One sample of 1 per circuit in the plan, labelled with its council and supplier");
+    GaugeSnapshot.Builder phase =
+        GaugeSnapshot.builder()
+            .name(CIRCUIT_PHASE)
+            .help(
+                "1 for the phase the circuit is in, 0 for each other phase (PENDING, PROVISIONING,"
+                    + " ACTIVE, DEGRADED, DOWN, DRIFTED, FAILED, DECOMMISSIONING)");
+    GaugeSnapshot.Builder linkUp =
+        GaugeSnapshot.builder()
+            .name(CIRCUIT_LINK_UP)
+            .help(
+                "The circuit's LinkUp condition: 1 when SNMP shows every end's interface up, 0 when"
+                    + " an end is down or admin-down; no sample while unknown (not polled yet,"
+                    + " router not answering, telemetry off)");
+    GaugeSnapshot.Builder in =
+        GaugeSnapshot.builder()
+            .name(CIRCUIT_IN)
+            .help(
+                "Bytes per second received on the circuit's sub-interface at its A-end router"
+                    + " (ifHCInOctets rate, multiply by 8 for bit/s); no sample until two polls"
+                    + " give a rate or while the router does not answer");
+    GaugeSnapshot.Builder out =
+        GaugeSnapshot.builder()
+            .name(CIRCUIT_OUT)
+            .help(
+                "Bytes per second sent on the circuit's sub-interface at its A-end router"
+                    + " (ifHCOutOctets rate, multiply by 8 for bit/s); no sample until two polls"
+                    + " give a rate or while the router does not answer");
+    GaugeSnapshot.Builder utilisation =
+        GaugeSnapshot.builder()
+            .name(CIRCUIT_UTILISATION)
+            .unit(Unit.RATIO)
+            .help(
+                "Busier direction over the committed bandwidth (1 = full), at the circuit's busiest"
+                    + " end: what the WithinCapacity condition judges");
+    GaugeSnapshot.Builder errors =
+        GaugeSnapshot.builder()
+            .name(CIRCUIT_ERRORS)
+            .help(
+                "Inbound and outbound errors plus inbound discards per second, summed over the"
+                    + " circuit's ends");
+    GaugeSnapshot.Builder committed =
+        GaugeSnapshot.builder()
+            .name(CIRCUIT_COMMITTED)
+            .help(
+                "The circuit's committed bandwidth in bytes per second (committed_mbps * 1e6 / 8)");
+    GaugeSnapshot.Builder reachable =
+        GaugeSnapshot.builder()
+            .name(DEVICE_REACHABLE)
+            .help(
+                "1 when the router answered its last SNMP poll, 0 when it did not; no sample before"
+                    + " its first poll or when telemetry is off");
 
     Map<Telemetry.DeviceView, Index> indexes = new IdentityHashMap<>();
     Map<String, Telemetry.DeviceView> views = new HashMap<>();
     for (CircuitEntry c : circuits.values()) {
       info.dataPoint(InfoDataPointSnapshot.builder().labels(c.labels()).build());
       for (int k = 0; k < PHASES.size(); k++) {
-        phase.dataPoint(gauge(c.labels().add("phase", PHASE_NAMES.get(k)), PHASES.get(k) == c.phase() ? 1 : 0));
+        phase.dataPoint(
+            gauge(c.labels().add("phase", PHASE_NAMES.get(k)), PHASES.get(k) == c.phase() ? 1 : 0));
       }
       if (c.linkUp() == ConditionStatus.CONDITION_STATUS_TRUE) {
         linkUp.dataPoint(gauge(c.labels(), 1));
@@ -283,7 +347,8 @@ final class InventoryCollector implements MultiCollector {
           peak = Double.isNaN(peak) ? j.utilisation() : Math.max(peak, j.utilisation());
         }
         if (!Double.isNaN(j.problemsPerSecond())) {
-          problems = Double.isNaN(problems) ? j.problemsPerSecond() : problems + j.problemsPerSecond();
+          problems =
+              Double.isNaN(problems) ? j.problemsPerSecond() : problems + j.problemsPerSecond();
         }
       }
       add(utilisation, c.labels(), peak);
@@ -297,11 +362,22 @@ final class InventoryCollector implements MultiCollector {
         }
       }
     }
-    return MetricSnapshots.of(info.build(), phase.build(), linkUp.build(), in.build(), out.build(), utilisation.build(),
-        errors.build(), committed.build(), reachable.build());
+    return MetricSnapshots.of(
+        info.build(),
+        phase.build(),
+        linkUp.build(),
+        in.build(),
+        out.build(),
+        utilisation.build(),
+        errors.build(),
+        committed.build(),
+        reachable.build());
   }
 
-  /** How many routers in the plan answered (or did not answer) their last poll; 0 when telemetry is off. */
+  /**
+   * How many routers in the plan answered (or did not answer) their last poll; 0 when telemetry is
+   * off.
+   */
   int routers(boolean answering) {
     if (telemetry == null) {
       return 0;
@@ -332,7 +408,8 @@ final class InventoryCollector implements MultiCollector {
   }
 
   /** A router's interfaces by name and by alias, built once per scrape. */
-  private record Index(Map<String, Telemetry.InterfaceView> byName, Map<String, Telemetry.InterfaceView> byAlias) {
+  private record Index(
+      Map<String, Telemetry.InterfaceView> byName, Map<String, Telemetry.InterfaceView> byAlias) {
     static Index of(Telemetry.DeviceView d) {
       Map<String, Telemetry.InterfaceView> names = new HashMap<>(d.interfaces().size() * 2);
       Map<String, Telemetry.InterfaceView> aliases = new HashMap<>(d.interfaces().size() * 2);
@@ -350,8 +427,8 @@ final class InventoryCollector implements MultiCollector {
    * As {@link Telemetry.DeviceView#find}: by name, else by alias. A router with many interfaces is
    * indexed once per scrape instead of scanned once per circuit.
    */
-  private static Telemetry.InterfaceView find(Telemetry.DeviceView d, String name, String alias,
-      Map<Telemetry.DeviceView, Index> indexes) {
+  private static Telemetry.InterfaceView find(
+      Telemetry.DeviceView d, String name, String alias, Map<Telemetry.DeviceView, Index> indexes) {
     if (d.interfaces().size() <= INDEX_ABOVE) {
       return d.find(name, alias);
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import org.wayleave.api.v1.ApplyRequest;
 import org.wayleave.api.v1.ApplyResponse;
+import org.wayleave.api.v1.ChangeAction;
 import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.CircuitPhase;
 import org.wayleave.api.v1.CircuitServiceGrpc;
@@ -14,11 +15,12 @@ import org.wayleave.api.v1.DeleteResponse;
 import org.wayleave.api.v1.GetRequest;
 import org.wayleave.api.v1.HistoryRequest;
 import org.wayleave.api.v1.HistoryResponse;
-import org.wayleave.api.v1.RollbackRequest;
-import org.wayleave.api.v1.RollbackResponse;
 import org.wayleave.api.v1.ListCircuitsRequest;
 import org.wayleave.api.v1.ListCircuitsResponse;
 import org.wayleave.api.v1.PlanResponse;
+import org.wayleave.api.v1.ResourceChange;
+import org.wayleave.api.v1.RollbackRequest;
+import org.wayleave.api.v1.RollbackResponse;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.api.v1.WatchEvent;
 import org.wayleave.api.v1.WatchRequest;
@@ -29,14 +31,12 @@ import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.core.Plan;
 import org.wayleave.controller.store.StateStore;
-import org.wayleave.api.v1.ChangeAction;
-import org.wayleave.api.v1.ResourceChange;
 
 /** {@code CircuitService}: circuit CRUD, batch plan and apply, and watch. */
 public final class CircuitGrpcService extends CircuitServiceGrpc.CircuitServiceImplBase {
   /**
-   * Most items one Apply may carry: 10,000 circuits answer in about 3 MB, under gRPC's default
-   * 4 MB message limit on the client side.
+   * Most items one Apply may carry: 10,000 circuits answer in about 3 MB, under gRPC's default 4 MB
+   * message limit on the client side.
    */
   public static final int MAX_BATCH = 10_000;
 
@@ -77,8 +77,12 @@ public final class CircuitGrpcService extends CircuitServiceGrpc.CircuitServiceI
     Calls.unary(
         out,
         () -> {
-          var page = state.list(Kind.CIRCUIT, req.getPageSize(), req.getPageToken(),
-              filter(req).and(Scope.current().filter()));
+          var page =
+              state.list(
+                  Kind.CIRCUIT,
+                  req.getPageSize(),
+                  req.getPageToken(),
+                  filter(req).and(Scope.current().filter()));
           return ListCircuitsResponse.newBuilder()
               .addAllCircuits(page.items())
               .setNextPageToken(page.nextPageToken())
@@ -94,7 +98,8 @@ public final class CircuitGrpcService extends CircuitServiceGrpc.CircuitServiceI
     return c ->
         (req.getCouncil().isEmpty() || c.getSpec().getCouncil().equals(req.getCouncil()))
             && (req.getSupplier().isEmpty() || c.getSpec().getSupplier().equals(req.getSupplier()))
-            && (req.getPhase() == CircuitPhase.CIRCUIT_PHASE_UNSPECIFIED || c.getStatus().getPhase() == req.getPhase())
+            && (req.getPhase() == CircuitPhase.CIRCUIT_PHASE_UNSPECIFIED
+                || c.getStatus().getPhase() == req.getPhase())
             && (req.getDevice().isEmpty() || onDevice(c, req.getDevice()));
   }
 
@@ -137,7 +142,10 @@ public final class CircuitGrpcService extends CircuitServiceGrpc.CircuitServiceI
               state.apply(
                   ops,
                   Principals.current(),
-                  "apply " + req.getResourcesCount() + " object(s), delete " + req.getDeletesCount(),
+                  "apply "
+                      + req.getResourcesCount()
+                      + " object(s), delete "
+                      + req.getDeletesCount(),
                   scope);
           return ApplyResponse.newBuilder()
               .setRevision(applied.revision())
@@ -150,10 +158,16 @@ public final class CircuitGrpcService extends CircuitServiceGrpc.CircuitServiceI
   static List<Op> ops(ApplyRequest req) {
     int n = req.getResourcesCount() + req.getDeletesCount();
     if (n == 0) {
-      throw ApiException.of(ErrorCode.INVALID_ARGUMENT, "resources", "must hold at least one object (or deletes at least one reference)");
+      throw ApiException.of(
+          ErrorCode.INVALID_ARGUMENT,
+          "resources",
+          "must hold at least one object (or deletes at least one reference)");
     }
     if (n > MAX_BATCH) {
-      throw ApiException.of(ErrorCode.INVALID_ARGUMENT, "resources", "a batch may hold at most " + MAX_BATCH + " items (got " + n + ")");
+      throw ApiException.of(
+          ErrorCode.INVALID_ARGUMENT,
+          "resources",
+          "a batch may hold at most " + MAX_BATCH + " items (got " + n + ")");
     }
     List<Op> ops = new ArrayList<>(n);
     for (int i = 0; i < req.getResourcesCount(); i++) {
@@ -161,7 +175,8 @@ public final class CircuitGrpcService extends CircuitServiceGrpc.CircuitServiceI
     }
     for (int i = 0; i < req.getDeletesCount(); i++) {
       if (Kind.of(req.getDeletes(i).getKind()) == null) {
-        throw ApiException.of(ErrorCode.INVALID_ARGUMENT, "deletes[" + i + "].kind", "must name a resource kind");
+        throw ApiException.of(
+            ErrorCode.INVALID_ARGUMENT, "deletes[" + i + "].kind", "must name a resource kind");
       }
       ops.add(Op.delete(req.getDeletes(i), "deletes[" + i + "]"));
     }
@@ -175,28 +190,38 @@ public final class CircuitGrpcService extends CircuitServiceGrpc.CircuitServiceI
 
   @Override
   public void rollback(RollbackRequest req, StreamObserver<RollbackResponse> out) {
-    Calls.unary(out, () -> {
-      List<Op> ops = state.rollbackOps(req.getToRevision());
-      RollbackResponse.Builder resp = RollbackResponse.newBuilder();
-      if (req.getDryRun()) {
-        resp.setPlan(planResponse(state.plan(ops, Principals.current()), state.revision()));
-      } else {
-        // Apply plans the batch itself; a no-op writes nothing and reports revision 0.
-        var applied = state.apply(ops, Principals.current(), "rollback to revision " + req.getToRevision());
-        resp.setPlan(planResponse(applied.plan(), applied.revision()));
-        if (!applied.plan().isNoop()) {
-          resp.setRevision(applied.revision());
-        }
-      }
-      return resp.build();
-    });
+    Calls.unary(
+        out,
+        () -> {
+          List<Op> ops = state.rollbackOps(req.getToRevision());
+          RollbackResponse.Builder resp = RollbackResponse.newBuilder();
+          if (req.getDryRun()) {
+            resp.setPlan(planResponse(state.plan(ops, Principals.current()), state.revision()));
+          } else {
+            // Apply plans the batch itself; a no-op writes nothing and reports revision 0.
+            var applied =
+                state.apply(
+                    ops, Principals.current(), "rollback to revision " + req.getToRevision());
+            resp.setPlan(planResponse(applied.plan(), applied.revision()));
+            if (!applied.plan().isNoop()) {
+              resp.setRevision(applied.revision());
+            }
+          }
+          return resp.build();
+        });
   }
 
   private static PlanResponse planResponse(Plan plan, long revision) {
-    List<ResourceChange> changed = plan.changes().stream()
-        .filter(c -> c.getAction() != ChangeAction.CHANGE_ACTION_UNCHANGED).toList();
-    return PlanResponse.newBuilder().setRevision(revision).addAllChanges(changed)
-        .addAllDevices(plan.deviceDiffs()).addAllAllocations(plan.allocations()).build();
+    List<ResourceChange> changed =
+        plan.changes().stream()
+            .filter(c -> c.getAction() != ChangeAction.CHANGE_ACTION_UNCHANGED)
+            .toList();
+    return PlanResponse.newBuilder()
+        .setRevision(revision)
+        .addAllChanges(changed)
+        .addAllDevices(plan.deviceDiffs())
+        .addAllAllocations(plan.allocations())
+        .build();
   }
 
   @Override

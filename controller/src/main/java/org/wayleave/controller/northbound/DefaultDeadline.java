@@ -31,19 +31,26 @@ final class DefaultDeadline implements ServerInterceptor {
   }
 
   @Override
-  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-    if (call.getMethodDescriptor().getType() != MethodType.UNARY || Context.current().getDeadline() != null) {
+  public <Q, R> ServerCall.Listener<Q> interceptCall(
+      ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    if (call.getMethodDescriptor().getType() != MethodType.UNARY
+        || Context.current().getDeadline() != null) {
       return next.startCall(call, headers);
     }
-    Context.CancellableContext ctx = Context.current().withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS, scheduler);
+    Context.CancellableContext ctx =
+        Context.current().withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS, scheduler);
     OnceClosedCall<Q, R> guarded = new OnceClosedCall<>(call);
-    ctx.addListener(c -> {
-      if (c.cancellationCause() instanceof TimeoutException) {
-        guarded.closeOnce(Status.DEADLINE_EXCEEDED.withDescription(
-            "the call carried no deadline and the server's default of "
-                + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s expired; set a deadline on long calls"));
-      }
-    }, Runnable::run);
+    ctx.addListener(
+        c -> {
+          if (c.cancellationCause() instanceof TimeoutException) {
+            guarded.closeOnce(
+                Status.DEADLINE_EXCEEDED.withDescription(
+                    "the call carried no deadline and the server's default of "
+                        + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos)
+                        + " s expired; set a deadline on long calls"));
+          }
+        },
+        Runnable::run);
     ServerCall.Listener<Q> listener;
     try {
       listener = Contexts.interceptCall(ctx, guarded, headers, next);
@@ -76,7 +83,8 @@ final class DefaultDeadline implements ServerInterceptor {
    * Serialises the application's sends with the timer's close (a {@link ServerCall} is not
    * thread-safe) and drops whatever the application sends after the timer closed the call.
    */
-  private static final class OnceClosedCall<Q, R> extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
+  private static final class OnceClosedCall<Q, R>
+      extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
     private boolean closed;
 
     OnceClosedCall(ServerCall<Q, R> delegate) {

@@ -25,10 +25,15 @@ final class History {
     return of(store, req, Scope.all());
   }
 
-  /** The changes {@code scope} may see: a change shows if the object before or after it is visible. */
+  /**
+   * The changes {@code scope} may see: a change shows if the object before or after it is visible.
+   */
   static HistoryResponse of(StateStore store, HistoryRequest req, Scope scope) {
     if (req.getLimit() < 0 || req.getBeforeRevision() < 0) {
-      throw ApiException.of(ErrorCode.INVALID_ARGUMENT, req.getLimit() < 0 ? "limit" : "before_revision", "must not be negative");
+      throw ApiException.of(
+          ErrorCode.INVALID_ARGUMENT,
+          req.getLimit() < 0 ? "limit" : "before_revision",
+          "must not be negative");
     }
     int limit = req.getLimit() == 0 ? 50 : Math.min(req.getLimit(), 1000);
     String exact = null;
@@ -59,19 +64,27 @@ final class History {
   }
 
   private static AuditEntry entry(AuditRecord r, String exact, Scope scope) {
-    AuditEntry.Builder e = AuditEntry.newBuilder()
-        .setRevision(r.revision())
-        .setTime(Timestamp.newBuilder().setSeconds(r.time().getEpochSecond()).setNanos(r.time().getNano()))
-        .setPrincipal(r.principal())
-        .setAction(r.action());
+    AuditEntry.Builder e =
+        AuditEntry.newBuilder()
+            .setRevision(r.revision())
+            .setTime(
+                Timestamp.newBuilder()
+                    .setSeconds(r.time().getEpochSecond())
+                    .setNanos(r.time().getNano()))
+            .setPrincipal(r.principal())
+            .setAction(r.action());
     for (StoreEvent ev : r.changes()) {
       String key = ev.kv().key();
       Kind<?> kind = Kind.ofKey(key);
       if (kind == null || (exact != null && !key.equals(exact))) {
         continue;
       }
-      ResourceChange.Builder c = ResourceChange.newBuilder()
-          .setRef(ResourceRef.newBuilder().setKind(kind.apiKind()).setId(key.substring(kind.prefix().length())));
+      ResourceChange.Builder c =
+          ResourceChange.newBuilder()
+              .setRef(
+                  ResourceRef.newBuilder()
+                      .setKind(kind.apiKind())
+                      .setId(key.substring(kind.prefix().length())));
       Message before = ev.prevKv() != null ? parse(kind, ev.prevKv()) : null;
       Message after = ev.type() == StoreEvent.Type.PUT ? parse(kind, ev.kv()) : null;
       if (!scope.sees(before) && !scope.sees(after)) {
@@ -82,7 +95,10 @@ final class History {
       }
       if (after != null) {
         c.setAfter(kind.wrapAny(after));
-        c.setAction(ev.prevKv() == null ? ChangeAction.CHANGE_ACTION_CREATE : ChangeAction.CHANGE_ACTION_UPDATE);
+        c.setAction(
+            ev.prevKv() == null
+                ? ChangeAction.CHANGE_ACTION_CREATE
+                : ChangeAction.CHANGE_ACTION_UPDATE);
       } else {
         c.setAction(ChangeAction.CHANGE_ACTION_DELETE);
       }
@@ -93,6 +109,11 @@ final class History {
 
   private static Message parse(Kind<?> kind, KeyValue kv) {
     Message m = kind.parse(kv.key(), kv.value());
-    return kind.withMetaAny(m, kind.metaOfAny(m).toBuilder().setRevision(kv.modRevision()).setCreateRevision(kv.createRevision()).build());
+    return kind.withMetaAny(
+        m,
+        kind.metaOfAny(m).toBuilder()
+            .setRevision(kv.modRevision())
+            .setCreateRevision(kv.createRevision())
+            .build());
   }
 }

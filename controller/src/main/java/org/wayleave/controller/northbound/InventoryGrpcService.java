@@ -39,8 +39,18 @@ public final class InventoryGrpcService extends InventoryServiceGrpc.InventorySe
 
   @Override
   public void listCouncils(ListRequest req, StreamObserver<ListCouncilsResponse> out) {
-    calls.list(Kind.COUNCIL, req.getPageSize(), req.getPageToken(), x -> true,
-        p -> ListCouncilsResponse.newBuilder().addAllCouncils(p.items()).setNextPageToken(p.nextPageToken()).setRevision(p.revision()).build(), out);
+    calls.list(
+        Kind.COUNCIL,
+        req.getPageSize(),
+        req.getPageToken(),
+        x -> true,
+        p ->
+            ListCouncilsResponse.newBuilder()
+                .addAllCouncils(p.items())
+                .setNextPageToken(p.nextPageToken())
+                .setRevision(p.revision())
+                .build(),
+        out);
   }
 
   @Override
@@ -65,8 +75,18 @@ public final class InventoryGrpcService extends InventoryServiceGrpc.InventorySe
 
   @Override
   public void listSuppliers(ListRequest req, StreamObserver<ListSuppliersResponse> out) {
-    calls.list(Kind.SUPPLIER, req.getPageSize(), req.getPageToken(), x -> true,
-        p -> ListSuppliersResponse.newBuilder().addAllSuppliers(p.items()).setNextPageToken(p.nextPageToken()).setRevision(p.revision()).build(), out);
+    calls.list(
+        Kind.SUPPLIER,
+        req.getPageSize(),
+        req.getPageToken(),
+        x -> true,
+        p ->
+            ListSuppliersResponse.newBuilder()
+                .addAllSuppliers(p.items())
+                .setNextPageToken(p.nextPageToken())
+                .setRevision(p.revision())
+                .build(),
+        out);
   }
 
   @Override
@@ -91,8 +111,18 @@ public final class InventoryGrpcService extends InventoryServiceGrpc.InventorySe
 
   @Override
   public void listSites(ListRequest req, StreamObserver<ListSitesResponse> out) {
-    calls.list(Kind.SITE, req.getPageSize(), req.getPageToken(), x -> true,
-        p -> ListSitesResponse.newBuilder().addAllSites(p.items()).setNextPageToken(p.nextPageToken()).setRevision(p.revision()).build(), out);
+    calls.list(
+        Kind.SITE,
+        req.getPageSize(),
+        req.getPageToken(),
+        x -> true,
+        p ->
+            ListSitesResponse.newBuilder()
+                .addAllSites(p.items())
+                .setNextPageToken(p.nextPageToken())
+                .setRevision(p.revision())
+                .build(),
+        out);
   }
 
   @Override
@@ -117,8 +147,18 @@ public final class InventoryGrpcService extends InventoryServiceGrpc.InventorySe
 
   @Override
   public void listDevices(ListRequest req, StreamObserver<ListDevicesResponse> out) {
-    calls.list(Kind.DEVICE, req.getPageSize(), req.getPageToken(), x -> true,
-        p -> ListDevicesResponse.newBuilder().addAllDevices(p.items()).setNextPageToken(p.nextPageToken()).setRevision(p.revision()).build(), out);
+    calls.list(
+        Kind.DEVICE,
+        req.getPageSize(),
+        req.getPageToken(),
+        x -> true,
+        p ->
+            ListDevicesResponse.newBuilder()
+                .addAllDevices(p.items())
+                .setNextPageToken(p.nextPageToken())
+                .setRevision(p.revision())
+                .build(),
+        out);
   }
 
   @Override
@@ -143,8 +183,18 @@ public final class InventoryGrpcService extends InventoryServiceGrpc.InventorySe
 
   @Override
   public void listVlanPools(ListRequest req, StreamObserver<ListVlanPoolsResponse> out) {
-    calls.list(Kind.VLAN_POOL, req.getPageSize(), req.getPageToken(), x -> true,
-        p -> ListVlanPoolsResponse.newBuilder().addAllVlanPools(p.items()).setNextPageToken(p.nextPageToken()).setRevision(p.revision()).build(), out);
+    calls.list(
+        Kind.VLAN_POOL,
+        req.getPageSize(),
+        req.getPageToken(),
+        x -> true,
+        p ->
+            ListVlanPoolsResponse.newBuilder()
+                .addAllVlanPools(p.items())
+                .setNextPageToken(p.nextPageToken())
+                .setRevision(p.revision())
+                .build(),
+        out);
   }
 
   @Override

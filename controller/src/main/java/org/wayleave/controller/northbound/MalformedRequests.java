@@ -20,44 +20,52 @@ import org.wayleave.controller.core.ErrorCode;
  * BadRequest details, field {@code request}). Left alone, grpc-java answers a parse failure with
  * {@code INTERNAL}, which reads like a server bug.
  *
- * <p>The method's request marshaller is wrapped: a parse failure yields {@code null} (and the reason
- * on the parsing thread, which is the thread that then delivers the message), and the outermost
- * listener refuses the call instead of passing it on. The service body never sees a bad request.
+ * <p>The method's request marshaller is wrapped: a parse failure yields {@code null} (and the
+ * reason on the parsing thread, which is the thread that then delivers the message), and the
+ * outermost listener refuses the call instead of passing it on. The service body never sees a bad
+ * request.
  */
 final class MalformedRequests {
   private static final ThreadLocal<String> LAST_FAILURE = new ThreadLocal<>();
 
   private MalformedRequests() {}
 
-  /** {@code service} with every method's request parsing guarded; the schema is kept for reflection. */
+  /**
+   * {@code service} with every method's request parsing guarded; the schema is kept for reflection.
+   */
   static ServerServiceDefinition guard(ServerServiceDefinition service) {
     ServiceDescriptor sd = service.getServiceDescriptor();
     List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>();
     for (ServerMethodDefinition<?, ?> m : service.getMethods()) {
       methods.add(guard(m));
     }
-    ServiceDescriptor.Builder nsd = ServiceDescriptor.newBuilder(sd.getName()).setSchemaDescriptor(sd.getSchemaDescriptor());
+    ServiceDescriptor.Builder nsd =
+        ServiceDescriptor.newBuilder(sd.getName()).setSchemaDescriptor(sd.getSchemaDescriptor());
     methods.forEach(m -> nsd.addMethod(m.getMethodDescriptor()));
     ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(nsd.build());
     methods.forEach(m -> add(b, m));
     return b.build();
   }
 
-  private static <Q, R> void add(ServerServiceDefinition.Builder b, ServerMethodDefinition<Q, R> m) {
+  private static <Q, R> void add(
+      ServerServiceDefinition.Builder b, ServerMethodDefinition<Q, R> m) {
     b.addMethod(m);
   }
 
   private static <Q, R> ServerMethodDefinition<Q, R> guard(ServerMethodDefinition<Q, R> m) {
     MethodDescriptor<Q, R> md = m.getMethodDescriptor();
     String type = typeName(md.getRequestMarshaller());
-    MethodDescriptor<Q, R> lenient = md.toBuilder(new Lenient<>(md.getRequestMarshaller()), md.getResponseMarshaller()).build();
+    MethodDescriptor<Q, R> lenient =
+        md.toBuilder(new Lenient<>(md.getRequestMarshaller()), md.getResponseMarshaller()).build();
     ServerCallHandler<Q, R> inner = m.getServerCallHandler();
-    ServerCallHandler<Q, R> handler = (call, headers) -> new Refusing<>(call, inner.startCall(call, headers), type);
+    ServerCallHandler<Q, R> handler =
+        (call, headers) -> new Refusing<>(call, inner.startCall(call, headers), type);
     return ServerMethodDefinition.create(lenient, handler);
   }
 
   private static String typeName(MethodDescriptor.Marshaller<?> m) {
-    if (m instanceof MethodDescriptor.PrototypeMarshaller<?> p && p.getMessagePrototype() instanceof Message msg) {
+    if (m instanceof MethodDescriptor.PrototypeMarshaller<?> p
+        && p.getMessagePrototype() instanceof Message msg) {
       return msg.getDescriptorForType().getFullName();
     }
     return "request";
@@ -90,13 +98,17 @@ final class MalformedRequests {
     @Override
     @SuppressWarnings("unchecked")
     public Q getMessagePrototype() {
-      return real instanceof MethodDescriptor.PrototypeMarshaller<?> p ? (Q) p.getMessagePrototype() : null;
+      return real instanceof MethodDescriptor.PrototypeMarshaller<?> p
+          ? (Q) p.getMessagePrototype()
+          : null;
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public Class<Q> getMessageClass() {
-      return real instanceof MethodDescriptor.ReflectableMarshaller<?> r ? (Class<Q>) r.getMessageClass() : null;
+      return real instanceof MethodDescriptor.ReflectableMarshaller<?> r
+          ? (Class<Q>) r.getMessageClass()
+          : null;
     }
   }
 
@@ -122,8 +134,12 @@ final class MalformedRequests {
         refused = true;
         String why = LAST_FAILURE.get();
         LAST_FAILURE.remove();
-        var st = Statuses.toStatus(ApiException.of(ErrorCode.INVALID_ARGUMENT, "request",
-            "is not a valid " + type + " message" + (why == null ? "" : " (" + why + ")")));
+        var st =
+            Statuses.toStatus(
+                ApiException.of(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "request",
+                    "is not a valid " + type + " message" + (why == null ? "" : " (" + why + ")")));
         Metadata trailers = st.getTrailers() == null ? new Metadata() : st.getTrailers();
         try {
           call.close(st.getStatus(), trailers);

@@ -8,6 +8,7 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,35 +16,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wayleave.api.v1.CircuitServiceGrpc;
 import org.wayleave.api.v1.InventoryServiceGrpc;
+import org.wayleave.api.v1.TelemetryServiceGrpc;
 import org.wayleave.controller.core.DesiredStateService;
 import org.wayleave.controller.security.AccessPolicy;
 import org.wayleave.controller.security.Authenticate;
 import org.wayleave.controller.store.StateStore;
-import java.time.Clock;
-import org.wayleave.api.v1.TelemetryServiceGrpc;
 import org.wayleave.controller.telemetry.Telemetry;
 
 /**
- * The northbound gRPC server: inventory, circuit and telemetry services, gRPC health and reflection. Takes a
- * {@link ServerBuilder} so tests can pass an in-process one.
+ * The northbound gRPC server: inventory, circuit and telemetry services, gRPC health and
+ * reflection. Takes a {@link ServerBuilder} so tests can pass an in-process one.
  *
- * <p>Limits. The builder-generic ones are applied here: {@link #MAX_INBOUND_MESSAGE_BYTES},
- * {@link #MAX_INBOUND_METADATA_BYTES} and the {@link #DEFAULT_UNARY_DEADLINE_SECONDS default deadline}.
+ * <p>Limits. The builder-generic ones are applied here: {@link #MAX_INBOUND_MESSAGE_BYTES}, {@link
+ * #MAX_INBOUND_METADATA_BYTES} and the {@link #DEFAULT_UNARY_DEADLINE_SECONDS default deadline}.
  * The transport ones ({@link #PERMIT_KEEPALIVE_SECONDS}, {@link #MAX_CONNECTION_IDLE_MINUTES},
  * {@link #MAX_CONCURRENT_CALLS_PER_CONNECTION}) are applied where the Netty builder is made, in
- * {@code Controller}, to both the northbound and the agents' port. A request whose bytes do not parse
- * is answered {@code INVALID_ARGUMENT} naming the request type (see {@link MalformedRequests}).
+ * {@code Controller}, to both the northbound and the agents' port. A request whose bytes do not
+ * parse is answered {@code INVALID_ARGUMENT} naming the request type (see {@link
+ * MalformedRequests}).
  */
 public final class NorthboundServer {
   private static final Logger log = LoggerFactory.getLogger(NorthboundServer.class);
 
   /**
-   * Largest request message accepted, in bytes (8 MiB); a larger one is refused with
-   * {@code RESOURCE_EXHAUSTED} before it is parsed. Sized for a 5,000-circuit {@code Apply} (the
+   * Largest request message accepted, in bytes (8 MiB); a larger one is refused with {@code
+   * RESOURCE_EXHAUSTED} before it is parsed. Sized for a 5,000-circuit {@code Apply} (the
    * benchmark's batch, {@code CoreBenchmark --batch}): 5,000 benchmark circuits serialise to about
-   * 0.7 MB, and 5,000 circuits each with a 1,024-character description (the longest allowed) to about
-   * 5.55 MB (measured by {@code BadInputIT}), so the limit leaves room for the worst realistic batch
-   * while bounding what one call can make the server buffer. Larger batches: split the file.
+   * 0.7 MB, and 5,000 circuits each with a 1,024-character description (the longest allowed) to
+   * about 5.55 MB (measured by {@code BadInputIT}), so the limit leaves room for the worst
+   * realistic batch while bounding what one call can make the server buffer. Larger batches: split
+   * the file.
    */
   public static final int MAX_INBOUND_MESSAGE_BYTES = 8 << 20;
 
@@ -54,9 +56,9 @@ public final class NorthboundServer {
   public static final int MAX_INBOUND_METADATA_BYTES = 16 << 10;
 
   /**
-   * Server-side deadline, in seconds, for a unary call that carries none (60 s). A plan or apply of a
-   * 5,000-circuit batch takes well under a second; a call still running after a minute is stuck or
-   * abandoned. A call with its own deadline keeps it; the streaming {@code Watch} is exempt.
+   * Server-side deadline, in seconds, for a unary call that carries none (60 s). A plan or apply of
+   * a 5,000-circuit batch takes well under a second; a call still running after a minute is stuck
+   * or abandoned. A call with its own deadline keeps it; the streaming {@code Watch} is exempt.
    */
   public static final long DEFAULT_UNARY_DEADLINE_SECONDS = 60;
 
@@ -67,9 +69,9 @@ public final class NorthboundServer {
   public static final long PERMIT_KEEPALIVE_SECONDS = 10;
 
   /**
-   * A connection with no call open for this long, in minutes, is closed with GOAWAY (Netty only); the
-   * client reconnects transparently on its next call. An open {@code Watch} (or an agent's stream)
-   * is a call, so it is never idle.
+   * A connection with no call open for this long, in minutes, is closed with GOAWAY (Netty only);
+   * the client reconnects transparently on its next call. An open {@code Watch} (or an agent's
+   * stream) is a call, so it is never idle.
    */
   public static final long MAX_CONNECTION_IDLE_MINUTES = 5;
 
@@ -84,11 +86,12 @@ public final class NorthboundServer {
   private final Principals principals;
   private final HealthStatusManager health = new HealthStatusManager();
   private final ScheduledExecutorService deadlines =
-      Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "northbound-deadlines");
-        t.setDaemon(true);
-        return t;
-      });
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "northbound-deadlines");
+            t.setDaemon(true);
+            return t;
+          });
 
   /** Without TLS (every caller an engineer): for in-process tests. */
   public NorthboundServer(ServerBuilder<?> builder, DesiredStateService state, StateStore store) {
@@ -98,23 +101,39 @@ public final class NorthboundServer {
   /**
    * @param telemetry what SNMP shows, or null when routers are not polled
    * @param policy who may do what
-   * @param tls whether {@code builder} requires client certificates (false only for {@code --insecure}):
-   *     with it, callers are who their certificates say; without it, every caller is an engineer
+   * @param tls whether {@code builder} requires client certificates (false only for {@code
+   *     --insecure}): with it, callers are who their certificates say; without it, every caller is
+   *     an engineer
    */
-  public NorthboundServer(ServerBuilder<?> builder, DesiredStateService state, StateStore store,
-      Telemetry telemetry, Clock clock, AccessPolicy policy, boolean tls) {
+  public NorthboundServer(
+      ServerBuilder<?> builder,
+      DesiredStateService state,
+      StateStore store,
+      Telemetry telemetry,
+      Clock clock,
+      AccessPolicy policy,
+      boolean tls) {
     this.principals = new Principals(policy, state.cache());
     Authenticate authenticate = new Authenticate(policy, tls);
-    DefaultDeadline deadline = new DefaultDeadline(DEFAULT_UNARY_DEADLINE_SECONDS, TimeUnit.SECONDS, deadlines);
+    DefaultDeadline deadline =
+        new DefaultDeadline(DEFAULT_UNARY_DEADLINE_SECONDS, TimeUnit.SECONDS, deadlines);
     ServerInterceptor[] chain = {deadline, principals, authenticate}; // the last runs first
     this.server =
         builder
             .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
             .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES)
-            .addService(MalformedRequests.guard(ServerInterceptors.intercept(new InventoryGrpcService(state), chain)))
-            .addService(MalformedRequests.guard(ServerInterceptors.intercept(new CircuitGrpcService(state, store), chain)))
-            .addService(MalformedRequests.guard(ServerInterceptors.intercept(
-                new TelemetryGrpcService(new TelemetryQueries(state.cache(), telemetry, clock)), chain)))
+            .addService(
+                MalformedRequests.guard(
+                    ServerInterceptors.intercept(new InventoryGrpcService(state), chain)))
+            .addService(
+                MalformedRequests.guard(
+                    ServerInterceptors.intercept(new CircuitGrpcService(state, store), chain)))
+            .addService(
+                MalformedRequests.guard(
+                    ServerInterceptors.intercept(
+                        new TelemetryGrpcService(
+                            new TelemetryQueries(state.cache(), telemetry, clock)),
+                        chain)))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build();

@@ -8,11 +8,11 @@ import java.util.function.Predicate;
 import org.wayleave.api.v1.DeleteRequest;
 import org.wayleave.api.v1.DeleteResponse;
 import org.wayleave.api.v1.GetRequest;
+import org.wayleave.controller.core.ApiException;
 import org.wayleave.controller.core.DesiredStateService;
+import org.wayleave.controller.core.ErrorCode;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
-import org.wayleave.controller.core.ApiException;
-import org.wayleave.controller.core.ErrorCode;
 
 /** Create, get, update, delete and list, once for every kind. */
 final class ResourceCalls {
@@ -44,13 +44,15 @@ final class ResourceCalls {
   }
 
   <T extends Message> void get(Kind<T> kind, GetRequest req, StreamObserver<T> out) {
-    Calls.unary(out, () -> {
-      T obj = state.get(kind, req.getId());
-      if (!Scope.current().sees(obj)) {
-        throw DesiredStateService.notFound(kind, req.getId());
-      }
-      return obj;
-    });
+    Calls.unary(
+        out,
+        () -> {
+          T obj = state.get(kind, req.getId());
+          if (!Scope.current().sees(obj)) {
+            throw DesiredStateService.notFound(kind, req.getId());
+          }
+          return obj;
+        });
   }
 
   void delete(Kind<?> kind, DeleteRequest req, StreamObserver<DeleteResponse> out) {
@@ -65,10 +67,7 @@ final class ResourceCalls {
           scope.checkWrites(ops);
           var applied =
               state.apply(
-                  ops,
-                  Principals.current(),
-                  "delete " + kind.name() + " " + req.getId(),
-                  scope);
+                  ops, Principals.current(), "delete " + kind.name() + " " + req.getId(), scope);
           return DeleteResponse.newBuilder().setRevision(applied.revision()).build();
         });
   }
@@ -80,7 +79,11 @@ final class ResourceCalls {
       Predicate<T> filter,
       Function<DesiredStateService.Page<T>, R> response,
       StreamObserver<R> out) {
-    Calls.unary(out, () -> response.apply(state.list(kind, pageSize, pageToken, filter.and(Scope.current().filter()))));
+    Calls.unary(
+        out,
+        () ->
+            response.apply(
+                state.list(kind, pageSize, pageToken, filter.and(Scope.current().filter()))));
   }
 
   private static String verb(Op.Mode mode) {

@@ -4,6 +4,7 @@ import com.google.protobuf.Message;
 import io.grpc.Context;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -21,23 +22,25 @@ import org.wayleave.controller.core.Op;
 import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.core.Violation;
 import org.wayleave.controller.core.Visibility;
-import java.util.Locale;
 
 /**
  * What a caller may see and change. Engineers and the NOC see everything. A supplier sees its own
- * Supplier record, the councils it serves (the policy's list for it, else its Supplier record's), their
- * sites, routers and VLAN pools, and only its own circuits in those councils; anything else looks as
- * if it did not exist, so the answer for another supplier's object is the answer for a missing id.
+ * Supplier record, the councils it serves (the policy's list for it, else its Supplier record's),
+ * their sites, routers and VLAN pools, and only its own circuits in those councils; anything else
+ * looks as if it did not exist, so the answer for another supplier's object is the answer for a
+ * missing id.
  *
- * <p>A supplier's writes are circuits only (the role check refuses the rest before this). It may not
- * name another supplier or a council it does not serve, and a circuit it creates has an id beginning
- * {@code <SUPPLIER>-} (the supplier id in capitals, as circuit ids are): circuit ids are one namespace, and the prefix keeps a supplier from learning
- * another's ids by colliding with them.
+ * <p>A supplier's writes are circuits only (the role check refuses the rest before this). It may
+ * not name another supplier or a council it does not serve, and a circuit it creates has an id
+ * beginning {@code <SUPPLIER>-} (the supplier id in capitals, as circuit ids are): circuit ids are
+ * one namespace, and the prefix keeps a supplier from learning another's ids by colliding with
+ * them.
  */
 final class Scope implements Visibility {
   static final Context.Key<Scope> KEY = Context.key("wayleave-scope");
   private static final Scope ALL = new Scope(null, Set.of(), null);
-  private static final Pattern USED_BY = Pattern.compile("(already used by circuit )([A-Z0-9][A-Z0-9-]*)");
+  private static final Pattern USED_BY =
+      Pattern.compile("(already used by circuit )([A-Z0-9][A-Z0-9-]*)");
 
   private final String supplier;
   private final Set<String> councils;
@@ -63,7 +66,10 @@ final class Scope implements Visibility {
     return s == null ? ALL : s;
   }
 
-  /** The prefix of circuit ids a supplier creates: {@code QUILLON-CARRIER-} for {@code quillon-carrier}. */
+  /**
+   * The prefix of circuit ids a supplier creates: {@code QUILLON-CARRIER-} for {@code
+   * quillon-carrier}.
+   */
   String idPrefix() {
     return supplier.toUpperCase(Locale.ROOT) + "-";
   }
@@ -72,7 +78,9 @@ final class Scope implements Visibility {
     return supplier == null;
   }
 
-  /** Whether the caller may see {@code obj} (null: nothing to see), and so name it in its writes. */
+  /**
+   * Whether the caller may see {@code obj} (null: nothing to see), and so name it in its writes.
+   */
   @Override
   public boolean sees(Message obj) {
     if (obj == null) {
@@ -82,7 +90,8 @@ final class Scope implements Visibility {
       return true;
     }
     if (obj instanceof Circuit c) {
-      return supplier.equals(c.getSpec().getSupplier()) && councils.contains(c.getSpec().getCouncil());
+      return supplier.equals(c.getSpec().getSupplier())
+          && councils.contains(c.getSpec().getCouncil());
     }
     if (obj instanceof Council c) {
       return councils.contains(c.getId());
@@ -113,8 +122,8 @@ final class Scope implements Visibility {
   }
 
   /**
-   * Refuses a supplier's writes it may not make, before they are planned; nothing for others.
-   * Every refusal reads the same whether or not the object named exists.
+   * Refuses a supplier's writes it may not make, before they are planned; nothing for others. Every
+   * refusal reads the same whether or not the object named exists.
    */
   void checkWrites(List<Op> ops) {
     if (isAll()) {
@@ -124,8 +133,11 @@ final class Scope implements Visibility {
     for (Op op : ops) {
       String at = op.field().isEmpty() ? "" : op.field() + ".";
       if (op.kind() != Kind.CIRCUIT) {
-        v.add(new Violation(ErrorCode.PERMISSION_DENIED, at.isEmpty() ? "kind" : op.field(),
-            "a supplier may write circuits only"));
+        v.add(
+            new Violation(
+                ErrorCode.PERMISSION_DENIED,
+                at.isEmpty() ? "kind" : op.field(),
+                "a supplier may write circuits only"));
         continue;
       }
       Circuit existing = cache.get(Kind.CIRCUIT, op.id());
@@ -141,20 +153,43 @@ final class Scope implements Visibility {
         }
         case CREATE, UPSERT -> {
           if (!visible && !op.id().startsWith(idPrefix())) {
-            v.add(new Violation(ErrorCode.INVALID_ARGUMENT, at + "id",
-                "a circuit supplier '" + supplier + "' creates must have an id beginning '" + idPrefix() + "' (got '" + op.id() + "')"));
+            v.add(
+                new Violation(
+                    ErrorCode.INVALID_ARGUMENT,
+                    at + "id",
+                    "a circuit supplier '"
+                        + supplier
+                        + "' creates must have an id beginning '"
+                        + idPrefix()
+                        + "' (got '"
+                        + op.id()
+                        + "')"));
             continue;
           }
         }
       }
       if (op.obj() instanceof Circuit c) {
         if (!supplier.equals(c.getSpec().getSupplier())) {
-          v.add(new Violation(ErrorCode.PERMISSION_DENIED, at + "spec.supplier",
-              "must be '" + supplier + "', the supplier your certificate names (got '" + c.getSpec().getSupplier() + "')"));
+          v.add(
+              new Violation(
+                  ErrorCode.PERMISSION_DENIED,
+                  at + "spec.supplier",
+                  "must be '"
+                      + supplier
+                      + "', the supplier your certificate names (got '"
+                      + c.getSpec().getSupplier()
+                      + "')"));
         }
         if (!councils.contains(c.getSpec().getCouncil())) {
-          v.add(new Violation(ErrorCode.PERMISSION_DENIED, at + "spec.council",
-              "supplier '" + supplier + "' is not contracted to serve council '" + c.getSpec().getCouncil() + "'"));
+          v.add(
+              new Violation(
+                  ErrorCode.PERMISSION_DENIED,
+                  at + "spec.council",
+                  "supplier '"
+                      + supplier
+                      + "' is not contracted to serve council '"
+                      + c.getSpec().getCouncil()
+                      + "'"));
         }
       }
     }
@@ -180,7 +215,10 @@ final class Scope implements Visibility {
       while (m.find()) {
         any = true;
         String id = m.group(2);
-        m.appendReplacement(sb, Matcher.quoteReplacement(sees(cache.get(Kind.CIRCUIT, id)) ? m.group() : "already used by another circuit"));
+        m.appendReplacement(
+            sb,
+            Matcher.quoteReplacement(
+                sees(cache.get(Kind.CIRCUIT, id)) ? m.group() : "already used by another circuit"));
       }
       m.appendTail(sb);
       if (any) {

@@ -6,6 +6,7 @@ import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.PreconditionFailure;
 import com.google.rpc.ResourceInfo;
+import com.google.rpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import org.wayleave.controller.core.ApiException;
@@ -13,7 +14,6 @@ import org.wayleave.controller.core.ErrorCode;
 import org.wayleave.controller.core.Violation;
 import org.wayleave.controller.store.CompactedException;
 import org.wayleave.controller.store.StoreException;
-import com.google.rpc.Status;
 
 /**
  * Maps domain failures to gRPC statuses with {@code google.rpc} details: BadRequest field
@@ -21,7 +21,11 @@ import com.google.rpc.Status;
  */
 public final class Statuses {
   public static final String DOMAIN = "wayleave.org";
-  /** Violations carried as details; a refused batch of thousands names the first ones and counts the rest in the message. */
+
+  /**
+   * Violations carried as details; a refused batch of thousands names the first ones and counts the
+   * rest in the message.
+   */
   static final int MAX_DETAILS = 20;
 
   private Statuses() {}
@@ -47,7 +51,8 @@ public final class Statuses {
         Status.newBuilder()
             .setCode(code.getNumber())
             .setMessage(message)
-            .addDetails(Any.pack(ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason).build()))
+            .addDetails(
+                Any.pack(ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason).build()))
             .build();
     return StatusProto.toStatusRuntimeException(st);
   }
@@ -70,7 +75,10 @@ public final class Statuses {
     for (Violation v : e.violations().subList(0, Math.min(MAX_DETAILS, e.violations().size()))) {
       switch (v.code()) {
         case INVALID_ARGUMENT, OUT_OF_RANGE, PERMISSION_DENIED ->
-            bad.addFieldViolations(BadRequest.FieldViolation.newBuilder().setField(v.field()).setDescription(v.description()));
+            bad.addFieldViolations(
+                BadRequest.FieldViolation.newBuilder()
+                    .setField(v.field())
+                    .setDescription(v.description()));
         case FAILED_PRECONDITION ->
             pre.addViolations(
                 PreconditionFailure.Violation.newBuilder()
@@ -79,7 +87,11 @@ public final class Statuses {
                     .setDescription(v.description()));
         case NOT_FOUND, ALREADY_EXISTS ->
             st.addDetails(
-                Any.pack(ResourceInfo.newBuilder().setResourceName(v.field()).setDescription(v.description()).build()));
+                Any.pack(
+                    ResourceInfo.newBuilder()
+                        .setResourceName(v.field())
+                        .setDescription(v.description())
+                        .build()));
       }
     }
     if (bad.getFieldViolationsCount() > 0) {

@@ -21,7 +21,8 @@ final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetryServiceIm
   }
 
   @Override
-  public void getRateHistory(GetRateHistoryRequest req, StreamObserver<GetRateHistoryResponse> out) {
+  public void getRateHistory(
+      GetRateHistoryRequest req, StreamObserver<GetRateHistoryResponse> out) {
     Calls.unary(out, () -> queries.rateHistory(req));
   }
 }

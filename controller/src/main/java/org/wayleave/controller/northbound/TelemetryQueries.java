@@ -2,6 +2,7 @@ package org.wayleave.controller.northbound;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,8 +15,8 @@ import org.wayleave.api.v1.InterfaceHistory;
 import org.wayleave.api.v1.InterfaceLink;
 import org.wayleave.api.v1.LinkState;
 import org.wayleave.api.v1.RatePoint;
-import org.wayleave.api.v1.Termination;
 import org.wayleave.api.v1.TelemetryScope;
+import org.wayleave.api.v1.Termination;
 import org.wayleave.controller.core.ApiException;
 import org.wayleave.controller.core.CircuitEnds;
 import org.wayleave.controller.core.DeviceConfigs;
@@ -25,7 +26,6 @@ import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.telemetry.LinkJudge;
 import org.wayleave.controller.telemetry.RateHistory;
 import org.wayleave.controller.telemetry.Telemetry;
-import java.time.Clock;
 
 /**
  * Link state and rate history by circuit, council or device: what {@code TelemetryService} and the
@@ -36,7 +36,9 @@ public final class TelemetryQueries {
   private final Telemetry telemetry;
   private final Clock clock;
 
-  /** @param telemetry null when the controller does not poll routers */
+  /**
+   * @param telemetry null when the controller does not poll routers
+   */
   public TelemetryQueries(ResourceCache cache, Telemetry telemetry, Clock clock) {
     this.cache = cache;
     this.telemetry = telemetry;
@@ -52,7 +54,8 @@ public final class TelemetryQueries {
       links(t, b);
     }
     List<InterfaceLink> sorted = new ArrayList<>(b.getLinksList());
-    sorted.sort(Comparator.comparing(InterfaceLink::getDevice).thenComparing(InterfaceLink::getInterface));
+    sorted.sort(
+        Comparator.comparing(InterfaceLink::getDevice).thenComparing(InterfaceLink::getInterface));
     return GetLinkStateResponse.newBuilder().addAllLinks(sorted).build();
   }
 
@@ -63,13 +66,18 @@ public final class TelemetryQueries {
     if (since >= until) {
       throw ApiException.of(ErrorCode.INVALID_ARGUMENT, "since", "must be before until");
     }
-    GetRateHistoryResponse.Builder b = GetRateHistoryResponse.newBuilder()
-        .setInterval(duration(telemetry.config().interval().toMillis()))
-        .setRetention(duration(telemetry.config().history().toMillis()));
+    GetRateHistoryResponse.Builder b =
+        GetRateHistoryResponse.newBuilder()
+            .setInterval(duration(telemetry.config().interval().toMillis()))
+            .setRetention(duration(telemetry.config().history().toMillis()));
     for (Target t : targets) {
       for (Target one : expand(t)) {
-        InterfaceHistory.Builder h = InterfaceHistory.newBuilder().setDevice(one.device()).setInterface(one.name())
-            .setCircuit(one.circuit()).setCommittedMbps(one.committedMbps());
+        InterfaceHistory.Builder h =
+            InterfaceHistory.newBuilder()
+                .setDevice(one.device())
+                .setInterface(one.name())
+                .setCircuit(one.circuit())
+                .setCommittedMbps(one.committedMbps());
         for (RateHistory.Point p : telemetry.history(one.device(), one.name(), since, until)) {
           RatePoint.Builder rp = RatePoint.newBuilder().setTime(ts(p.epochMillis()));
           if (!Double.isNaN(p.inBps())) {
@@ -91,23 +99,34 @@ public final class TelemetryQueries {
 
   private List<Target> targets(TelemetryScope scope) {
     if (telemetry == null) {
-      throw ApiException.of(ErrorCode.FAILED_PRECONDITION, "scope", "telemetry is off on this controller (started without SNMP polling)");
+      throw ApiException.of(
+          ErrorCode.FAILED_PRECONDITION,
+          "scope",
+          "telemetry is off on this controller (started without SNMP polling)");
     }
-    int set = (scope.getCircuit().isEmpty() ? 0 : 1) + (scope.getCouncil().isEmpty() ? 0 : 1) + (scope.getDevice().isEmpty() ? 0 : 1);
+    int set =
+        (scope.getCircuit().isEmpty() ? 0 : 1)
+            + (scope.getCouncil().isEmpty() ? 0 : 1)
+            + (scope.getDevice().isEmpty() ? 0 : 1);
     if (set != 1) {
-      throw ApiException.of(ErrorCode.INVALID_ARGUMENT, "scope", "set exactly one of circuit, council or device (got " + set + ")");
+      throw ApiException.of(
+          ErrorCode.INVALID_ARGUMENT,
+          "scope",
+          "set exactly one of circuit, council or device (got " + set + ")");
     }
     List<Target> out = new ArrayList<>();
     if (!scope.getCircuit().isEmpty()) {
       Circuit c = cache.get(Kind.CIRCUIT, scope.getCircuit());
       // What the caller may not see answers as if it did not exist.
       if (!Scope.current().sees(c)) {
-        throw ApiException.of(ErrorCode.NOT_FOUND, "scope.circuit", "no circuit '" + scope.getCircuit() + "'");
+        throw ApiException.of(
+            ErrorCode.NOT_FOUND, "scope.circuit", "no circuit '" + scope.getCircuit() + "'");
       }
       ends(c, out);
     } else if (!scope.getCouncil().isEmpty()) {
       if (!Scope.current().sees(cache.get(Kind.COUNCIL, scope.getCouncil()))) {
-        throw ApiException.of(ErrorCode.NOT_FOUND, "scope.council", "no council '" + scope.getCouncil() + "'");
+        throw ApiException.of(
+            ErrorCode.NOT_FOUND, "scope.council", "no council '" + scope.getCouncil() + "'");
       }
       for (Circuit c : cache.list(Kind.CIRCUIT)) {
         if (c.getSpec().getCouncil().equals(scope.getCouncil()) && Scope.current().sees(c)) {
@@ -116,7 +135,8 @@ public final class TelemetryQueries {
       }
     } else {
       if (!Scope.current().sees(cache.get(Kind.DEVICE, scope.getDevice()))) {
-        throw ApiException.of(ErrorCode.NOT_FOUND, "scope.device", "no device '" + scope.getDevice() + "'");
+        throw ApiException.of(
+            ErrorCode.NOT_FOUND, "scope.device", "no device '" + scope.getDevice() + "'");
       }
       out.add(new Target(scope.getDevice(), null, "", 0));
     }
@@ -126,7 +146,12 @@ public final class TelemetryQueries {
   private static void ends(Circuit c, List<Target> out) {
     for (Termination t : CircuitEnds.of(c)) {
       if (t.hasCTag()) {
-        out.add(new Target(t.getDevice(), DeviceConfigs.subInterface(c, t).getName(), c.getId(), c.getSpec().getCommittedMbps()));
+        out.add(
+            new Target(
+                t.getDevice(),
+                DeviceConfigs.subInterface(c, t).getName(),
+                c.getId(),
+                c.getSpec().getCommittedMbps()));
       }
     }
   }
@@ -163,20 +188,28 @@ public final class TelemetryQueries {
   private void links(Target t, GetLinkStateResponse.Builder b) {
     Telemetry.DeviceView d = telemetry.device(t.device());
     for (Target one : expand(t)) {
-      InterfaceLink.Builder l = InterfaceLink.newBuilder().setDevice(one.device()).setInterface(one.name())
-          .setCircuit(one.circuit()).setCommittedMbps(one.committedMbps()).setState(LinkState.LINK_STATE_UNKNOWN);
+      InterfaceLink.Builder l =
+          InterfaceLink.newBuilder()
+              .setDevice(one.device())
+              .setInterface(one.name())
+              .setCircuit(one.circuit())
+              .setCommittedMbps(one.committedMbps())
+              .setState(LinkState.LINK_STATE_UNKNOWN);
       Telemetry.InterfaceView i = d == null ? null : d.find(one.name(), one.circuit());
       if (d != null) {
         l.setReachable(d.reachable()).setUnreachableReason(d.reason());
       }
       if (i != null) {
         LinkJudge.Judgement j = LinkJudge.judge(i, one.committedMbps(), telemetry.config());
-        l.setIfIndex(i.ifIndex()).setSpeedMbps(Math.round(i.speedBps() / 1e6)).setObservedAt(ts(i.observedMillis()))
-            .setState(switch (j.state()) {
-              case UP -> LinkState.LINK_STATE_UP;
-              case OPER_DOWN -> LinkState.LINK_STATE_DOWN;
-              case ADMIN_DOWN -> LinkState.LINK_STATE_ADMIN_DOWN;
-            });
+        l.setIfIndex(i.ifIndex())
+            .setSpeedMbps(Math.round(i.speedBps() / 1e6))
+            .setObservedAt(ts(i.observedMillis()))
+            .setState(
+                switch (j.state()) {
+                  case UP -> LinkState.LINK_STATE_UP;
+                  case OPER_DOWN -> LinkState.LINK_STATE_DOWN;
+                  case ADMIN_DOWN -> LinkState.LINK_STATE_ADMIN_DOWN;
+                });
         if (!Double.isNaN(i.rates().inBps())) {
           l.setInBps(i.rates().inBps());
         }
@@ -199,11 +232,16 @@ public final class TelemetryQueries {
   }
 
   private static Timestamp ts(long millis) {
-    return Timestamp.newBuilder().setSeconds(Math.floorDiv(millis, 1000)).setNanos((int) Math.floorMod(millis, 1000) * 1_000_000).build();
+    return Timestamp.newBuilder()
+        .setSeconds(Math.floorDiv(millis, 1000))
+        .setNanos((int) Math.floorMod(millis, 1000) * 1_000_000)
+        .build();
   }
 
   private static Duration duration(long millis) {
-    return Duration.newBuilder().setSeconds(millis / 1000).setNanos((int) (millis % 1000) * 1_000_000).build();
+    return Duration.newBuilder()
+        .setSeconds(millis / 1000)
+        .setNanos((int) (millis % 1000) * 1_000_000)
+        .build();
   }
-
 }

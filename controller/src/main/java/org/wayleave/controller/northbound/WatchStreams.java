@@ -3,12 +3,14 @@ package org.wayleave.controller.northbound;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +31,6 @@ import org.wayleave.controller.store.StateStore;
 import org.wayleave.controller.store.StoreEvent;
 import org.wayleave.controller.store.Watch;
 import org.wayleave.controller.store.WatchListener;
-import io.grpc.Status;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Serves {@code Watch}: a store watch from the requested revision, turned into API events. A
@@ -41,7 +41,8 @@ final class WatchStreams {
 
   /**
    * Events a Watch may have queued for a client that is not reading (beyond gRPC's flow-control
-   * window) before the stream is ended with {@code RESOURCE_EXHAUSTED} and the revision to resume from.
+   * window) before the stream is ended with {@code RESOURCE_EXHAUSTED} and the revision to resume
+   * from.
    */
   static final int MAX_UNREAD_EVENTS = 10_000;
 
@@ -55,7 +56,8 @@ final class WatchStreams {
 
   void start(WatchRequest req, StreamObserver<WatchEvent> out) {
     ServerCallStreamObserver<WatchEvent> call = (ServerCallStreamObserver<WatchEvent>) out;
-    // Listeners run on the store's thread, outside the call's context: the caller's scope is taken now.
+    // Listeners run on the store's thread, outside the call's context: the caller's scope is taken
+    // now.
     Scope scope = Scope.current();
     String who = Principals.current();
     Set<ResourceKind> kinds;
@@ -63,10 +65,15 @@ final class WatchStreams {
       kinds = kinds(req);
       long now = store.revision();
       if (req.getFromRevision() < 0) {
-        throw ApiException.of(ErrorCode.INVALID_ARGUMENT, "from_revision", "must not be negative (got " + req.getFromRevision() + ")");
+        throw ApiException.of(
+            ErrorCode.INVALID_ARGUMENT,
+            "from_revision",
+            "must not be negative (got " + req.getFromRevision() + ")");
       }
       if (req.getFromRevision() > now) {
-        throw ApiException.of(ErrorCode.OUT_OF_RANGE, "from_revision",
+        throw ApiException.of(
+            ErrorCode.OUT_OF_RANGE,
+            "from_revision",
             "revision " + req.getFromRevision() + " is ahead of the store, which is at " + now);
       }
     } catch (ApiException e) {
@@ -91,11 +98,20 @@ final class WatchStreams {
                     return;
                   }
                   if (!call.isReady() && unread.incrementAndGet() > MAX_UNREAD_EVENTS) {
-                    // A client that stopped reading would otherwise make the server buffer without end.
+                    // A client that stopped reading would otherwise make the server buffer without
+                    // end.
                     ended[0] = true;
-                    log.warn("watch of {} fell {} events behind; ending it", who, MAX_UNREAD_EVENTS);
-                    out.onError(Status.RESOURCE_EXHAUSTED.withDescription("the client fell " + MAX_UNREAD_EVENTS
-                        + " events behind: watch again with from_revision " + revision + " to resume").asRuntimeException());
+                    log.warn(
+                        "watch of {} fell {} events behind; ending it", who, MAX_UNREAD_EVENTS);
+                    out.onError(
+                        Status.RESOURCE_EXHAUSTED
+                            .withDescription(
+                                "the client fell "
+                                    + MAX_UNREAD_EVENTS
+                                    + " events behind: watch again with from_revision "
+                                    + revision
+                                    + " to resume")
+                            .asRuntimeException());
                     Watch w = watch.get();
                     if (w != null) {
                       w.close();
@@ -142,7 +158,10 @@ final class WatchStreams {
     for (int i = 0; i < req.getKindsCount(); i++) {
       ResourceKind k = req.getKinds(i);
       if (Kind.of(k) == null) {
-        throw ApiException.of(ErrorCode.INVALID_ARGUMENT, "kinds[" + i + "]", "is not a resource kind (got " + k + ")");
+        throw ApiException.of(
+            ErrorCode.INVALID_ARGUMENT,
+            "kinds[" + i + "]",
+            "is not a resource kind (got " + k + ")");
       }
       kinds.add(k);
     }
@@ -161,15 +180,21 @@ final class WatchStreams {
       return null;
     }
     Resource resource;
-    EventType type = e.type() == StoreEvent.Type.PUT ? EventType.EVENT_TYPE_PUT : EventType.EVENT_TYPE_DELETE;
+    EventType type =
+        e.type() == StoreEvent.Type.PUT ? EventType.EVENT_TYPE_PUT : EventType.EVENT_TYPE_DELETE;
     if (status) {
       if (e.type() == StoreEvent.Type.DELETE) {
         return null; // the circuit's own delete event says it
       }
-      resource = Kind.CIRCUIT.wrap(statusChange(key.substring(Kind.CIRCUIT_STATUS_PREFIX.length()), kv));
+      resource =
+          Kind.CIRCUIT.wrap(statusChange(key.substring(Kind.CIRCUIT_STATUS_PREFIX.length()), kv));
     } else {
       Message obj = kind.parse(key, kv.value());
-      ObjectMeta meta = kind.metaOfAny(obj).toBuilder().setRevision(kv.modRevision()).setCreateRevision(kv.createRevision()).build();
+      ObjectMeta meta =
+          kind.metaOfAny(obj).toBuilder()
+              .setRevision(kv.modRevision())
+              .setCreateRevision(kv.createRevision())
+              .build();
       obj = kind.withMetaAny(obj, meta);
       if (obj instanceof Circuit c && e.type() == StoreEvent.Type.PUT) {
         obj = cache.withStatus(c);

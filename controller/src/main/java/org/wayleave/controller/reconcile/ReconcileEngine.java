@@ -56,6 +56,7 @@ public final class ReconcileEngine<K> implements AutoCloseable {
   private final String configuration;
   private final WorkQueue<K> queue;
   private final Worker<K> worker;
+
   /** Listeners added after build (metrics), heard after the builder's one. */
   private final List<ReconcileListener<? super K>> extraListeners = new CopyOnWriteArrayList<>();
 

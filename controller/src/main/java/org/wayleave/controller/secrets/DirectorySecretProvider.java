@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  */
 public final class DirectorySecretProvider implements SecretProvider {
   /** Path segments of a reference: slug-like, never {@code .} or {@code ..}. */
-  public static final Pattern REF = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}(/[A-Za-z0-9][A-Za-z0-9_.-]{0,62}){0,7}");
+  public static final Pattern REF =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}(/[A-Za-z0-9][A-Za-z0-9_.-]{0,62}){0,7}");
 
   private final Path dir;
   private final ConcurrentHashMap<String, String> cache = new ConcurrentHashMap<>();
@@ -52,14 +53,24 @@ public final class DirectorySecretProvider implements SecretProvider {
     try {
       String value = Files.readString(file, StandardCharsets.UTF_8).strip();
       if (value.isEmpty()) {
-        throw new SecretException("secret '" + ref + "': the file " + dir.relativize(file) + " in the secrets directory is empty");
+        throw new SecretException(
+            "secret '"
+                + ref
+                + "': the file "
+                + dir.relativize(file)
+                + " in the secrets directory is empty");
       }
       cache.put(ref, value);
       return value;
     } catch (NoSuchFileException e) {
-      throw new SecretException("secret '" + ref + "': no such file in the secrets directory " + dir);
+      throw new SecretException(
+          "secret '" + ref + "': no such file in the secrets directory " + dir);
     } catch (IOException e) {
-      throw new SecretException("secret '" + ref + "': cannot read it from the secrets directory: " + e.getClass().getSimpleName());
+      throw new SecretException(
+          "secret '"
+              + ref
+              + "': cannot read it from the secrets directory: "
+              + e.getClass().getSimpleName());
     }
   }
 
@@ -82,13 +93,15 @@ public final class DirectorySecretProvider implements SecretProvider {
       try {
         Files.createDirectories(file.getParent());
         // Owner-only from the moment the file exists, before the secret is written into it.
-        Files.writeString(createOwnerOnly(file), HexFormat.of().formatHex(bytes) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(
+            createOwnerOnly(file), HexFormat.of().formatHex(bytes) + "\n", StandardCharsets.UTF_8);
         restrict(file);
         created++;
       } catch (FileAlreadyExistsException e) {
         // Another process wrote it first; theirs stands.
       } catch (IOException e) {
-        throw new SecretException("secret '" + ref + "': cannot create it in the secrets directory: " + e.getMessage());
+        throw new SecretException(
+            "secret '" + ref + "': cannot create it in the secrets directory: " + e.getMessage());
       }
     }
     return created;
@@ -96,7 +109,8 @@ public final class DirectorySecretProvider implements SecretProvider {
 
   private static Path createOwnerOnly(Path file) throws IOException {
     if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      return Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      return Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     }
     return Files.createFile(file);
   }
@@ -111,7 +125,11 @@ public final class DirectorySecretProvider implements SecretProvider {
 
   private Path file(String ref) {
     if (!validRef(ref)) {
-      throw new SecretException("secret reference '" + ref + "': must be a relative path of names made of letters, digits, '.', '_' and '-' (no '..')");
+      throw new SecretException(
+          "secret reference '"
+              + ref
+              + "': must be a relative path of names made of letters, digits, '.', '_' and '-' (no"
+              + " '..')");
     }
     Path file = dir.resolve(ref).normalize();
     if (!file.startsWith(dir)) {

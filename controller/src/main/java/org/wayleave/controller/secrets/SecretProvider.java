@@ -18,11 +18,16 @@ public interface SecretProvider {
   /** A provider that knows no secret: every lookup fails with a clear message. */
   static SecretProvider none() {
     return ref -> {
-      throw new SecretException("secret '" + ref + "': no secret provider is configured (start the controller with --secrets DIR)");
+      throw new SecretException(
+          "secret '"
+              + ref
+              + "': no secret provider is configured (start the controller with --secrets DIR)");
     };
   }
 
-  /** A secret is missing, malformed or unreadable. The message names the reference, never the value. */
+  /**
+   * A secret is missing, malformed or unreadable. The message names the reference, never the value.
+   */
   final class SecretException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

@@ -1,15 +1,18 @@
 package org.wayleave.controller.security;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,9 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import java.nio.file.Files;
-import java.util.EnumMap;
 
 /**
  * Who may do what: the controller's policy file (YAML). Identities are the principals certificates
@@ -45,7 +45,8 @@ import java.util.EnumMap;
  * </pre>
  */
 public final class AccessPolicy {
-  private static final Pattern PRINCIPAL = Pattern.compile("([a-z]+):(" + Identity.NAME.pattern() + ")");
+  private static final Pattern PRINCIPAL =
+      Pattern.compile("([a-z]+):(" + Identity.NAME.pattern() + ")");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   /** The file's shape; unknown keys are refused. */
@@ -66,6 +67,7 @@ public final class AccessPolicy {
   /** Default calls a second by role when the file names none. */
   private static final Map<Identity.Role, Integer> DEFAULT_RATES =
       Map.of(Identity.Role.SUPPLIER, 20, Identity.Role.NOC, 50, Identity.Role.ENGINEER, 0);
+
   public static final int DEFAULT_MAX_WATCHES = 8;
 
   private final Map<String, Identity.Role> roles;
@@ -78,51 +80,61 @@ public final class AccessPolicy {
 
   private AccessPolicy(File f) {
     Map<String, Identity.Role> r = new LinkedHashMap<>();
-    f.roles.forEach((who, role) -> {
-      principal("roles." + who, who);
-      try {
-        r.put(who, Identity.Role.of(role));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("roles." + who + ": " + e.getMessage());
-      }
-    });
+    f.roles.forEach(
+        (who, role) -> {
+          principal("roles." + who, who);
+          try {
+            r.put(who, Identity.Role.of(role));
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("roles." + who + ": " + e.getMessage());
+          }
+        });
     for (int i = 0; i < f.refused.size(); i++) {
       principal("refused[" + i + "]", f.refused.get(i));
     }
     Map<String, Set<String>> s = new LinkedHashMap<>();
-    f.suppliers.forEach((id, councils) -> {
-      slug("suppliers." + id, id);
-      for (int i = 0; i < councils.size(); i++) {
-        slug("suppliers." + id + "[" + i + "]", councils.get(i));
-      }
-      s.put(id, Set.copyOf(councils));
-    });
+    f.suppliers.forEach(
+        (id, councils) -> {
+          slug("suppliers." + id, id);
+          for (int i = 0; i < councils.size(); i++) {
+            slug("suppliers." + id + "[" + i + "]", councils.get(i));
+          }
+          s.put(id, Set.copyOf(councils));
+        });
     Map<String, String> t = new LinkedHashMap<>();
-    f.tokens.forEach((who, hash) -> {
-      principal("tokens." + who, who);
-      if (hash == null || !SHA256.matcher(hash).matches()) {
-        throw new IllegalArgumentException("tokens." + who + ": must be the token's SHA-256 as 64 lower-case hex digits");
-      }
-      if (t.put(hash, who) != null) {
-        throw new IllegalArgumentException("tokens." + who + ": the same token is bound to another principal");
-      }
-    });
+    f.tokens.forEach(
+        (who, hash) -> {
+          principal("tokens." + who, who);
+          if (hash == null || !SHA256.matcher(hash).matches()) {
+            throw new IllegalArgumentException(
+                "tokens." + who + ": must be the token's SHA-256 as 64 lower-case hex digits");
+          }
+          if (t.put(hash, who) != null) {
+            throw new IllegalArgumentException(
+                "tokens." + who + ": the same token is bound to another principal");
+          }
+        });
     Map<Identity.Role, Integer> rl = new EnumMap<>(Identity.Role.class);
     rl.putAll(DEFAULT_RATES);
-    f.rateLimits.forEach((role, n) -> {
-      Identity.Role ro;
-      try {
-        ro = Identity.Role.of(role);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("rateLimits." + role + ": " + e.getMessage());
-      }
-      if (n == null || n < 0) {
-        throw new IllegalArgumentException("rateLimits." + role + ": must be 0 (unlimited) or a positive number of calls a second");
-      }
-      rl.put(ro, n);
-    });
+    f.rateLimits.forEach(
+        (role, n) -> {
+          Identity.Role ro;
+          try {
+            ro = Identity.Role.of(role);
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("rateLimits." + role + ": " + e.getMessage());
+          }
+          if (n == null || n < 0) {
+            throw new IllegalArgumentException(
+                "rateLimits."
+                    + role
+                    + ": must be 0 (unlimited) or a positive number of calls a second");
+          }
+          rl.put(ro, n);
+        });
     if (f.maxWatchesPerPrincipal != null && f.maxWatchesPerPrincipal < 1) {
-      throw new IllegalArgumentException("maxWatchesPerPrincipal: must be at least 1 (got " + f.maxWatchesPerPrincipal + ")");
+      throw new IllegalArgumentException(
+          "maxWatchesPerPrincipal: must be at least 1 (got " + f.maxWatchesPerPrincipal + ")");
     }
     this.roles = Map.copyOf(r);
     this.refused = Set.copyOf(f.refused);
@@ -130,13 +142,15 @@ public final class AccessPolicy {
     this.tokens = Map.copyOf(t);
     this.anonymousRead = f.http != null && f.http.anonymousRead;
     this.rates = Map.copyOf(rl);
-    this.maxWatches = f.maxWatchesPerPrincipal == null ? DEFAULT_MAX_WATCHES : f.maxWatchesPerPrincipal;
+    this.maxWatches =
+        f.maxWatchesPerPrincipal == null ? DEFAULT_MAX_WATCHES : f.maxWatchesPerPrincipal;
   }
 
   private static void principal(String field, String who) {
     var m = who == null ? null : PRINCIPAL.matcher(who);
     if (m == null || !m.matches()) {
-      throw new IllegalArgumentException(field + ": must be a principal <role>:<name>, e.g. supplier:quillon-carrier");
+      throw new IllegalArgumentException(
+          field + ": must be a principal <role>:<name>, e.g. supplier:quillon-carrier");
     }
     try {
       Identity.Role.of(m.group(1));
@@ -167,13 +181,19 @@ public final class AccessPolicy {
 
   /** As {@link #load} from text; {@code source} names it in errors. */
   public static AccessPolicy parse(String yaml, String source) {
-    ObjectMapper mapper = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    ObjectMapper mapper =
+        new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     File f;
     try {
       f = yaml.isBlank() ? new File() : mapper.readValue(yaml, File.class);
     } catch (UnrecognizedPropertyException e) {
-      throw new IllegalArgumentException(source + ": unknown key '" + e.getPropertyName()
-          + "'; the keys are roles, refused, suppliers, tokens, http, rateLimits, maxWatchesPerPrincipal");
+      throw new IllegalArgumentException(
+          source
+              + ": unknown key '"
+              + e.getPropertyName()
+              + "'; the keys are roles, refused, suppliers, tokens, http, rateLimits,"
+              + " maxWatchesPerPrincipal");
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(source + ": not a policy file: " + e.getOriginalMessage());
     }
@@ -199,7 +219,9 @@ public final class AccessPolicy {
     return Optional.of(new Caller(principal, roles.getOrDefault(principal, certRole), name));
   }
 
-  /** The caller a bearer token is bound to, or empty when no principal holds it (or it is refused). */
+  /**
+   * The caller a bearer token is bound to, or empty when no principal holds it (or it is refused).
+   */
   public Optional<Caller> byToken(String token) {
     if (token == null || token.isEmpty()) {
       return Optional.empty();
@@ -216,13 +238,18 @@ public final class AccessPolicy {
   /** The SHA-256 of a token as the policy file holds it. */
   public static String sha256(String token) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** The councils the policy lets {@code supplier} act for, or empty when its Supplier record decides. */
+  /**
+   * The councils the policy lets {@code supplier} act for, or empty when its Supplier record
+   * decides.
+   */
   public Optional<Set<String>> supplierCouncils(String supplier) {
     return Optional.ofNullable(suppliers.get(supplier));
   }

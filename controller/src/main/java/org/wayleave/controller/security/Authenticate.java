@@ -20,10 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who a gRPC call comes from: the identity in the client certificate the TLS handshake verified,
- * as the {@link AccessPolicy} resolves it, put into the call's context ({@link #caller()}). A
- * certificate without a Wayleave identity, or one the policy refuses, is answered
- * {@code UNAUTHENTICATED} or {@code PERMISSION_DENIED} before any service code runs.
+ * Who a gRPC call comes from: the identity in the client certificate the TLS handshake verified, as
+ * the {@link AccessPolicy} resolves it, put into the call's context ({@link #caller()}). A
+ * certificate without a Wayleave identity, or one the policy refuses, is answered {@code
+ * UNAUTHENTICATED} or {@code PERMISSION_DENIED} before any service code runs.
  *
  * <p>On a port served without TLS ({@code --insecure}) every caller is {@link Caller#insecure}, and
  * {@link #insecureWarnings} logs a warning for every connection.
@@ -35,7 +35,9 @@ public final class Authenticate implements ServerInterceptor {
   private final AccessPolicy policy;
   private final boolean tls;
 
-  /** @param tls whether the port requires client certificates; false only for {@code --insecure} */
+  /**
+   * @param tls whether the port requires client certificates; false only for {@code --insecure}
+   */
   public Authenticate(AccessPolicy policy, boolean tls) {
     this.policy = policy;
     this.tls = tls;
@@ -52,7 +54,8 @@ public final class Authenticate implements ServerInterceptor {
   }
 
   @Override
-  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+  public <Q, R> ServerCall.Listener<Q> interceptCall(
+      ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     Attributes attrs = call.getAttributes();
     SocketAddress remote = attrs.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
     Caller c;
@@ -62,17 +65,26 @@ public final class Authenticate implements ServerInterceptor {
       SSLSession session = attrs.get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
       X509Certificate cert = peer(session);
       if (cert == null) {
-        return refuse(call, Status.UNAUTHENTICATED.withDescription("a client certificate from this deployment's CA is required"));
+        return refuse(
+            call,
+            Status.UNAUTHENTICATED.withDescription(
+                "a client certificate from this deployment's CA is required"));
       }
       var id = Pki.identityOf(cert);
       if (id.isEmpty()) {
-        return refuse(call, Status.UNAUTHENTICATED.withDescription(
-            "the client certificate carries no wayleave://<role>/<name> identity (issue one with wayleave certs issue)"));
+        return refuse(
+            call,
+            Status.UNAUTHENTICATED.withDescription(
+                "the client certificate carries no wayleave://<role>/<name> identity (issue one"
+                    + " with wayleave certs issue)"));
       }
       var resolved = policy.resolve(id.get());
       if (resolved.isEmpty()) {
         log.warn("refused {} from {}: the policy refuses it", id.get().principal(), host(remote));
-        return refuse(call, Status.PERMISSION_DENIED.withDescription(id.get().principal() + " is refused by the access policy"));
+        return refuse(
+            call,
+            Status.PERMISSION_DENIED.withDescription(
+                id.get().principal() + " is refused by the access policy"));
       }
       c = resolved.get();
     }
@@ -97,16 +109,23 @@ public final class Authenticate implements ServerInterceptor {
   }
 
   static String host(SocketAddress addr) {
-    return addr instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(addr);
+    return addr instanceof InetSocketAddress inet
+        ? inet.getAddress().getHostAddress()
+        : String.valueOf(addr);
   }
 
-  /** Logs a warning for every plaintext connection to {@code port} (a port started with --insecure). */
+  /**
+   * Logs a warning for every plaintext connection to {@code port} (a port started with --insecure).
+   */
   public static ServerTransportFilter insecureWarnings(String port) {
     return new ServerTransportFilter() {
       @Override
       public Attributes transportReady(Attributes attrs) {
-        log.warn("plaintext connection from {} on the {} port: --insecure, so it is not authenticated and has every right",
-            host(attrs.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)), port);
+        log.warn(
+            "plaintext connection from {} on the {} port: --insecure, so it is not authenticated"
+                + " and has every right",
+            host(attrs.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)),
+            port);
         return attrs;
       }
     };

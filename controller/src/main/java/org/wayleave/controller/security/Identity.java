@@ -2,8 +2,8 @@ package org.wayleave.controller.security;
 
 import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Who a certificate speaks for: a role and a name, carried in the certificate as the URI subject
@@ -30,21 +30,25 @@ public record Identity(Role role, String name) {
       return name().toLowerCase(Locale.ROOT);
     }
 
-    /** @throws IllegalArgumentException naming the valid roles */
+    /**
+     * @throws IllegalArgumentException naming the valid roles
+     */
     public static Role of(String label) {
       for (Role r : values()) {
         if (r.label().equals(label)) {
           return r;
         }
       }
-      throw new IllegalArgumentException("role: unknown '" + label + "'; choose from controller, engineer, noc, supplier, agent");
+      throw new IllegalArgumentException(
+          "role: unknown '" + label + "'; choose from controller, engineer, noc, supplier, agent");
     }
   }
 
   public Identity {
     Objects.requireNonNull(role, "role");
     if (name == null || !NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("name: must be a lower-case slug of letters, digits, '.' and '-' (got '" + name + "')");
+      throw new IllegalArgumentException(
+          "name: must be a lower-case slug of letters, digits, '.' and '-' (got '" + name + "')");
     }
   }
 
@@ -69,7 +73,8 @@ public record Identity(Role role, String name) {
       return Optional.empty();
     }
     try {
-      return Optional.of(new Identity(Role.of(rest.substring(0, slash)), rest.substring(slash + 1)));
+      return Optional.of(
+          new Identity(Role.of(rest.substring(0, slash)), rest.substring(slash + 1)));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }

@@ -8,12 +8,14 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
@@ -24,6 +26,7 @@ import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -43,13 +46,10 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import java.nio.file.StandardCopyOption;
-import java.security.cert.CertificateParsingException;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 /**
  * A deployment's certificate authority and the certificates it issues (BouncyCastle does the
@@ -85,22 +85,43 @@ public final class Pki {
    *
    * @throws IllegalStateException if {@code dir} already holds a CA (never overwritten)
    */
-  public static Pki init(Path dir, String organisation, Duration validity, Clock clock) throws IOException {
+  public static Pki init(Path dir, String organisation, Duration validity, Clock clock)
+      throws IOException {
     if (Files.exists(dir.resolve(CA_KEY)) || Files.exists(dir.resolve(CA_CERT))) {
-      throw new IllegalStateException("a CA already exists in " + dir + " (" + CA_CERT + ", " + CA_KEY + "); it is never overwritten");
+      throw new IllegalStateException(
+          "a CA already exists in "
+              + dir
+              + " ("
+              + CA_CERT
+              + ", "
+              + CA_KEY
+              + "); it is never overwritten");
     }
     Files.createDirectories(dir);
     KeyPair kp = keyPair();
-    X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, organisation)
-        .addRDN(BCStyle.CN, organisation + " CA").build();
+    X500Name subject =
+        new X500NameBuilder(BCStyle.INSTANCE)
+            .addRDN(BCStyle.O, organisation)
+            .addRDN(BCStyle.CN, organisation + " CA")
+            .build();
     Instant now = clock.instant();
     try {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial(new SecureRandom()),
-          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), subject, kp.getPublic())
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-          .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
+      X509v3CertificateBuilder b =
+          new JcaX509v3CertificateBuilder(
+                  subject,
+                  serial(new SecureRandom()),
+                  Date.from(now.minus(Duration.ofMinutes(5))),
+                  Date.from(now.plus(validity)),
+                  subject,
+                  kp.getPublic())
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+              .addExtension(
+                  Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+              .addExtension(
+                  Extension.subjectKeyIdentifier,
+                  false,
+                  ext.createSubjectKeyIdentifier(kp.getPublic()));
       X509Certificate cert = sign(b, kp.getPrivate());
       writePem(dir.resolve(CA_CERT), cert, false);
       writePem(dir.resolve(CA_KEY), kp.getPrivate(), true);
@@ -115,7 +136,8 @@ public final class Pki {
     Path cert = dir.resolve(CA_CERT);
     Path key = dir.resolve(CA_KEY);
     if (!Files.exists(cert) || !Files.exists(key)) {
-      throw new IllegalStateException("no CA in " + dir + ": run `wayleave certs init --dir " + dir + "` first");
+      throw new IllegalStateException(
+          "no CA in " + dir + ": run `wayleave certs init --dir " + dir + "` first");
     }
     return new Pki(readCertificate(cert), readKey(key), clock);
   }
@@ -125,11 +147,17 @@ public final class Pki {
   }
 
   /**
-   * The certificate of {@code id} in {@code outDir} (as {@link #issue} names it), issued now if it is
-   * missing or out of date, with {@code ca} as the CA certificate peers are checked against.
+   * The certificate of {@code id} in {@code outDir} (as {@link #issue} names it), issued now if it
+   * is missing or out of date, with {@code ca} as the CA certificate peers are checked against.
    */
-  public TlsFiles ensure(Identity id, Collection<String> dnsNames, Collection<InetAddress> addresses, Duration validity,
-      Path outDir, Path ca) throws IOException {
+  public TlsFiles ensure(
+      Identity id,
+      Collection<String> dnsNames,
+      Collection<InetAddress> addresses,
+      Duration validity,
+      Path outDir,
+      Path ca)
+      throws IOException {
     TlsFiles in = TlsFiles.in(outDir, id);
     TlsFiles f = new TlsFiles(in.certificate(), in.key(), ca);
     try {
@@ -148,17 +176,36 @@ public final class Pki {
    * @param dnsNames host names the holder answers on (controllers), may be empty
    * @param addresses IP addresses the holder answers on (controllers), may be empty
    */
-  public Issued issue(Identity id, Collection<String> dnsNames, Collection<InetAddress> addresses, Duration validity, Path outDir)
+  public Issued issue(
+      Identity id,
+      Collection<String> dnsNames,
+      Collection<InetAddress> addresses,
+      Duration validity,
+      Path outDir)
       throws IOException {
     Instant now = clock.instant();
-    return issue(id, dnsNames, addresses, now.minus(Duration.ofMinutes(5)), now.plus(validity), outDir);
+    return issue(
+        id, dnsNames, addresses, now.minus(Duration.ofMinutes(5)), now.plus(validity), outDir);
   }
 
-  /** As {@link #issue(Identity, Collection, Collection, Duration, Path)} with explicit validity bounds (tests make expired ones). */
-  public Issued issue(Identity id, Collection<String> dnsNames, Collection<InetAddress> addresses, Instant notBefore,
-      Instant notAfter, Path outDir) throws IOException {
+  /**
+   * As {@link #issue(Identity, Collection, Collection, Duration, Path)} with explicit validity
+   * bounds (tests make expired ones).
+   */
+  public Issued issue(
+      Identity id,
+      Collection<String> dnsNames,
+      Collection<InetAddress> addresses,
+      Instant notBefore,
+      Instant notAfter,
+      Path outDir)
+      throws IOException {
     KeyPair kp = keyPair();
-    X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.OU, id.role().label()).addRDN(BCStyle.CN, id.name()).build();
+    X500Name subject =
+        new X500NameBuilder(BCStyle.INSTANCE)
+            .addRDN(BCStyle.OU, id.role().label())
+            .addRDN(BCStyle.CN, id.name())
+            .build();
     List<GeneralName> sans = new ArrayList<>();
     sans.add(new GeneralName(GeneralName.uniformResourceIdentifier, id.uri()));
     for (String dns : dnsNames) {
@@ -167,19 +214,36 @@ public final class Pki {
     for (InetAddress a : addresses) {
       sans.add(new GeneralName(GeneralName.iPAddress, a.getHostAddress()));
     }
-    KeyPurposeId[] purposes = id.role() == Identity.Role.CONTROLLER
-        ? new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}
-        : new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth};
+    KeyPurposeId[] purposes =
+        id.role() == Identity.Role.CONTROLLER
+            ? new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}
+            : new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth};
     try {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(caCert, serial(random), Date.from(notBefore), Date.from(notAfter),
-          subject, kp.getPublic())
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
-          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes))
-          .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)))
-          .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert))
-          .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
+      X509v3CertificateBuilder b =
+          new JcaX509v3CertificateBuilder(
+                  caCert,
+                  serial(random),
+                  Date.from(notBefore),
+                  Date.from(notAfter),
+                  subject,
+                  kp.getPublic())
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+              .addExtension(
+                  Extension.keyUsage,
+                  true,
+                  new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
+              .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes))
+              .addExtension(
+                  Extension.subjectAlternativeName,
+                  false,
+                  new GeneralNames(sans.toArray(GeneralName[]::new)))
+              .addExtension(
+                  Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert))
+              .addExtension(
+                  Extension.subjectKeyIdentifier,
+                  false,
+                  ext.createSubjectKeyIdentifier(kp.getPublic()));
       X509Certificate cert = sign(b, caKey);
       Files.createDirectories(outDir);
       String base = id.role().label() + "-" + id.name();
@@ -189,7 +253,8 @@ public final class Pki {
       writePem(keyFile, kp.getPrivate(), true);
       return new Issued(id, certFile, keyFile, cert);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot issue a certificate for " + id.uri() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot issue a certificate for " + id.uri() + ": " + e.getMessage(), e);
     }
   }
 
@@ -215,7 +280,8 @@ public final class Pki {
   }
 
   public static X509Certificate readCertificate(Path file) throws IOException {
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8); PEMParser p = new PEMParser(r)) {
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        PEMParser p = new PEMParser(r)) {
       Object o = p.readObject();
       if (!(o instanceof X509CertificateHolder h)) {
         throw new IOException(file + " holds no PEM certificate");
@@ -227,7 +293,8 @@ public final class Pki {
   }
 
   public static PrivateKey readKey(Path file) throws IOException {
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8); PEMParser p = new PEMParser(r)) {
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        PEMParser p = new PEMParser(r)) {
       Object o = p.readObject();
       JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
       if (o instanceof PrivateKeyInfo info) {
@@ -254,7 +321,8 @@ public final class Pki {
     return new BigInteger(127, random).add(BigInteger.ONE);
   }
 
-  private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) throws GeneralSecurityException {
+  private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key)
+      throws GeneralSecurityException {
     try {
       ContentSigner signer = new JcaContentSignerBuilder(SIG).build(key);
       return new JcaX509CertificateConverter().getCertificate(b.build(signer));

@@ -5,8 +5,9 @@ import java.util.function.LongSupplier;
 import java.util.function.ToIntFunction;
 
 /**
- * Calls a second per principal: a token bucket each, refilled at the principal's rate and holding up
- * to five seconds' worth, so a client may burst and then keeps to the rate. A rate of 0 is no limit.
+ * Calls a second per principal: a token bucket each, refilled at the principal's rate and holding
+ * up to five seconds' worth, so a client may burst and then keeps to the rate. A rate of 0 is no
+ * limit.
  */
 public final class RateLimiter {
   /** Seconds of calls a bucket holds. */

@@ -28,8 +28,8 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
   }
 
   /**
-   * @param identified whether callers are identified by certificate (behind {@link Authenticate} on a
-   *     TLS port): an agent may then say Hello only for the device its certificate names
+   * @param identified whether callers are identified by certificate (behind {@link Authenticate} on
+   *     a TLS port): an agent may then say Hello only for the device its certificate names
    */
   public AgentGrpcService(DeviceSync sync, boolean identified) {
     this.sync = sync;
@@ -65,7 +65,9 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
         }
         if (m.hasHello()) {
           if (session != null) {
-            refuse(Status.FAILED_PRECONDITION.withDescription("Hello: a session sends one Hello, first"));
+            refuse(
+                Status.FAILED_PRECONDITION.withDescription(
+                    "Hello: a session sends one Hello, first"));
             return;
           }
           if (m.getHello().getDeviceId().isEmpty()) {
@@ -90,11 +92,12 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
           return;
         }
         // Checked before anything is believed: a broken message ends the stream and is not used.
-        String broken = switch (m.getMsgCase()) {
-          case REPORT -> AgentProtocol.report(m.getReport(), session);
-          case DRIFT -> AgentProtocol.drift(m.getDrift(), session);
-          default -> null;
-        };
+        String broken =
+            switch (m.getMsgCase()) {
+              case REPORT -> AgentProtocol.report(m.getReport(), session);
+              case DRIFT -> AgentProtocol.drift(m.getDrift(), session);
+              default -> null;
+            };
         if (broken != null) {
           refuse(Status.INVALID_ARGUMENT.withDescription(broken));
           return;
@@ -109,7 +112,10 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
 
       private void refuse(Status status) {
         refused = true;
-        log.warn("refusing agent stream{}: {}", session == null ? "" : " of " + session.deviceId(), status.getDescription());
+        log.warn(
+            "refusing agent stream{}: {}",
+            session == null ? "" : " of " + session.deviceId(),
+            status.getDescription());
         if (session != null) {
           sync.disconnected(session);
         }

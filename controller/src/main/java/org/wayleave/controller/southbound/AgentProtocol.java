@@ -12,12 +12,11 @@ import org.wayleave.api.v1.OptionsProto;
 import org.wayleave.api.v1.Report;
 
 /**
- * The rules an agent's messages keep. An agent is believed only about its own router and about
- * what it was sent: a Report for a generation never pushed on its stream, an {@code actual} that
- * names another device, an unknown result, or text over the contract's {@code max_chars} is a
- * protocol error. The caller then ends the stream with the reason and uses nothing the message
- * said. Each check answers the reason ({@code field: rule}), or null when the message keeps the
- * rules.
+ * The rules an agent's messages keep. An agent is believed only about its own router and about what
+ * it was sent: a Report for a generation never pushed on its stream, an {@code actual} that names
+ * another device, an unknown result, or text over the contract's {@code max_chars} is a protocol
+ * error. The caller then ends the stream with the reason and uses nothing the message said. Each
+ * check answers the reason ({@code field: rule}), or null when the message keeps the rules.
  */
 final class AgentProtocol {
   /** Most item errors one Report may carry (southbound.proto). */
@@ -34,21 +33,30 @@ final class AgentProtocol {
     long gen = r.getGeneration();
     if (!s.wasPushed(gen)) {
       long last = s.lastPushedGeneration();
-      return "report.generation: " + gen + " was never pushed on this stream"
-          + (last == 0 ? " (nothing has been pushed on it yet)" : " (the last push was generation " + last + ")");
+      return "report.generation: "
+          + gen
+          + " was never pushed on this stream"
+          + (last == 0
+              ? " (nothing has been pushed on it yet)"
+              : " (the last push was generation " + last + ")");
     }
     ApplyResult result = r.getResult();
     int errors = r.getItemErrorsCount();
-    if (result != ApplyResult.APPLY_RESULT_APPLIED && result != ApplyResult.APPLY_RESULT_PARTIAL
+    if (result != ApplyResult.APPLY_RESULT_APPLIED
+        && result != ApplyResult.APPLY_RESULT_PARTIAL
         && result != ApplyResult.APPLY_RESULT_REJECTED) {
-      return "report.result: must be APPLY_RESULT_APPLIED, APPLY_RESULT_PARTIAL or APPLY_RESULT_REJECTED (got "
-          + (result == ApplyResult.UNRECOGNIZED ? "value " + r.getResultValue() : result.name()) + ")";
+      return "report.result: must be APPLY_RESULT_APPLIED, APPLY_RESULT_PARTIAL or"
+          + " APPLY_RESULT_REJECTED (got "
+          + (result == ApplyResult.UNRECOGNIZED ? "value " + r.getResultValue() : result.name())
+          + ")";
     }
     if (result == ApplyResult.APPLY_RESULT_APPLIED && errors > 0) {
       return "report.item_errors: an APPLIED report carries none (got " + errors + ")";
     }
     if (result != ApplyResult.APPLY_RESULT_APPLIED && errors == 0) {
-      return "report.item_errors: a " + result.name() + " report says why in at least one item error";
+      return "report.item_errors: a "
+          + result.name()
+          + " report says why in at least one item error";
     }
     if (errors > MAX_ITEM_ERRORS) {
       return "report.item_errors: at most " + MAX_ITEM_ERRORS + " (got " + errors + ")";
@@ -64,14 +72,19 @@ final class AgentProtocol {
 
   private static String otherDevice(DeviceConfig actual, String device, String field) {
     if (!actual.getDeviceId().isEmpty() && !actual.getDeviceId().equals(device)) {
-      return field + ".device_id: names device '" + actual.getDeviceId() + "', but this stream speaks for '" + device + "'";
+      return field
+          + ".device_id: names device '"
+          + actual.getDeviceId()
+          + "', but this stream speaks for '"
+          + device
+          + "'";
     }
     return null;
   }
 
   /**
-   * The first string in {@code m} longer than its field's {@code max_chars}, as a reason that
-   * says how long it was (never the text itself), or null.
+   * The first string in {@code m} longer than its field's {@code max_chars}, as a reason that says
+   * how long it was (never the text itself), or null.
    */
   static String tooLong(Message m, String path) {
     for (Map.Entry<FieldDescriptor, Object> e : m.getAllFields().entrySet()) {

@@ -1,19 +1,19 @@
 package org.wayleave.controller.southbound;
 
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.List;
 import org.wayleave.api.v1.ControllerMessage;
 import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.ItemError;
 import org.wayleave.api.v1.Ping;
 import org.wayleave.api.v1.Push;
-import io.grpc.Status;
-import java.util.ArrayDeque;
 
 /**
- * One connected agent: what it last told us (applied generation, actual configuration, item
- * errors) and the push it has not answered yet. Thread-safe; sends are serialised.
+ * One connected agent: what it last told us (applied generation, actual configuration, item errors)
+ * and the push it has not answered yet. Thread-safe; sends are serialised.
  */
 final class AgentSession {
   private final String deviceId;
@@ -22,16 +22,23 @@ final class AgentSession {
   private long appliedGeneration;
   private DeviceConfig actual;
   private List<ItemError> itemErrors = List.of();
+
   /** Generations pushed on this stream, newest last: a Report must answer one of them. */
   private final ArrayDeque<Long> pushedGenerations = new ArrayDeque<>();
+
   private boolean rejected;
   private long inFlightGeneration;
   private long inFlightSinceNanos;
   private Instant lastSeen;
   private boolean closed;
 
-  AgentSession(String deviceId, String agentVersion, long appliedGeneration, DeviceConfig actual,
-      StreamObserver<ControllerMessage> out, Instant now) {
+  AgentSession(
+      String deviceId,
+      String agentVersion,
+      long appliedGeneration,
+      DeviceConfig actual,
+      StreamObserver<ControllerMessage> out,
+      Instant now) {
     this.deviceId = deviceId;
     this.agentVersion = agentVersion;
     this.appliedGeneration = appliedGeneration;
@@ -75,7 +82,10 @@ final class AgentSession {
   /** Generations remembered for {@link #wasPushed}: far more than can be unanswered at once. */
   static final int PUSHES_REMEMBERED = 64;
 
-  /** Whether {@code generation} was pushed on this stream (among the last {@value #PUSHES_REMEMBERED}). */
+  /**
+   * Whether {@code generation} was pushed on this stream (among the last {@value
+   * #PUSHES_REMEMBERED}).
+   */
   synchronized boolean wasPushed(long generation) {
     return generation > 0 && pushedGenerations.contains(generation);
   }
@@ -91,7 +101,12 @@ final class AgentSession {
   }
 
   /** A report: the answer to the push in flight if the generations agree. */
-  synchronized void reported(long generation, boolean applied, boolean rejected, List<ItemError> errors, DeviceConfig actual,
+  synchronized void reported(
+      long generation,
+      boolean applied,
+      boolean rejected,
+      List<ItemError> errors,
+      DeviceConfig actual,
       Instant now) {
     if (actual != null) {
       this.actual = actual;
@@ -118,7 +133,8 @@ final class AgentSession {
   }
 
   /** Sends a push and records it as in flight; false if the session is closed. */
-  synchronized boolean push(long generation, DeviceConfig desired, boolean keepUnowned, long nowNanos) {
+  synchronized boolean push(
+      long generation, DeviceConfig desired, boolean keepUnowned, long nowNanos) {
     if (closed) {
       return false;
     }
@@ -127,9 +143,14 @@ final class AgentSession {
     if (pushedGenerations.size() > PUSHES_REMEMBERED) {
       pushedGenerations.removeFirst();
     }
-    if (!send(ControllerMessage.newBuilder()
-        .setPush(Push.newBuilder().setGeneration(generation).setDesired(desired).setKeepUnownedVlans(keepUnowned))
-        .build())) {
+    if (!send(
+        ControllerMessage.newBuilder()
+            .setPush(
+                Push.newBuilder()
+                    .setGeneration(generation)
+                    .setDesired(desired)
+                    .setKeepUnownedVlans(keepUnowned))
+            .build())) {
       return false;
     }
     inFlightGeneration = generation;

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.wayleave.controller.telemetry.Telemetry;
 import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.CircuitPhase;
 import org.wayleave.api.v1.CircuitStatus;
@@ -17,11 +16,12 @@ import org.wayleave.api.v1.SubInterface;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.controller.core.CircuitStatuses;
 import org.wayleave.controller.core.DeviceConfigs;
+import org.wayleave.controller.telemetry.Telemetry;
 
 /**
- * A circuit's status from evidence: what the agents of its devices reported. Pure: the same
- * inputs give the same status, and condition transition times move only when a condition's
- * status flips (as apimachinery's SetStatusCondition does).
+ * A circuit's status from evidence: what the agents of its devices reported. Pure: the same inputs
+ * give the same status, and condition transition times move only when a condition's status flips
+ * (as apimachinery's SetStatusCondition does).
  */
 final class CircuitStatusCalculator {
   static final String APPLIED = "Applied";
@@ -42,30 +42,45 @@ final class CircuitStatusCalculator {
 
   static End end(Circuit c, Termination t, AgentSession session) {
     if (session == null) {
-      return new End(EndState.NO_AGENT, "the agent of device " + t.getDevice() + " is not connected");
+      return new End(
+          EndState.NO_AGENT, "the agent of device " + t.getDevice() + " is not connected");
     }
     SubInterface want = DeviceConfigs.subInterface(c, t);
     List<ItemError> errors = session.itemErrors();
     for (ItemError e : errors) {
       if (e.getName().isEmpty()) {
-        return new End(EndState.FAILED, "device " + t.getDevice() + " rejected the push: " + e.getMessage());
+        return new End(
+            EndState.FAILED, "device " + t.getDevice() + " rejected the push: " + e.getMessage());
       }
       if (e.getName().equals(want.getName())) {
-        return new End(EndState.FAILED, "device " + t.getDevice() + " rejected " + want.getName() + ": " + e.getMessage());
+        return new End(
+            EndState.FAILED,
+            "device " + t.getDevice() + " rejected " + want.getName() + ": " + e.getMessage());
       }
     }
     if (session.rejected()) {
       // Refused whole: whatever the router still carries, this push applied nothing.
-      return new End(EndState.FAILED, "device " + t.getDevice() + " rejected the push"
-          + (errors.isEmpty() ? "" : " (" + errors.get(0).getName() + ": " + errors.get(0).getMessage() + ")"));
+      return new End(
+          EndState.FAILED,
+          "device "
+              + t.getDevice()
+              + " rejected the push"
+              + (errors.isEmpty()
+                  ? ""
+                  : " (" + errors.get(0).getName() + ": " + errors.get(0).getMessage() + ")"));
     }
     SubInterface have = find(session.actual(), want.getName());
     if (want.equals(have)) {
       return new End(EndState.APPLIED, "");
     }
-    String missing = have == null
-        ? "device " + t.getDevice() + " does not carry " + want.getName()
-        : "device " + t.getDevice() + " carries " + want.getName() + " differently from the plan";
+    String missing =
+        have == null
+            ? "device " + t.getDevice() + " does not carry " + want.getName()
+            : "device "
+                + t.getDevice()
+                + " carries "
+                + want.getName()
+                + " differently from the plan";
     if (session.inFlightGeneration() != 0) {
       return new End(EndState.PROVISIONING, missing + " yet (a push awaits the agent's report)");
     }
@@ -84,7 +99,8 @@ final class CircuitStatusCalculator {
     return null;
   }
 
-  static CircuitStatus compute(Circuit c, CircuitStatus previous, Function<String, AgentSession> sessions, Instant now) {
+  static CircuitStatus compute(
+      Circuit c, CircuitStatus previous, Function<String, AgentSession> sessions, Instant now) {
     return compute(c, previous, sessions, null, now);
   }
 
@@ -92,7 +108,11 @@ final class CircuitStatusCalculator {
    * @param telemetry what SNMP shows, or null when routers are not polled (then the agent's word
    *     alone makes a circuit ACTIVE, and LinkUp says so)
    */
-  static CircuitStatus compute(Circuit c, CircuitStatus previous, Function<String, AgentSession> sessions, Telemetry telemetry,
+  static CircuitStatus compute(
+      Circuit c,
+      CircuitStatus previous,
+      Function<String, AgentSession> sessions,
+      Telemetry telemetry,
       Instant now) {
     List<End> ends = new ArrayList<>(2);
     List<Termination> terms = new ArrayList<>(2);
@@ -102,10 +122,15 @@ final class CircuitStatusCalculator {
         terms.add(t);
       }
     }
-    CircuitPhase was = previous == null ? CircuitPhase.CIRCUIT_PHASE_UNSPECIFIED : previous.getPhase();
-    boolean wasUp = was == CircuitPhase.CIRCUIT_PHASE_ACTIVE || was == CircuitPhase.CIRCUIT_PHASE_DRIFTED
-        || was == CircuitPhase.CIRCUIT_PHASE_DEGRADED || was == CircuitPhase.CIRCUIT_PHASE_DOWN;
-    boolean allApplied = !ends.isEmpty() && ends.stream().allMatch(e -> e.state() == EndState.APPLIED);
+    CircuitPhase was =
+        previous == null ? CircuitPhase.CIRCUIT_PHASE_UNSPECIFIED : previous.getPhase();
+    boolean wasUp =
+        was == CircuitPhase.CIRCUIT_PHASE_ACTIVE
+            || was == CircuitPhase.CIRCUIT_PHASE_DRIFTED
+            || was == CircuitPhase.CIRCUIT_PHASE_DEGRADED
+            || was == CircuitPhase.CIRCUIT_PHASE_DOWN;
+    boolean allApplied =
+        !ends.isEmpty() && ends.stream().allMatch(e -> e.state() == EndState.APPLIED);
     LinkEvidence link = telemetry == null ? null : LinkEvidence.of(c, terms, telemetry);
     CircuitPhase phase;
     String error = "";
@@ -119,7 +144,9 @@ final class CircuitStatusCalculator {
         phase = CircuitPhase.CIRCUIT_PHASE_DOWN;
         error = link.linkMessage();
       } else if (link.linkUp() == ConditionStatus.CONDITION_STATUS_TRUE) {
-        boolean degraded = link.within() == ConditionStatus.CONDITION_STATUS_FALSE || !link.errorMessage().isEmpty();
+        boolean degraded =
+            link.within() == ConditionStatus.CONDITION_STATUS_FALSE
+                || !link.errorMessage().isEmpty();
         phase = degraded ? CircuitPhase.CIRCUIT_PHASE_DEGRADED : CircuitPhase.CIRCUIT_PHASE_ACTIVE;
         error = degraded ? link.degradedMessage() : "";
       } else if (wasUp && was != CircuitPhase.CIRCUIT_PHASE_DRIFTED) {
@@ -129,7 +156,9 @@ final class CircuitStatusCalculator {
       } else {
         phase = CircuitPhase.CIRCUIT_PHASE_PROVISIONING;
       }
-    } else if (wasUp && ends.stream().anyMatch(e -> e.state() == EndState.MISSING || e.state() == EndState.PROVISIONING)) {
+    } else if (wasUp
+        && ends.stream()
+            .anyMatch(e -> e.state() == EndState.MISSING || e.state() == EndState.PROVISIONING)) {
       phase = CircuitPhase.CIRCUIT_PHASE_DRIFTED;
       error = first(ends, EndState.MISSING);
       if (error.isEmpty()) {
@@ -147,34 +176,66 @@ final class CircuitStatusCalculator {
     }
     long gen = c.getSpec().getGeneration();
     CircuitStatus base = previous != null ? previous : CircuitStatuses.initial(c);
-    CircuitStatus.Builder st = base.toBuilder()
-        .setPhase(phase)
-        .setObservedGeneration(gen)
-        .setLastError(error);
+    CircuitStatus.Builder st =
+        base.toBuilder().setPhase(phase).setObservedGeneration(gen).setLastError(error);
     if (previous == null || previous.getPhase() != phase) {
       st.setPhaseTransitionTime(ts(now));
     }
     boolean failed = phase == CircuitPhase.CIRCUIT_PHASE_FAILED;
     boolean applied = allApplied || phase == CircuitPhase.CIRCUIT_PHASE_DRIFTED;
-    setCondition(st, APPLIED,
-        applied && !failed ? ConditionStatus.CONDITION_STATUS_TRUE : ConditionStatus.CONDITION_STATUS_FALSE,
+    setCondition(
+        st,
+        APPLIED,
+        applied && !failed
+            ? ConditionStatus.CONDITION_STATUS_TRUE
+            : ConditionStatus.CONDITION_STATUS_FALSE,
         failed ? "AgentRejected" : applied ? "AgentConfirmed" : "AwaitingAgent",
         failed ? error : applied ? "the agent applied the circuit's configuration" : message(ends),
-        gen, now);
+        gen,
+        now);
     boolean drifted = phase == CircuitPhase.CIRCUIT_PHASE_DRIFTED;
-    setCondition(st, IN_SYNC,
-        allApplied ? ConditionStatus.CONDITION_STATUS_TRUE
-            : drifted ? ConditionStatus.CONDITION_STATUS_FALSE : ConditionStatus.CONDITION_STATUS_UNKNOWN,
+    setCondition(
+        st,
+        IN_SYNC,
+        allApplied
+            ? ConditionStatus.CONDITION_STATUS_TRUE
+            : drifted
+                ? ConditionStatus.CONDITION_STATUS_FALSE
+                : ConditionStatus.CONDITION_STATUS_UNKNOWN,
         allApplied ? "Matches" : drifted ? "Drifted" : "NotYetApplied",
-        allApplied ? "the router carries the circuit as planned" : drifted ? error + "; repairing" : "",
-        gen, now);
+        allApplied
+            ? "the router carries the circuit as planned"
+            : drifted ? error + "; repairing" : "",
+        gen,
+        now);
     if (link == null) {
-      setCondition(st, LinkEvidence.LINK_UP, ConditionStatus.CONDITION_STATUS_UNKNOWN, "TelemetryDisabled",
-          "the controller does not poll routers; ACTIVE rests on the agent's report alone", gen, now);
+      setCondition(
+          st,
+          LinkEvidence.LINK_UP,
+          ConditionStatus.CONDITION_STATUS_UNKNOWN,
+          "TelemetryDisabled",
+          "the controller does not poll routers; ACTIVE rests on the agent's report alone",
+          gen,
+          now);
     } else {
-      setCondition(st, LinkEvidence.LINK_UP, link.linkUp(), link.linkReason(), link.linkMessage(), gen, now);
-      setCondition(st, LinkEvidence.REACHABLE, link.reachable(), link.reachableReason(), link.reachableMessage(), gen, now);
-      setCondition(st, LinkEvidence.WITHIN_CAPACITY, link.within(), link.withinReason(), link.withinMessage(), gen, now);
+      setCondition(
+          st, LinkEvidence.LINK_UP, link.linkUp(), link.linkReason(), link.linkMessage(), gen, now);
+      setCondition(
+          st,
+          LinkEvidence.REACHABLE,
+          link.reachable(),
+          link.reachableReason(),
+          link.reachableMessage(),
+          gen,
+          now);
+      setCondition(
+          st,
+          LinkEvidence.WITHIN_CAPACITY,
+          link.within(),
+          link.withinReason(),
+          link.withinMessage(),
+          gen,
+          now);
     }
     return st.build();
   }
@@ -188,11 +249,19 @@ final class CircuitStatusCalculator {
   }
 
   /** Sets a condition; its transition time moves only when its status changes. */
-  static void setCondition(CircuitStatus.Builder st, String type, ConditionStatus status, String reason, String message, long gen, Instant now) {
+  static void setCondition(
+      CircuitStatus.Builder st,
+      String type,
+      ConditionStatus status,
+      String reason,
+      String message,
+      long gen,
+      Instant now) {
     for (int i = 0; i < st.getConditionsCount(); i++) {
       Condition c = st.getConditions(i);
       if (c.getType().equals(type)) {
-        Condition.Builder b = c.toBuilder().setReason(reason).setMessage(message).setObservedGeneration(gen);
+        Condition.Builder b =
+            c.toBuilder().setReason(reason).setMessage(message).setObservedGeneration(gen);
         if (c.getStatus() != status) {
           b.setStatus(status).setLastTransitionTime(ts(now));
         }
@@ -200,8 +269,14 @@ final class CircuitStatusCalculator {
         return;
       }
     }
-    st.addConditions(Condition.newBuilder().setType(type).setStatus(status).setReason(reason).setMessage(message)
-        .setObservedGeneration(gen).setLastTransitionTime(ts(now)));
+    st.addConditions(
+        Condition.newBuilder()
+            .setType(type)
+            .setStatus(status)
+            .setReason(reason)
+            .setMessage(message)
+            .setObservedGeneration(gen)
+            .setLastTransitionTime(ts(now)));
   }
 
   static Timestamp ts(Instant t) {

@@ -1,5 +1,7 @@
 package org.wayleave.controller.southbound;
 
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,9 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wayleave.api.v1.ApplyResult;
 import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.CircuitPhase;
 import org.wayleave.api.v1.CircuitStatus;
+import org.wayleave.api.v1.ControllerMessage;
 import org.wayleave.api.v1.Device;
 import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.Hello;
@@ -27,23 +31,19 @@ import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.reconcile.Reconciler;
 import org.wayleave.controller.reconcile.Result;
 import org.wayleave.controller.reconcile.Ticker;
-import org.wayleave.controller.telemetry.Telemetry;
 import org.wayleave.controller.store.Audit;
 import org.wayleave.controller.store.Compare;
 import org.wayleave.controller.store.StateStore;
 import org.wayleave.controller.store.Txn;
-import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
-import org.wayleave.api.v1.ApplyResult;
-import org.wayleave.api.v1.ControllerMessage;
+import org.wayleave.controller.telemetry.Telemetry;
 
 /**
  * The device reconciler. For a device key it reads the desired configuration fresh from the
  * desired-state cache and the last evidence from the device's agent session, and acts on the
- * difference: a full-state push with a generation that only grows, at most one unanswered push
- * per device (newer desired state waits and coalesces: the next push carries the latest), no push
- * at all while the router already carries the plan. Then it writes the status of the device's
- * circuits from the evidence, only where the status means something new.
+ * difference: a full-state push with a generation that only grows, at most one unanswered push per
+ * device (newer desired state waits and coalesces: the next push carries the latest), no push at
+ * all while the router already carries the plan. Then it writes the status of the device's circuits
+ * from the evidence, only where the status means something new.
  *
  * <p>Session events (hello, report, drift, disconnect) never act themselves; they only wake the
  * device key.
@@ -59,8 +59,10 @@ public final class DeviceSync implements Reconciler<String> {
   private final Duration pushTimeout;
   private final Map<String, AgentSession> sessions = new ConcurrentHashMap<>();
   private final Map<String, Long> generations = new ConcurrentHashMap<>();
+
   /** The desired configuration last pushed to each device. */
   private final Map<String, DeviceConfig> pushed = new ConcurrentHashMap<>();
+
   /** Devices whose last push of that configuration failed: re-pushed only after a backoff. */
   private final Map<String, Failure> failures = new ConcurrentHashMap<>();
 
@@ -73,7 +75,8 @@ public final class DeviceSync implements Reconciler<String> {
   private volatile Consumer<String> wake = id -> {};
   private volatile Telemetry telemetry;
 
-  public DeviceSync(StateStore store, ResourceCache cache, Clock clock, Ticker ticker, Duration pushTimeout) {
+  public DeviceSync(
+      StateStore store, ResourceCache cache, Clock clock, Ticker ticker, Duration pushTimeout) {
     this.store = store;
     this.cache = cache;
     this.clock = clock;
@@ -86,7 +89,10 @@ public final class DeviceSync implements Reconciler<String> {
     this.wake = wake;
   }
 
-  /** Judge circuits by what SNMP shows too (ACTIVE needs LinkUp); without it the agent's word suffices. */
+  /**
+   * Judge circuits by what SNMP shows too (ACTIVE needs LinkUp); without it the agent's word
+   * suffices.
+   */
   public void useTelemetry(Telemetry t) {
     this.telemetry = t;
   }
@@ -114,15 +120,27 @@ public final class DeviceSync implements Reconciler<String> {
   // ------------------------------------------------------------------ session events
 
   AgentSession hello(Hello h, StreamObserver<ControllerMessage> out) {
-    AgentSession s = new AgentSession(h.getDeviceId(), h.getAgentVersion(), h.getAppliedGeneration(), h.getActual(), out, clock.instant());
+    AgentSession s =
+        new AgentSession(
+            h.getDeviceId(),
+            h.getAgentVersion(),
+            h.getAppliedGeneration(),
+            h.getActual(),
+            out,
+            clock.instant());
     AgentSession old = sessions.put(h.getDeviceId(), s);
     if (old != null) {
-      old.close(Status.ABORTED.withDescription("replaced by a newer session of device " + h.getDeviceId()));
+      old.close(
+          Status.ABORTED.withDescription(
+              "replaced by a newer session of device " + h.getDeviceId()));
     }
     generations.merge(h.getDeviceId(), h.getAppliedGeneration(), Math::max);
     sessionsOpened.incrementAndGet();
     s.ping(0);
-    log.debug("agent of {} connected (applied generation {}, {} sub-interfaces)", h.getDeviceId(), h.getAppliedGeneration(),
+    log.debug(
+        "agent of {} connected (applied generation {}, {} sub-interfaces)",
+        h.getDeviceId(),
+        h.getAppliedGeneration(),
         h.getActual().getSubInterfacesCount());
     wake.accept(h.getDeviceId());
     return s;
@@ -134,15 +152,23 @@ public final class DeviceSync implements Reconciler<String> {
     if (applied) {
       failures.remove(s.deviceId());
     } else if (sent != null) {
-      failures.compute(s.deviceId(), (id, f) -> {
-        int n = f != null && f.desired().equals(sent) ? f.count() + 1 : 1;
-        long delay = Math.min(RETRY_CAP.toNanos(), RETRY_BASE.toNanos() << Math.min(n - 1, 20));
-        return new Failure(sent, n, ticker.read() + delay);
-      });
+      failures.compute(
+          s.deviceId(),
+          (id, f) -> {
+            int n = f != null && f.desired().equals(sent) ? f.count() + 1 : 1;
+            long delay = Math.min(RETRY_CAP.toNanos(), RETRY_BASE.toNanos() << Math.min(n - 1, 20));
+            return new Failure(sent, n, ticker.read() + delay);
+          });
     }
     // A rejected push may come without the router's state (it could not be read): keep the last.
     boolean rejected = r.getResult() == ApplyResult.APPLY_RESULT_REJECTED;
-    s.reported(r.getGeneration(), applied, rejected, r.getItemErrorsList(), r.hasActual() ? r.getActual() : null, clock.instant());
+    s.reported(
+        r.getGeneration(),
+        applied,
+        rejected,
+        r.getItemErrorsList(),
+        r.hasActual() ? r.getActual() : null,
+        clock.instant());
     wake.accept(s.deviceId());
   }
 
@@ -199,7 +225,11 @@ public final class DeviceSync implements Reconciler<String> {
       if (waited < pushTimeout.toNanos()) {
         return Result.requeueAfter(Duration.ofNanos(pushTimeout.toNanos() - waited));
       }
-      log.warn("device {}: no report for push {} after {}; pushing again", device.getId(), s.inFlightGeneration(), pushTimeout);
+      log.warn(
+          "device {}: no report for push {} after {}; pushing again",
+          device.getId(),
+          s.inFlightGeneration(),
+          pushTimeout);
       s.abandonPush();
     }
     boolean keep = device.getKeepUnownedVlans();
@@ -223,13 +253,20 @@ public final class DeviceSync implements Reconciler<String> {
       return Result.done();
     }
     pushes.incrementAndGet();
-    log.debug("device {}: pushed generation {} ({} sub-interfaces)", device.getId(), gen, desired.getSubInterfacesCount());
+    log.debug(
+        "device {}: pushed generation {} ({} sub-interfaces)",
+        device.getId(),
+        gen,
+        desired.getSubInterfacesCount());
     return Result.requeueAfter(pushTimeout);
   }
 
   /** A generation above every one this device has seen, and at least the store revision. */
   private long nextGeneration(String deviceId, AgentSession s) {
-    long gen = Math.max(cache.revision(), Math.max(generations.getOrDefault(deviceId, 0L), s.appliedGeneration()) + 1);
+    long gen =
+        Math.max(
+            cache.revision(),
+            Math.max(generations.getOrDefault(deviceId, 0L), s.appliedGeneration()) + 1);
     generations.put(deviceId, gen);
     return gen;
   }
@@ -255,9 +292,11 @@ public final class DeviceSync implements Reconciler<String> {
     int n = 0;
     for (Circuit c : circuits) {
       CircuitStatus before = c.getStatus();
-      CircuitStatus after = CircuitStatusCalculator.compute(c, before, sessions::get, telemetry, now);
-      boolean stillImplicitPending = after.getPhase() == CircuitPhase.CIRCUIT_PHASE_PENDING
-          && before.equals(CircuitStatuses.initial(c));
+      CircuitStatus after =
+          CircuitStatusCalculator.compute(c, before, sessions::get, telemetry, now);
+      boolean stillImplicitPending =
+          after.getPhase() == CircuitPhase.CIRCUIT_PHASE_PENDING
+              && before.equals(CircuitStatuses.initial(c));
       if (!stillImplicitPending && !CircuitStatusCalculator.sameMeaning(before, after)) {
         // Only for the spec the status was computed from: a circuit changed or deleted since is
         // woken again by its own change event.

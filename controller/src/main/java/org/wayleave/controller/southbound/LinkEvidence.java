@@ -16,9 +16,15 @@ import org.wayleave.controller.telemetry.Telemetry;
  * and carry no changing figure, so a status is rewritten only when its meaning changes.
  */
 record LinkEvidence(
-    ConditionStatus linkUp, String linkReason, String linkMessage,
-    ConditionStatus reachable, String reachableReason, String reachableMessage,
-    ConditionStatus within, String withinReason, String withinMessage,
+    ConditionStatus linkUp,
+    String linkReason,
+    String linkMessage,
+    ConditionStatus reachable,
+    String reachableReason,
+    String reachableMessage,
+    ConditionStatus within,
+    String withinReason,
+    String withinMessage,
     String errorMessage) {
 
   static final String LINK_UP = "LinkUp";
@@ -42,13 +48,30 @@ record LinkEvidence(
   static LinkEvidence of(Circuit c, List<Termination> ends, Telemetry telemetry) {
     Part link = new Part(TRUE, "OperUp", "SNMP shows the circuit's interfaces up");
     Part reach = new Part(TRUE, "Answering", "every router of the circuit answers SNMP");
-    Part within = new Part(TRUE, "UnderThreshold", "utilisation under " + percent(telemetry.config().utilisationThreshold())
-        + " of the committed " + c.getSpec().getCommittedMbps() + " Mbit/s");
+    Part within =
+        new Part(
+            TRUE,
+            "UnderThreshold",
+            "utilisation under "
+                + percent(telemetry.config().utilisationThreshold())
+                + " of the committed "
+                + c.getSpec().getCommittedMbps()
+                + " Mbit/s");
     String errors = "";
     if (ends.isEmpty()) {
-      Part none = new Part(UNKNOWN, "NoTermination", "the circuit has no termination on a router yet");
-      return new LinkEvidence(none.status, none.reason, none.message, none.status, none.reason, none.message,
-          none.status, none.reason, none.message, "");
+      Part none =
+          new Part(UNKNOWN, "NoTermination", "the circuit has no termination on a router yet");
+      return new LinkEvidence(
+          none.status,
+          none.reason,
+          none.message,
+          none.status,
+          none.reason,
+          none.message,
+          none.status,
+          none.reason,
+          none.message,
+          "");
     }
     for (Termination t : ends) {
       SubInterface want = DeviceConfigs.subInterface(c, t);
@@ -63,35 +86,72 @@ record LinkEvidence(
       }
       if (!d.reachable()) {
         reach = reach.worse(new Part(FALSE, "Unreachable", t.getDevice() + ": " + d.reason()));
-        link = link.worse(new Part(UNKNOWN, "Unreachable", t.getDevice() + " does not answer SNMP; last known state stands"));
-        within = within.worse(new Part(UNKNOWN, "Unreachable", t.getDevice() + " does not answer SNMP"));
+        link =
+            link.worse(
+                new Part(
+                    UNKNOWN,
+                    "Unreachable",
+                    t.getDevice() + " does not answer SNMP; last known state stands"));
+        within =
+            within.worse(new Part(UNKNOWN, "Unreachable", t.getDevice() + " does not answer SNMP"));
         continue;
       }
       Telemetry.InterfaceView i = d.find(want.getName(), c.getId());
       if (i == null) {
-        Part p = new Part(UNKNOWN, "InterfaceNotSeen", "SNMP on " + t.getDevice() + " shows no interface " + want.getName() + " yet");
+        Part p =
+            new Part(
+                UNKNOWN,
+                "InterfaceNotSeen",
+                "SNMP on " + t.getDevice() + " shows no interface " + want.getName() + " yet");
         link = link.worse(p);
         within = within.worse(p);
         continue;
       }
-      LinkJudge.Judgement j = LinkJudge.judge(i, c.getSpec().getCommittedMbps(), telemetry.config());
-      link = link.worse(switch (j.state()) {
-        case ADMIN_DOWN -> new Part(FALSE, "AdminDown", where + " is administratively down");
-        case OPER_DOWN -> new Part(FALSE, "OperDown", where + " is down (ifOperStatus)");
-        case UP -> new Part(TRUE, "OperUp", "");
-      });
+      LinkJudge.Judgement j =
+          LinkJudge.judge(i, c.getSpec().getCommittedMbps(), telemetry.config());
+      link =
+          link.worse(
+              switch (j.state()) {
+                case ADMIN_DOWN ->
+                    new Part(FALSE, "AdminDown", where + " is administratively down");
+                case OPER_DOWN -> new Part(FALSE, "OperDown", where + " is down (ifOperStatus)");
+                case UP -> new Part(TRUE, "OperUp", "");
+              });
       if (j.overCapacity()) {
-        within = within.worse(new Part(FALSE, "OverThreshold", where + " runs above " + percent(telemetry.config().utilisationThreshold())
-            + " of the committed " + c.getSpec().getCommittedMbps() + " Mbit/s"));
+        within =
+            within.worse(
+                new Part(
+                    FALSE,
+                    "OverThreshold",
+                    where
+                        + " runs above "
+                        + percent(telemetry.config().utilisationThreshold())
+                        + " of the committed "
+                        + c.getSpec().getCommittedMbps()
+                        + " Mbit/s"));
       } else if (Double.isNaN(j.utilisation())) {
-        within = within.worse(new Part(UNKNOWN, "NoRateYet", "no rate measured on " + where + " yet"));
+        within =
+            within.worse(new Part(UNKNOWN, "NoRateYet", "no rate measured on " + where + " yet"));
       }
       if (j.erroring() && errors.isEmpty()) {
-        errors = where + " shows more than " + telemetry.config().errorsPerSecondThreshold() + " errors or discards per second";
+        errors =
+            where
+                + " shows more than "
+                + telemetry.config().errorsPerSecondThreshold()
+                + " errors or discards per second";
       }
     }
-    return new LinkEvidence(link.status, link.reason, link.message, reach.status, reach.reason, reach.message,
-        within.status, within.reason, within.message, errors);
+    return new LinkEvidence(
+        link.status,
+        link.reason,
+        link.message,
+        reach.status,
+        reach.reason,
+        reach.message,
+        within.status,
+        within.reason,
+        within.message,
+        errors);
   }
 
   /** Why a circuit with its links up is DEGRADED. */

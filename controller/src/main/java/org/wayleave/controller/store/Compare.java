@@ -3,14 +3,15 @@ package org.wayleave.controller.store;
 import java.util.Objects;
 
 /**
- * A transaction guard on one key's modification revision. An expected revision of zero means
- * "the key must not exist".
+ * A transaction guard on one key's modification revision. An expected revision of zero means "the
+ * key must not exist".
  */
 public record Compare(String key, long expectedModRevision) {
   public Compare {
     Objects.requireNonNull(key, "key");
     if (expectedModRevision < 0) {
-      throw new IllegalArgumentException("expectedModRevision cannot be negative: " + expectedModRevision);
+      throw new IllegalArgumentException(
+          "expectedModRevision cannot be negative: " + expectedModRevision);
     }
   }
 

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param modRevision revision of the last change to the key (the deletion revision for deletes)
  * @param version number of changes since creation, 1 for a new key
  */
-public record KeyValue(String key, byte[] value, long createRevision, long modRevision, long version) {
+public record KeyValue(
+    String key, byte[] value, long createRevision, long modRevision, long version) {
   public KeyValue {
     Objects.requireNonNull(key, "key");
     value = value == null ? new byte[0] : value;

@@ -1,8 +1,8 @@
 package org.wayleave.controller.store;
 
 /**
- * Leadership among the controllers sharing one store. Only the leader writes desired state and
- * runs the reconcilers.
+ * Leadership among the controllers sharing one store. Only the leader writes desired state and runs
+ * the reconcilers.
  */
 public interface LeaderElection extends AutoCloseable {
   /** Blocks until this candidate is the leader, or the thread is interrupted. */

@@ -39,8 +39,8 @@ public interface StateStore extends AutoCloseable {
   TxnResult txn(Txn txn);
 
   /**
-   * Delivers every change under {@code prefix} with a revision greater than {@code
-   * fromRevision}, first from history, then live, without gaps or duplicates.
+   * Delivers every change under {@code prefix} with a revision greater than {@code fromRevision},
+   * first from history, then live, without gaps or duplicates.
    *
    * @param fromRevision 0 means "from now"
    * @throws CompactedException if history older than {@code fromRevision} is no longer kept

@@ -1,11 +1,11 @@
 package org.wayleave.controller.store;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Collections;
 
 /**
  * An atomic write: if every compare holds, apply every put and delete at one new revision and

@@ -3,8 +3,7 @@ package org.wayleave.controller.store;
 import java.util.List;
 
 /**
- * Receives the changes of one watch, in revision order, one call per revision, never
- * concurrently.
+ * Receives the changes of one watch, in revision order, one call per revision, never concurrently.
  */
 public interface WatchListener {
   /** All events of one transaction (one revision) under the watched prefix. */

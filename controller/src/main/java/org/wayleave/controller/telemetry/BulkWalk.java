@@ -1,6 +1,7 @@
 package org.wayleave.controller.telemetry;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +10,6 @@ import org.snmp4j.smi.OID;
 import org.snmp4j.smi.OctetString;
 import org.snmp4j.smi.Variable;
 import org.snmp4j.smi.VariableBinding;
-import java.util.Arrays;
 
 /**
  * The state of one poll's walk of the IF-MIB columns: which columns are still open, where each one
@@ -18,9 +18,9 @@ import java.util.Arrays;
  * which is the poller's main cost at fleet scale.
  *
  * <p>The first request is {@code GETBULK(non-repeaters=1: sysUpTime, columns...)}; each later one
- * continues the columns still open from the last OID seen in each. A column closes at the first
- * OID outside it (or an exception value); a column whose OIDs do not increase (a broken agent)
- * closes too, so a walk always ends.
+ * continues the columns still open from the last OID seen in each. A column closes at the first OID
+ * outside it (or an exception value); a column whose OIDs do not increase (a broken agent) closes
+ * too, so a walk always ends.
  */
 final class BulkWalk {
   /** Most requests one walk may take: 2,000 interfaces at 25 repetitions, and then some. */
@@ -78,7 +78,9 @@ final class BulkWalk {
     List<? extends VariableBinding> vbs = response.getVariableBindings();
     int i = 0;
     if (requests == 1) {
-      if (!vbs.isEmpty() && vbs.get(0).getOid().equals(IfMib.SYS_UP_TIME) && !vbs.get(0).isException()) {
+      if (!vbs.isEmpty()
+          && vbs.get(0).getOid().equals(IfMib.SYS_UP_TIME)
+          && !vbs.get(0).isException()) {
         sysUpTime = vbs.get(0).getVariable().toLong();
       }
       i = 1;
@@ -96,7 +98,10 @@ final class BulkWalk {
       VariableBinding vb = vbs.get(i);
       OID oid = vb.getOid();
       IfMib.Column c = columns.get(col);
-      if (vb.isException() || oid.size() != c.oid.size() + 1 || !oid.startsWith(c.oid) || oid.compareTo(last[col]) <= 0) {
+      if (vb.isException()
+          || oid.size() != c.oid.size() + 1
+          || !oid.startsWith(c.oid)
+          || oid.compareTo(last[col]) <= 0) {
         open[col] = false;
         continue;
       }
@@ -153,7 +158,10 @@ final class BulkWalk {
     return rows;
   }
 
-  /** Whether the agent returned any ifXTable column: an old agent without it gets 32-bit counters next time. */
+  /**
+   * Whether the agent returned any ifXTable column: an old agent without it gets 32-bit counters
+   * next time.
+   */
   boolean sawIfX() {
     for (IfRow r : rows.values()) {
       if (r.has(IfMib.Column.IF_NAME) || r.has(IfMib.Column.IF_HC_IN_OCTETS)) {

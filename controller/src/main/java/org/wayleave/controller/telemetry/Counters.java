@@ -79,7 +79,8 @@ public final class Counters {
     return curTicks - prevTicks < elapsed - tolerance;
   }
 
-  private static boolean plausible(double d, double seconds, double maxPerSecond, double unknownLimit) {
+  private static boolean plausible(
+      double d, double seconds, double maxPerSecond, double unknownLimit) {
     if (maxPerSecond > 0 && seconds > 0) {
       return d <= maxPerSecond * seconds * SLACK;
     }

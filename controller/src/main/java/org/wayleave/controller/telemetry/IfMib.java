@@ -37,6 +37,7 @@ public final class IfMib {
     IF_ALIAS("1.3.6.1.2.1.31.1.1.1.18", true);
 
     public final OID oid;
+
     /** Whether the column is in {@code ifXTable} (absent on old agents). */
     public final boolean ifX;
 
@@ -49,17 +50,38 @@ public final class IfMib {
   /** Everything: the first poll of a device, before it is known whether it has {@code ifXTable}. */
   public static final List<Column> ALL = List.of(Column.values());
 
-  /** A device with {@code ifXTable}: names, aliases and 64-bit counters from it; no 32-bit octets, no ifDescr. */
-  public static final List<Column> WITH_IFX = List.of(
-      Column.IF_ADMIN_STATUS, Column.IF_OPER_STATUS, Column.IF_IN_DISCARDS, Column.IF_IN_ERRORS, Column.IF_OUT_ERRORS,
-      Column.IF_NAME, Column.IF_HC_IN_OCTETS, Column.IF_HC_OUT_OCTETS, Column.IF_HIGH_SPEED, Column.IF_ALIAS);
+  /**
+   * A device with {@code ifXTable}: names, aliases and 64-bit counters from it; no 32-bit octets,
+   * no ifDescr.
+   */
+  public static final List<Column> WITH_IFX =
+      List.of(
+          Column.IF_ADMIN_STATUS,
+          Column.IF_OPER_STATUS,
+          Column.IF_IN_DISCARDS,
+          Column.IF_IN_ERRORS,
+          Column.IF_OUT_ERRORS,
+          Column.IF_NAME,
+          Column.IF_HC_IN_OCTETS,
+          Column.IF_HC_OUT_OCTETS,
+          Column.IF_HIGH_SPEED,
+          Column.IF_ALIAS);
 
   /** A device without {@code ifXTable}: ifDescr for the name, 32-bit octet counters, ifSpeed. */
-  public static final List<Column> WITHOUT_IFX = List.of(
-      Column.IF_DESCR, Column.IF_SPEED, Column.IF_ADMIN_STATUS, Column.IF_OPER_STATUS, Column.IF_IN_OCTETS,
-      Column.IF_IN_DISCARDS, Column.IF_IN_ERRORS, Column.IF_OUT_OCTETS, Column.IF_OUT_ERRORS);
+  public static final List<Column> WITHOUT_IFX =
+      List.of(
+          Column.IF_DESCR,
+          Column.IF_SPEED,
+          Column.IF_ADMIN_STATUS,
+          Column.IF_OPER_STATUS,
+          Column.IF_IN_OCTETS,
+          Column.IF_IN_DISCARDS,
+          Column.IF_IN_ERRORS,
+          Column.IF_OUT_OCTETS,
+          Column.IF_OUT_ERRORS);
 
   /** ifAdminStatus / ifOperStatus values. */
   public static final int UP = 1;
+
   public static final int DOWN = 2;
 }

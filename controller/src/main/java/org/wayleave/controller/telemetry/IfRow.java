@@ -62,7 +62,10 @@ public final class IfRow {
     return has(IfMib.Column.IF_SPEED) ? speedBps : 0;
   }
 
-  /** Sets a value as a poll or a test would; package-private fields keep the hot path allocation-free. */
+  /**
+   * Sets a value as a poll or a test would; package-private fields keep the hot path
+   * allocation-free.
+   */
   public IfRow set(IfMib.Column c, long value) {
     switch (c) {
       case IF_SPEED -> speedBps = value;
@@ -96,6 +99,16 @@ public final class IfRow {
 
   @Override
   public String toString() {
-    return "IfRow{" + ifIndex + " " + name() + " alias=" + alias + " admin=" + adminStatus + " oper=" + operStatus + "}";
+    return "IfRow{"
+        + ifIndex
+        + " "
+        + name()
+        + " alias="
+        + alias
+        + " admin="
+        + adminStatus
+        + " oper="
+        + operStatus
+        + "}";
   }
 }

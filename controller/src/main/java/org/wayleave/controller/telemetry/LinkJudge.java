@@ -1,9 +1,9 @@
 package org.wayleave.controller.telemetry;
 
 /**
- * How an interface stands against its circuit's commitment: up or down (and admin-down told
- * apart), utilisation of the committed bandwidth, and whether it is over the threshold or erroring.
- * One place for the rules, used both to decide when a device's circuits need a fresh status and to
+ * How an interface stands against its circuit's commitment: up or down (and admin-down told apart),
+ * utilisation of the committed bandwidth, and whether it is over the threshold or erroring. One
+ * place for the rules, used both to decide when a device's circuits need a fresh status and to
  * compute that status.
  */
 public final class LinkJudge {
@@ -16,17 +16,26 @@ public final class LinkJudge {
   }
 
   /**
-   * @param utilisation peak of in and out over the committed bandwidth (1.0 = full), NaN when unknown
+   * @param utilisation peak of in and out over the committed bandwidth (1.0 = full), NaN when
+   *     unknown
    * @param problemsPerSecond errors and discards per second, NaN when unknown
    */
-  public record Judgement(LinkState state, double utilisation, boolean overCapacity, double problemsPerSecond, boolean erroring) {}
+  public record Judgement(
+      LinkState state,
+      double utilisation,
+      boolean overCapacity,
+      double problemsPerSecond,
+      boolean erroring) {}
 
   /**
    * @param committedMbps the circuit's committed bandwidth; 0 to judge against the interface speed
    */
-  public static Judgement judge(Telemetry.InterfaceView i, long committedMbps, TelemetryConfig config) {
-    LinkState state = i.adminStatus() == IfMib.DOWN ? LinkState.ADMIN_DOWN
-        : i.operStatus() == IfMib.UP ? LinkState.UP : LinkState.OPER_DOWN;
+  public static Judgement judge(
+      Telemetry.InterfaceView i, long committedMbps, TelemetryConfig config) {
+    LinkState state =
+        i.adminStatus() == IfMib.DOWN
+            ? LinkState.ADMIN_DOWN
+            : i.operStatus() == IfMib.UP ? LinkState.UP : LinkState.OPER_DOWN;
     double capacity = committedMbps > 0 ? committedMbps * 1e6 : i.speedBps();
     double peak = i.rates().peakBps();
     double utilisation = capacity > 0 && !Double.isNaN(peak) ? peak / capacity : Double.NaN;

@@ -1,8 +1,8 @@
 package org.wayleave.controller.telemetry;
 
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The rate history of one interface: one slot per poll interval, in a ring that holds a fixed span
@@ -16,13 +16,16 @@ import java.util.Arrays;
  */
 public final class RateHistory {
   static final int CHUNK = 360;
+
   /** Codes per natural-log unit: ln(1 + 10^12) ~ 27.6 fits 16 bits with room. */
   private static final double SCALE = 1100.0;
+
   private static final short MISSING = -1;
 
   private final long intervalMillis;
   private final int capacity;
   private final short[][] chunks;
+
   /** Slot number (time / interval) of the newest entry, or -1 when empty. */
   private long newest = -1;
 
@@ -59,7 +62,9 @@ public final class RateHistory {
     c[o + 2] = encode(r.problemsPerSecond());
   }
 
-  /** The points from {@code fromMillis} (inclusive) to {@code toMillis} (exclusive), oldest first. */
+  /**
+   * The points from {@code fromMillis} (inclusive) to {@code toMillis} (exclusive), oldest first.
+   */
   public List<Point> range(long fromMillis, long toMillis) {
     List<Point> out = new ArrayList<>();
     if (newest < 0) {

@@ -11,9 +11,15 @@ package org.wayleave.controller.telemetry;
  * @param outErrorsPerSecond outbound packets with errors per second
  * @param inDiscardsPerSecond inbound packets discarded per second
  */
-public record Rates(double inBps, double outBps, double inErrorsPerSecond, double outErrorsPerSecond, double inDiscardsPerSecond) {
+public record Rates(
+    double inBps,
+    double outBps,
+    double inErrorsPerSecond,
+    double outErrorsPerSecond,
+    double inDiscardsPerSecond) {
   /** Nothing measured. */
-  public static final Rates NONE = new Rates(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+  public static final Rates NONE =
+      new Rates(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
 
   /** Smallest Ethernet frame, for the most packets (and so errors) a link can carry per second. */
   private static final double MIN_FRAME_BITS = 64 * 8;
@@ -33,24 +39,55 @@ public record Rates(double inBps, double outBps, double inErrorsPerSecond, doubl
     return new Rates(
         octets(prev, cur, true, seconds, octetsPerSecond) * 8 / seconds,
         octets(prev, cur, false, seconds, octetsPerSecond) * 8 / seconds,
-        counter32(prev, cur, IfMib.Column.IF_IN_ERRORS, prev.inErrors, cur.inErrors, seconds, packetsPerSecond),
-        counter32(prev, cur, IfMib.Column.IF_OUT_ERRORS, prev.outErrors, cur.outErrors, seconds, packetsPerSecond),
-        counter32(prev, cur, IfMib.Column.IF_IN_DISCARDS, prev.inDiscards, cur.inDiscards, seconds, packetsPerSecond));
+        counter32(
+            prev,
+            cur,
+            IfMib.Column.IF_IN_ERRORS,
+            prev.inErrors,
+            cur.inErrors,
+            seconds,
+            packetsPerSecond),
+        counter32(
+            prev,
+            cur,
+            IfMib.Column.IF_OUT_ERRORS,
+            prev.outErrors,
+            cur.outErrors,
+            seconds,
+            packetsPerSecond),
+        counter32(
+            prev,
+            cur,
+            IfMib.Column.IF_IN_DISCARDS,
+            prev.inDiscards,
+            cur.inDiscards,
+            seconds,
+            packetsPerSecond));
   }
 
-  private static double octets(IfRow prev, IfRow cur, boolean in, double seconds, double maxPerSecond) {
+  private static double octets(
+      IfRow prev, IfRow cur, boolean in, double seconds, double maxPerSecond) {
     IfMib.Column hc = in ? IfMib.Column.IF_HC_IN_OCTETS : IfMib.Column.IF_HC_OUT_OCTETS;
     IfMib.Column c32 = in ? IfMib.Column.IF_IN_OCTETS : IfMib.Column.IF_OUT_OCTETS;
     if (prev.has(hc) && cur.has(hc)) {
-      return Counters.delta64(in ? prev.hcInOctets : prev.hcOutOctets, in ? cur.hcInOctets : cur.hcOutOctets, seconds, maxPerSecond);
+      return Counters.delta64(
+          in ? prev.hcInOctets : prev.hcOutOctets,
+          in ? cur.hcInOctets : cur.hcOutOctets,
+          seconds,
+          maxPerSecond);
     }
     if (prev.has(c32) && cur.has(c32)) {
-      return Counters.delta32(in ? prev.inOctets : prev.outOctets, in ? cur.inOctets : cur.outOctets, seconds, maxPerSecond);
+      return Counters.delta32(
+          in ? prev.inOctets : prev.outOctets,
+          in ? cur.inOctets : cur.outOctets,
+          seconds,
+          maxPerSecond);
     }
     return Double.NaN;
   }
 
-  private static double counter32(IfRow prev, IfRow cur, IfMib.Column c, long p, long v, double seconds, double maxPerSecond) {
+  private static double counter32(
+      IfRow prev, IfRow cur, IfMib.Column c, long p, long v, double seconds, double maxPerSecond) {
     if (!prev.has(c) || !cur.has(c)) {
       return Double.NaN;
     }

@@ -5,11 +5,14 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -23,6 +26,7 @@ import org.snmp4j.MessageDispatcherImpl;
 import org.snmp4j.PDU;
 import org.snmp4j.ScopedPDU;
 import org.snmp4j.Snmp;
+import org.snmp4j.Target;
 import org.snmp4j.event.ResponseEvent;
 import org.snmp4j.event.ResponseListener;
 import org.snmp4j.mp.CounterSupport;
@@ -33,6 +37,7 @@ import org.snmp4j.security.SecurityModel;
 import org.snmp4j.security.SecurityModels;
 import org.snmp4j.security.SecurityProtocols;
 import org.snmp4j.security.USM;
+import org.snmp4j.smi.Address;
 import org.snmp4j.smi.OctetString;
 import org.snmp4j.smi.UdpAddress;
 import org.snmp4j.smi.VariableBinding;
@@ -40,11 +45,6 @@ import org.snmp4j.transport.DefaultUdpTransportMapping;
 import org.wayleave.api.v1.Device;
 import org.wayleave.api.v1.SnmpVersion;
 import org.wayleave.controller.secrets.SecretProvider;
-import java.util.HashSet;
-import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import org.snmp4j.Target;
-import org.snmp4j.smi.Address;
 
 /**
  * Polls routers' IF-MIB over SNMP v2c or v3, asynchronously: one UDP socket, one I/O thread
@@ -63,6 +63,7 @@ import org.snmp4j.smi.Address;
  */
 public final class SnmpPoller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SnmpPoller.class);
+
   /** Longest stretch between polls of a failing device, in intervals. */
   static final int MAX_BACKOFF = 8;
 
@@ -111,7 +112,9 @@ public final class SnmpPoller implements AutoCloseable {
     void pollEnded(String deviceId, PollResult result, long durationNanos);
   }
 
-  public SnmpPoller(TelemetryConfig config, SecretProvider secrets, PollListener listener, Clock clock) throws IOException {
+  public SnmpPoller(
+      TelemetryConfig config, SecretProvider secrets, PollListener listener, Clock clock)
+      throws IOException {
     this.config = Objects.requireNonNull(config, "config");
     this.secrets = Objects.requireNonNull(secrets, "secrets");
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -119,11 +122,17 @@ public final class SnmpPoller implements AutoCloseable {
     this.nanos = System::nanoTime;
     // Every protocol USM knows, so a device explicitly set to MD5, SHA-1 or DES can be polled;
     // which one a device gets is decided by its settings (SHA-256 and AES-128 when unset).
-    SecurityProtocols protocols = new SecurityProtocols(SecurityProtocols.SecurityProtocolSet.maxCompatibility);
+    SecurityProtocols protocols =
+        new SecurityProtocols(SecurityProtocols.SecurityProtocolSet.maxCompatibility);
     byte[] localEngineId = MPv3.createLocalEngineID();
     this.usm = new USM(protocols, new OctetString(localEngineId), 0);
-    this.mpv3 = new MPv3(localEngineId, null, protocols, SecurityModels.getCollection(new SecurityModel[] {usm}),
-        CounterSupport.getInstance());
+    this.mpv3 =
+        new MPv3(
+            localEngineId,
+            null,
+            protocols,
+            SecurityModels.getCollection(new SecurityModel[] {usm}),
+            CounterSupport.getInstance());
     MessageDispatcherImpl dispatcher = new MessageDispatcherImpl();
     dispatcher.addMessageProcessingModel(new MPv2c());
     dispatcher.addMessageProcessingModel(mpv3);
@@ -131,16 +140,20 @@ public final class SnmpPoller implements AutoCloseable {
     transport.setReceiveBufferSize(4 << 20);
     transport.setThreadName("snmp-poller-io");
     this.snmp = new Snmp(dispatcher, transport);
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "snmp-poller-schedule");
-      t.setDaemon(true);
-      return t;
-    });
-    this.resolver = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "snmp-poller-resolve");
-      t.setDaemon(true);
-      return t;
-    });
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "snmp-poller-schedule");
+              t.setDaemon(true);
+              return t;
+            });
+    this.resolver =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "snmp-poller-resolve");
+              t.setDaemon(true);
+              return t;
+            });
     snmp.listen();
   }
 
@@ -151,8 +164,13 @@ public final class SnmpPoller implements AutoCloseable {
 
   /** Starts polling every known device (and each one added later) on its schedule. */
   public void start() {
-    log.info("SNMP polling: {} routers every {} s, timeout {} ms x {} tries, at most {} at once", devices.size(),
-        config.interval().toSeconds(), config.timeout().toMillis(), config.retries() + 1, config.maxInFlight());
+    log.info(
+        "SNMP polling: {} routers every {} s, timeout {} ms x {} tries, at most {} at once",
+        devices.size(),
+        config.interval().toSeconds(),
+        config.timeout().toMillis(),
+        config.retries() + 1,
+        config.maxInFlight());
     started = true;
     for (Polled p : devices.values()) {
       scheduleFirst(p);
@@ -165,17 +183,19 @@ public final class SnmpPoller implements AutoCloseable {
       remove(d.getId());
       return;
     }
-    devices.compute(d.getId(), (id, p) -> {
-      if (p == null) {
-        Polled n = new Polled(d);
-        if (started) {
-          scheduleFirst(n);
-        }
-        return n;
-      }
-      p.update(d);
-      return p;
-    });
+    devices.compute(
+        d.getId(),
+        (id, p) -> {
+          if (p == null) {
+            Polled n = new Polled(d);
+            if (started) {
+              scheduleFirst(n);
+            }
+            return n;
+          }
+          p.update(d);
+          return p;
+        });
   }
 
   public void remove(String deviceId) {
@@ -222,7 +242,8 @@ public final class SnmpPoller implements AutoCloseable {
   public CompletableFuture<Boolean> pollNow(String deviceId) {
     Polled p = devices.get(deviceId);
     if (p == null) {
-      return CompletableFuture.failedFuture(new IllegalArgumentException("device " + deviceId + " is not polled"));
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("device " + deviceId + " is not polled"));
     }
     return pollNow(p);
   }
@@ -383,7 +404,8 @@ public final class SnmpPoller implements AutoCloseable {
 
     private void startWalk() {
       discovering = false;
-      target = SnmpTargets.target(p.resolved, p.engineId, config.timeout().toMillis(), config.retries());
+      target =
+          SnmpTargets.target(p.resolved, p.engineId, config.timeout().toMillis(), config.retries());
       walk = new BulkWalk(p.columns);
       int configured = p.resolved.maxRepetitions();
       // A known table needs only its row count (and one to see the end) per column.
@@ -425,8 +447,14 @@ public final class SnmpPoller implements AutoCloseable {
       }
       if (response == null) {
         failure = PollResult.TIMEOUT;
-        fail("no answer from " + p.resolved.address() + " after " + (config.retries() + 1) + " tries of "
-            + config.timeout().toMillis() + " ms");
+        fail(
+            "no answer from "
+                + p.resolved.address()
+                + " after "
+                + (config.retries() + 1)
+                + " tries of "
+                + config.timeout().toMillis()
+                + " ms");
         return;
       }
       if (discovering) {
@@ -455,8 +483,14 @@ public final class SnmpPoller implements AutoCloseable {
         return;
       }
       if (response.getErrorStatus() != PDU.noError) {
-        fail("agent at " + p.resolved.address() + " answered " + response.getErrorStatusText() + " (index "
-            + response.getErrorIndex() + ")");
+        fail(
+            "agent at "
+                + p.resolved.address()
+                + " answered "
+                + response.getErrorStatusText()
+                + " (index "
+                + response.getErrorIndex()
+                + ")");
         return;
       }
       varbinds.add(response.size());
@@ -468,7 +502,8 @@ public final class SnmpPoller implements AutoCloseable {
     }
 
     private void succeed() {
-      DeviceSample sample = new DeviceSample(nanos.getAsLong(), clock.millis(), walk.sysUpTime(), walk.rows());
+      DeviceSample sample =
+          new DeviceSample(nanos.getAsLong(), clock.millis(), walk.sysUpTime(), walk.rows());
       p.columns = walk.nextColumns();
       p.learnedRows = walk.rowCount();
       p.consecutiveFailures = 0;
@@ -540,10 +575,12 @@ public final class SnmpPoller implements AutoCloseable {
   // ------------------------------------------------------------------ figures
 
   /** Counters since start. */
-  public record Stats(int devices, long polls, long failures, long requests, long varbinds, long skipped) {}
+  public record Stats(
+      int devices, long polls, long failures, long requests, long varbinds, long skipped) {}
 
   public Stats stats() {
-    return new Stats(devices.size(), polls.sum(), failures.sum(), requests.sum(), varbinds.sum(), skipped.sum());
+    return new Stats(
+        devices.size(), polls.sum(), failures.sum(), requests.sum(), varbinds.sum(), skipped.sum());
   }
 
   /** Whether {@link #close} was called. */

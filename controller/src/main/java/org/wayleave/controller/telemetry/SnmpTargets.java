@@ -38,7 +38,12 @@ final class SnmpTargets {
   private SnmpTargets() {}
 
   /** What polling one device needs; secrets stay inside and are never printed. */
-  record Resolved(UdpAddress address, SnmpVersion version, OctetString community, UsmUser user, int maxRepetitions) {
+  record Resolved(
+      UdpAddress address,
+      SnmpVersion version,
+      OctetString community,
+      UsmUser user,
+      int maxRepetitions) {
     @Override
     public String toString() {
       return "Resolved{" + address + " " + version + "}";
@@ -58,36 +63,56 @@ final class SnmpTargets {
     try {
       host = InetAddress.getByName(d.getManagementAddress());
     } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("management_address '" + d.getManagementAddress() + "' of " + d.getId() + " does not resolve");
+      throw new IllegalArgumentException(
+          "management_address '"
+              + d.getManagementAddress()
+              + "' of "
+              + d.getId()
+              + " does not resolve");
     }
     UdpAddress address = new UdpAddress(host, s.getPort() == 0 ? 161 : s.getPort());
     int maxRep = s.getMaxRepetitions() > 0 ? s.getMaxRepetitions() : defaultMaxRepetitions;
     SnmpVersion version = version(s);
     if (version == SnmpVersion.SNMP_VERSION_V2C) {
       if (!s.getAllowV2C()) {
-        // Stored before allow_v2c existed, or written around validation: never send the community in clear unasked.
-        throw new IllegalArgumentException("snmp.version of " + d.getId()
-            + " is SNMP_VERSION_V2C, which sends the community in clear: set allow_v2c: true on the device to poll it over v2c");
+        // Stored before allow_v2c existed, or written around validation: never send the community
+        // in clear unasked.
+        throw new IllegalArgumentException(
+            "snmp.version of "
+                + d.getId()
+                + " is SNMP_VERSION_V2C, which sends the community in clear: set allow_v2c: true on"
+                + " the device to poll it over v2c");
       }
-      return new Resolved(address, version, new OctetString(secrets.resolve(s.getCommunityRef())), null, maxRep);
+      return new Resolved(
+          address, version, new OctetString(secrets.resolve(s.getCommunityRef())), null, maxRep);
     }
     if (version != SnmpVersion.SNMP_VERSION_V3) {
-      throw new IllegalArgumentException("snmp.version of " + d.getId()
-          + " must be SNMP_VERSION_V3 (or unset, which means v3) or SNMP_VERSION_V2C");
+      throw new IllegalArgumentException(
+          "snmp.version of "
+              + d.getId()
+              + " must be SNMP_VERSION_V3 (or unset, which means v3) or SNMP_VERSION_V2C");
     }
     String auth = secrets.resolve(s.getAuthSecretRef());
     String priv = secrets.resolve(s.getPrivSecretRef());
     if (auth.length() < 8 || priv.length() < 8) {
-      throw new IllegalArgumentException("snmp secrets of " + d.getId() + " must be at least 8 characters (RFC 3414)");
+      throw new IllegalArgumentException(
+          "snmp secrets of " + d.getId() + " must be at least 8 characters (RFC 3414)");
     }
-    UsmUser user = new UsmUser(new OctetString(s.getUser()), auth(s.getAuthProtocol()), new OctetString(auth),
-        priv(s.getPrivProtocol()), new OctetString(priv));
+    UsmUser user =
+        new UsmUser(
+            new OctetString(s.getUser()),
+            auth(s.getAuthProtocol()),
+            new OctetString(auth),
+            priv(s.getPrivProtocol()),
+            new OctetString(priv));
     return new Resolved(address, version, null, user, maxRep);
   }
 
   /** The version polled with: an unset version means v3 authPriv, the default. */
   static SnmpVersion version(SnmpSettings s) {
-    return s.getVersion() == SnmpVersion.SNMP_VERSION_UNSPECIFIED ? SnmpVersion.SNMP_VERSION_V3 : s.getVersion();
+    return s.getVersion() == SnmpVersion.SNMP_VERSION_UNSPECIFIED
+        ? SnmpVersion.SNMP_VERSION_V3
+        : s.getVersion();
   }
 
   static OID auth(SnmpAuthProtocol p) {
@@ -111,14 +136,20 @@ final class SnmpTargets {
   }
 
   /** The target for requests; v3 once the engine id is known. */
-  static AbstractTarget<UdpAddress> target(Resolved r, OctetString engineId, long timeoutMillis, int retries) {
+  static AbstractTarget<UdpAddress> target(
+      Resolved r, OctetString engineId, long timeoutMillis, int retries) {
     AbstractTarget<UdpAddress> t;
     if (r.version() == SnmpVersion.SNMP_VERSION_V2C) {
       CommunityTarget<UdpAddress> ct = new CommunityTarget<>(r.address(), r.community());
       ct.setVersion(SnmpConstants.version2c);
       t = ct;
     } else {
-      UserTarget<UdpAddress> ut = new UserTarget<>(r.address(), r.user().getSecurityName(), engineId.getValue(), SecurityLevel.AUTH_PRIV);
+      UserTarget<UdpAddress> ut =
+          new UserTarget<>(
+              r.address(),
+              r.user().getSecurityName(),
+              engineId.getValue(),
+              SecurityLevel.AUTH_PRIV);
       ut.setVersion(SnmpConstants.version3);
       t = ut;
     }

@@ -1,6 +1,8 @@
 package org.wayleave.controller.telemetry;
 
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,8 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
-import java.time.Clock;
-import java.util.Comparator;
 
 /**
  * What the poller saw, kept for the rest of the controller: per device whether it answers, its
@@ -25,8 +25,15 @@ import java.util.Comparator;
 public final class Telemetry implements PollListener {
 
   /** One interface as last polled. */
-  public record InterfaceView(int ifIndex, String name, String alias, int adminStatus, int operStatus, double speedBps,
-      Rates rates, long observedMillis) {}
+  public record InterfaceView(
+      int ifIndex,
+      String name,
+      String alias,
+      int adminStatus,
+      int operStatus,
+      double speedBps,
+      Rates rates,
+      long observedMillis) {}
 
   /**
    * A device as last polled.
@@ -37,10 +44,18 @@ public final class Telemetry implements PollListener {
    * @param lastAnswerMillis when the device last answered, 0 if never
    * @param interfaces as of the last answer (kept while unreachable: the last evidence)
    */
-  public record DeviceView(String deviceId, boolean reachable, String reason, long lastPollMillis, long lastAnswerMillis,
-      long sysUpTime, List<InterfaceView> interfaces) {
+  public record DeviceView(
+      String deviceId,
+      boolean reachable,
+      String reason,
+      long lastPollMillis,
+      long lastAnswerMillis,
+      long sysUpTime,
+      List<InterfaceView> interfaces) {
 
-    /** The interface named {@code name}, else the one whose alias is {@code alias}; null if none. */
+    /**
+     * The interface named {@code name}, else the one whose alias is {@code alias}; null if none.
+     */
     public InterfaceView find(String name, String alias) {
       InterfaceView byAlias = null;
       for (InterfaceView i : interfaces) {
@@ -63,8 +78,8 @@ public final class Telemetry implements PollListener {
   private volatile Consumer<String> onChange = id -> {};
 
   /**
-   * @param committedMbps a circuit's committed bandwidth by circuit id (the alias routers carry),
-   *     0 when no such circuit
+   * @param committedMbps a circuit's committed bandwidth by circuit id (the alias routers carry), 0
+   *     when no such circuit
    */
   public Telemetry(TelemetryConfig config, Clock clock, ToLongFunction<String> committedMbps) {
     this.config = Objects.requireNonNull(config, "config");
@@ -95,7 +110,8 @@ public final class Telemetry implements PollListener {
     synchronized (st) {
       DeviceSample prev = st.last;
       double seconds = prev == null ? 0 : (sample.nanos() - prev.nanos()) / 1e9;
-      boolean restarted = prev != null && Counters.restarted(prev.sysUpTime(), sample.sysUpTime(), seconds);
+      boolean restarted =
+          prev != null && Counters.restarted(prev.sysUpTime(), sample.sysUpTime(), seconds);
       if (restarted) {
         droppedSamples.increment();
       }
@@ -111,8 +127,16 @@ public final class Telemetry implements PollListener {
             }
           }
         }
-        InterfaceView v = new InterfaceView(row.ifIndex, row.name(), row.alias(), row.adminStatus(), row.operStatus(),
-            row.speedBps(), rates, sample.epochMillis());
+        InterfaceView v =
+            new InterfaceView(
+                row.ifIndex,
+                row.name(),
+                row.alias(),
+                row.adminStatus(),
+                row.operStatus(),
+                row.speedBps(),
+                rates,
+                sample.epochMillis());
         views.add(v);
         if (!v.name().isEmpty()) {
           history(st, v.name()).add(sample.epochMillis(), rates);
@@ -120,7 +144,15 @@ public final class Telemetry implements PollListener {
       }
       views.sort(Comparator.comparingInt(InterfaceView::ifIndex));
       st.last = sample;
-      st.view = new DeviceView(deviceId, true, "", sample.epochMillis(), sample.epochMillis(), sample.sysUpTime(), List.copyOf(views));
+      st.view =
+          new DeviceView(
+              deviceId,
+              true,
+              "",
+              sample.epochMillis(),
+              sample.epochMillis(),
+              sample.sysUpTime(),
+              List.copyOf(views));
       changed = resign(st);
     }
     if (changed) {
@@ -135,8 +167,15 @@ public final class Telemetry implements PollListener {
     long now = clock.millis();
     synchronized (st) {
       DeviceView old = st.view;
-      st.view = new DeviceView(deviceId, false, reason, now, old == null ? 0 : old.lastAnswerMillis(),
-          old == null ? -1 : old.sysUpTime(), old == null ? List.of() : old.interfaces());
+      st.view =
+          new DeviceView(
+              deviceId,
+              false,
+              reason,
+              now,
+              old == null ? 0 : old.lastAnswerMillis(),
+              old == null ? -1 : old.sysUpTime(),
+              old == null ? List.of() : old.interfaces());
       changed = resign(st) || old == null || !old.reason().equals(reason);
     }
     if (changed) {
@@ -149,11 +188,13 @@ public final class Telemetry implements PollListener {
   }
 
   private RateHistory history(DeviceState st, String name) {
-    return st.history.computeIfAbsent(name, n -> {
-      long interval = config.interval().toMillis();
-      int capacity = (int) Math.max(1, (config.history().toMillis() + interval - 1) / interval);
-      return new RateHistory(interval, capacity);
-    });
+    return st.history.computeIfAbsent(
+        name,
+        n -> {
+          long interval = config.interval().toMillis();
+          int capacity = (int) Math.max(1, (config.history().toMillis() + interval - 1) / interval);
+          return new RateHistory(interval, capacity);
+        });
   }
 
   /** Recomputes what matters for the device's circuits; true if it differs from before. */
@@ -186,7 +227,8 @@ public final class Telemetry implements PollListener {
   }
 
   /** History of one interface between two times; empty when none is held. */
-  public List<RateHistory.Point> history(String deviceId, String interfaceName, long fromMillis, long toMillis) {
+  public List<RateHistory.Point> history(
+      String deviceId, String interfaceName, long fromMillis, long toMillis) {
     DeviceState st = devices.get(deviceId);
     if (st == null) {
       return List.of();

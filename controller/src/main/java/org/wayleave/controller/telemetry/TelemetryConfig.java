@@ -35,31 +35,43 @@ public record TelemetryConfig(
     positive("timeout", timeout);
     positive("history", history);
     if (retries < 0 || retries > 10) {
-      throw new IllegalArgumentException("telemetry retries must be within 0-10 (got " + retries + ")");
+      throw new IllegalArgumentException(
+          "telemetry retries must be within 0-10 (got " + retries + ")");
     }
     if (maxInFlight < 1 || maxInFlight > 100_000) {
-      throw new IllegalArgumentException("telemetry maxInFlight must be within 1-100000 (got " + maxInFlight + ")");
+      throw new IllegalArgumentException(
+          "telemetry maxInFlight must be within 1-100000 (got " + maxInFlight + ")");
     }
     if (maxRepetitions < 1 || maxRepetitions > 1000) {
-      throw new IllegalArgumentException("telemetry maxRepetitions must be within 1-1000 (got " + maxRepetitions + ")");
+      throw new IllegalArgumentException(
+          "telemetry maxRepetitions must be within 1-1000 (got " + maxRepetitions + ")");
     }
     if (!(utilisationThreshold > 0)) {
-      throw new IllegalArgumentException("telemetry utilisationThreshold must be above 0 (got " + utilisationThreshold + ")");
+      throw new IllegalArgumentException(
+          "telemetry utilisationThreshold must be above 0 (got " + utilisationThreshold + ")");
     }
     if (!(errorsPerSecondThreshold >= 0)) {
-      throw new IllegalArgumentException("telemetry errorsPerSecondThreshold must be 0 or more (got " + errorsPerSecondThreshold + ")");
+      throw new IllegalArgumentException(
+          "telemetry errorsPerSecondThreshold must be 0 or more (got "
+              + errorsPerSecondThreshold
+              + ")");
     }
   }
 
   private static void positive(String name, Duration d) {
     if (d == null || d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException("telemetry " + name + " must be a positive duration (got " + d + ")");
+      throw new IllegalArgumentException(
+          "telemetry " + name + " must be a positive duration (got " + d + ")");
     }
   }
 
-  /** Defaults: a poll every 10 s, 2 s timeout, 1 retry, 256 routers at once, 25 repetitions, 90 %, 1 error/s, 24 h. */
+  /**
+   * Defaults: a poll every 10 s, 2 s timeout, 1 retry, 256 routers at once, 25 repetitions, 90 %, 1
+   * error/s, 24 h.
+   */
   public static TelemetryConfig defaults() {
-    return new TelemetryConfig(true, DEFAULT_INTERVAL, Duration.ofSeconds(2), 1, 256, 25, 0.9, 1.0, Duration.ofHours(24));
+    return new TelemetryConfig(
+        true, DEFAULT_INTERVAL, Duration.ofSeconds(2), 1, 256, 25, 0.9, 1.0, Duration.ofHours(24));
   }
 
   /** Polling off. */
@@ -68,15 +80,41 @@ public record TelemetryConfig(
   }
 
   public TelemetryConfig withInterval(Duration d) {
-    return new TelemetryConfig(enabled, d, timeout, retries, maxInFlight, maxRepetitions, utilisationThreshold, errorsPerSecondThreshold, history);
+    return new TelemetryConfig(
+        enabled,
+        d,
+        timeout,
+        retries,
+        maxInFlight,
+        maxRepetitions,
+        utilisationThreshold,
+        errorsPerSecondThreshold,
+        history);
   }
 
   public TelemetryConfig withTimeout(Duration d, int retries) {
-    return new TelemetryConfig(enabled, interval, d, retries, maxInFlight, maxRepetitions, utilisationThreshold, errorsPerSecondThreshold, history);
+    return new TelemetryConfig(
+        enabled,
+        interval,
+        d,
+        retries,
+        maxInFlight,
+        maxRepetitions,
+        utilisationThreshold,
+        errorsPerSecondThreshold,
+        history);
   }
 
   private static TelemetryConfig withEnabled(TelemetryConfig c, boolean on) {
-    return new TelemetryConfig(on, c.interval, c.timeout, c.retries, c.maxInFlight, c.maxRepetitions, c.utilisationThreshold,
-        c.errorsPerSecondThreshold, c.history);
+    return new TelemetryConfig(
+        on,
+        c.interval,
+        c.timeout,
+        c.retries,
+        c.maxInFlight,
+        c.maxRepetitions,
+        c.utilisationThreshold,
+        c.errorsPerSecondThreshold,
+        c.history);
   }
 }

@@ -7,9 +7,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -23,16 +25,13 @@ import org.wayleave.api.v1.DeviceDiff;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.store.sqlite.SqliteStateStore;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * Random batches against a real store. The planner only looks at the changed circuits and at
  * incrementally kept indexes. So, after every batch:
  *
  * <ul>
- *   <li>its device diffs must equal the diff of each device's full configuration before and
- *       after;
+ *   <li>its device diffs must equal the diff of each device's full configuration before and after;
  *   <li>the indexes must equal ones rebuilt from scratch;
  *   <li>no termination may be shared and no port oversubscribed.
  * </ul>
@@ -63,7 +62,9 @@ class PlannerPropertyTest {
           accepted++;
         } catch (ApiException e) {
           refused++;
-          assertThat(configs(cache)).as("refused batch changed nothing (seed %d)", seed).isEqualTo(before);
+          assertThat(configs(cache))
+              .as("refused batch changed nothing (seed %d)", seed)
+              .isEqualTo(before);
           continue;
         }
         Map<String, DeviceConfig> after = configs(cache);
@@ -108,28 +109,62 @@ class PlannerPropertyTest {
         continue;
       }
       String council = DEVICES.get(rnd.nextInt(DEVICES.size()));
-      Termination.Builder a = Termination.newBuilder().setDevice("rtr-" + council + "-01").setPort(PORTS.get(rnd.nextInt(PORTS.size())));
+      Termination.Builder a =
+          Termination.newBuilder()
+              .setDevice("rtr-" + council + "-01")
+              .setPort(PORTS.get(rnd.nextInt(PORTS.size())));
       if (rnd.nextInt(3) == 0) {
         a.setCTag(100 + rnd.nextInt(12)); // small range: clashes happen
       }
       if (rnd.nextInt(5) == 0) {
         a.setSTag(10 + rnd.nextInt(2));
       }
-      Circuit c = Circuit.newBuilder().setId(id).setSpec(CircuitSpec.newBuilder()
-          .setCouncil(council).setSupplier("wayfarer-networks").setKind(CircuitKind.CIRCUIT_KIND_PSN_ACCESS)
-          .setAEnd(a).setCommittedMbps(1 + rnd.nextInt(300))
-          .setAdminState(rnd.nextInt(6) == 0 ? AdminState.ADMIN_STATE_DISABLED : AdminState.ADMIN_STATE_ENABLED)).build();
+      Circuit c =
+          Circuit.newBuilder()
+              .setId(id)
+              .setSpec(
+                  CircuitSpec.newBuilder()
+                      .setCouncil(council)
+                      .setSupplier("wayfarer-networks")
+                      .setKind(CircuitKind.CIRCUIT_KIND_PSN_ACCESS)
+                      .setAEnd(a)
+                      .setCommittedMbps(1 + rnd.nextInt(300))
+                      .setAdminState(
+                          rnd.nextInt(6) == 0
+                              ? AdminState.ADMIN_STATE_DISABLED
+                              : AdminState.ADMIN_STATE_ENABLED))
+              .build();
       Circuit current = cache.get(Kind.CIRCUIT, id);
       if (current != null && current.getSpec().getCouncil().equals(council) == false) {
-        c = c.toBuilder().setSpec(c.getSpec().toBuilder().setCouncil(current.getSpec().getCouncil())
-            .setAEnd(a.setDevice("rtr-" + current.getSpec().getCouncil() + "-01"))).build();
+        c =
+            c.toBuilder()
+                .setSpec(
+                    c.getSpec().toBuilder()
+                        .setCouncil(current.getSpec().getCouncil())
+                        .setAEnd(a.setDevice("rtr-" + current.getSpec().getCouncil() + "-01")))
+                .build();
       }
       ops.add(Op.write(Op.Mode.UPSERT, Kind.CIRCUIT, c, "resources[" + i + "]"));
     }
     if (ops.isEmpty()) {
-      ops.add(Op.write(Op.Mode.UPSERT, Kind.CIRCUIT, Circuit.newBuilder().setId("LPSN-T-99999").setSpec(CircuitSpec.newBuilder()
-          .setCouncil("camden").setSupplier("wayfarer-networks").setKind(CircuitKind.CIRCUIT_KIND_PSN_ACCESS)
-          .setAEnd(Termination.newBuilder().setDevice("rtr-camden-01").setPort("ge-0/0/1")).setCommittedMbps(1)).build(), "r"));
+      ops.add(
+          Op.write(
+              Op.Mode.UPSERT,
+              Kind.CIRCUIT,
+              Circuit.newBuilder()
+                  .setId("LPSN-T-99999")
+                  .setSpec(
+                      CircuitSpec.newBuilder()
+                          .setCouncil("camden")
+                          .setSupplier("wayfarer-networks")
+                          .setKind(CircuitKind.CIRCUIT_KIND_PSN_ACCESS)
+                          .setAEnd(
+                              Termination.newBuilder()
+                                  .setDevice("rtr-camden-01")
+                                  .setPort("ge-0/0/1"))
+                          .setCommittedMbps(1))
+                  .build(),
+              "r"));
     }
     return ops;
   }
@@ -154,11 +189,16 @@ class PlannerPropertyTest {
     Map<String, Long> committed = new HashMap<>();
     for (Circuit c : cache.list(Kind.CIRCUIT)) {
       for (Termination t : CircuitEnds.of(c)) {
-        committed.merge(t.getDevice() + "|" + t.getPort(), c.getSpec().getCommittedMbps(), Long::sum);
+        committed.merge(
+            t.getDevice() + "|" + t.getPort(), c.getSpec().getCommittedMbps(), Long::sum);
         int s = t.hasSTag() ? t.getSTag() : 0;
-        assertThat(owners.put(t.getDevice() + "|" + t.getPort() + "|" + s + "|" + t.getCTag(), c.getId()))
-            .as("termination shared (seed %d)", seed).isNull();
-        tags.computeIfAbsent(t.getDevice() + "|" + t.getPort() + "|" + s, k -> new BitSet()).set(t.getCTag());
+        assertThat(
+                owners.put(
+                    t.getDevice() + "|" + t.getPort() + "|" + s + "|" + t.getCTag(), c.getId()))
+            .as("termination shared (seed %d)", seed)
+            .isNull();
+        tags.computeIfAbsent(t.getDevice() + "|" + t.getPort() + "|" + s, k -> new BitSet())
+            .set(t.getCTag());
       }
     }
     cache.readLock().lock();
@@ -167,13 +207,20 @@ class PlannerPropertyTest {
         String d = "rtr-" + council + "-01";
         for (String p : PORTS) {
           long sum = committed.getOrDefault(d + "|" + p, 0L);
-          assertThat(cache.committedMbps(d, p)).as("committed %s %s (seed %d)", d, p, seed).isEqualTo(sum);
-          assertThat(sum).as("port %s %s oversubscribed (seed %d)", d, p, seed).isLessThanOrEqualTo(1000);
+          assertThat(cache.committedMbps(d, p))
+              .as("committed %s %s (seed %d)", d, p, seed)
+              .isEqualTo(sum);
+          assertThat(sum)
+              .as("port %s %s oversubscribed (seed %d)", d, p, seed)
+              .isLessThanOrEqualTo(1000);
           for (int s : new int[] {0, 10, 11}) {
             BitSet want = tags.getOrDefault(d + "|" + p + "|" + s, new BitSet());
-            assertThat(cache.usedCTags(d, p, s)).as("tags %s %s %d (seed %d)", d, p, s, seed).isEqualTo(want);
+            assertThat(cache.usedCTags(d, p, s))
+                .as("tags %s %s %d (seed %d)", d, p, s, seed)
+                .isEqualTo(want);
             for (int tag = want.nextSetBit(0); tag >= 0; tag = want.nextSetBit(tag + 1)) {
-              assertThat(cache.termOwner(d, p, s, tag)).isEqualTo(owners.get(d + "|" + p + "|" + s + "|" + tag));
+              assertThat(cache.termOwner(d, p, s, tag))
+                  .isEqualTo(owners.get(d + "|" + p + "|" + s + "|" + tag));
             }
           }
         }

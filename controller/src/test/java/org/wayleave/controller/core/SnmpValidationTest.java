@@ -11,10 +11,18 @@ import org.wayleave.api.v1.SnmpVersion;
 
 /** SNMP settings rules: v3 authPriv is the default, v2c only where a device allows it. */
 class SnmpValidationTest {
-  private static final SnmpSettings V3 = SnmpSettings.newBuilder().setVersion(SnmpVersion.SNMP_VERSION_V3)
-      .setUser("wayleave").setAuthSecretRef("snmp/r/auth").setPrivSecretRef("snmp/r/priv").build();
-  private static final SnmpSettings V2C = SnmpSettings.newBuilder().setVersion(SnmpVersion.SNMP_VERSION_V2C)
-      .setCommunityRef("snmp/r/community").build();
+  private static final SnmpSettings V3 =
+      SnmpSettings.newBuilder()
+          .setVersion(SnmpVersion.SNMP_VERSION_V3)
+          .setUser("wayleave")
+          .setAuthSecretRef("snmp/r/auth")
+          .setPrivSecretRef("snmp/r/priv")
+          .build();
+  private static final SnmpSettings V2C =
+      SnmpSettings.newBuilder()
+          .setVersion(SnmpVersion.SNMP_VERSION_V2C)
+          .setCommunityRef("snmp/r/community")
+          .build();
 
   /** Field to description of every violation. */
   private static Map<String, String> check(SnmpSettings s) {
@@ -31,7 +39,8 @@ class SnmpValidationTest {
 
   @Test
   void anUnsetVersionIsHeldToTheV3Rules() {
-    Map<String, String> got = check(SnmpSettings.newBuilder().setCommunityRef("snmp/r/community").build());
+    Map<String, String> got =
+        check(SnmpSettings.newBuilder().setCommunityRef("snmp/r/community").build());
     assertThat(got).containsOnlyKeys("snmp.user", "snmp.auth_secret_ref", "snmp.priv_secret_ref");
     assertThat(got.get("snmp.user")).isEqualTo("is required for SNMP v3");
     assertThat(got.get("snmp.auth_secret_ref")).isEqualTo("is required for SNMP v3 (USM authPriv)");
@@ -45,7 +54,8 @@ class SnmpValidationTest {
     Map<String, String> got = check(V2C);
     assertThat(got).containsOnlyKeys("snmp.version");
     assertThat(got.get("snmp.version"))
-        .contains("SNMP v2c sends the community in clear: set allow_v2c: true on this device to use it");
+        .contains(
+            "SNMP v2c sends the community in clear: set allow_v2c: true on this device to use it");
   }
 
   @Test

@@ -3,6 +3,7 @@ package org.wayleave.controller.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.Timestamp;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -30,9 +31,11 @@ import org.wayleave.controller.core.Op;
 import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.store.Audit;
 import org.wayleave.controller.store.Txn;
-import com.google.protobuf.Timestamp;
 
-/** The HTTP JSON API, server-sent events and alarm acknowledgement, against a whole controller on loopback. */
+/**
+ * The HTTP JSON API, server-sent events and alarm acknowledgement, against a whole controller on
+ * loopback.
+ */
 class HttpApiTest {
   @TempDir Path dir;
   Controller c;
@@ -40,7 +43,9 @@ class HttpApiTest {
 
   @BeforeEach
   void start() throws Exception {
-    c = Controller.start(new ControllerConfig(dir, "127.0.0.1", 0, 0, 0, List.of("london"), Clock.systemUTC()));
+    c =
+        Controller.start(
+            new ControllerConfig(dir, "127.0.0.1", 0, 0, 0, List.of("london"), Clock.systemUTC()));
     c.state().apply(Op.upserts(Seeds.exampleCircuits("london"), "examples"), "test", "examples");
   }
 
@@ -50,13 +55,17 @@ class HttpApiTest {
   }
 
   HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.httpPort() + path)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.httpPort() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> post(String path, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.httpPort() + path))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).header("content-type", "application/json").build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.httpPort() + path))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .header("content-type", "application/json")
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -73,19 +82,37 @@ class HttpApiTest {
   }
 
   void setPhase(String id, CircuitPhase phase, String error, Instant at) {
-    CircuitStatus st = CircuitStatus.newBuilder().setPhase(phase).setLastError(error)
-        .setPhaseTransitionTime(Timestamp.newBuilder().setSeconds(at.getEpochSecond())).build();
-    c.store().txn(Txn.builder(new Audit("test", "status")).put(Kind.CIRCUIT_STATUS_PREFIX + id, st.toByteArray()).build());
-    await().atMost(Duration.ofSeconds(5)).until(() -> c.state().cache().circuitWithStatus(id).getStatus().getPhase() == phase);
+    CircuitStatus st =
+        CircuitStatus.newBuilder()
+            .setPhase(phase)
+            .setLastError(error)
+            .setPhaseTransitionTime(Timestamp.newBuilder().setSeconds(at.getEpochSecond()))
+            .build();
+    c.store()
+        .txn(
+            Txn.builder(new Audit("test", "status"))
+                .put(Kind.CIRCUIT_STATUS_PREFIX + id, st.toByteArray())
+                .build());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> c.state().cache().circuitWithStatus(id).getStatus().getPhase() == phase);
   }
 
   @Test
   void summaryGivesEveryCouncilItsWorstPhaseAndCounts() throws Exception {
-    setPhase("LPSN-CAM-0001", CircuitPhase.CIRCUIT_PHASE_DOWN, "ge-0/0/1.100 on rtr-camden-01 is down (ifOperStatus)");
+    setPhase(
+        "LPSN-CAM-0001",
+        CircuitPhase.CIRCUIT_PHASE_DOWN,
+        "ge-0/0/1.100 on rtr-camden-01 is down (ifOperStatus)");
     JsonObject s = json("/api/v1/summary");
     JsonArray councils = s.getJsonArray("councils");
     assertThat(councils).hasSize(33);
-    JsonObject camden = councils.stream().map(o -> (JsonObject) o).filter(o -> o.getString("id").equals("camden")).findFirst().orElseThrow();
+    JsonObject camden =
+        councils.stream()
+            .map(o -> (JsonObject) o)
+            .filter(o -> o.getString("id").equals("camden"))
+            .findFirst()
+            .orElseThrow();
     assertThat(camden.getString("worst")).isEqualTo("CIRCUIT_PHASE_DOWN");
     assertThat(camden.getString("gssCode")).isEqualTo("E09000007");
     assertThat(camden.getInteger("circuits")).isEqualTo(1);
@@ -99,12 +126,14 @@ class HttpApiTest {
     JsonObject circuits = json("/api/v1/circuits?council=camden");
     JsonObject cam = circuits.getJsonArray("items").getJsonObject(0);
     assertThat(cam.getString("id")).isEqualTo("LPSN-CAM-0001");
-    assertThat(cam.getJsonObject("spec").getJsonObject("aEnd").getString("device")).isEqualTo("rtr-camden-01");
+    assertThat(cam.getJsonObject("spec").getJsonObject("aEnd").getString("device"))
+        .isEqualTo("rtr-camden-01");
     assertThat(cam.getJsonObject("status").getString("phase")).isEqualTo("CIRCUIT_PHASE_PENDING");
     assertThat(json("/api/v1/circuits/LPSN-CAM-0001").getString("id")).isEqualTo("LPSN-CAM-0001");
     assertThat(json("/api/v1/councils").getJsonArray("items")).hasSize(33);
     JsonObject device = json("/api/v1/devices/rtr-camden-01");
-    assertThat(device.getJsonObject("snmp").getString("authSecretRef")).isEqualTo("snmp/rtr-camden-01/auth");
+    assertThat(device.getJsonObject("snmp").getString("authSecretRef"))
+        .isEqualTo("snmp/rtr-camden-01/auth");
     assertThat(json("/api/v1/circuits?phase=CIRCUIT_PHASE_ACTIVE").getJsonArray("items")).isEmpty();
     assertThat(json("/api/v1/circuits/LPSN-CAM-0001/events").getJsonArray("items")).isNotEmpty();
   }
@@ -113,7 +142,12 @@ class HttpApiTest {
   void badRequestsNameTheFieldAndTheRule() throws Exception {
     HttpResponse<String> missing = get("/api/v1/circuits/LPSN-NOPE-0001");
     assertThat(missing.statusCode()).isEqualTo(404);
-    assertThat(new JsonObject(missing.body()).getJsonObject("error").getJsonArray("violations").getJsonObject(0).getString("field"))
+    assertThat(
+            new JsonObject(missing.body())
+                .getJsonObject("error")
+                .getJsonArray("violations")
+                .getJsonObject(0)
+                .getString("field"))
         .isEqualTo("id");
     HttpResponse<String> phase = get("/api/v1/circuits?phase=BROKEN");
     assertThat(phase.statusCode()).isEqualTo(400);
@@ -122,36 +156,61 @@ class HttpApiTest {
     assertThat(off.statusCode()).isEqualTo(409);
     assertThat(off.body()).contains("telemetry is off");
     assertThat(get("/api/v1/nothing-here").statusCode()).isEqualTo(404);
-    HttpResponse<String> badAck = post("/api/v1/alarms/" + URLEncoder.encode("circuit/LPSN-CAM-0001/DOWN", StandardCharsets.UTF_8) + "/ack", "{}");
+    HttpResponse<String> badAck =
+        post(
+            "/api/v1/alarms/"
+                + URLEncoder.encode("circuit/LPSN-CAM-0001/DOWN", StandardCharsets.UTF_8)
+                + "/ack",
+            "{}");
     assertThat(badAck.statusCode()).as("no such alarm is raised").isEqualTo(404);
   }
 
   @Test
   void eventsStreamCircuitChangesAndAlarmsWhichStayAcknowledgedAcrossARestart() throws Exception {
     List<String> lines = new CopyOnWriteArrayList<>();
-    var stream = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.httpPort() + "/api/v1/events")).build(),
-        HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> {
-          assertThat(r.headers().firstValue("content-type")).hasValue("text/event-stream");
-          r.body().forEach(lines::add);
-        });
+    var stream =
+        http.sendAsync(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + c.httpPort() + "/api/v1/events"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofLines())
+            .thenAccept(
+                r -> {
+                  assertThat(r.headers().firstValue("content-type")).hasValue("text/event-stream");
+                  r.body().forEach(lines::add);
+                });
     await().atMost(Duration.ofSeconds(5)).until(() -> lines.contains(": connected"));
     setPhase("LPSN-CAM-0001", CircuitPhase.CIRCUIT_PHASE_DOWN, "link down");
-    await().atMost(Duration.ofSeconds(5)).until(() -> lines.stream().anyMatch(l -> l.startsWith("data:")
-        && l.contains("\"id\":\"LPSN-CAM-0001\"") && l.contains("CIRCUIT_PHASE_DOWN")));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                lines.stream()
+                    .anyMatch(
+                        l ->
+                            l.startsWith("data:")
+                                && l.contains("\"id\":\"LPSN-CAM-0001\"")
+                                && l.contains("CIRCUIT_PHASE_DOWN")));
     await().atMost(Duration.ofSeconds(5)).until(() -> lines.contains("event: alarm"));
 
     JsonObject alarm = json("/api/v1/alarms").getJsonArray("items").getJsonObject(0);
     assertThat(alarm.getString("id")).isEqualTo("circuit/LPSN-CAM-0001/DOWN");
     assertThat(alarm.getString("kind")).isEqualTo("DOWN");
     assertThat(alarm.getBoolean("acknowledged")).isFalse();
-    HttpResponse<String> ack = post("/api/v1/alarms/" + URLEncoder.encode(alarm.getString("id"), StandardCharsets.UTF_8) + "/ack",
-        "{\"by\":\"noc-1\"}");
+    HttpResponse<String> ack =
+        post(
+            "/api/v1/alarms/"
+                + URLEncoder.encode(alarm.getString("id"), StandardCharsets.UTF_8)
+                + "/ack",
+            "{\"by\":\"noc-1\"}");
     assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
     assertThat(new JsonObject(ack.body()).getString("acknowledgedBy")).isEqualTo("noc-1");
     stream.cancel(true);
 
     c.close();
-    c = Controller.start(new ControllerConfig(dir, "127.0.0.1", 0, 0, 0, List.of("london"), Clock.systemUTC()));
+    c =
+        Controller.start(
+            new ControllerConfig(dir, "127.0.0.1", 0, 0, 0, List.of("london"), Clock.systemUTC()));
     JsonObject after = json("/api/v1/alarms").getJsonArray("items").getJsonObject(0);
     assertThat(after.getBoolean("acknowledged")).as("the acknowledgement is durable").isTrue();
     assertThat(after.getString("acknowledgedBy")).isEqualTo("noc-1");
@@ -159,7 +218,16 @@ class HttpApiTest {
     // Cleared and raised again: a new raising, unacknowledged.
     setPhase("LPSN-CAM-0001", CircuitPhase.CIRCUIT_PHASE_ACTIVE, "");
     assertThat(json("/api/v1/alarms").getJsonArray("items")).isEmpty();
-    setPhase("LPSN-CAM-0001", CircuitPhase.CIRCUIT_PHASE_DOWN, "link down again", Instant.now().plusSeconds(60));
-    assertThat(json("/api/v1/alarms").getJsonArray("items").getJsonObject(0).getBoolean("acknowledged")).isFalse();
+    setPhase(
+        "LPSN-CAM-0001",
+        CircuitPhase.CIRCUIT_PHASE_DOWN,
+        "link down again",
+        Instant.now().plusSeconds(60));
+    assertThat(
+            json("/api/v1/alarms")
+                .getJsonArray("items")
+                .getJsonObject(0)
+                .getBoolean("acknowledged"))
+        .isFalse();
   }
 }

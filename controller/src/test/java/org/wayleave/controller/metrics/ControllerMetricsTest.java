@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,12 +22,13 @@ import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.reconcile.ReconcileEngine;
 import org.wayleave.controller.reconcile.TerminalException;
-import java.util.stream.Collectors;
 
-/** The scrape, read back: per-circuit and per-router series follow the plan, with the right labels and values. */
+/**
+ * The scrape, read back: per-circuit and per-router series follow the plan, with the right labels
+ * and values.
+ */
 class ControllerMetricsTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   MetricsFixture f;
   Circuit camden;
   String council;
@@ -51,31 +53,49 @@ class ControllerMetricsTest {
     String ifName = MetricsFixture.aEndInterface(camden);
     f.poll(device, ifName, camden.getId(), 1, 8_000_000, 3);
     f.poll(device, ifName, camden.getId(), 1, 8_000_000, 3);
-    f.status(camden.getId(), CircuitPhase.CIRCUIT_PHASE_ACTIVE, ConditionStatus.CONDITION_STATUS_TRUE);
+    f.status(
+        camden.getId(), CircuitPhase.CIRCUIT_PHASE_ACTIVE, ConditionStatus.CONDITION_STATUS_TRUE);
 
     Exposition e = f.scrape();
     String[] id = {"circuit", camden.getId()};
-    Map<String, String> labels = Map.of("circuit", camden.getId(), "council", council, "supplier", supplier);
+    Map<String, String> labels =
+        Map.of("circuit", camden.getId(), "council", council, "supplier", supplier);
 
     assertThat(e.one("wayleave_circuit_info", id).labels()).isEqualTo(labels);
     assertThat(e.one("wayleave_circuit_info", id).value()).isEqualTo(1);
     // One sample per phase: 1 for ACTIVE, 0 for every other.
     List<Exposition.Sample> phases = e.find("wayleave_circuit_phase", id);
-    assertThat(phases).hasSize(8).allSatisfy(s -> assertThat(s.labels().keySet())
-        .containsExactlyInAnyOrder("circuit", "council", "supplier", "phase"));
-    assertThat(phases).filteredOn(s -> s.value() == 1).extracting(s -> s.labels().get("phase")).containsExactly("ACTIVE");
-    assertThat(e.one("wayleave_circuit_phase", "circuit", camden.getId(), "phase", "DOWN").value()).isZero();
+    assertThat(phases)
+        .hasSize(8)
+        .allSatisfy(
+            s ->
+                assertThat(s.labels().keySet())
+                    .containsExactlyInAnyOrder("circuit", "council", "supplier", "phase"));
+    assertThat(phases)
+        .filteredOn(s -> s.value() == 1)
+        .extracting(s -> s.labels().get("phase"))
+        .containsExactly("ACTIVE");
+    assertThat(e.one("wayleave_circuit_phase", "circuit", camden.getId(), "phase", "DOWN").value())
+        .isZero();
 
-    for (String name : List.of("wayleave_circuit_link_up", "wayleave_circuit_in_bytes_per_second",
-        "wayleave_circuit_out_bytes_per_second", "wayleave_circuit_utilisation_ratio", "wayleave_circuit_errors_per_second",
-        "wayleave_circuit_committed_bytes_per_second")) {
+    for (String name :
+        List.of(
+            "wayleave_circuit_link_up",
+            "wayleave_circuit_in_bytes_per_second",
+            "wayleave_circuit_out_bytes_per_second",
+            "wayleave_circuit_utilisation_ratio",
+            "wayleave_circuit_errors_per_second",
+            "wayleave_circuit_committed_bytes_per_second")) {
       assertThat(e.one(name, id).labels()).as(name).isEqualTo(labels);
     }
     long committedMbps = camden.getSpec().getCommittedMbps();
     assertThat(e.one("wayleave_circuit_link_up", id).value()).isEqualTo(1);
-    assertThat(e.one("wayleave_circuit_in_bytes_per_second", id).value()).isCloseTo(1_000_000, within(1.0));
-    assertThat(e.one("wayleave_circuit_out_bytes_per_second", id).value()).isCloseTo(500_000, within(1.0));
-    assertThat(e.one("wayleave_circuit_committed_bytes_per_second", id).value()).isEqualTo(committedMbps * 1e6 / 8);
+    assertThat(e.one("wayleave_circuit_in_bytes_per_second", id).value())
+        .isCloseTo(1_000_000, within(1.0));
+    assertThat(e.one("wayleave_circuit_out_bytes_per_second", id).value())
+        .isCloseTo(500_000, within(1.0));
+    assertThat(e.one("wayleave_circuit_committed_bytes_per_second", id).value())
+        .isEqualTo(committedMbps * 1e6 / 8);
     assertThat(e.one("wayleave_circuit_utilisation_ratio", id).value())
         .isCloseTo(8_000_000.0 / (committedMbps * 1e6), within(1e-9));
     // 3 inbound errors a second between the polls.
@@ -92,7 +112,9 @@ class ControllerMetricsTest {
     String[] id = {"circuit", camden.getId()};
     // Not polled: only the plan's series.
     Exposition e = f.scrape();
-    assertThat(e.one("wayleave_circuit_phase", "circuit", camden.getId(), "phase", "PENDING").value()).isEqualTo(1);
+    assertThat(
+            e.one("wayleave_circuit_phase", "circuit", camden.getId(), "phase", "PENDING").value())
+        .isEqualTo(1);
     assertThat(e.find("wayleave_circuit_link_up", id)).isEmpty();
     assertThat(e.find("wayleave_circuit_in_bytes_per_second", id)).isEmpty();
     assertThat(e.find("wayleave_device_reachable", "device", device)).isEmpty();
@@ -117,27 +139,51 @@ class ControllerMetricsTest {
     assertThat(e.one("wayleave_snmp_routers_reachable").value()).isZero();
 
     // No wayleave_ series carries NaN, and none carries an unbounded label.
-    assertThat(e.samples).filteredOn(s -> s.name().startsWith("wayleave_")).noneMatch(s -> Double.isNaN(s.value()));
+    assertThat(e.samples)
+        .filteredOn(s -> s.name().startsWith("wayleave_"))
+        .noneMatch(s -> Double.isNaN(s.value()));
     Set<String> labelNames = new TreeSet<>();
-    e.samples.stream().filter(s -> s.name().startsWith("wayleave_")).forEach(s -> labelNames.addAll(s.labels().keySet()));
-    assertThat(labelNames).isSubsetOf("circuit", "council", "supplier", "phase", "device", "engine", "outcome", "reason",
-        "result", "le");
+    e.samples.stream()
+        .filter(s -> s.name().startsWith("wayleave_"))
+        .forEach(s -> labelNames.addAll(s.labels().keySet()));
+    assertThat(labelNames)
+        .isSubsetOf(
+            "circuit",
+            "council",
+            "supplier",
+            "phase",
+            "device",
+            "engine",
+            "outcome",
+            "reason",
+            "result",
+            "le");
   }
 
   @Test
   void aLinkDownIsZeroAndThePhaseFollowsTheStatus() {
     String device = camden.getSpec().getAEnd().getDevice();
     f.poll(device, MetricsFixture.aEndInterface(camden), camden.getId(), 2, 0, 0);
-    f.status(camden.getId(), CircuitPhase.CIRCUIT_PHASE_DOWN, ConditionStatus.CONDITION_STATUS_FALSE);
+    f.status(
+        camden.getId(), CircuitPhase.CIRCUIT_PHASE_DOWN, ConditionStatus.CONDITION_STATUS_FALSE);
     Exposition e = f.scrape();
     assertThat(e.one("wayleave_circuit_link_up", "circuit", camden.getId()).value()).isZero();
-    assertThat(e.one("wayleave_circuit_phase", "circuit", camden.getId(), "phase", "DOWN").value()).isEqualTo(1);
-    assertThat(e.one("wayleave_circuit_phase", "circuit", camden.getId(), "phase", "ACTIVE").value()).isZero();
+    assertThat(e.one("wayleave_circuit_phase", "circuit", camden.getId(), "phase", "DOWN").value())
+        .isEqualTo(1);
+    assertThat(
+            e.one("wayleave_circuit_phase", "circuit", camden.getId(), "phase", "ACTIVE").value())
+        .isZero();
 
-    f.status(camden.getId(), CircuitPhase.CIRCUIT_PHASE_DRIFTED, ConditionStatus.CONDITION_STATUS_UNKNOWN);
+    f.status(
+        camden.getId(),
+        CircuitPhase.CIRCUIT_PHASE_DRIFTED,
+        ConditionStatus.CONDITION_STATUS_UNKNOWN);
     e = f.scrape();
-    assertThat(e.one("wayleave_circuit_phase", "circuit", camden.getId(), "phase", "DRIFTED").value()).isEqualTo(1);
-    assertThat(e.one("wayleave_circuit_phase", "circuit", camden.getId(), "phase", "DOWN").value()).isZero();
+    assertThat(
+            e.one("wayleave_circuit_phase", "circuit", camden.getId(), "phase", "DRIFTED").value())
+        .isEqualTo(1);
+    assertThat(e.one("wayleave_circuit_phase", "circuit", camden.getId(), "phase", "DOWN").value())
+        .isZero();
     assertThat(e.find("wayleave_circuit_link_up", "circuit", camden.getId())).isEmpty();
   }
 
@@ -145,7 +191,8 @@ class ControllerMetricsTest {
   void aDeletedCircuitLosesEverySeriesAndANewOneAppears() {
     int before = f.scrape().find("wayleave_circuit_info").size();
     assertThat(before).isEqualTo(f.cache.count(Kind.CIRCUIT));
-    f.status(camden.getId(), CircuitPhase.CIRCUIT_PHASE_ACTIVE, ConditionStatus.CONDITION_STATUS_TRUE);
+    f.status(
+        camden.getId(), CircuitPhase.CIRCUIT_PHASE_ACTIVE, ConditionStatus.CONDITION_STATUS_TRUE);
     assertThat(f.scrape().withLabels("circuit", camden.getId())).isNotEmpty();
 
     f.apply(List.of(Op.delete(Kind.CIRCUIT, camden.getId(), 0, "circuit")));
@@ -160,7 +207,9 @@ class ControllerMetricsTest {
     e = f.scrape();
     assertThat(e.one("wayleave_circuit_info", "circuit", "LPSN-CAM-0099").labels())
         .isEqualTo(Map.of("circuit", "LPSN-CAM-0099", "council", council, "supplier", supplier));
-    assertThat(e.one("wayleave_circuit_phase", "circuit", "LPSN-CAM-0099", "phase", "PENDING").value()).isEqualTo(1);
+    assertThat(
+            e.one("wayleave_circuit_phase", "circuit", "LPSN-CAM-0099", "phase", "PENDING").value())
+        .isEqualTo(1);
   }
 
   @Test
@@ -171,8 +220,11 @@ class ControllerMetricsTest {
     f.poll(device, MetricsFixture.aEndInterface(bexley), bexley.getId(), 1, 0, 0);
     assertThat(f.scrape().find("wayleave_device_reachable", "device", device)).hasSize(1);
     f.apply(List.of(Op.delete(Kind.CIRCUIT, bexley.getId(), 0, "circuit")));
-    List<Op> ops = f.cache.list(Kind.VLAN_POOL).stream().filter(p -> p.toString().contains(device))
-        .map(p -> Op.delete(Kind.VLAN_POOL, p.getId(), 0, "pool")).collect(Collectors.toList());
+    List<Op> ops =
+        f.cache.list(Kind.VLAN_POOL).stream()
+            .filter(p -> p.toString().contains(device))
+            .map(p -> Op.delete(Kind.VLAN_POOL, p.getId(), 0, "pool"))
+            .collect(Collectors.toList());
     ops.add(Op.delete(Kind.DEVICE, device, 0, "device"));
     f.apply(ops);
     assertThat(f.cache.get(Kind.DEVICE, device)).isNull();
@@ -185,17 +237,38 @@ class ControllerMetricsTest {
     f.engine.start();
     f.engine.enqueue(quiet.getId()); // runs inline
     Exposition e = f.scrape();
-    assertThat(e.one("wayleave_reconcile_duration_seconds_count", "engine", "device", "outcome", "success").value())
+    assertThat(
+            e.one(
+                    "wayleave_reconcile_duration_seconds_count",
+                    "engine",
+                    "device",
+                    "outcome",
+                    "success")
+                .value())
         .isGreaterThanOrEqualTo(1);
-    assertThat(e.find("wayleave_reconcile_duration_seconds_bucket", "engine", "device", "outcome", "success"))
-        .extracting(s -> s.labels().get("le")).contains("0.001", "0.1", "1.0", "+Inf");
+    assertThat(
+            e.find(
+                "wayleave_reconcile_duration_seconds_bucket",
+                "engine",
+                "device",
+                "outcome",
+                "success"))
+        .extracting(s -> s.labels().get("le"))
+        .contains("0.001", "0.1", "1.0", "+Inf");
     assertThat(e.one("wayleave_reconcile_queue_depth", "engine", "device").value()).isZero();
-    assertThat(e.one("wayleave_reconcile_failures_total", "engine", "device", "outcome", "retry").value()).isZero();
+    assertThat(
+            e.one("wayleave_reconcile_failures_total", "engine", "device", "outcome", "retry")
+                .value())
+        .isZero();
     // A write goes through the store's commit hook.
     long commitsBefore = (long) e.one("wayleave_store_commit_duration_seconds_count").value();
-    f.status(f.circuitOf("camden").getId(), CircuitPhase.CIRCUIT_PHASE_ACTIVE, ConditionStatus.CONDITION_STATUS_TRUE);
+    f.status(
+        f.circuitOf("camden").getId(),
+        CircuitPhase.CIRCUIT_PHASE_ACTIVE,
+        ConditionStatus.CONDITION_STATUS_TRUE);
     e = f.scrape();
-    assertThat(e.one("wayleave_store_commit_duration_seconds_count").value()).isEqualTo(commitsBefore + 1);
+    assertThat(e.one("wayleave_store_commit_duration_seconds_count").value())
+        .isEqualTo(commitsBefore + 1);
     assertThat(e.one("wayleave_store_revision").value()).isEqualTo(f.store.revision());
     assertThat(e.one("wayleave_cache_revision").value()).isEqualTo(f.cache.revision());
     assertThat(e.one("wayleave_agent_pushes_total").value()).isZero();
@@ -212,18 +285,35 @@ class ControllerMetricsTest {
 
   @Test
   void aFailedReconcileIsCountedForAnEngineAddedLater() {
-    ReconcileEngine<String> failing = ReconcileEngine.<String>builder("failing", key -> {
-      throw new TerminalException("broken on purpose");
-    }).executor(Runnable::run).build();
+    ReconcileEngine<String> failing =
+        ReconcileEngine.<String>builder(
+                "failing",
+                key -> {
+                  throw new TerminalException("broken on purpose");
+                })
+            .executor(Runnable::run)
+            .build();
     try {
       f.metrics.addEngine(failing);
       failing.start();
       failing.enqueue("broken"); // runs inline
       Exposition e = f.scrape();
-      assertThat(e.one("wayleave_reconcile_failures_total", "engine", "failing", "outcome", "terminal").value())
+      assertThat(
+              e.one("wayleave_reconcile_failures_total", "engine", "failing", "outcome", "terminal")
+                  .value())
           .isEqualTo(1);
-      assertThat(e.one("wayleave_reconcile_failures_total", "engine", "failing", "outcome", "retry").value()).isZero();
-      assertThat(e.one("wayleave_reconcile_duration_seconds_count", "engine", "failing", "outcome", "terminal").value())
+      assertThat(
+              e.one("wayleave_reconcile_failures_total", "engine", "failing", "outcome", "retry")
+                  .value())
+          .isZero();
+      assertThat(
+              e.one(
+                      "wayleave_reconcile_duration_seconds_count",
+                      "engine",
+                      "failing",
+                      "outcome",
+                      "terminal")
+                  .value())
           .isEqualTo(1);
     } finally {
       failing.close();
@@ -238,7 +328,9 @@ class ControllerMetricsTest {
       assertThat(e.help.get(family)).as("help of " + family).isNotBlank();
     }
     assertThat(f.metrics.contentType()).isEqualTo(PrometheusTextFormatWriter.CONTENT_TYPE);
-    assertThat(e.types).containsEntry("wayleave_circuit_info", "gauge").containsEntry("wayleave_circuit_phase", "gauge")
+    assertThat(e.types)
+        .containsEntry("wayleave_circuit_info", "gauge")
+        .containsEntry("wayleave_circuit_phase", "gauge")
         .containsEntry("wayleave_reconcile_duration_seconds", "histogram")
         .containsEntry("wayleave_agent_pushes_total", "counter");
   }

@@ -12,8 +12,10 @@ final class Exposition {
   record Sample(String name, Map<String, String> labels, double value) {}
 
   final List<Sample> samples = new ArrayList<>();
+
   /** Family name to help text. */
   final Map<String, String> help = new LinkedHashMap<>();
+
   /** Family name to type. */
   final Map<String, String> types = new LinkedHashMap<>();
 
@@ -99,7 +101,8 @@ final class Exposition {
   Sample one(String name, String... labelPairs) {
     List<Sample> found = find(name, labelPairs);
     if (found.size() != 1) {
-      throw new AssertionError("expected one sample of " + name + " " + List.of(labelPairs) + ", found " + found);
+      throw new AssertionError(
+          "expected one sample of " + name + " " + List.of(labelPairs) + ", found " + found);
     }
     return found.get(0);
   }

@@ -19,25 +19,38 @@ import org.wayleave.controller.http.HttpServer;
  * scraped over loopback.
  */
 class MetricsEndpointIT {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void theRouteServesTheScrapeWithItsContentType() throws Exception {
     try (MetricsFixture f = new MetricsFixture(dir)) {
       ControllerMetrics metrics = f.metrics;
-      HttpServer http = HttpServer.start("127.0.0.1", 0, Map.of(), (vertx, router) ->
-          router.get("/metrics").blockingHandler(ctx -> ctx.response()
-              .putHeader("Content-Type", metrics.contentType())
-              .end(metrics.scrape())));
+      HttpServer http =
+          HttpServer.start(
+              "127.0.0.1",
+              0,
+              Map.of(),
+              (vertx, router) ->
+                  router
+                      .get("/metrics")
+                      .blockingHandler(
+                          ctx ->
+                              ctx.response()
+                                  .putHeader("Content-Type", metrics.contentType())
+                                  .end(metrics.scrape())));
       try {
         Circuit c = f.circuitOf("camden");
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/metrics"))
-                .timeout(Duration.ofSeconds(30)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + http.port() + "/metrics"))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(r.headers().firstValue("Content-Type"))
+            .hasValue("text/plain; version=0.0.4; charset=utf-8");
         Exposition e = Exposition.parse(r.body());
         assertThat(e.one("wayleave_circuit_info", "circuit", c.getId()).value()).isEqualTo(1);
         assertThat(e.find("jvm_memory_used_bytes")).isNotEmpty();

@@ -1,5 +1,7 @@
 package org.wayleave.controller.metrics;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,10 +22,11 @@ import org.wayleave.controller.core.Op;
 import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.reconcile.ReconcileEngine;
 import org.wayleave.controller.reconcile.Ticker;
-import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.secrets.SecretProvider;
+import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.southbound.DeviceSync;
 import org.wayleave.controller.store.Audit;
+import org.wayleave.controller.store.StoreEvent;
 import org.wayleave.controller.store.Txn;
 import org.wayleave.controller.store.sqlite.SqliteStateStore;
 import org.wayleave.controller.telemetry.DeviceSample;
@@ -32,14 +35,11 @@ import org.wayleave.controller.telemetry.IfRow;
 import org.wayleave.controller.telemetry.SnmpPoller;
 import org.wayleave.controller.telemetry.Telemetry;
 import org.wayleave.controller.telemetry.TelemetryConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import org.wayleave.controller.store.StoreEvent;
 
 /**
  * A controller's state in one JVM without sockets: the SQLite store, the desired-state cache with
- * the London seed and its example circuits, the device reconciler on an engine that runs
- * reconciles inline, and a {@link Telemetry} fed by hand; with {@link ControllerMetrics} on top.
+ * the London seed and its example circuits, the device reconciler on an engine that runs reconciles
+ * inline, and a {@link Telemetry} fed by hand; with {@link ControllerMetrics} on top.
  */
 final class MetricsFixture implements AutoCloseable {
   static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
@@ -50,8 +50,10 @@ final class MetricsFixture implements AutoCloseable {
   final DeviceSync sync;
   final ReconcileEngine<String> engine;
   final Telemetry telemetry;
+
   /** Null unless the fixture was given secrets for one; never started: tests poll with pollNow. */
   final SnmpPoller poller;
+
   final ControllerMetrics metrics;
   private final AppliedProbe probe;
   private final Map<String, Long> pollSeconds = new HashMap<>();
@@ -61,32 +63,42 @@ final class MetricsFixture implements AutoCloseable {
   }
 
   /**
-   * @param pollerSecrets when not null, a real {@link SnmpPoller} (one UDP socket on loopback,
-   *     200 ms timeout, no retry) joins, resolving secrets here
+   * @param pollerSecrets when not null, a real {@link SnmpPoller} (one UDP socket on loopback, 200
+   *     ms timeout, no retry) joins, resolving secrets here
    */
   MetricsFixture(Path dir, SecretProvider pollerSecrets) {
     store = SqliteStateStore.open(dir);
     cache = ResourceCache.load(store);
     state = new DesiredStateService(store, cache, Clock.systemUTC());
     state.apply(Op.upserts(Seeds.london(), "seed"), "system:test", "seed");
-    state.apply(Op.upserts(Seeds.exampleCircuits("london"), "circuits"), "system:test", "example circuits");
+    state.apply(
+        Op.upserts(Seeds.exampleCircuits("london"), "circuits"), "system:test", "example circuits");
     sync = new DeviceSync(store, cache, Clock.systemUTC(), Ticker.system(), Duration.ofSeconds(30));
     engine = ReconcileEngine.builder("device", sync).executor(Runnable::run).build();
-    telemetry = new Telemetry(TelemetryConfig.defaults(), Clock.fixed(NOW, ZoneOffset.UTC), id -> {
-      Circuit c = cache.get(Kind.CIRCUIT, id);
-      return c == null ? 0 : c.getSpec().getCommittedMbps();
-    });
+    telemetry =
+        new Telemetry(
+            TelemetryConfig.defaults(),
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            id -> {
+              Circuit c = cache.get(Kind.CIRCUIT, id);
+              return c == null ? 0 : c.getSpec().getCommittedMbps();
+            });
     if (pollerSecrets != null) {
       try {
-        poller = new SnmpPoller(telemetry.config().withTimeout(Duration.ofMillis(200), 0), pollerSecrets, telemetry,
-            Clock.systemUTC());
+        poller =
+            new SnmpPoller(
+                telemetry.config().withTimeout(Duration.ofMillis(200), 0),
+                pollerSecrets,
+                telemetry,
+                Clock.systemUTC());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     } else {
       poller = null;
     }
-    metrics = ControllerMetrics.create(store, cache, sync, engine, poller, telemetry, telemetry.config());
+    metrics =
+        ControllerMetrics.create(store, cache, sync, engine, poller, telemetry, telemetry.config());
     // Registered after the metrics' own listener, so it hears a revision only once they have.
     probe = new AppliedProbe(cache.revision());
     cache.addListener(probe);
@@ -105,7 +117,9 @@ final class MetricsFixture implements AutoCloseable {
 
   /** The first example circuit of {@code council}. */
   Circuit circuitOf(String council) {
-    return cache.list(Kind.CIRCUIT).stream().filter(c -> c.getSpec().getCouncil().equals(council)).findFirst()
+    return cache.list(Kind.CIRCUIT).stream()
+        .filter(c -> c.getSpec().getCouncil().equals(council))
+        .findFirst()
         .orElseThrow();
   }
 
@@ -118,10 +132,16 @@ final class MetricsFixture implements AutoCloseable {
   void status(String circuitId, CircuitPhase phase, ConditionStatus linkUp) {
     CircuitStatus.Builder st = CircuitStatus.newBuilder().setPhase(phase);
     if (linkUp != null) {
-      st.addConditions(Condition.newBuilder().setType("LinkUp").setStatus(linkUp).setReason("Test"));
+      st.addConditions(
+          Condition.newBuilder().setType("LinkUp").setStatus(linkUp).setReason("Test"));
     }
-    long rev = store.txn(Txn.builder(new Audit("system:test", "status"))
-        .put(Kind.CIRCUIT_STATUS_PREFIX + circuitId, st.build().toByteArray()).build()).revision();
+    long rev =
+        store
+            .txn(
+                Txn.builder(new Audit("system:test", "status"))
+                    .put(Kind.CIRCUIT_STATUS_PREFIX + circuitId, st.build().toByteArray())
+                    .build())
+            .revision();
     probe.await(rev);
   }
 
@@ -131,14 +151,22 @@ final class MetricsFixture implements AutoCloseable {
    */
   void poll(String device, String ifName, String alias, int oper, long inBps, long errors) {
     long t = pollSeconds.merge(device, 10L, Long::sum);
-    IfRow row = new IfRow(7).set(IfMib.Column.IF_NAME, ifName).set(IfMib.Column.IF_ALIAS, alias)
-        .set(IfMib.Column.IF_ADMIN_STATUS, IfMib.UP).set(IfMib.Column.IF_OPER_STATUS, oper)
-        .set(IfMib.Column.IF_HIGH_SPEED, 1000)
-        .set(IfMib.Column.IF_HC_IN_OCTETS, t * inBps / 8).set(IfMib.Column.IF_HC_OUT_OCTETS, t * inBps / 16)
-        .set(IfMib.Column.IF_IN_ERRORS, t * errors).set(IfMib.Column.IF_OUT_ERRORS, 0)
-        .set(IfMib.Column.IF_IN_DISCARDS, 0);
-    telemetry.polled(device, new DeviceSample(t * 1_000_000_000L, NOW.toEpochMilli() + t * 1000, 100_000 + t * 100,
-        Map.of(7, row)));
+    IfRow row =
+        new IfRow(7)
+            .set(IfMib.Column.IF_NAME, ifName)
+            .set(IfMib.Column.IF_ALIAS, alias)
+            .set(IfMib.Column.IF_ADMIN_STATUS, IfMib.UP)
+            .set(IfMib.Column.IF_OPER_STATUS, oper)
+            .set(IfMib.Column.IF_HIGH_SPEED, 1000)
+            .set(IfMib.Column.IF_HC_IN_OCTETS, t * inBps / 8)
+            .set(IfMib.Column.IF_HC_OUT_OCTETS, t * inBps / 16)
+            .set(IfMib.Column.IF_IN_ERRORS, t * errors)
+            .set(IfMib.Column.IF_OUT_ERRORS, 0)
+            .set(IfMib.Column.IF_IN_DISCARDS, 0);
+    telemetry.polled(
+        device,
+        new DeviceSample(
+            t * 1_000_000_000L, NOW.toEpochMilli() + t * 1000, 100_000 + t * 100, Map.of(7, row)));
   }
 
   @Override
@@ -171,7 +199,8 @@ final class MetricsFixture implements AutoCloseable {
       while (seen < revision) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new AssertionError("the cache did not apply revision " + revision + " (last " + seen + ")");
+          throw new AssertionError(
+              "the cache did not apply revision " + revision + " (last " + seen + ")");
         }
         try {
           wait(Math.max(1, left / 1_000_000));

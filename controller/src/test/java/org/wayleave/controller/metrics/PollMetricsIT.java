@@ -21,20 +21,20 @@ import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.secrets.SecretProvider;
 
 /**
- * The poller's outcome hook, with a real poller on loopback: a router that never answers counts
- * as a timeout, one whose secret is missing as an error, each with its duration; and the router
- * shows as unreachable.
+ * The poller's outcome hook, with a real poller on loopback: a router that never answers counts as
+ * a timeout, one whose secret is missing as an error, each with its duration; and the router shows
+ * as unreachable.
  */
 class PollMetricsIT {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  static final SecretProvider SECRETS = ref -> {
-    if (ref.equals("community")) {
-      return "public";
-    }
-    throw new SecretProvider.SecretException("secret '" + ref + "' does not exist");
-  };
+  static final SecretProvider SECRETS =
+      ref -> {
+        if (ref.equals("community")) {
+          return "public";
+        }
+        throw new SecretProvider.SecretException("secret '" + ref + "' does not exist");
+      };
 
   @Test
   void timeoutsAndErrorsAreCountedApartWithTheirDurations() throws Exception {
@@ -51,13 +51,21 @@ class PollMetricsIT {
 
       Exposition e = f.scrape();
       assertThat(e.one("wayleave_snmp_polls_total").value()).isEqualTo(2);
-      assertThat(e.one("wayleave_snmp_poll_failures_total", "reason", "timeout").value()).isEqualTo(1);
-      assertThat(e.one("wayleave_snmp_poll_failures_total", "reason", "error").value()).isEqualTo(1);
-      assertThat(e.one("wayleave_snmp_poll_duration_seconds_count", "result", "timeout").value()).isEqualTo(1);
-      assertThat(e.one("wayleave_snmp_poll_duration_seconds_count", "result", "error").value()).isEqualTo(1);
-      assertThat(e.one("wayleave_snmp_poll_duration_seconds_count", "result", "success").value()).isZero();
+      assertThat(e.one("wayleave_snmp_poll_failures_total", "reason", "timeout").value())
+          .isEqualTo(1);
+      assertThat(e.one("wayleave_snmp_poll_failures_total", "reason", "error").value())
+          .isEqualTo(1);
+      assertThat(e.one("wayleave_snmp_poll_duration_seconds_count", "result", "timeout").value())
+          .isEqualTo(1);
+      assertThat(e.one("wayleave_snmp_poll_duration_seconds_count", "result", "error").value())
+          .isEqualTo(1);
+      assertThat(e.one("wayleave_snmp_poll_duration_seconds_count", "result", "success").value())
+          .isZero();
       // A timeout lasts at least the timeout: 200 ms, so it is not in the 100 ms bucket.
-      assertThat(e.one("wayleave_snmp_poll_duration_seconds_bucket", "result", "timeout", "le", "0.1").value()).isZero();
+      assertThat(
+              e.one("wayleave_snmp_poll_duration_seconds_bucket", "result", "timeout", "le", "0.1")
+                  .value())
+          .isZero();
       assertThat(e.one("wayleave_snmp_routers_polled").value()).isEqualTo(2);
       assertThat(e.one("wayleave_snmp_routers_unreachable").value()).isEqualTo(2);
       assertThat(e.one("wayleave_device_reachable", "device", mute.getId()).value()).isZero();
@@ -74,13 +82,29 @@ class PollMetricsIT {
     while (m.find()) {
       used.add(m.group());
     }
-    assertThat(used).contains("wayleave_circuit_phase", "wayleave_device_reachable", "wayleave_reconcile_queue_depth",
-        "wayleave_snmp_poll_failures_total");
+    assertThat(used)
+        .contains(
+            "wayleave_circuit_phase",
+            "wayleave_device_reachable",
+            "wayleave_reconcile_queue_depth",
+            "wayleave_snmp_poll_failures_total");
     try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         MetricsFixture f = new MetricsFixture(dir, SECRETS)) {
       Circuit c = f.circuitOf("camden");
-      f.poll(c.getSpec().getAEnd().getDevice(), MetricsFixture.aEndInterface(c), c.getId(), 1, 1_000_000, 1);
-      f.poll(c.getSpec().getAEnd().getDevice(), MetricsFixture.aEndInterface(c), c.getId(), 1, 1_000_000, 1);
+      f.poll(
+          c.getSpec().getAEnd().getDevice(),
+          MetricsFixture.aEndInterface(c),
+          c.getId(),
+          1,
+          1_000_000,
+          1);
+      f.poll(
+          c.getSpec().getAEnd().getDevice(),
+          MetricsFixture.aEndInterface(c),
+          c.getId(),
+          1,
+          1_000_000,
+          1);
       Device mute = pointedAt(f.cache.list(Kind.DEVICE).get(0), silent.getLocalPort(), "community");
       f.poller.upsert(mute);
       f.poller.pollNow(mute.getId()).get(30, TimeUnit.SECONDS);
@@ -92,7 +116,14 @@ class PollMetricsIT {
   }
 
   static Device pointedAt(Device d, int port, String communityRef) {
-    return d.toBuilder().setManagementAddress("127.0.0.1").setSnmp(SnmpSettings.newBuilder()
-        .setVersion(SnmpVersion.SNMP_VERSION_V2C).setAllowV2C(true).setPort(port).setCommunityRef(communityRef)).build();
+    return d.toBuilder()
+        .setManagementAddress("127.0.0.1")
+        .setSnmp(
+            SnmpSettings.newBuilder()
+                .setVersion(SnmpVersion.SNMP_VERSION_V2C)
+                .setAllowV2C(true)
+                .setPort(port)
+                .setCommunityRef(communityRef))
+        .build();
   }
 }

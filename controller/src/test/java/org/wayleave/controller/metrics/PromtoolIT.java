@@ -23,15 +23,14 @@ import org.wayleave.controller.testing.SystemParts;
 /**
  * Prometheus's own linter on what we produce: the scrape ({@code promtool check metrics}), the
  * example alert rules ({@code check rules}, and their unit tests with {@code test rules}), and the
- * example configuration ({@code check config}). Needs promtool (Debian package {@code
- * prometheus}); skipped without it, unless {@code WAYLEAVE_REQUIRE_SYSTEM_TESTS=1}.
+ * example configuration ({@code check config}). Needs promtool (Debian package {@code prometheus});
+ * skipped without it, unless {@code WAYLEAVE_REQUIRE_SYSTEM_TESTS=1}.
  */
 class PromtoolIT {
   /** The module runs in {@code controller/}; the examples live at the repository's root. */
   static final Path EXAMPLES = Path.of("..", "examples", "prometheus");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   record Run(int exit, String output) {}
 
@@ -47,20 +46,36 @@ class PromtoolIT {
       String device = up.getSpec().getAEnd().getDevice();
       f.poll(device, MetricsFixture.aEndInterface(up), up.getId(), 1, 8_000_000, 1);
       f.poll(device, MetricsFixture.aEndInterface(up), up.getId(), 1, 8_000_000, 1);
-      f.status(up.getId(), CircuitPhase.CIRCUIT_PHASE_ACTIVE, ConditionStatus.CONDITION_STATUS_TRUE);
+      f.status(
+          up.getId(), CircuitPhase.CIRCUIT_PHASE_ACTIVE, ConditionStatus.CONDITION_STATUS_TRUE);
       Circuit down = f.circuitOf("hackney");
-      f.poll(down.getSpec().getAEnd().getDevice(), MetricsFixture.aEndInterface(down), down.getId(), 2, 0, 0);
-      f.status(down.getId(), CircuitPhase.CIRCUIT_PHASE_DOWN, ConditionStatus.CONDITION_STATUS_FALSE);
-      Device mute = PollMetricsIT.pointedAt(f.cache.get(Kind.DEVICE, f.circuitOf("islington").getSpec().getAEnd()
-          .getDevice()), silent.getLocalPort(), "community");
+      f.poll(
+          down.getSpec().getAEnd().getDevice(),
+          MetricsFixture.aEndInterface(down),
+          down.getId(),
+          2,
+          0,
+          0);
+      f.status(
+          down.getId(), CircuitPhase.CIRCUIT_PHASE_DOWN, ConditionStatus.CONDITION_STATUS_FALSE);
+      Device mute =
+          PollMetricsIT.pointedAt(
+              f.cache.get(Kind.DEVICE, f.circuitOf("islington").getSpec().getAEnd().getDevice()),
+              silent.getLocalPort(),
+              "community");
       f.poller.upsert(mute);
       assertThat(f.poller.pollNow(mute.getId()).get(30, TimeUnit.SECONDS)).isFalse();
       f.engine.start();
       f.engine.enqueue(device);
       text = f.metrics.scrape();
     }
-    assertThat(text).contains("wayleave_circuit_in_bytes_per_second{", "wayleave_device_reachable{",
-        "wayleave_snmp_poll_duration_seconds_bucket{", "wayleave_reconcile_duration_seconds_bucket{", "jvm_gc_");
+    assertThat(text)
+        .contains(
+            "wayleave_circuit_in_bytes_per_second{",
+            "wayleave_device_reachable{",
+            "wayleave_snmp_poll_duration_seconds_bucket{",
+            "wayleave_reconcile_duration_seconds_bucket{",
+            "jvm_gc_");
     Path file = dir.resolve("metrics.prom");
     Files.writeString(file, text);
     Run r = run(file, promtool.toString(), "check", "metrics");
@@ -76,7 +91,13 @@ class PromtoolIT {
     Run check = run(null, promtool.toString(), "check", "rules", rules.toString());
     assertThat(check.exit()).as("promtool check rules: %s", check.output()).isZero();
     assertThat(check.output()).contains("SUCCESS").doesNotContain("FAILED");
-    Run test = run(null, promtool.toString(), "test", "rules", EXAMPLES.resolve("alerts_test.yml").toString());
+    Run test =
+        run(
+            null,
+            promtool.toString(),
+            "test",
+            "rules",
+            EXAMPLES.resolve("alerts_test.yml").toString());
     assertThat(test.exit()).as("promtool test rules: %s", test.output()).isZero();
     assertThat(test.output()).contains("SUCCESS").doesNotContain("FAILED");
   }
@@ -84,14 +105,23 @@ class PromtoolIT {
   @Test
   void theExampleConfigPassesCheckConfig() throws Exception {
     Path promtool = SystemParts.require("promtool", "prometheus");
-    Run r = run(null, promtool.toString(), "check", "config", EXAMPLES.resolve("prometheus.yml").toString());
+    Run r =
+        run(
+            null,
+            promtool.toString(),
+            "check",
+            "config",
+            EXAMPLES.resolve("prometheus.yml").toString());
     assertThat(r.exit()).as("promtool check config: %s", r.output()).isZero();
     assertThat(r.output()).contains("SUCCESS").doesNotContain("FAILED");
   }
 
-  /** Runs a command (stdin from {@code input} when not null) and returns its exit code and output. */
+  /**
+   * Runs a command (stdin from {@code input} when not null) and returns its exit code and output.
+   */
   static Run run(Path input, String... command) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of(command))).redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(new ArrayList<>(List.of(command))).redirectErrorStream(true);
     if (input != null) {
       pb.redirectInput(input.toFile());
     }
@@ -99,7 +129,8 @@ class PromtoolIT {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " did not finish in 60 s; output: " + out);
+      throw new AssertionError(
+          String.join(" ", command) + " did not finish in 60 s; output: " + out);
     }
     return new Run(p.exitValue(), out);
   }

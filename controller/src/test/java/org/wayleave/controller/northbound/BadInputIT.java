@@ -27,8 +27,8 @@ import org.wayleave.controller.ControllerConfig;
 
 /**
  * Bad input over the real northbound port (Netty, loopback), as the controller builds it: an
- * oversize request is RESOURCE_EXHAUSTED, raw malformed bytes are INVALID_ARGUMENT on every RPC,
- * a 5,000-circuit batch still fits, and after each the store is unchanged and the server answers.
+ * oversize request is RESOURCE_EXHAUSTED, raw malformed bytes are INVALID_ARGUMENT on every RPC, a
+ * 5,000-circuit batch still fits, and after each the store is unchanged and the server answers.
  */
 class BadInputIT {
   @TempDir static Path dir;
@@ -37,10 +37,13 @@ class BadInputIT {
 
   @BeforeAll
   static void start() throws Exception {
-    controller = Controller.start(new ControllerConfig(dir, "127.0.0.1", 0, 0, List.of("london"), Clock.systemUTC()));
+    controller =
+        Controller.start(
+            new ControllerConfig(dir, "127.0.0.1", 0, 0, List.of("london"), Clock.systemUTC()));
     // A client with grpc-java's default limits (8 KiB of metadata): a refused batch of thousands
     // must still reach it as its real status, not as a header-size failure.
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", controller.grpcPort()).usePlaintext().build();
+    channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", controller.grpcPort()).usePlaintext().build();
   }
 
   @AfterAll
@@ -51,13 +54,23 @@ class BadInputIT {
 
   @Test
   void oversizeRequestsAreResourceExhausted() {
-    byte[] big = Council.newBuilder().setId("big").setName("x".repeat(NorthboundServer.MAX_INBOUND_MESSAGE_BYTES + 1024)).build().toByteArray();
-    for (MethodDescriptor<?, ?> md : List.of(InventoryServiceGrpc.getCreateCouncilMethod(), CircuitServiceGrpc.getApplyMethod(),
-        CircuitServiceGrpc.getPlanMethod())) {
+    byte[] big =
+        Council.newBuilder()
+            .setId("big")
+            .setName("x".repeat(NorthboundServer.MAX_INBOUND_MESSAGE_BYTES + 1024))
+            .build()
+            .toByteArray();
+    for (MethodDescriptor<?, ?> md :
+        List.of(
+            InventoryServiceGrpc.getCreateCouncilMethod(),
+            CircuitServiceGrpc.getApplyMethod(),
+            CircuitServiceGrpc.getPlanMethod())) {
       long before = controller.store().revision();
       StatusRuntimeException e = RawCalls.call(channel, md, big);
       assertThat(e).as(md.getFullMethodName()).isNotNull();
-      assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(e.getStatus().getCode())
+          .as(e.getStatus().toString())
+          .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
       stillServing(before);
     }
   }
@@ -71,15 +84,20 @@ class BadInputIT {
       req.addResources(Resource.newBuilder().setCircuit(c));
     }
     int size = req.build().getSerializedSize();
-    System.out.printf("5,000-circuit ApplyRequest with 1,024-character descriptions: %d bytes (limit %d)%n",
+    System.out.printf(
+        "5,000-circuit ApplyRequest with 1,024-character descriptions: %d bytes (limit %d)%n",
         size, NorthboundServer.MAX_INBOUND_MESSAGE_BYTES);
     assertThat(size).isLessThan(NorthboundServer.MAX_INBOUND_MESSAGE_BYTES);
     long before = controller.store().revision();
     // Plan only: it validates and allocates without writing. 5,000 circuits on one port cannot all
-    // get a VLAN, so a refusal is fine; what matters is that the request was read, not rejected for size.
-    StatusRuntimeException e = RawCalls.call(channel, CircuitServiceGrpc.getPlanMethod(), req.build().toByteArray());
+    // get a VLAN, so a refusal is fine; what matters is that the request was read, not rejected for
+    // size.
+    StatusRuntimeException e =
+        RawCalls.call(channel, CircuitServiceGrpc.getPlanMethod(), req.build().toByteArray());
     if (e != null) {
-      assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isNotIn(Status.Code.RESOURCE_EXHAUSTED, Status.Code.INTERNAL, Status.Code.UNKNOWN);
+      assertThat(e.getStatus().getCode())
+          .as(e.getStatus().toString())
+          .isNotIn(Status.Code.RESOURCE_EXHAUSTED, Status.Code.INTERNAL, Status.Code.UNKNOWN);
     }
     stillServing(before);
   }
@@ -95,7 +113,9 @@ class BadInputIT {
         long before = controller.store().revision();
         StatusRuntimeException e = RawCalls.call(channel, md, b);
         assertThat(e).as(md.getFullMethodName()).isNotNull();
-        assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getStatus().getCode())
+            .as(e.getStatus().toString())
+            .isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(e.getStatus().getDescription()).contains(RawCalls.requestType(md));
         stillServing(before);
         sent++;
@@ -105,8 +125,14 @@ class BadInputIT {
   }
 
   private static void stillServing(long revisionBefore) {
-    assertThat(controller.store().revision()).as("store revision must not move").isEqualTo(revisionBefore);
-    assertThat(InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-        .listCouncils(ListRequest.getDefaultInstance()).getCouncilsCount()).isPositive();
+    assertThat(controller.store().revision())
+        .as("store revision must not move")
+        .isEqualTo(revisionBefore);
+    assertThat(
+            InventoryServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
+                .listCouncils(ListRequest.getDefaultInstance())
+                .getCouncilsCount())
+        .isPositive();
   }
 }

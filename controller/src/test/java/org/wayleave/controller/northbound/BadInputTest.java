@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.wayleave.controller.northbound.InProcessController.camden;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -27,7 +28,6 @@ import org.wayleave.api.v1.Resource;
 import org.wayleave.api.v1.ResourceKind;
 import org.wayleave.api.v1.ResourceRef;
 import org.wayleave.api.v1.RollbackRequest;
-import com.google.protobuf.InvalidProtocolBufferException;
 import org.wayleave.controller.core.DesiredStateService;
 
 /**
@@ -45,9 +45,13 @@ class BadInputTest extends NorthboundTestSupport {
 
   @Test
   void everyServiceIsEnumerated() {
-    assertThat(RawCalls.northboundMethods()).extracting(MethodDescriptor::getFullMethodName)
-        .contains("wayleave.v1.InventoryService/ListCouncils", "wayleave.v1.CircuitService/Apply",
-            "wayleave.v1.CircuitService/Watch", "wayleave.v1.TelemetryService/GetRateHistory")
+    assertThat(RawCalls.northboundMethods())
+        .extracting(MethodDescriptor::getFullMethodName)
+        .contains(
+            "wayleave.v1.InventoryService/ListCouncils",
+            "wayleave.v1.CircuitService/Apply",
+            "wayleave.v1.CircuitService/Watch",
+            "wayleave.v1.TelemetryService/GetRateHistory")
         .hasSizeGreaterThanOrEqualTo(37);
   }
 
@@ -60,7 +64,9 @@ class BadInputTest extends NorthboundTestSupport {
         bad.add(b);
       }
     }
-    assertThat(bad).as("malformed encodings this request type refuses").hasSizeGreaterThanOrEqualTo(7);
+    assertThat(bad)
+        .as("malformed encodings this request type refuses")
+        .hasSizeGreaterThanOrEqualTo(7);
     for (byte[] b : bad) {
       refusedAsUnparseable(md, b);
     }
@@ -79,9 +85,15 @@ class BadInputTest extends NorthboundTestSupport {
   private void refusedAsUnparseable(MethodDescriptor<?, ?> md, byte[] b) {
     long before = c.store.revision();
     StatusRuntimeException e = RawCalls.call(c.channel, md, b);
-    assertThat(e).as("%s with %d malformed bytes should be refused", md.getFullMethodName(), b.length).isNotNull();
-    assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-    assertThat(e.getStatus().getDescription()).contains("request:").contains("is not a valid " + RawCalls.requestType(md) + " message");
+    assertThat(e)
+        .as("%s with %d malformed bytes should be refused", md.getFullMethodName(), b.length)
+        .isNotNull();
+    assertThat(e.getStatus().getCode())
+        .as(e.getStatus().toString())
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getDescription())
+        .contains("request:")
+        .contains("is not a valid " + RawCalls.requestType(md) + " message");
     assertThat(badRequestFields(e)).contains("request");
     stillServing(before);
   }
@@ -105,7 +117,10 @@ class BadInputTest extends NorthboundTestSupport {
     a.getSpecBuilder().getAEndBuilder().setCTag(321);
     Circuit.Builder b = camden("LPSN-CAM-0203");
     b.getSpecBuilder().getAEndBuilder().setCTag(321);
-    refused(() -> c.circuits.apply(apply(a.build(), b.build())), Status.Code.FAILED_PRECONDITION, "c_tag");
+    refused(
+        () -> c.circuits.apply(apply(a.build(), b.build())),
+        Status.Code.FAILED_PRECONDITION,
+        "c_tag");
   }
 
   @Test
@@ -122,8 +137,13 @@ class BadInputTest extends NorthboundTestSupport {
     Circuit.Builder supplier = camden("LPSN-CAM-0207");
     supplier.getSpecBuilder().setSupplier("acme");
     refused(() -> c.circuits.apply(apply(supplier.build())), Status.Code.NOT_FOUND, "supplier");
-    ApplyRequest deleteUnknown = ApplyRequest.newBuilder()
-        .addDeletes(ResourceRef.newBuilder().setKind(ResourceKind.RESOURCE_KIND_CIRCUIT).setId("LPSN-CAM-9999")).build();
+    ApplyRequest deleteUnknown =
+        ApplyRequest.newBuilder()
+            .addDeletes(
+                ResourceRef.newBuilder()
+                    .setKind(ResourceKind.RESOURCE_KIND_CIRCUIT)
+                    .setId("LPSN-CAM-9999"))
+            .build();
     refused(() -> c.circuits.apply(deleteUnknown), Status.Code.NOT_FOUND, "LPSN-CAM-9999");
   }
 
@@ -131,7 +151,10 @@ class BadInputTest extends NorthboundTestSupport {
   void emptyIdsAreInvalidArgument() {
     refused(() -> c.circuits.createCircuit(camden("").build()), Status.Code.INVALID_ARGUMENT, "id");
     refused(() -> c.circuits.apply(apply(camden("").build())), Status.Code.INVALID_ARGUMENT, "id");
-    refused(() -> c.inventory.createCouncil(Council.newBuilder().setName("Nowhere").build()), Status.Code.INVALID_ARGUMENT, "id");
+    refused(
+        () -> c.inventory.createCouncil(Council.newBuilder().setName("Nowhere").build()),
+        Status.Code.INVALID_ARGUMENT,
+        "id");
     // Lookups by an empty id are answered as a missing object today (NOT_FOUND, "id: council ''
     // does not exist"); the error model would call an empty id INVALID_ARGUMENT. Either is a clear
     // refusal naming the field; which one is the documented answer is an open question.
@@ -144,17 +167,30 @@ class BadInputTest extends NorthboundTestSupport {
 
   @Test
   void badPagingAndRollbackAreRefused() {
-    refused(() -> c.inventory.listCouncils(ListRequest.newBuilder().setPageSize(-1).build()), Status.Code.INVALID_ARGUMENT, "page_size");
-    refused(() -> c.inventory.listCouncils(ListRequest.newBuilder().setPageToken("not-a-token").build()), Status.Code.INVALID_ARGUMENT, "page_token");
+    refused(
+        () -> c.inventory.listCouncils(ListRequest.newBuilder().setPageSize(-1).build()),
+        Status.Code.INVALID_ARGUMENT,
+        "page_size");
+    refused(
+        () ->
+            c.inventory.listCouncils(ListRequest.newBuilder().setPageToken("not-a-token").build()),
+        Status.Code.INVALID_ARGUMENT,
+        "page_token");
     // A revision outside the store's history is OUT_OF_RANGE ("must be within 1-N").
-    refused(() -> c.circuits.rollback(RollbackRequest.newBuilder().setToRevision(-5).build()), Status.Code.OUT_OF_RANGE, "to_revision");
+    refused(
+        () -> c.circuits.rollback(RollbackRequest.newBuilder().setToRevision(-5).build()),
+        Status.Code.OUT_OF_RANGE,
+        "to_revision");
   }
 
   @Test
   void pageSizeAboveTheMaximumIsClamped() {
     // ListRequest documents "capped at 1000": a larger page size is served, at most 1000 items.
-    var page = c.inventory.listCouncils(ListRequest.newBuilder().setPageSize(Integer.MAX_VALUE).build());
-    assertThat(page.getCouncilsCount()).isPositive().isLessThanOrEqualTo(DesiredStateService.MAX_PAGE_SIZE);
+    var page =
+        c.inventory.listCouncils(ListRequest.newBuilder().setPageSize(Integer.MAX_VALUE).build());
+    assertThat(page.getCouncilsCount())
+        .isPositive()
+        .isLessThanOrEqualTo(DesiredStateService.MAX_PAGE_SIZE);
   }
 
   private static ApplyRequest apply(Circuit... circuits) {
@@ -181,7 +217,8 @@ class BadInputTest extends NorthboundTestSupport {
   /** The store did not move and the server still answers a normal call. */
   private void stillServing(long revisionBefore) {
     assertThat(c.store.revision()).as("store revision must not move").isEqualTo(revisionBefore);
-    assertThat(c.inventory.listCouncils(ListRequest.getDefaultInstance()).getCouncilsCount()).isPositive();
+    assertThat(c.inventory.listCouncils(ListRequest.getDefaultInstance()).getCouncilsCount())
+        .isPositive();
   }
 
   static List<String> badRequestFields(StatusRuntimeException e) {
@@ -191,7 +228,9 @@ class BadInputTest extends NorthboundTestSupport {
       for (Any any : details.getDetailsList()) {
         if (any.is(BadRequest.class)) {
           try {
-            any.unpack(BadRequest.class).getFieldViolationsList().forEach(v -> fields.add(v.getField()));
+            any.unpack(BadRequest.class)
+                .getFieldViolationsList()
+                .forEach(v -> fields.add(v.getField()));
           } catch (InvalidProtocolBufferException ex) {
             throw new AssertionError(ex);
           }

@@ -53,7 +53,9 @@ class CircuitServiceTest extends NorthboundTestSupport {
 
     // Freed VLANs are reused, lowest first.
     c.circuits.deleteCircuit(DeleteRequest.newBuilder().setId("LPSN-CAM-0001").build());
-    assertThat(c.circuits.createCircuit(camden("LPSN-CAM-0004").build()).getSpec().getAEnd().getCTag()).isEqualTo(100);
+    assertThat(
+            c.circuits.createCircuit(camden("LPSN-CAM-0004").build()).getSpec().getAEnd().getCTag())
+        .isEqualTo(100);
   }
 
   @Test
@@ -69,46 +71,64 @@ class CircuitServiceTest extends NorthboundTestSupport {
                 .addResources(Resource.newBuilder().setCircuit(camden("LPSN-CAM-0002")))
                 .build());
     assertThat(c.store.revision()).isEqualTo(before);
-    assertThat(plan.getChangesList()).extracting(ch -> ch.getAction())
+    assertThat(plan.getChangesList())
+        .extracting(ch -> ch.getAction())
         .containsExactly(ChangeAction.CHANGE_ACTION_UPDATE, ChangeAction.CHANGE_ACTION_CREATE);
-    assertThat(plan.getAllocationsList()).singleElement().satisfies(al -> {
-      assertThat(al.getCircuit()).isEqualTo("LPSN-CAM-0002");
-      assertThat(al.getCTag()).isEqualTo(101);
-    });
-    assertThat(plan.getDevicesList()).singleElement().satisfies(d -> {
-      assertThat(d.getDevice()).isEqualTo("rtr-camden-01");
-      assertThat(d.getChangesList()).extracting(x -> x.getAction() + " " + (x.hasAfter() ? x.getAfter().getName() : ""))
-          .containsExactly("CHANGE_ACTION_UPDATE ge-0/0/1.100", "CHANGE_ACTION_CREATE ge-0/0/1.101");
-      assertThat(d.getChanges(1).getAfter().getAlias()).isEqualTo("LPSN-CAM-0002");
-    });
-    assertThat(c.circuits.listCircuits(ListCircuitsRequest.getDefaultInstance()).getCircuitsCount()).isEqualTo(1);
+    assertThat(plan.getAllocationsList())
+        .singleElement()
+        .satisfies(
+            al -> {
+              assertThat(al.getCircuit()).isEqualTo("LPSN-CAM-0002");
+              assertThat(al.getCTag()).isEqualTo(101);
+            });
+    assertThat(plan.getDevicesList())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.getDevice()).isEqualTo("rtr-camden-01");
+              assertThat(d.getChangesList())
+                  .extracting(
+                      x -> x.getAction() + " " + (x.hasAfter() ? x.getAfter().getName() : ""))
+                  .containsExactly(
+                      "CHANGE_ACTION_UPDATE ge-0/0/1.100", "CHANGE_ACTION_CREATE ge-0/0/1.101");
+              assertThat(d.getChanges(1).getAfter().getAlias()).isEqualTo("LPSN-CAM-0002");
+            });
+    assertThat(c.circuits.listCircuits(ListCircuitsRequest.getDefaultInstance()).getCircuitsCount())
+        .isEqualTo(1);
   }
 
   @Test
   void applyIsIdempotentAndAtomic() {
-    ApplyRequest req = ApplyRequest.newBuilder()
-        .addResources(Resource.newBuilder().setCircuit(camden("LPSN-CAM-0001")))
-        .addResources(Resource.newBuilder().setCircuit(camden("LPSN-CAM-0002")))
-        .build();
+    ApplyRequest req =
+        ApplyRequest.newBuilder()
+            .addResources(Resource.newBuilder().setCircuit(camden("LPSN-CAM-0001")))
+            .addResources(Resource.newBuilder().setCircuit(camden("LPSN-CAM-0002")))
+            .build();
     ApplyResponse first = c.circuits.apply(req);
-    assertThat(first.getChangesList()).allMatch(ch -> ch.getAction() == ChangeAction.CHANGE_ACTION_CREATE);
-    assertThat(first.getChanges(0).getAfter().getCircuit().getMeta().getRevision()).isEqualTo(first.getRevision());
+    assertThat(first.getChangesList())
+        .allMatch(ch -> ch.getAction() == ChangeAction.CHANGE_ACTION_CREATE);
+    assertThat(first.getChanges(0).getAfter().getCircuit().getMeta().getRevision())
+        .isEqualTo(first.getRevision());
     // The same manifest again (VLANs still unset) changes nothing and does not move the revision.
     ApplyResponse again = c.circuits.apply(req);
     assertThat(again.getRevision()).isEqualTo(first.getRevision());
-    assertThat(again.getChangesList()).allMatch(ch -> ch.getAction() == ChangeAction.CHANGE_ACTION_UNCHANGED);
+    assertThat(again.getChangesList())
+        .allMatch(ch -> ch.getAction() == ChangeAction.CHANGE_ACTION_UNCHANGED);
     List<AuditRecord> audit = c.store.audit("/wayleave/v1/circuits/", 0, 10);
     assertThat(audit).hasSize(1);
     assertThat(audit.get(0).revision()).isEqualTo(first.getRevision());
     assertThat(audit.get(0).principal()).startsWith("insecure@");
-    assertThat(audit.get(0).changes()).hasSize(2).allMatch(ch -> ch.prevKv() == null && ch.kv().value().length > 0);
+    assertThat(audit.get(0).changes())
+        .hasSize(2)
+        .allMatch(ch -> ch.prevKv() == null && ch.kv().value().length > 0);
   }
 
   @Test
   void listPagesAndFilters() {
     ApplyRequest.Builder batch = ApplyRequest.newBuilder();
     for (int i = 1; i <= 25; i++) {
-      batch.addResources(Resource.newBuilder().setCircuit(camden(String.format("LPSN-CAM-%04d", i))));
+      batch.addResources(
+          Resource.newBuilder().setCircuit(camden(String.format("LPSN-CAM-%04d", i))));
     }
     Circuit.Builder isl = camden("LPSN-ISL-0001");
     isl.getSpecBuilder().setCouncil("islington").getAEndBuilder().setDevice("rtr-islington-01");
@@ -120,23 +140,45 @@ class CircuitServiceTest extends NorthboundTestSupport {
     String token = "";
     int pages = 0;
     do {
-      ListCircuitsResponse page = c.circuits.listCircuits(
-          ListCircuitsRequest.newBuilder().setCouncil("camden").setPageSize(10).setPageToken(token).build());
-      page.getCircuitsList().forEach(x -> {
-        seen.add(x.getId());
-        order.add(x.getId());
-      });
+      ListCircuitsResponse page =
+          c.circuits.listCircuits(
+              ListCircuitsRequest.newBuilder()
+                  .setCouncil("camden")
+                  .setPageSize(10)
+                  .setPageToken(token)
+                  .build());
+      page.getCircuitsList()
+          .forEach(
+              x -> {
+                seen.add(x.getId());
+                order.add(x.getId());
+              });
       token = page.getNextPageToken();
       pages++;
     } while (!token.isEmpty());
     assertThat(pages).isEqualTo(3);
     assertThat(seen).hasSize(25).allMatch(id -> id.startsWith("LPSN-CAM-"));
     assertThat(order).isSorted();
-    assertThat(c.circuits.listCircuits(ListCircuitsRequest.newBuilder().setDevice("rtr-islington-01").build()).getCircuitsList())
-        .extracting(Circuit::getId).containsExactly("LPSN-ISL-0001");
-    assertThat(c.circuits.listCircuits(ListCircuitsRequest.newBuilder().setPhase(CircuitPhase.CIRCUIT_PHASE_ACTIVE).build()).getCircuitsCount())
+    assertThat(
+            c.circuits
+                .listCircuits(
+                    ListCircuitsRequest.newBuilder().setDevice("rtr-islington-01").build())
+                .getCircuitsList())
+        .extracting(Circuit::getId)
+        .containsExactly("LPSN-ISL-0001");
+    assertThat(
+            c.circuits
+                .listCircuits(
+                    ListCircuitsRequest.newBuilder()
+                        .setPhase(CircuitPhase.CIRCUIT_PHASE_ACTIVE)
+                        .build())
+                .getCircuitsCount())
         .isZero();
-    assertThat(c.inventory.listCouncils(ListRequest.newBuilder().setPageSize(1000).build()).getCouncilsCount()).isEqualTo(33);
+    assertThat(
+            c.inventory
+                .listCouncils(ListRequest.newBuilder().setPageSize(1000).build())
+                .getCouncilsCount())
+        .isEqualTo(33);
   }
 
   @Test
@@ -144,19 +186,30 @@ class CircuitServiceTest extends NorthboundTestSupport {
     Circuit a = c.circuits.createCircuit(camden("LPSN-CAM-0001").build());
     long from = a.getMeta().getRevision();
     Circuit b = c.circuits.createCircuit(camden("LPSN-CAM-0002").build());
-    long deleted = c.circuits.deleteCircuit(DeleteRequest.newBuilder().setId("LPSN-CAM-0001").build()).getRevision();
+    long deleted =
+        c.circuits
+            .deleteCircuit(DeleteRequest.newBuilder().setId("LPSN-CAM-0001").build())
+            .getRevision();
 
     List<WatchEvent> events = new CopyOnWriteArrayList<>();
-    CircuitServiceGrpc.newStub(c.channel).watch(WatchRequest.newBuilder().setFromRevision(from).build(), collect(events));
+    CircuitServiceGrpc.newStub(c.channel)
+        .watch(WatchRequest.newBuilder().setFromRevision(from).build(), collect(events));
     await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 2);
     Circuit live = c.circuits.createCircuit(camden("LPSN-CAM-0003").build());
     await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 3);
-    assertThat(events).extracting(e -> e.getRevision() + " " + e.getType() + " " + e.getResource().getCircuit().getId())
+    assertThat(events)
+        .extracting(
+            e -> e.getRevision() + " " + e.getType() + " " + e.getResource().getCircuit().getId())
         .containsExactly(
             b.getMeta().getRevision() + " " + EventType.EVENT_TYPE_PUT + " LPSN-CAM-0002",
             deleted + " " + EventType.EVENT_TYPE_DELETE + " LPSN-CAM-0001",
             live.getMeta().getRevision() + " " + EventType.EVENT_TYPE_PUT + " LPSN-CAM-0003");
-    assertThat(c.circuits.getCircuit(GetRequest.newBuilder().setId("LPSN-CAM-0003").build()).getSpec().getAEnd().getCTag())
+    assertThat(
+            c.circuits
+                .getCircuit(GetRequest.newBuilder().setId("LPSN-CAM-0003").build())
+                .getSpec()
+                .getAEnd()
+                .getCTag())
         .isEqualTo(100);
   }
 

@@ -41,7 +41,8 @@ final class InProcessController implements AutoCloseable {
     server = new NorthboundServer(InProcessServerBuilder.forName(name), state, store).start();
     channel = InProcessChannelBuilder.forName(name).build();
     circuits = CircuitServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
-    inventory = InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    inventory =
+        InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
   /** A valid PSN access circuit on Camden's router, port ge-0/0/1, VLAN to be allocated. */

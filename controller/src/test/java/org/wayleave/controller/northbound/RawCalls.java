@@ -10,6 +10,7 @@ import io.grpc.stub.ClientCalls;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -18,38 +19,41 @@ import java.util.concurrent.TimeUnit;
 import org.wayleave.api.v1.CircuitServiceGrpc;
 import org.wayleave.api.v1.InventoryServiceGrpc;
 import org.wayleave.api.v1.TelemetryServiceGrpc;
-import java.io.UncheckedIOException;
 
 /** Sends raw bytes as the request of any northbound method, whatever its request type. */
 final class RawCalls {
-  static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
+  static final MethodDescriptor.Marshaller<byte[]> BYTES =
+      new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+          return new ByteArrayInputStream(value);
+        }
 
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
+        @Override
+        public byte[] parse(InputStream stream) {
+          try {
+            return stream.readAllBytes();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      };
 
   /** Hand-made malformed encodings: each breaks the wire format in a different way. */
-  static final List<byte[]> MALFORMED = List.of(
-      bytes(0x0A),                         // field 1, length-delimited, length missing
-      bytes(0x0A, 0x05, 'a'),              // length 5, one byte follows
-      bytes(0x08, 0xFF),                   // varint truncated
-      bytes(0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01), // varint of 11 bytes
-      bytes(0x0F),                         // wire type 7 does not exist
-      bytes(0x00, 0x01),                   // field number 0
-      bytes(0x0B, 0x08, 0x01),             // group start never ended
-      bytes(0x0C),                         // group end without start
-      bytes(0x0A, 0x02, 0xC3, 0x28),       // field 1 bytes: invalid UTF-8 where field 1 is a string
-      bytes(0x12, 0xFF, 0xFF, 0xFF, 0xFF, 0x07)); // field 2, length 2 GiB
+  static final List<byte[]> MALFORMED =
+      List.of(
+          bytes(0x0A), // field 1, length-delimited, length missing
+          bytes(0x0A, 0x05, 'a'), // length 5, one byte follows
+          bytes(0x08, 0xFF), // varint truncated
+          bytes(
+              0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+              0x01), // varint of 11 bytes
+          bytes(0x0F), // wire type 7 does not exist
+          bytes(0x00, 0x01), // field number 0
+          bytes(0x0B, 0x08, 0x01), // group start never ended
+          bytes(0x0C), // group end without start
+          bytes(0x0A, 0x02, 0xC3, 0x28), // field 1 bytes: invalid UTF-8 where field 1 is a string
+          bytes(0x12, 0xFF, 0xFF, 0xFF, 0xFF, 0x07)); // field 2, length 2 GiB
 
   private RawCalls() {}
 
@@ -64,16 +68,22 @@ final class RawCalls {
   /** Every method of the three northbound services, read from the generated descriptors. */
   static List<MethodDescriptor<?, ?>> northboundMethods() {
     List<MethodDescriptor<?, ?>> all = new ArrayList<>();
-    for (ServiceDescriptor sd : List.of(InventoryServiceGrpc.getServiceDescriptor(), CircuitServiceGrpc.getServiceDescriptor(),
-        TelemetryServiceGrpc.getServiceDescriptor())) {
+    for (ServiceDescriptor sd :
+        List.of(
+            InventoryServiceGrpc.getServiceDescriptor(),
+            CircuitServiceGrpc.getServiceDescriptor(),
+            TelemetryServiceGrpc.getServiceDescriptor())) {
       all.addAll(sd.getMethods());
     }
     return all;
   }
 
   static String requestType(MethodDescriptor<?, ?> md) {
-    return ((Message) ((MethodDescriptor.PrototypeMarshaller<?>) md.getRequestMarshaller()).getMessagePrototype())
-        .getDescriptorForType().getFullName();
+    return ((Message)
+            ((MethodDescriptor.PrototypeMarshaller<?>) md.getRequestMarshaller())
+                .getMessagePrototype())
+        .getDescriptorForType()
+        .getFullName();
   }
 
   /** Whether the generated parser of {@code md}'s request type refuses {@code b}. */
@@ -86,7 +96,10 @@ final class RawCalls {
     }
   }
 
-  /** Up to {@code count} seeded random byte strings (1-256 bytes) that {@code md}'s request type does not parse. */
+  /**
+   * Up to {@code count} seeded random byte strings (1-256 bytes) that {@code md}'s request type
+   * does not parse.
+   */
   static List<byte[]> randomUnparseable(MethodDescriptor<?, ?> md, long seed, int count) {
     Random rnd = new Random(seed ^ md.getFullMethodName().hashCode());
     List<byte[]> out = new ArrayList<>();
@@ -105,12 +118,13 @@ final class RawCalls {
    * the call succeeded (for a streaming method: when it answered at least one message or ended OK).
    */
   static StatusRuntimeException call(Channel channel, MethodDescriptor<?, ?> md, byte[] request) {
-    MethodDescriptor<byte[], byte[]> raw = MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(md.getType())
-        .setFullMethodName(md.getFullMethodName())
-        .setRequestMarshaller(BYTES)
-        .setResponseMarshaller(BYTES)
-        .build();
+    MethodDescriptor<byte[], byte[]> raw =
+        MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(md.getType())
+            .setFullMethodName(md.getFullMethodName())
+            .setRequestMarshaller(BYTES)
+            .setResponseMarshaller(BYTES)
+            .build();
     CallOptions opts = CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS);
     try {
       if (md.getType() == MethodDescriptor.MethodType.UNARY) {

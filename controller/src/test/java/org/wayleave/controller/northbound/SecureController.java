@@ -23,19 +23,28 @@ import org.wayleave.controller.telemetry.TelemetryConfig;
  * its own and a certificate for each identity a test speaks as.
  */
 record SecureController(Path dir, Pki pki, Controller controller) implements AutoCloseable {
-  static SecureController start(Path dir, AccessPolicy policy, List<Identity> identities) throws Exception {
+  static SecureController start(Path dir, AccessPolicy policy, List<Identity> identities)
+      throws Exception {
     Clock clock = Clock.systemUTC();
     Path pkiDir = dir.resolve("pki");
     Pki pki = Pki.init(pkiDir, "Wayleave test", Duration.ofDays(30), clock);
-    pki.issue(new Identity(Role.CONTROLLER, "test"), List.of("localhost"), List.of(InetAddress.getByName("127.0.0.1")),
-        Duration.ofDays(1), pkiDir);
+    pki.issue(
+        new Identity(Role.CONTROLLER, "test"),
+        List.of("localhost"),
+        List.of(InetAddress.getByName("127.0.0.1")),
+        Duration.ofDays(1),
+        pkiDir);
     for (Identity id : identities) {
       pki.issue(id, List.of(), List.of(), Duration.ofDays(1), pkiDir);
     }
-    ControllerConfig config = new ControllerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, 0, List.of("london"), clock)
-        // Polling on (nothing answers SNMP here), so TelemetryService answers rather than refusing outright.
-        .withTelemetry(TelemetryConfig.defaults().withInterval(Duration.ofSeconds(60)), dir.resolve("secrets"))
-        .withSecurity(TlsFiles.in(pkiDir, new Identity(Role.CONTROLLER, "test")), policy);
+    ControllerConfig config =
+        new ControllerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, 0, List.of("london"), clock)
+            // Polling on (nothing answers SNMP here), so TelemetryService answers rather than
+            // refusing outright.
+            .withTelemetry(
+                TelemetryConfig.defaults().withInterval(Duration.ofSeconds(60)),
+                dir.resolve("secrets"))
+            .withSecurity(TlsFiles.in(pkiDir, new Identity(Role.CONTROLLER, "test")), policy);
     return new SecureController(dir, pki, Controller.start(config));
   }
 
@@ -45,7 +54,9 @@ record SecureController(Path dir, Pki pki, Controller controller) implements Aut
 
   /** A channel to the northbound port speaking as {@code id}. */
   ManagedChannel northbound(Identity id) throws IOException {
-    return NettyChannelBuilder.forAddress("127.0.0.1", controller.grpcPort(), as(id)).overrideAuthority("localhost").build();
+    return NettyChannelBuilder.forAddress("127.0.0.1", controller.grpcPort(), as(id))
+        .overrideAuthority("localhost")
+        .build();
   }
 
   @Override

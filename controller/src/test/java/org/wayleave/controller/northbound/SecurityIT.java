@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.google.protobuf.Message;
 import io.grpc.CallOptions;
 import io.grpc.ChannelCredentials;
+import io.grpc.ClientCall;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -15,6 +17,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,14 +33,19 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wayleave.api.v1.AdminState;
 import org.wayleave.api.v1.AgentMessage;
 import org.wayleave.api.v1.AgentServiceGrpc;
 import org.wayleave.api.v1.ApplyRequest;
 import org.wayleave.api.v1.Circuit;
+import org.wayleave.api.v1.CircuitKind;
+import org.wayleave.api.v1.CircuitServiceGrpc;
 import org.wayleave.api.v1.CircuitSpec;
 import org.wayleave.api.v1.ControllerMessage;
 import org.wayleave.api.v1.Council;
@@ -52,6 +60,7 @@ import org.wayleave.api.v1.HistoryResponse;
 import org.wayleave.api.v1.InventoryServiceGrpc;
 import org.wayleave.api.v1.ListCircuitsRequest;
 import org.wayleave.api.v1.ListRequest;
+import org.wayleave.api.v1.Report;
 import org.wayleave.api.v1.Resource;
 import org.wayleave.api.v1.ResourceKind;
 import org.wayleave.api.v1.ResourceRef;
@@ -59,6 +68,7 @@ import org.wayleave.api.v1.RollbackRequest;
 import org.wayleave.api.v1.Site;
 import org.wayleave.api.v1.Supplier;
 import org.wayleave.api.v1.TelemetryScope;
+import org.wayleave.api.v1.Termination;
 import org.wayleave.api.v1.VlanPool;
 import org.wayleave.api.v1.WatchEvent;
 import org.wayleave.api.v1.WatchRequest;
@@ -69,20 +79,10 @@ import org.wayleave.controller.security.AccessPolicy;
 import org.wayleave.controller.security.Identity;
 import org.wayleave.controller.security.Identity.Role;
 import org.wayleave.controller.security.Pki;
-import io.grpc.ClientCall;
-import io.grpc.InsecureChannelCredentials;
-import java.nio.file.Files;
-import java.util.function.Predicate;
-import org.awaitility.Awaitility;
-import org.wayleave.api.v1.AdminState;
-import org.wayleave.api.v1.CircuitKind;
-import org.wayleave.api.v1.CircuitServiceGrpc;
-import org.wayleave.api.v1.Report;
-import org.wayleave.api.v1.Termination;
 
 /**
- * Both gRPC ports over real TLS on loopback: who gets in, what each role may do, and that one supplier
- * learns nothing of another's circuits and councils on any northbound RPC.
+ * Both gRPC ports over real TLS on loopback: who gets in, what each role may do, and that one
+ * supplier learns nothing of another's circuits and councils on any northbound RPC.
  */
 class SecurityIT {
   static final String A = "quillon-carrier"; // serves camden among others
@@ -100,24 +100,52 @@ class SecurityIT {
 
   @BeforeAll
   static void start() throws Exception {
-    // Suppliers unlimited here (the every-RPC loop is quick); the noc role at 4 calls a second (bursts of 20),
+    // Suppliers unlimited here (the every-RPC loop is quick); the noc role at 4 calls a second
+    // (bursts of 20),
     // which noc:wall stays well under; mallory is refused outright.
-    AccessPolicy policy = AccessPolicy.parse("""
-        refused: [engineer:mallory]
-        rateLimits: {supplier: 0, noc: 4}
-        maxWatchesPerPrincipal: 2
-        """, "test policy");
-    fixture = SecureController.start(dir, policy, List.of(id(Role.ENGINEER, "alice"), id(Role.NOC, "wall"), id(Role.SUPPLIER, A),
-        id(Role.SUPPLIER, B), id(Role.AGENT, "rtr-camden-01"), id(Role.AGENT, "rtr-bromley-01"), id(Role.ENGINEER, "mallory"),
-        id(Role.NOC, "hammer")));
+    AccessPolicy policy =
+        AccessPolicy.parse(
+            """
+            refused: [engineer:mallory]
+            rateLimits: {supplier: 0, noc: 4}
+            maxWatchesPerPrincipal: 2
+            """,
+            "test policy");
+    fixture =
+        SecureController.start(
+            dir,
+            policy,
+            List.of(
+                id(Role.ENGINEER, "alice"),
+                id(Role.NOC, "wall"),
+                id(Role.SUPPLIER, A),
+                id(Role.SUPPLIER, B),
+                id(Role.AGENT, "rtr-camden-01"),
+                id(Role.AGENT, "rtr-bromley-01"),
+                id(Role.ENGINEER, "mallory"),
+                id(Role.NOC, "hammer")));
     pki = fixture.pki();
     controller = fixture.controller();
-    controller.state().apply(List.of(
-        Op.write(Op.Mode.CREATE, Kind.CIRCUIT, circuit(A_CIRCUIT, "camden", A), ""),
-        Op.write(Op.Mode.CREATE, Kind.CIRCUIT, circuit(B_CIRCUIT, "bromley", B), "")), "test", "circuits of two suppliers");
-    bSite = controller.state().cache().list(Kind.SITE).stream().filter(s -> s.getCouncil().equals("bromley")).findFirst().orElseThrow().getId();
-    bPool = controller.state().cache().list(Kind.VLAN_POOL).stream().filter(p -> p.getDevice().equals("rtr-bromley-01")).findFirst()
-        .orElseThrow().getId();
+    controller
+        .state()
+        .apply(
+            List.of(
+                Op.write(Op.Mode.CREATE, Kind.CIRCUIT, circuit(A_CIRCUIT, "camden", A), ""),
+                Op.write(Op.Mode.CREATE, Kind.CIRCUIT, circuit(B_CIRCUIT, "bromley", B), "")),
+            "test",
+            "circuits of two suppliers");
+    bSite =
+        controller.state().cache().list(Kind.SITE).stream()
+            .filter(s -> s.getCouncil().equals("bromley"))
+            .findFirst()
+            .orElseThrow()
+            .getId();
+    bPool =
+        controller.state().cache().list(Kind.VLAN_POOL).stream()
+            .filter(p -> p.getDevice().equals("rtr-bromley-01"))
+            .findFirst()
+            .orElseThrow()
+            .getId();
   }
 
   @AfterAll
@@ -137,14 +165,19 @@ class SecurityIT {
     return changesBy(p -> !p.startsWith("system:"), revision);
   }
 
-  /** Audited changes after {@code revision} made by {@code principal} (the reconciler audits its own, so not all of them). */
+  /**
+   * Audited changes after {@code revision} made by {@code principal} (the reconciler audits its
+   * own, so not all of them).
+   */
   static List<String> changesBy(String principal, long revision) {
     return changesBy(principal::equals, revision);
   }
 
   static List<String> changesBy(Predicate<String> principal, long revision) {
     return controller.store().audit(Kind.ROOT, 0, 1000).stream()
-        .filter(r -> r.revision() > revision && principal.test(r.principal())).map(r -> r.principal() + " " + r.action()).toList();
+        .filter(r -> r.revision() > revision && principal.test(r.principal()))
+        .map(r -> r.principal() + " " + r.action())
+        .toList();
   }
 
   static Identity id(Role r, String name) {
@@ -152,10 +185,20 @@ class SecurityIT {
   }
 
   static Circuit circuit(String id, String council, String supplier) {
-    return Circuit.newBuilder().setId(id).setSpec(CircuitSpec.newBuilder().setCouncil(council).setSupplier(supplier)
-        .setKind(CircuitKind.CIRCUIT_KIND_PSN_ACCESS)
-        .setAEnd(Termination.newBuilder().setDevice("rtr-" + council + "-01").setPort("ge-0/0/1"))
-        .setCommittedMbps(10).setAdminState(AdminState.ADMIN_STATE_ENABLED)).build();
+    return Circuit.newBuilder()
+        .setId(id)
+        .setSpec(
+            CircuitSpec.newBuilder()
+                .setCouncil(council)
+                .setSupplier(supplier)
+                .setKind(CircuitKind.CIRCUIT_KIND_PSN_ACCESS)
+                .setAEnd(
+                    Termination.newBuilder()
+                        .setDevice("rtr-" + council + "-01")
+                        .setPort("ge-0/0/1"))
+                .setCommittedMbps(10)
+                .setAdminState(AdminState.ADMIN_STATE_ENABLED))
+        .build();
   }
 
   static ChannelCredentials as(Identity id) throws IOException {
@@ -163,7 +206,9 @@ class SecurityIT {
   }
 
   static ManagedChannel channel(int port, ChannelCredentials creds) {
-    return NettyChannelBuilder.forAddress("127.0.0.1", port, creds).overrideAuthority("localhost").build();
+    return NettyChannelBuilder.forAddress("127.0.0.1", port, creds)
+        .overrideAuthority("localhost")
+        .build();
   }
 
   static <T> T close(ManagedChannel ch, T t) throws InterruptedException {
@@ -173,23 +218,54 @@ class SecurityIT {
 
   // ------------------------------------------------------------------ who gets in
 
-  /** The credentials that must not get in: none, another CA's, expired, refused by policy, plaintext. */
+  /**
+   * The credentials that must not get in: none, another CA's, expired, refused by policy,
+   * plaintext.
+   */
   static Map<String, ChannelCredentials> badCredentials() throws Exception {
     Path pkiDir = dir.resolve("pki");
     Map<String, ChannelCredentials> bad = new LinkedHashMap<>();
-    bad.put("no client certificate", TlsChannelCredentials.newBuilder().trustManager(pkiDir.resolve(Pki.CA_CERT).toFile()).build());
-    Pki other = Pki.load(dir.resolve("other-ca").toFile().exists() ? dir.resolve("other-ca") : initOther(), Clock.systemUTC());
-    other.issue(id(Role.ENGINEER, "alice"), List.of(), List.of(), Duration.ofDays(1), dir.resolve("other-ca"));
-    bad.put("a certificate from another CA", TlsChannelCredentials.newBuilder()
-        .keyManager(dir.resolve("other-ca/engineer-alice.crt").toFile(), dir.resolve("other-ca/engineer-alice.key").toFile())
-        .trustManager(pkiDir.resolve(Pki.CA_CERT).toFile()).build());
+    bad.put(
+        "no client certificate",
+        TlsChannelCredentials.newBuilder()
+            .trustManager(pkiDir.resolve(Pki.CA_CERT).toFile())
+            .build());
+    Pki other =
+        Pki.load(
+            dir.resolve("other-ca").toFile().exists() ? dir.resolve("other-ca") : initOther(),
+            Clock.systemUTC());
+    other.issue(
+        id(Role.ENGINEER, "alice"),
+        List.of(),
+        List.of(),
+        Duration.ofDays(1),
+        dir.resolve("other-ca"));
+    bad.put(
+        "a certificate from another CA",
+        TlsChannelCredentials.newBuilder()
+            .keyManager(
+                dir.resolve("other-ca/engineer-alice.crt").toFile(),
+                dir.resolve("other-ca/engineer-alice.key").toFile())
+            .trustManager(pkiDir.resolve(Pki.CA_CERT).toFile())
+            .build());
     Path expired = dir.resolve("expired");
     Files.createDirectories(expired);
     Instant now = Instant.now();
-    pki.issue(id(Role.ENGINEER, "alice"), List.of(), List.of(), now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(1)), expired);
-    bad.put("an expired certificate", TlsChannelCredentials.newBuilder()
-        .keyManager(expired.resolve("engineer-alice.crt").toFile(), expired.resolve("engineer-alice.key").toFile())
-        .trustManager(pkiDir.resolve(Pki.CA_CERT).toFile()).build());
+    pki.issue(
+        id(Role.ENGINEER, "alice"),
+        List.of(),
+        List.of(),
+        now.minus(Duration.ofDays(10)),
+        now.minus(Duration.ofDays(1)),
+        expired);
+    bad.put(
+        "an expired certificate",
+        TlsChannelCredentials.newBuilder()
+            .keyManager(
+                expired.resolve("engineer-alice.crt").toFile(),
+                expired.resolve("engineer-alice.key").toFile())
+            .trustManager(pkiDir.resolve(Pki.CA_CERT).toFile())
+            .build());
     return bad;
   }
 
@@ -205,11 +281,17 @@ class SecurityIT {
     bad.put("plaintext", InsecureChannelCredentials.create());
     for (var e : bad.entrySet()) {
       ManagedChannel nb = channel(controller.grpcPort(), e.getValue());
-      StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
-          () -> InventoryServiceGrpc.newBlockingStub(nb).withDeadlineAfter(20, TimeUnit.SECONDS).listCouncils(ListRequest.getDefaultInstance()));
+      StatusRuntimeException refused =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  InventoryServiceGrpc.newBlockingStub(nb)
+                      .withDeadlineAfter(20, TimeUnit.SECONDS)
+                      .listCouncils(ListRequest.getDefaultInstance()));
       close(nb, null);
       assertThat(refused).as("northbound with %s", e.getKey()).isNotNull();
-      assertThat(refused.getStatus().getCode()).as("northbound with %s: %s", e.getKey(), refused.getStatus())
+      assertThat(refused.getStatus().getCode())
+          .as("northbound with %s: %s", e.getKey(), refused.getStatus())
           .isEqualTo(Status.Code.UNAVAILABLE);
 
       AgentStream s = AgentStream.open(controller.agentPort(), e.getValue());
@@ -217,15 +299,21 @@ class SecurityIT {
       Throwable t = s.error();
       s.close();
       assertThat(t).as("agent port with %s", e.getKey()).isInstanceOf(StatusRuntimeException.class);
-      assertThat(Status.fromThrowable(t).getCode()).as("agent port with %s: %s", e.getKey(), Status.fromThrowable(t))
+      assertThat(Status.fromThrowable(t).getCode())
+          .as("agent port with %s: %s", e.getKey(), Status.fromThrowable(t))
           .isEqualTo(Status.Code.UNAVAILABLE);
     }
     assertThat(controller.deviceSync().connected("rtr-camden-01")).isFalse();
 
-    // A certificate from the CA that the policy refuses gets in over TLS but is turned away at once.
+    // A certificate from the CA that the policy refuses gets in over TLS but is turned away at
+    // once.
     ManagedChannel mallory = channel(controller.grpcPort(), as(id(Role.ENGINEER, "mallory")));
-    StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
-        () -> InventoryServiceGrpc.newBlockingStub(mallory).listCouncils(ListRequest.getDefaultInstance()));
+    StatusRuntimeException refused =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                InventoryServiceGrpc.newBlockingStub(mallory)
+                    .listCouncils(ListRequest.getDefaultInstance()));
     close(mallory, null);
     assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
     assertThat(refused.getStatus().getDescription()).contains("engineer:mallory", "refused");
@@ -233,7 +321,12 @@ class SecurityIT {
 
     // And the right certificate does get in.
     ManagedChannel alice = channel(controller.grpcPort(), as(id(Role.ENGINEER, "alice")));
-    assertThat(close(alice, InventoryServiceGrpc.newBlockingStub(alice).listCouncils(ListRequest.getDefaultInstance()).getCouncilsCount()))
+    assertThat(
+            close(
+                alice,
+                InventoryServiceGrpc.newBlockingStub(alice)
+                    .listCouncils(ListRequest.getDefaultInstance())
+                    .getCouncilsCount()))
         .isEqualTo(33);
   }
 
@@ -245,22 +338,25 @@ class SecurityIT {
 
     private AgentStream(ManagedChannel channel) {
       this.channel = channel;
-      this.out = AgentServiceGrpc.newStub(channel).connect(new StreamObserver<>() {
-        @Override
-        public void onNext(ControllerMessage m) {
-          in.add(m);
-        }
+      this.out =
+          AgentServiceGrpc.newStub(channel)
+              .connect(
+                  new StreamObserver<>() {
+                    @Override
+                    public void onNext(ControllerMessage m) {
+                      in.add(m);
+                    }
 
-        @Override
-        public void onError(Throwable t) {
-          in.add(t);
-        }
+                    @Override
+                    public void onError(Throwable t) {
+                      in.add(t);
+                    }
 
-        @Override
-        public void onCompleted() {
-          in.add("completed");
-        }
-      });
+                    @Override
+                    public void onCompleted() {
+                      in.add("completed");
+                    }
+                  });
     }
 
     static AgentStream open(int port, ChannelCredentials creds) {
@@ -268,13 +364,20 @@ class SecurityIT {
     }
 
     void hello(String device) {
-      out.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder().setDeviceId(device).setAgentVersion("test")).build());
+      out.onNext(
+          AgentMessage.newBuilder()
+              .setHello(Hello.newBuilder().setDeviceId(device).setAgentVersion("test"))
+              .build());
     }
 
-    /** The error that ended the stream (messages before it skipped), or null if none within 20 s. */
+    /**
+     * The error that ended the stream (messages before it skipped), or null if none within 20 s.
+     */
     Throwable error() throws InterruptedException {
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      for (Object o = in.poll(20, TimeUnit.SECONDS); o != null; o = in.poll(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+      for (Object o = in.poll(20, TimeUnit.SECONDS);
+          o != null;
+          o = in.poll(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         if (o instanceof Throwable t) {
           return t;
         }
@@ -296,25 +399,35 @@ class SecurityIT {
 
   @Test
   void anAgentSpeaksOnlyForTheDeviceItsCertificateNames() throws Exception {
-    try (AgentStream impostor = AgentStream.open(controller.agentPort(), as(id(Role.AGENT, "rtr-camden-01")))) {
+    try (AgentStream impostor =
+        AgentStream.open(controller.agentPort(), as(id(Role.AGENT, "rtr-camden-01")))) {
       impostor.hello("rtr-bromley-01");
       Throwable t = impostor.error();
       assertThat(Status.fromThrowable(t).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-      assertThat(Status.fromThrowable(t).getDescription()).contains("speaks for device 'rtr-camden-01', not 'rtr-bromley-01'");
+      assertThat(Status.fromThrowable(t).getDescription())
+          .contains("speaks for device 'rtr-camden-01', not 'rtr-bromley-01'");
       // The stream is over: a Report for bromley after the refused Hello goes nowhere.
       assertThat(controller.deviceSync().connected("rtr-bromley-01")).isFalse();
     }
-    try (AgentStream engineer = AgentStream.open(controller.agentPort(), as(id(Role.ENGINEER, "alice")))) {
+    try (AgentStream engineer =
+        AgentStream.open(controller.agentPort(), as(id(Role.ENGINEER, "alice")))) {
       engineer.hello("rtr-bromley-01");
       Throwable t = engineer.error();
       assertThat(Status.fromThrowable(t).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-      assertThat(Status.fromThrowable(t).getDescription()).contains("engineer:alice is not an agent certificate");
+      assertThat(Status.fromThrowable(t).getDescription())
+          .contains("engineer:alice is not an agent certificate");
     }
-    try (AgentStream own = AgentStream.open(controller.agentPort(), as(id(Role.AGENT, "rtr-bromley-01")))) {
+    try (AgentStream own =
+        AgentStream.open(controller.agentPort(), as(id(Role.AGENT, "rtr-bromley-01")))) {
       own.hello("rtr-bromley-01");
-      assertThat(own.firstMessage()).as("the controller answers its own device's Hello").isNotNull();
-      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> controller.deviceSync().connected("rtr-bromley-01"));
-      // A Report on this session is about bromley and nothing else: it has no device field to lie with.
+      assertThat(own.firstMessage())
+          .as("the controller answers its own device's Hello")
+          .isNotNull();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> controller.deviceSync().connected("rtr-bromley-01"));
+      // A Report on this session is about bromley and nothing else: it has no device field to lie
+      // with.
       assertThat(Report.getDescriptor().findFieldByName("device_id")).isNull();
     }
   }
@@ -327,7 +440,9 @@ class SecurityIT {
     CallOptions opts = CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS);
     if (md.getType() == MethodDescriptor.MethodType.SERVER_STREAMING) {
       List<Message> got = new ArrayList<>();
-      Iterator<Message> it = ClientCalls.blockingServerStreamingCall(ch, m, opts.withDeadlineAfter(3, TimeUnit.SECONDS), request);
+      Iterator<Message> it =
+          ClientCalls.blockingServerStreamingCall(
+              ch, m, opts.withDeadlineAfter(3, TimeUnit.SECONDS), request);
       try {
         while (it.hasNext()) {
           got.add(it.next());
@@ -343,7 +458,8 @@ class SecurityIT {
   }
 
   static Message prototype(MethodDescriptor<?, ?> md) {
-    return (Message) ((MethodDescriptor.PrototypeMarshaller<?>) md.getRequestMarshaller()).getMessagePrototype();
+    return (Message)
+        ((MethodDescriptor.PrototypeMarshaller<?>) md.getRequestMarshaller()).getMessagePrototype();
   }
 
   @Test
@@ -359,24 +475,43 @@ class SecurityIT {
         writes.add(md.getBareMethodName());
         Message req = prototype(md);
         if (req instanceof ApplyRequest) {
-          req = ApplyRequest.newBuilder().addResources(Resource.newBuilder().setCircuit(circuit("LPSN-NOC-0001", "camden", A))).build();
+          req =
+              ApplyRequest.newBuilder()
+                  .addResources(
+                      Resource.newBuilder().setCircuit(circuit("LPSN-NOC-0001", "camden", A)))
+                  .build();
         } else if (req instanceof Circuit) {
           req = circuit(A_CIRCUIT, "camden", A);
         } else if (req instanceof DeleteRequest) {
           req = DeleteRequest.newBuilder().setId(A_CIRCUIT).build();
         }
         Message r = req;
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> call(noc, md, r));
+        StatusRuntimeException e =
+            catchThrowableOfType(StatusRuntimeException.class, () -> call(noc, md, r));
         assertThat(e).as("noc calling %s", md.getFullMethodName()).isNotNull();
-        assertThat(e.getStatus().getCode()).as("noc calling %s: %s", md.getFullMethodName(), e.getStatus())
+        assertThat(e.getStatus().getCode())
+            .as("noc calling %s: %s", md.getFullMethodName(), e.getStatus())
             .isEqualTo(Status.Code.PERMISSION_DENIED);
-        assertThat(e.getStatus().getDescription()).contains("noc:wall may not call " + md.getFullMethodName());
+        assertThat(e.getStatus().getDescription())
+            .contains("noc:wall may not call " + md.getFullMethodName());
       }
-      assertThat(writes).contains("Apply", "Plan", "Rollback", "CreateCircuit", "DeleteCircuit", "UpdateDevice", "CreateCouncil");
+      assertThat(writes)
+          .contains(
+              "Apply",
+              "Plan",
+              "Rollback",
+              "CreateCircuit",
+              "DeleteCircuit",
+              "UpdateDevice",
+              "CreateCouncil");
       assertThat(changesBy("noc:wall", revision)).isEmpty();
       // Reads work, and see everything.
-      var circuits = CircuitServiceGrpc.newBlockingStub(noc).listCircuits(ListCircuitsRequest.getDefaultInstance());
-      assertThat(circuits.getCircuitsList()).extracting(Circuit::getId).contains(A_CIRCUIT, B_CIRCUIT);
+      var circuits =
+          CircuitServiceGrpc.newBlockingStub(noc)
+              .listCircuits(ListCircuitsRequest.getDefaultInstance());
+      assertThat(circuits.getCircuitsList())
+          .extracting(Circuit::getId)
+          .contains(A_CIRCUIT, B_CIRCUIT);
     } finally {
       close(noc, null);
     }
@@ -390,7 +525,9 @@ class SecurityIT {
       BlockingQueue<Status> ended = new LinkedBlockingQueue<>();
       for (int i = 0; i < 3; i++) {
         var c = noc.newCall(CircuitServiceGrpc.getWatchMethod(), CallOptions.DEFAULT);
-        ClientCalls.asyncServerStreamingCall(c, WatchRequest.newBuilder().setFromRevision(controller.store().revision()).build(),
+        ClientCalls.asyncServerStreamingCall(
+            c,
+            WatchRequest.newBuilder().setFromRevision(controller.store().revision()).build(),
             new StreamObserver<>() {
               @Override
               public void onNext(WatchEvent value) {}
@@ -407,7 +544,8 @@ class SecurityIT {
             });
         open.add(c);
         if (i < 2) {
-          Awaitility.await().atMost(Duration.ofSeconds(20))
+          Awaitility.await()
+              .atMost(Duration.ofSeconds(20))
               .until(() -> controller.northboundOpenWatches("noc:wall") == open.size());
         }
       }
@@ -415,9 +553,13 @@ class SecurityIT {
       assertThat(third.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
       assertThat(third.getDescription()).contains("noc:wall already has 2 Watch streams open");
       open.get(0).cancel("done", null);
-      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> controller.northboundOpenWatches("noc:wall") == 1);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> controller.northboundOpenWatches("noc:wall") == 1);
       open.get(1).cancel("done", null);
-      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> controller.northboundOpenWatches("noc:wall") == 0);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> controller.northboundOpenWatches("noc:wall") == 0);
     } finally {
       close(noc, null);
     }
@@ -443,11 +585,17 @@ class SecurityIT {
       double seconds = (System.nanoTime() - start) / 1e9;
       assertThat(limited).as("200 calls as fast as they go").isNotNull();
       assertThat(limited.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-      assertThat(limited.getStatus().getDescription()).contains("noc:hammer is over its rate limit of 4 calls a second; retry in");
+      assertThat(limited.getStatus().getDescription())
+          .contains("noc:hammer is over its rate limit of 4 calls a second; retry in");
       // The burst (5 s' worth) and what refilled meanwhile, no more.
-      assertThat(ok).isGreaterThanOrEqualTo(19).isLessThanOrEqualTo(20 + (int) Math.ceil(seconds * 4));
+      assertThat(ok)
+          .isGreaterThanOrEqualTo(19)
+          .isLessThanOrEqualTo(20 + (int) Math.ceil(seconds * 4));
       // Buckets are per principal: the wall's calls still go through.
-      assertThat(InventoryServiceGrpc.newBlockingStub(wall).getCouncil(GetRequest.newBuilder().setId("camden").build()).getId())
+      assertThat(
+              InventoryServiceGrpc.newBlockingStub(wall)
+                  .getCouncil(GetRequest.newBuilder().setId("camden").build())
+                  .getId())
           .isEqualTo("camden");
     } finally {
       close(hammer, null);
@@ -459,7 +607,8 @@ class SecurityIT {
 
   /**
    * For each northbound method, what supplier A sends about B's object and about one that does not
-   * exist; both answers must be the same (with the id told apart). {@code target} is the object named.
+   * exist; both answers must be the same (with the id told apart). {@code target} is the object
+   * named.
    */
   record Probe(Function<String, Message> request, String bTarget, String missingTarget) {}
 
@@ -468,48 +617,147 @@ class SecurityIT {
     Function<String, Message> get = id -> GetRequest.newBuilder().setId(id).build();
     Function<String, Message> del = id -> DeleteRequest.newBuilder().setId(id).build();
     // Inventory: B's council, its supplier record, a site, router and pool of B's council.
-    p.put("CreateCouncil", new Probe(id -> Council.newBuilder().setId(id).setName("x").build(), "bromley", "atlantis"));
+    p.put(
+        "CreateCouncil",
+        new Probe(
+            id -> Council.newBuilder().setId(id).setName("x").build(), "bromley", "atlantis"));
     p.put("GetCouncil", new Probe(get, "bromley", "atlantis"));
-    p.put("UpdateCouncil", new Probe(id -> Council.newBuilder().setId(id).setName("x").build(), "bromley", "atlantis"));
+    p.put(
+        "UpdateCouncil",
+        new Probe(
+            id -> Council.newBuilder().setId(id).setName("x").build(), "bromley", "atlantis"));
     p.put("DeleteCouncil", new Probe(del, "bromley", "atlantis"));
-    p.put("CreateSupplier", new Probe(id -> Supplier.newBuilder().setId(id).setName("x").build(), B, "no-such-carrier"));
+    p.put(
+        "CreateSupplier",
+        new Probe(
+            id -> Supplier.newBuilder().setId(id).setName("x").build(), B, "no-such-carrier"));
     p.put("GetSupplier", new Probe(get, B, "no-such-carrier"));
-    p.put("UpdateSupplier", new Probe(id -> Supplier.newBuilder().setId(id).setName("x").build(), B, "no-such-carrier"));
+    p.put(
+        "UpdateSupplier",
+        new Probe(
+            id -> Supplier.newBuilder().setId(id).setName("x").build(), B, "no-such-carrier"));
     p.put("DeleteSupplier", new Probe(del, B, "no-such-carrier"));
-    p.put("CreateSite", new Probe(id -> Site.newBuilder().setId(id).setCouncil("bromley").build(), bSite, "no-such-site"));
+    p.put(
+        "CreateSite",
+        new Probe(
+            id -> Site.newBuilder().setId(id).setCouncil("bromley").build(),
+            bSite,
+            "no-such-site"));
     p.put("GetSite", new Probe(get, bSite, "no-such-site"));
-    p.put("UpdateSite", new Probe(id -> Site.newBuilder().setId(id).setCouncil("bromley").build(), bSite, "no-such-site"));
+    p.put(
+        "UpdateSite",
+        new Probe(
+            id -> Site.newBuilder().setId(id).setCouncil("bromley").build(),
+            bSite,
+            "no-such-site"));
     p.put("DeleteSite", new Probe(del, bSite, "no-such-site"));
-    p.put("CreateDevice", new Probe(id -> Device.newBuilder().setId(id).setSite(bSite).build(), "rtr-bromley-01", "rtr-atlantis-01"));
+    p.put(
+        "CreateDevice",
+        new Probe(
+            id -> Device.newBuilder().setId(id).setSite(bSite).build(),
+            "rtr-bromley-01",
+            "rtr-atlantis-01"));
     p.put("GetDevice", new Probe(get, "rtr-bromley-01", "rtr-atlantis-01"));
-    p.put("UpdateDevice", new Probe(id -> Device.newBuilder().setId(id).setSite(bSite).build(), "rtr-bromley-01", "rtr-atlantis-01"));
+    p.put(
+        "UpdateDevice",
+        new Probe(
+            id -> Device.newBuilder().setId(id).setSite(bSite).build(),
+            "rtr-bromley-01",
+            "rtr-atlantis-01"));
     p.put("DeleteDevice", new Probe(del, "rtr-bromley-01", "rtr-atlantis-01"));
-    p.put("CreateVlanPool", new Probe(id -> VlanPool.newBuilder().setId(id).setDevice("rtr-bromley-01").build(), bPool, "no-such-pool"));
+    p.put(
+        "CreateVlanPool",
+        new Probe(
+            id -> VlanPool.newBuilder().setId(id).setDevice("rtr-bromley-01").build(),
+            bPool,
+            "no-such-pool"));
     p.put("GetVlanPool", new Probe(get, bPool, "no-such-pool"));
-    p.put("UpdateVlanPool", new Probe(id -> VlanPool.newBuilder().setId(id).setDevice("rtr-bromley-01").build(), bPool, "no-such-pool"));
+    p.put(
+        "UpdateVlanPool",
+        new Probe(
+            id -> VlanPool.newBuilder().setId(id).setDevice("rtr-bromley-01").build(),
+            bPool,
+            "no-such-pool"));
     p.put("DeleteVlanPool", new Probe(del, bPool, "no-such-pool"));
     // Circuits: B's circuit by id, and a circuit in B's council.
-    p.put("CreateCircuit", new Probe(c -> circuit("QUILLON-CARRIER-0002", c, A), "bromley", "atlantis"));
+    p.put(
+        "CreateCircuit",
+        new Probe(c -> circuit("QUILLON-CARRIER-0002", c, A), "bromley", "atlantis"));
     p.put("GetCircuit", new Probe(get, B_CIRCUIT, MISSING_CIRCUIT));
     p.put("UpdateCircuit", new Probe(id -> circuit(id, "bromley", B), B_CIRCUIT, MISSING_CIRCUIT));
     p.put("DeleteCircuit", new Probe(del, B_CIRCUIT, MISSING_CIRCUIT));
-    p.put("Plan", new Probe(id -> ApplyRequest.newBuilder().addResources(Resource.newBuilder().setCircuit(circuit(id, "bromley", B)))
-        .addDeletes(ResourceRef.newBuilder().setKind(ResourceKind.RESOURCE_KIND_CIRCUIT).setId(id)).build(), B_CIRCUIT, MISSING_CIRCUIT));
-    p.put("Apply", new Probe(id -> ApplyRequest.newBuilder().addResources(Resource.newBuilder().setCircuit(circuit(id, "bromley", B)))
-        .build(), B_CIRCUIT, MISSING_CIRCUIT));
-    p.put("Rollback", new Probe(id -> RollbackRequest.newBuilder().setToRevision(1).build(), B_CIRCUIT, MISSING_CIRCUIT));
-    p.put("History", new Probe(id -> HistoryRequest.newBuilder().setRef(ResourceRef.newBuilder()
-        .setKind(ResourceKind.RESOURCE_KIND_CIRCUIT).setId(id)).build(), B_CIRCUIT, MISSING_CIRCUIT));
-    p.put("ListCircuits", new Probe(c -> ListCircuitsRequest.newBuilder().setCouncil(c).build(), "bromley", "atlantis"));
-    p.put("Watch", new Probe(c -> WatchRequest.newBuilder().setFromRevision(1).setCouncil(c).build(), "bromley", "atlantis"));
+    p.put(
+        "Plan",
+        new Probe(
+            id ->
+                ApplyRequest.newBuilder()
+                    .addResources(Resource.newBuilder().setCircuit(circuit(id, "bromley", B)))
+                    .addDeletes(
+                        ResourceRef.newBuilder()
+                            .setKind(ResourceKind.RESOURCE_KIND_CIRCUIT)
+                            .setId(id))
+                    .build(),
+            B_CIRCUIT,
+            MISSING_CIRCUIT));
+    p.put(
+        "Apply",
+        new Probe(
+            id ->
+                ApplyRequest.newBuilder()
+                    .addResources(Resource.newBuilder().setCircuit(circuit(id, "bromley", B)))
+                    .build(),
+            B_CIRCUIT,
+            MISSING_CIRCUIT));
+    p.put(
+        "Rollback",
+        new Probe(
+            id -> RollbackRequest.newBuilder().setToRevision(1).build(),
+            B_CIRCUIT,
+            MISSING_CIRCUIT));
+    p.put(
+        "History",
+        new Probe(
+            id ->
+                HistoryRequest.newBuilder()
+                    .setRef(
+                        ResourceRef.newBuilder()
+                            .setKind(ResourceKind.RESOURCE_KIND_CIRCUIT)
+                            .setId(id))
+                    .build(),
+            B_CIRCUIT,
+            MISSING_CIRCUIT));
+    p.put(
+        "ListCircuits",
+        new Probe(
+            c -> ListCircuitsRequest.newBuilder().setCouncil(c).build(), "bromley", "atlantis"));
+    p.put(
+        "Watch",
+        new Probe(
+            c -> WatchRequest.newBuilder().setFromRevision(1).setCouncil(c).build(),
+            "bromley",
+            "atlantis"));
     for (String kind : List.of("Councils", "Suppliers", "Sites", "Devices", "VlanPools")) {
       // Lists take no id: compared below by what they hold.
       p.put("List" + kind, new Probe(x -> ListRequest.getDefaultInstance(), "", ""));
     }
-    p.put("GetLinkState", new Probe(id -> GetLinkStateRequest.newBuilder().setScope(TelemetryScope.newBuilder().setCircuit(id)).build(),
-        B_CIRCUIT, MISSING_CIRCUIT));
-    p.put("GetRateHistory", new Probe(c -> GetRateHistoryRequest.newBuilder().setScope(TelemetryScope.newBuilder().setCouncil(c)).build(),
-        "bromley", "atlantis"));
+    p.put(
+        "GetLinkState",
+        new Probe(
+            id ->
+                GetLinkStateRequest.newBuilder()
+                    .setScope(TelemetryScope.newBuilder().setCircuit(id))
+                    .build(),
+            B_CIRCUIT,
+            MISSING_CIRCUIT));
+    p.put(
+        "GetRateHistory",
+        new Probe(
+            c ->
+                GetRateHistoryRequest.newBuilder()
+                    .setScope(TelemetryScope.newBuilder().setCouncil(c))
+                    .build(),
+            "bromley",
+            "atlantis"));
     return p;
   }
 
@@ -519,7 +767,8 @@ class SecurityIT {
       Object r = call(ch, md, req);
       return ("OK " + r).replace(target, "<ID>");
     } catch (StatusRuntimeException e) {
-      return (e.getStatus().getCode() + " " + e.getStatus().getDescription()).replace(target, "<ID>");
+      return (e.getStatus().getCode() + " " + e.getStatus().getDescription())
+          .replace(target, "<ID>");
     }
   }
 
@@ -536,33 +785,56 @@ class SecurityIT {
         assertThat(probe).as("a tenancy probe for %s", md.getFullMethodName()).isNotNull();
         covered.add(name);
         String aboutB = answer(a, md, probe.request().apply(probe.bTarget()), probe.bTarget());
-        String aboutMissing = answer(a, md, probe.request().apply(probe.missingTarget()), probe.missingTarget());
+        String aboutMissing =
+            answer(a, md, probe.request().apply(probe.missingTarget()), probe.missingTarget());
         assertThat(aboutB).as("%s about B's object vs a missing one", name).isEqualTo(aboutMissing);
         for (String secret : List.of(B_CIRCUIT, "fernhollow", "bromley")) {
           assertThat(aboutB).as("%s answer names %s", name, secret).doesNotContain(secret);
         }
       }
       assertThat(covered).hasSize(RawCalls.northboundMethods().size());
-      assertThat(changesBy("supplier:" + A, revision)).as("nothing A sent changed anything").isEmpty();
+      assertThat(changesBy("supplier:" + A, revision))
+          .as("nothing A sent changed anything")
+          .isEmpty();
 
       // Unfiltered reads show A's own things and none of B's.
-      var circuits = CircuitServiceGrpc.newBlockingStub(a).listCircuits(ListCircuitsRequest.getDefaultInstance());
+      var circuits =
+          CircuitServiceGrpc.newBlockingStub(a)
+              .listCircuits(ListCircuitsRequest.getDefaultInstance());
       assertThat(circuits.getCircuitsList()).extracting(Circuit::getId).containsExactly(A_CIRCUIT);
-      var councils = InventoryServiceGrpc.newBlockingStub(a).listCouncils(ListRequest.getDefaultInstance()).getCouncilsList();
+      var councils =
+          InventoryServiceGrpc.newBlockingStub(a)
+              .listCouncils(ListRequest.getDefaultInstance())
+              .getCouncilsList();
       assertThat(councils).extracting(Council::getId).contains("camden").doesNotContain("bromley");
-      HistoryResponse history = CircuitServiceGrpc.newBlockingStub(a).history(HistoryRequest.getDefaultInstance());
+      HistoryResponse history =
+          CircuitServiceGrpc.newBlockingStub(a).history(HistoryRequest.getDefaultInstance());
       assertThat(history.toString()).contains(A_CIRCUIT).doesNotContain(B_CIRCUIT);
       @SuppressWarnings("unchecked")
-      List<WatchEvent> events = (List<WatchEvent>) call(a, CircuitServiceGrpc.getWatchMethod(),
-          WatchRequest.newBuilder().setFromRevision(1).build());
-      assertThat(events.toString()).contains(A_CIRCUIT).doesNotContain(B_CIRCUIT).doesNotContain("rtr-bromley-01");
+      List<WatchEvent> events =
+          (List<WatchEvent>)
+              call(
+                  a,
+                  CircuitServiceGrpc.getWatchMethod(),
+                  WatchRequest.newBuilder().setFromRevision(1).build());
+      assertThat(events.toString())
+          .contains(A_CIRCUIT)
+          .doesNotContain(B_CIRCUIT)
+          .doesNotContain("rtr-bromley-01");
 
       // A's own writes work, in its own councils, under its own prefix; the audit records who.
-      var created = CircuitServiceGrpc.newBlockingStub(a).createCircuit(circuit("QUILLON-CARRIER-0003", "islington", A));
+      var created =
+          CircuitServiceGrpc.newBlockingStub(a)
+              .createCircuit(circuit("QUILLON-CARRIER-0003", "islington", A));
       assertThat(created.getMeta().getUpdatedBy()).isEqualTo("supplier:" + A);
-      StatusRuntimeException unprefixed = catchThrowableOfType(StatusRuntimeException.class,
-          () -> CircuitServiceGrpc.newBlockingStub(a).createCircuit(circuit("LPSN-ISL-0999", "islington", A)));
-      assertThat(unprefixed.getStatus().getDescription()).contains("id beginning 'QUILLON-CARRIER-'");
+      StatusRuntimeException unprefixed =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  CircuitServiceGrpc.newBlockingStub(a)
+                      .createCircuit(circuit("LPSN-ISL-0999", "islington", A)));
+      assertThat(unprefixed.getStatus().getDescription())
+          .contains("id beginning 'QUILLON-CARRIER-'");
     } finally {
       close(a, null);
     }

@@ -3,6 +3,7 @@ package org.wayleave.controller.northbound;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -16,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.data.Offset;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,15 +31,12 @@ import org.wayleave.api.v1.TelemetryScope;
 import org.wayleave.api.v1.TelemetryServiceGrpc;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
+import org.wayleave.controller.security.AccessPolicy;
 import org.wayleave.controller.telemetry.DeviceSample;
 import org.wayleave.controller.telemetry.IfMib;
 import org.wayleave.controller.telemetry.IfRow;
 import org.wayleave.controller.telemetry.Telemetry;
 import org.wayleave.controller.telemetry.TelemetryConfig;
-import com.google.protobuf.Timestamp;
-import org.assertj.core.data.Offset;
-import org.assertj.core.groups.Tuple;
-import org.wayleave.controller.security.AccessPolicy;
 
 /** TelemetryService over in-process gRPC, with telemetry fed by hand. */
 class TelemetryGrpcServiceTest {
@@ -52,15 +52,30 @@ class TelemetryGrpcServiceTest {
   @BeforeEach
   void start() throws Exception {
     c = new InProcessController(dir);
-    c.state.apply(List.of(Op.write(Op.Mode.CREATE, Kind.CIRCUIT, InProcessController.camden("LPSN-CAM-0001").build(), "")),
-        "test", "circuit");
+    c.state.apply(
+        List.of(
+            Op.write(
+                Op.Mode.CREATE,
+                Kind.CIRCUIT,
+                InProcessController.camden("LPSN-CAM-0001").build(),
+                "")),
+        "test",
+        "circuit");
     var circuit = c.cache.get(Kind.CIRCUIT, "LPSN-CAM-0001");
     subInterface = "ge-0/0/1." + circuit.getSpec().getAEnd().getCTag();
-    telemetry = new Telemetry(TelemetryConfig.defaults(), Clock.fixed(NOW, ZoneOffset.UTC), id -> 10);
+    telemetry =
+        new Telemetry(TelemetryConfig.defaults(), Clock.fixed(NOW, ZoneOffset.UTC), id -> 10);
     String name = InProcessServerBuilder.generateName();
-    server = new NorthboundServer(InProcessServerBuilder.forName(name), c.state, c.store, telemetry, Clock.fixed(NOW, ZoneOffset.UTC),
-        AccessPolicy.defaults(), false)
-        .start();
+    server =
+        new NorthboundServer(
+                InProcessServerBuilder.forName(name),
+                c.state,
+                c.store,
+                telemetry,
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                AccessPolicy.defaults(),
+                false)
+            .start();
     channel = InProcessChannelBuilder.forName(name).build();
     api = TelemetryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
@@ -74,14 +89,30 @@ class TelemetryGrpcServiceTest {
 
   void poll(long second, long inOctets) {
     Map<Integer, IfRow> rows = new HashMap<>();
-    rows.put(2, new IfRow(2).set(IfMib.Column.IF_NAME, "ge-0/0/1").set(IfMib.Column.IF_ALIAS, "council LAN")
-        .set(IfMib.Column.IF_ADMIN_STATUS, 1).set(IfMib.Column.IF_OPER_STATUS, 1).set(IfMib.Column.IF_HIGH_SPEED, 1000)
-        .set(IfMib.Column.IF_HC_IN_OCTETS, inOctets).set(IfMib.Column.IF_HC_OUT_OCTETS, 0));
-    rows.put(6, new IfRow(6).set(IfMib.Column.IF_NAME, subInterface).set(IfMib.Column.IF_ALIAS, "LPSN-CAM-0001")
-        .set(IfMib.Column.IF_ADMIN_STATUS, 1).set(IfMib.Column.IF_OPER_STATUS, 1).set(IfMib.Column.IF_HIGH_SPEED, 10)
-        .set(IfMib.Column.IF_HC_IN_OCTETS, inOctets).set(IfMib.Column.IF_HC_OUT_OCTETS, 0));
+    rows.put(
+        2,
+        new IfRow(2)
+            .set(IfMib.Column.IF_NAME, "ge-0/0/1")
+            .set(IfMib.Column.IF_ALIAS, "council LAN")
+            .set(IfMib.Column.IF_ADMIN_STATUS, 1)
+            .set(IfMib.Column.IF_OPER_STATUS, 1)
+            .set(IfMib.Column.IF_HIGH_SPEED, 1000)
+            .set(IfMib.Column.IF_HC_IN_OCTETS, inOctets)
+            .set(IfMib.Column.IF_HC_OUT_OCTETS, 0));
+    rows.put(
+        6,
+        new IfRow(6)
+            .set(IfMib.Column.IF_NAME, subInterface)
+            .set(IfMib.Column.IF_ALIAS, "LPSN-CAM-0001")
+            .set(IfMib.Column.IF_ADMIN_STATUS, 1)
+            .set(IfMib.Column.IF_OPER_STATUS, 1)
+            .set(IfMib.Column.IF_HIGH_SPEED, 10)
+            .set(IfMib.Column.IF_HC_IN_OCTETS, inOctets)
+            .set(IfMib.Column.IF_HC_OUT_OCTETS, 0));
     long at = NOW.toEpochMilli() - 60_000 + second * 1000;
-    telemetry.polled("rtr-camden-01", new DeviceSample(second * 1_000_000_000L, at, 100_000 + second * 100, rows));
+    telemetry.polled(
+        "rtr-camden-01",
+        new DeviceSample(second * 1_000_000_000L, at, 100_000 + second * 100, rows));
   }
 
   static TelemetryScope circuit(String id) {
@@ -92,7 +123,10 @@ class TelemetryGrpcServiceTest {
   void linkStateByCircuitCarriesStateRatesAndUtilisation() {
     poll(0, 0);
     poll(10, 6_250_000); // 5 Mbit/s on a 10 Mbit/s circuit
-    InterfaceLink l = api.getLinkState(GetLinkStateRequest.newBuilder().setScope(circuit("LPSN-CAM-0001")).build()).getLinks(0);
+    InterfaceLink l =
+        api.getLinkState(
+                GetLinkStateRequest.newBuilder().setScope(circuit("LPSN-CAM-0001")).build())
+            .getLinks(0);
     assertThat(l.getDevice()).isEqualTo("rtr-camden-01");
     assertThat(l.getInterface()).isEqualTo(subInterface);
     assertThat(l.getState()).isEqualTo(LinkState.LINK_STATE_UP);
@@ -106,11 +140,15 @@ class TelemetryGrpcServiceTest {
   @Test
   void byDeviceListsEveryInterfaceAndMarksCircuits() {
     poll(0, 0);
-    List<InterfaceLink> all = api.getLinkState(GetLinkStateRequest.newBuilder()
-        .setScope(TelemetryScope.newBuilder().setDevice("rtr-camden-01")).build()).getLinksList();
-    assertThat(all).extracting(InterfaceLink::getInterface, InterfaceLink::getCircuit)
-        .containsExactly(Tuple.tuple("ge-0/0/1", ""),
-            Tuple.tuple(subInterface, "LPSN-CAM-0001"));
+    List<InterfaceLink> all =
+        api.getLinkState(
+                GetLinkStateRequest.newBuilder()
+                    .setScope(TelemetryScope.newBuilder().setDevice("rtr-camden-01"))
+                    .build())
+            .getLinksList();
+    assertThat(all)
+        .extracting(InterfaceLink::getInterface, InterfaceLink::getCircuit)
+        .containsExactly(Tuple.tuple("ge-0/0/1", ""), Tuple.tuple(subInterface, "LPSN-CAM-0001"));
     assertThat(all.get(0).hasInBps()).as("first sample: nothing measured").isFalse();
   }
 
@@ -119,35 +157,69 @@ class TelemetryGrpcServiceTest {
     for (int i = 0; i <= 3; i++) {
       poll(i * 10L, i * 1_250_000L);
     }
-    var res = api.getRateHistory(GetRateHistoryRequest.newBuilder()
-        .setScope(TelemetryScope.newBuilder().setCouncil("camden")).build());
+    var res =
+        api.getRateHistory(
+            GetRateHistoryRequest.newBuilder()
+                .setScope(TelemetryScope.newBuilder().setCouncil("camden"))
+                .build());
     assertThat(res.getInterval().getSeconds()).isEqualTo(10);
     assertThat(res.getRetention().getSeconds()).isEqualTo(86_400);
     assertThat(res.getSeriesList()).hasSize(1);
-    assertThat(res.getSeries(0).getPointsList()).hasSize(3)
+    assertThat(res.getSeries(0).getPointsList())
+        .hasSize(3)
         .allSatisfy(p -> assertThat(p.getInBps()).isCloseTo(1e6, Offset.offset(1e3)));
   }
 
   @Test
   void badScopesAreRefusedNamingTheField() {
-    assertCode(() -> api.getLinkState(GetLinkStateRequest.getDefaultInstance()), Status.Code.INVALID_ARGUMENT, "scope:");
-    assertCode(() -> api.getLinkState(GetLinkStateRequest.newBuilder().setScope(TelemetryScope.newBuilder().setCircuit("X1")
-        .setDevice("rtr-camden-01")).build()), Status.Code.INVALID_ARGUMENT, "exactly one");
-    assertCode(() -> api.getLinkState(GetLinkStateRequest.newBuilder().setScope(circuit("LPSN-NOPE-0001")).build()),
-        Status.Code.NOT_FOUND, "scope.circuit");
-    assertCode(() -> api.getLinkState(GetLinkStateRequest.newBuilder().setScope(TelemetryScope.newBuilder().setCouncil("atlantis"))
-        .build()), Status.Code.NOT_FOUND, "scope.council");
-    assertCode(() -> api.getRateHistory(GetRateHistoryRequest.newBuilder().setScope(circuit("LPSN-CAM-0001"))
-        .setSince(Timestamp.newBuilder().setSeconds(NOW.getEpochSecond()))
-        .setUntil(Timestamp.newBuilder().setSeconds(NOW.getEpochSecond() - 60)).build()),
-        Status.Code.INVALID_ARGUMENT, "since");
+    assertCode(
+        () -> api.getLinkState(GetLinkStateRequest.getDefaultInstance()),
+        Status.Code.INVALID_ARGUMENT,
+        "scope:");
+    assertCode(
+        () ->
+            api.getLinkState(
+                GetLinkStateRequest.newBuilder()
+                    .setScope(
+                        TelemetryScope.newBuilder().setCircuit("X1").setDevice("rtr-camden-01"))
+                    .build()),
+        Status.Code.INVALID_ARGUMENT,
+        "exactly one");
+    assertCode(
+        () ->
+            api.getLinkState(
+                GetLinkStateRequest.newBuilder().setScope(circuit("LPSN-NOPE-0001")).build()),
+        Status.Code.NOT_FOUND,
+        "scope.circuit");
+    assertCode(
+        () ->
+            api.getLinkState(
+                GetLinkStateRequest.newBuilder()
+                    .setScope(TelemetryScope.newBuilder().setCouncil("atlantis"))
+                    .build()),
+        Status.Code.NOT_FOUND,
+        "scope.council");
+    assertCode(
+        () ->
+            api.getRateHistory(
+                GetRateHistoryRequest.newBuilder()
+                    .setScope(circuit("LPSN-CAM-0001"))
+                    .setSince(Timestamp.newBuilder().setSeconds(NOW.getEpochSecond()))
+                    .setUntil(Timestamp.newBuilder().setSeconds(NOW.getEpochSecond() - 60))
+                    .build()),
+        Status.Code.INVALID_ARGUMENT,
+        "since");
   }
 
   @Test
   void aControllerWithoutTelemetrySaysSo() {
     var off = TelemetryServiceGrpc.newBlockingStub(c.channel);
-    assertCode(() -> off.getLinkState(GetLinkStateRequest.newBuilder().setScope(circuit("LPSN-CAM-0001")).build()),
-        Status.Code.FAILED_PRECONDITION, "telemetry is off");
+    assertCode(
+        () ->
+            off.getLinkState(
+                GetLinkStateRequest.newBuilder().setScope(circuit("LPSN-CAM-0001")).build()),
+        Status.Code.FAILED_PRECONDITION,
+        "telemetry is off");
   }
 
   static void assertCode(Runnable call, Status.Code code, String text) {

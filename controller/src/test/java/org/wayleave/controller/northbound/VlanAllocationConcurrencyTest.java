@@ -41,7 +41,9 @@ class VlanAllocationConcurrencyTest {
                   for (int i = 0; i < PER_THREAD; i++) {
                     Circuit.Builder b = camden(String.format("LPSN-CAM-T%d-%03d", thread, i));
                     // Alternate ports: the pool covers both, so ids are unique pool-wide.
-                    b.getSpecBuilder().getAEndBuilder().setPort(i % 2 == 0 ? "ge-0/0/1" : "ge-0/0/2");
+                    b.getSpecBuilder()
+                        .getAEndBuilder()
+                        .setPort(i % 2 == 0 ? "ge-0/0/1" : "ge-0/0/2");
                     b.getSpecBuilder().setCommittedMbps(1);
                     mine.add(c.circuits.createCircuit(b.build()));
                   }
@@ -65,7 +67,9 @@ class VlanAllocationConcurrencyTest {
       assertThat(tags.get(n - 1)).isEqualTo(100 + n - 1);
       // What the store holds agrees with what the callers were told.
       List<Integer> stored = new ArrayList<>();
-      c.circuits.listCircuits(ListCircuitsRequest.newBuilder().setCouncil("camden").setPageSize(1000).build())
+      c.circuits
+          .listCircuits(
+              ListCircuitsRequest.newBuilder().setCouncil("camden").setPageSize(1000).build())
           .getCircuitsList()
           .forEach(x -> stored.add(x.getSpec().getAEnd().getCTag()));
       Collections.sort(stored);

@@ -13,22 +13,33 @@ class AccessPolicyTest {
 
   @Test
   void certificatesKeepTheirRoleUnlessThePolicyChangesOrRefusesIt() {
-    AccessPolicy p = AccessPolicy.parse("""
-        roles:
-          engineer:alice: noc
-        refused: [supplier:old-carrier]
-        suppliers:
-          quillon-carrier: [camden, islington]
-        tokens:
-          noc:wall: %s
-        http: {anonymousRead: true}
-        rateLimits: {supplier: 5}
-        maxWatchesPerPrincipal: 3
-        """.formatted(AccessPolicy.sha256(TOKEN)), "p.yaml");
-    assertThat(p.resolve(new Identity(Role.ENGINEER, "alice"))).get().extracting(Caller::role).isEqualTo(Role.NOC);
-    assertThat(p.resolve(new Identity(Role.ENGINEER, "bob"))).get().extracting(Caller::role).isEqualTo(Role.ENGINEER);
+    AccessPolicy p =
+        AccessPolicy.parse(
+            """
+            roles:
+              engineer:alice: noc
+            refused: [supplier:old-carrier]
+            suppliers:
+              quillon-carrier: [camden, islington]
+            tokens:
+              noc:wall: %s
+            http: {anonymousRead: true}
+            rateLimits: {supplier: 5}
+            maxWatchesPerPrincipal: 3
+            """
+                .formatted(AccessPolicy.sha256(TOKEN)),
+            "p.yaml");
+    assertThat(p.resolve(new Identity(Role.ENGINEER, "alice")))
+        .get()
+        .extracting(Caller::role)
+        .isEqualTo(Role.NOC);
+    assertThat(p.resolve(new Identity(Role.ENGINEER, "bob")))
+        .get()
+        .extracting(Caller::role)
+        .isEqualTo(Role.ENGINEER);
     assertThat(p.resolve(new Identity(Role.SUPPLIER, "old-carrier"))).isEmpty();
-    assertThat(p.resolve(new Identity(Role.SUPPLIER, "quillon-carrier")).orElseThrow().principal()).isEqualTo("supplier:quillon-carrier");
+    assertThat(p.resolve(new Identity(Role.SUPPLIER, "quillon-carrier")).orElseThrow().principal())
+        .isEqualTo("supplier:quillon-carrier");
     assertThat(p.supplierCouncils("quillon-carrier")).contains(Set.of("camden", "islington"));
     assertThat(p.supplierCouncils("fernhollow-fibre")).isEmpty();
     assertThat(p.byToken(TOKEN)).get().extracting(Caller::principal).isEqualTo("noc:wall");
@@ -52,16 +63,24 @@ class AccessPolicyTest {
   @Test
   void aBadPolicyNamesTheFileTheKeyAndTheRule() {
     assertThatThrownBy(() -> AccessPolicy.parse("rolez: {}", "p.yaml"))
-        .hasMessageContaining("p.yaml").hasMessageContaining("unknown key 'rolez'");
+        .hasMessageContaining("p.yaml")
+        .hasMessageContaining("unknown key 'rolez'");
     assertThatThrownBy(() -> AccessPolicy.parse("roles: {engineer:alice: wizard}", "p.yaml"))
-        .hasMessageContaining("roles.engineer:alice").hasMessageContaining("unknown 'wizard'");
+        .hasMessageContaining("roles.engineer:alice")
+        .hasMessageContaining("unknown 'wizard'");
     assertThatThrownBy(() -> AccessPolicy.parse("refused: [alice]", "p.yaml"))
-        .hasMessageContaining("refused[0]").hasMessageContaining("<role>:<name>");
+        .hasMessageContaining("refused[0]")
+        .hasMessageContaining("<role>:<name>");
     assertThatThrownBy(() -> AccessPolicy.parse("tokens: {noc:wall: not-a-hash}", "p.yaml"))
-        .hasMessageContaining("tokens.noc:wall").hasMessageContaining("SHA-256").hasMessageNotContaining("not-a-hash");
-    assertThatThrownBy(() -> AccessPolicy.parse("rateLimits: {noc: -1}", "p.yaml")).hasMessageContaining("rateLimits.noc");
-    assertThatThrownBy(() -> AccessPolicy.parse("suppliers: {Bad_Id: [camden]}", "p.yaml")).hasMessageContaining("suppliers.Bad_Id");
-    assertThatThrownBy(() -> AccessPolicy.parse("maxWatchesPerPrincipal: 0", "p.yaml")).hasMessageContaining("maxWatchesPerPrincipal");
+        .hasMessageContaining("tokens.noc:wall")
+        .hasMessageContaining("SHA-256")
+        .hasMessageNotContaining("not-a-hash");
+    assertThatThrownBy(() -> AccessPolicy.parse("rateLimits: {noc: -1}", "p.yaml"))
+        .hasMessageContaining("rateLimits.noc");
+    assertThatThrownBy(() -> AccessPolicy.parse("suppliers: {Bad_Id: [camden]}", "p.yaml"))
+        .hasMessageContaining("suppliers.Bad_Id");
+    assertThatThrownBy(() -> AccessPolicy.parse("maxWatchesPerPrincipal: 0", "p.yaml"))
+        .hasMessageContaining("maxWatchesPerPrincipal");
   }
 
   @Test

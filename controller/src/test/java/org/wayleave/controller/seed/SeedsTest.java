@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,9 +38,6 @@ import org.wayleave.api.v1.Supplier;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.api.v1.VlanPool;
 import org.wayleave.api.v1.VlanRange;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import org.wayleave.controller.core.DesiredStateService;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
@@ -154,11 +154,9 @@ class SeedsTest {
     assertThat(councils.values())
         .extracting(Council::getId, Council::getGssCode, Council::getName)
         .containsExactlyInAnyOrder(
-            tuple(
-                "cambridgeshire", "E10000003", "Cambridgeshire County Council"),
+            tuple("cambridgeshire", "E10000003", "Cambridgeshire County Council"),
             tuple("essex", "E10000012", "Essex County Council"),
-            tuple(
-                "hertfordshire", "E10000015", "Hertfordshire County Council"),
+            tuple("hertfordshire", "E10000015", "Hertfordshire County Council"),
             tuple("norfolk", "E10000020", "Norfolk County Council"),
             tuple("suffolk", "E10000029", "Suffolk County Council"));
     assertThat(councils.values()).allSatisfy(c -> assertThat(c.getRegion()).isEqualTo("eastern"));
@@ -301,7 +299,9 @@ class SeedsTest {
           .filteredOn(s -> s.getKind() != SiteKind.SITE_KIND_CIVIC_CENTRE)
           .singleElement()
           .extracting(Site::getKind)
-          .isIn(SiteKind.SITE_KIND_LIBRARY, SiteKind.SITE_KIND_SCHOOL,
+          .isIn(
+              SiteKind.SITE_KIND_LIBRARY,
+              SiteKind.SITE_KIND_SCHOOL,
               SiteKind.SITE_KIND_DATA_CENTRE);
       assertThat(e.getValue())
           .allSatisfy(
@@ -410,7 +410,8 @@ class SeedsTest {
 
   @Test
   void scaleRoutersSpeakV2cAndSnmpPortCanBeMovedForTests() {
-    Device d = Seeds.scale(3).stream().filter(r -> r.hasDevice()).findFirst().orElseThrow().getDevice();
+    Device d =
+        Seeds.scale(3).stream().filter(r -> r.hasDevice()).findFirst().orElseThrow().getDevice();
     assertThat(d.getSnmp().getVersion()).isEqualTo(SnmpVersion.SNMP_VERSION_V2C);
     assertThat(d.getSnmp().getCommunityRef()).isEqualTo(Seeds.SCALE_COMMUNITY_REF);
     assertThat(d.getSnmp().getAllowV2C()).as("v2c must be allowed per device").isTrue();
@@ -420,7 +421,9 @@ class SeedsTest {
     assertThat(Seeds.secretRefs(Seeds.scale(3))).containsExactly(Seeds.SCALE_COMMUNITY_REF);
     assertThat(Seeds.withSnmpPort(Seeds.london(), 20161).stream().filter(r -> r.hasDevice()))
         .allSatisfy(r -> assertThat(r.getDevice().getSnmp().getPort()).isEqualTo(20161));
-    assertThat(Seeds.secretRefs(Seeds.london())).hasSize(66).contains("snmp/rtr-camden-01/auth", "snmp/rtr-camden-01/priv");
+    assertThat(Seeds.secretRefs(Seeds.london()))
+        .hasSize(66)
+        .contains("snmp/rtr-camden-01/auth", "snmp/rtr-camden-01/priv");
   }
 
   @ParameterizedTest
@@ -428,8 +431,11 @@ class SeedsTest {
   void devicesAreLoopbackSnmpV3RoutersWithTheStandardPorts(String name) {
     Set<String> addresses = new HashSet<>();
     for (Device d : Inv.of(name).devices().values()) {
-      assertThat(d.getManagementAddress()).startsWith(name.equals("london") ? "127.1.0." : "127.2.0.");
-      assertThat(addresses.add(d.getManagementAddress())).as("%s has an address of its own", d.getId()).isTrue();
+      assertThat(d.getManagementAddress())
+          .startsWith(name.equals("london") ? "127.1.0." : "127.2.0.");
+      assertThat(addresses.add(d.getManagementAddress()))
+          .as("%s has an address of its own", d.getId())
+          .isTrue();
       assertThat(d.getSnmp().getPort()).isEqualTo(Seeds.SNMP_PORT);
       assertThat(d.getVendor()).isNotBlank();
       assertThat(d.getModel()).isNotBlank();
@@ -461,9 +467,7 @@ class SeedsTest {
       assertThat(p.getPortsList()).containsExactly("ge-0/0/0", "ge-0/0/1", "ge-0/0/2", "ge-0/0/3");
       assertThat(p.getRangesList())
           .extracting(VlanRange::getFirst, VlanRange::getLast)
-          .containsExactly(
-              tuple(100, 999),
-              tuple(2000, 2999));
+          .containsExactly(tuple(100, 999), tuple(2000, 2999));
       assertThat(p.getReservedList()).containsExactly(999);
     }
   }
@@ -476,7 +480,8 @@ class SeedsTest {
         inv.circuits().values().stream()
             .filter(c -> c.getSpec().getKind() == CircuitKind.CIRCUIT_KIND_PSN_ACCESS)
             .toList();
-    assertThat(access).extracting(c -> c.getSpec().getCouncil())
+    assertThat(access)
+        .extracting(c -> c.getSpec().getCouncil())
         .containsExactlyInAnyOrderElementsOf(inv.councils().keySet());
     for (Circuit c : access) {
       var spec = c.getSpec();
@@ -556,7 +561,9 @@ class SeedsTest {
     List<Resource> inv = Seeds.scale(250);
     assertThat(inv.stream().filter(Resource::hasCouncil).count()).isEqualTo(3);
     assertThat(inv.stream().filter(Resource::hasDevice).map(r -> r.getDevice().getId()))
-        .hasSize(250).doesNotHaveDuplicates().contains(Seeds.scaleDeviceId(1), Seeds.scaleDeviceId(250));
+        .hasSize(250)
+        .doesNotHaveDuplicates()
+        .contains(Seeds.scaleDeviceId(1), Seeds.scaleDeviceId(250));
     // The real planner accepts it: every reference resolves and every rule holds.
     Path dir = Files.createTempDirectory("scale-seed");
     try (var store = SqliteStateStore.open(dir);
@@ -564,6 +571,8 @@ class SeedsTest {
       var state = new DesiredStateService(store, cache, Clock.systemUTC());
       assertThat(state.apply(Op.upserts(inv, "r"), "test", "scale").changes()).hasSize(inv.size());
     }
-    assertThatThrownBy(() -> Seeds.scale(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("devices");
+    assertThatThrownBy(() -> Seeds.scale(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("devices");
   }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,9 @@ import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.CircuitKind;
 import org.wayleave.api.v1.CircuitPhase;
 import org.wayleave.api.v1.CircuitSpec;
+import org.wayleave.api.v1.CircuitStatus;
+import org.wayleave.api.v1.Condition;
+import org.wayleave.api.v1.ConditionStatus;
 import org.wayleave.api.v1.ControllerMessage;
 import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.Drift;
@@ -45,11 +50,6 @@ import org.wayleave.controller.reconcile.ReconcileEngine;
 import org.wayleave.controller.reconcile.Ticker;
 import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.store.sqlite.SqliteStateStore;
-import io.grpc.Status;
-import org.assertj.core.groups.Tuple;
-import org.wayleave.api.v1.CircuitStatus;
-import org.wayleave.api.v1.Condition;
-import org.wayleave.api.v1.ConditionStatus;
 
 /**
  * The device reconciler against a scripted agent over in-process gRPC: pushes, reports, drift,
@@ -79,7 +79,8 @@ class DeviceSyncTest {
     cache.addListener((rev, events) -> DeviceWakeups.of(events).forEach(engine::enqueue));
     engine.start();
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).addService(new AgentGrpcService(sync)).build().start();
+    server =
+        InProcessServerBuilder.forName(name).addService(new AgentGrpcService(sync)).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
   }
 
@@ -105,13 +106,23 @@ class DeviceSyncTest {
     FakeAgent connect(long appliedGeneration) {
       applied = appliedGeneration;
       out = AgentServiceGrpc.newStub(channel).connect(this);
-      out.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder().setDeviceId(DEVICE).setAgentVersion("test")
-          .setAppliedGeneration(appliedGeneration).setActual(actual())).build());
+      out.onNext(
+          AgentMessage.newBuilder()
+              .setHello(
+                  Hello.newBuilder()
+                      .setDeviceId(DEVICE)
+                      .setAgentVersion("test")
+                      .setAppliedGeneration(appliedGeneration)
+                      .setActual(actual()))
+              .build());
       return this;
     }
 
     DeviceConfig actual() {
-      return DeviceConfig.newBuilder().setDeviceId(DEVICE).addAllSubInterfaces(router.values()).build();
+      return DeviceConfig.newBuilder()
+          .setDeviceId(DEVICE)
+          .addAllSubInterfaces(router.values())
+          .build();
     }
 
     @Override
@@ -132,7 +143,12 @@ class DeviceSyncTest {
       }
       for (SubInterface s : p.getDesired().getSubInterfacesList()) {
         if (s.getName().equals(rejectName)) {
-          errors.add(ItemError.newBuilder().setName(s.getName()).setAlias(s.getAlias()).setMessage("VLAN in use by the router's own config").build());
+          errors.add(
+              ItemError.newBuilder()
+                  .setName(s.getName())
+                  .setAlias(s.getAlias())
+                  .setMessage("VLAN in use by the router's own config")
+                  .build());
         } else {
           router.put(s.getName(), s);
         }
@@ -140,14 +156,24 @@ class DeviceSyncTest {
       if (errors.isEmpty()) {
         applied = p.getGeneration();
       }
-      out.onNext(AgentMessage.newBuilder().setReport(Report.newBuilder().setGeneration(p.getGeneration())
-          .setResult(errors.isEmpty() ? ApplyResult.APPLY_RESULT_APPLIED : ApplyResult.APPLY_RESULT_PARTIAL)
-          .addAllItemErrors(errors).setActual(actual())).build());
+      out.onNext(
+          AgentMessage.newBuilder()
+              .setReport(
+                  Report.newBuilder()
+                      .setGeneration(p.getGeneration())
+                      .setResult(
+                          errors.isEmpty()
+                              ? ApplyResult.APPLY_RESULT_APPLIED
+                              : ApplyResult.APPLY_RESULT_PARTIAL)
+                      .addAllItemErrors(errors)
+                      .setActual(actual()))
+              .build());
     }
 
     synchronized void driftRemove(String name) {
       router.remove(name);
-      out.onNext(AgentMessage.newBuilder().setDrift(Drift.newBuilder().setActual(actual())).build());
+      out.onNext(
+          AgentMessage.newBuilder().setDrift(Drift.newBuilder().setActual(actual())).build());
     }
 
     void disconnect() {
@@ -175,8 +201,17 @@ class DeviceSyncTest {
     if (vlan != null) {
       a.setCTag(vlan);
     }
-    Circuit c = Circuit.newBuilder().setId(id).setSpec(CircuitSpec.newBuilder().setCouncil("camden")
-        .setSupplier("quillon-carrier").setKind(CircuitKind.CIRCUIT_KIND_PSN_ACCESS).setAEnd(a).setCommittedMbps(10)).build();
+    Circuit c =
+        Circuit.newBuilder()
+            .setId(id)
+            .setSpec(
+                CircuitSpec.newBuilder()
+                    .setCouncil("camden")
+                    .setSupplier("quillon-carrier")
+                    .setKind(CircuitKind.CIRCUIT_KIND_PSN_ACCESS)
+                    .setAEnd(a)
+                    .setCommittedMbps(10))
+            .build();
     state.apply(List.of(Op.write(Op.Mode.UPSERT, Kind.CIRCUIT, c, "")), "test", "create " + id);
     return cache.get(Kind.CIRCUIT, id);
   }
@@ -199,14 +234,18 @@ class DeviceSyncTest {
     awaitPhase("LPSN-CAM-0002", CircuitPhase.CIRCUIT_PHASE_ACTIVE);
     assertThat(agent.received.get(0).hasPing()).as("Hello is acknowledged with a Ping").isTrue();
     assertThat(agent.pushes).hasSize(1);
-    assertThat(agent.pushes.get(0).getDesired().getSubInterfacesList()).extracting(SubInterface::getName, SubInterface::getAlias)
-        .containsExactly(Tuple.tuple("ge-0/0/1.100", "LPSN-CAM-0001"),
+    assertThat(agent.pushes.get(0).getDesired().getSubInterfacesList())
+        .extracting(SubInterface::getName, SubInterface::getAlias)
+        .containsExactly(
+            Tuple.tuple("ge-0/0/1.100", "LPSN-CAM-0001"),
             Tuple.tuple("ge-0/0/1.101", "LPSN-CAM-0002"));
     Circuit c = cache.circuitWithStatus("LPSN-CAM-0001");
-    assertThat(c.getStatus().getConditionsList()).anySatisfy(cond -> {
-      assertThat(cond.getType()).isEqualTo("Applied");
-      assertThat(cond.getStatus()).isEqualTo(ConditionStatus.CONDITION_STATUS_TRUE);
-    });
+    assertThat(c.getStatus().getConditionsList())
+        .anySatisfy(
+            cond -> {
+              assertThat(cond.getType()).isEqualTo("Applied");
+              assertThat(cond.getStatus()).isEqualTo(ConditionStatus.CONDITION_STATUS_TRUE);
+            });
   }
 
   @Test
@@ -237,7 +276,8 @@ class DeviceSyncTest {
     agent.driftRemove("ge-0/0/1.100");
     awaitPhase("LPSN-CAM-0001", CircuitPhase.CIRCUIT_PHASE_DRIFTED);
     await().atMost(Duration.ofSeconds(5)).until(() -> agent.pushes.size() == 2);
-    assertThat(agent.pushes.get(1).getGeneration()).isGreaterThan(agent.pushes.get(0).getGeneration());
+    assertThat(agent.pushes.get(1).getGeneration())
+        .isGreaterThan(agent.pushes.get(0).getGeneration());
     agent.apply(agent.pushes.get(1));
     awaitPhase("LPSN-CAM-0001", CircuitPhase.CIRCUIT_PHASE_ACTIVE);
   }
@@ -246,7 +286,9 @@ class DeviceSyncTest {
   void foreignVlansAreRemovedUnlessTheDeviceKeepsThem() {
     create("LPSN-CAM-0001", null);
     FakeAgent agent = new FakeAgent();
-    agent.router.put("ge-0/0/2.777", SubInterface.newBuilder().setName("ge-0/0/2.777").setPort("ge-0/0/2").setCTag(777).build());
+    agent.router.put(
+        "ge-0/0/2.777",
+        SubInterface.newBuilder().setName("ge-0/0/2.777").setPort("ge-0/0/2").setCTag(777).build());
     agent.connect(0);
     awaitPhase("LPSN-CAM-0001", CircuitPhase.CIRCUIT_PHASE_ACTIVE);
     assertThat(agent.router).containsOnlyKeys("ge-0/0/1.100");
@@ -260,7 +302,8 @@ class DeviceSyncTest {
     agent.rejectName = "ge-0/0/1.100";
     agent.connect(0);
     awaitPhase("LPSN-CAM-0001", CircuitPhase.CIRCUIT_PHASE_FAILED);
-    assertThat(cache.circuitWithStatus("LPSN-CAM-0001").getStatus().getLastError()).contains("VLAN in use by the router's own config");
+    assertThat(cache.circuitWithStatus("LPSN-CAM-0001").getStatus().getLastError())
+        .contains("VLAN in use by the router's own config");
     agent.rejectName = null;
     // The next push (here: caused by another circuit) carries the failed item again.
     create("LPSN-CAM-0002", null);
@@ -278,15 +321,20 @@ class DeviceSyncTest {
     assertThat(agent.pushes).as("no second push while the first is unanswered").hasSize(1);
     agent.apply(agent.pushes.get(0));
     await().atMost(Duration.ofSeconds(5)).until(() -> agent.pushes.size() == 2);
-    assertThat(agent.pushes.get(1).getDesired().getSubInterfacesCount()).as("the latest state, all at once").isEqualTo(6);
+    assertThat(agent.pushes.get(1).getDesired().getSubInterfacesCount())
+        .as("the latest state, all at once")
+        .isEqualTo(6);
     agent.apply(agent.pushes.get(1));
     awaitPhase("LPSN-CAM-0006", CircuitPhase.CIRCUIT_PHASE_ACTIVE);
     assertThat(agent.pushes).hasSize(2);
   }
 
-  // ------------------------------------------------------------------ an agent is believed only about what it was sent
+  // ------------------------------------------------------------------ an agent is believed only
+  // about what it was sent
 
-  /** Sends {@code m} as the agent; expects the stream ended as a protocol error saying {@code why}. */
+  /**
+   * Sends {@code m} as the agent; expects the stream ended as a protocol error saying {@code why}.
+   */
   void refusedAsProtocolError(FakeAgent agent, AgentMessage.Builder m, String why) {
     agent.send(m);
     await().atMost(Duration.ofSeconds(5)).until(() -> agent.ended != null);
@@ -319,7 +367,10 @@ class DeviceSyncTest {
 
   void sameEvidence(CircuitStatus afterProtocolError, CircuitStatus afterGoodbye) {
     assertThat(CircuitStatusCalculator.sameMeaning(afterProtocolError, afterGoodbye))
-        .as("after the protocol error:%n%s%nafter a clean goodbye:%n%s", afterProtocolError, afterGoodbye).isTrue();
+        .as(
+            "after the protocol error:%n%s%nafter a clean goodbye:%n%s",
+            afterProtocolError, afterGoodbye)
+        .isTrue();
   }
 
   static void noEmptyHeadedMessages(CircuitStatus st) {
@@ -335,11 +386,19 @@ class DeviceSyncTest {
     FakeAgent agent = new FakeAgent().connect(0);
     awaitPhase("LPSN-CAM-0001", CircuitPhase.CIRCUIT_PHASE_ACTIVE);
     CircuitStatus before = evidence("LPSN-CAM-0001");
-    refusedAsProtocolError(agent, AgentMessage.newBuilder().setReport(Report.newBuilder().setGeneration(1_000_000_000_000_000_000L)
-            .setResult(ApplyResult.APPLY_RESULT_REJECTED).addItemErrors(ItemError.newBuilder().setMessage("no"))
-            .setActual(DeviceConfig.newBuilder().setDeviceId(DEVICE))),
-        "report.generation: 1000000000000000000 was never pushed on this stream (the last push was generation "
-            + agent.pushes.get(0).getGeneration() + ")");
+    refusedAsProtocolError(
+        agent,
+        AgentMessage.newBuilder()
+            .setReport(
+                Report.newBuilder()
+                    .setGeneration(1_000_000_000_000_000_000L)
+                    .setResult(ApplyResult.APPLY_RESULT_REJECTED)
+                    .addItemErrors(ItemError.newBuilder().setMessage("no"))
+                    .setActual(DeviceConfig.newBuilder().setDeviceId(DEVICE))),
+        "report.generation: 1000000000000000000 was never pushed on this stream (the last push was"
+            + " generation "
+            + agent.pushes.get(0).getGeneration()
+            + ")");
     CircuitStatus after = evidence("LPSN-CAM-0001");
     assertThat(after.getPhase()).isEqualTo(CircuitPhase.CIRCUIT_PHASE_ACTIVE);
     assertThat(after.getLastError()).isEmpty();
@@ -354,22 +413,37 @@ class DeviceSyncTest {
     awaitPhase("LPSN-CAM-0001", CircuitPhase.CIRCUIT_PHASE_ACTIVE);
     CircuitStatus before = evidence("LPSN-CAM-0001");
     // A drift "showing" an empty router, claimed for Bromley's router on Camden's stream.
-    refusedAsProtocolError(agent, AgentMessage.newBuilder().setDrift(Drift.newBuilder().setActual(
-            DeviceConfig.newBuilder().setDeviceId("rtr-bromley-01"))),
-        "drift.actual.device_id: names device 'rtr-bromley-01', but this stream speaks for 'rtr-camden-01'");
-    assertThat(phase("LPSN-CAM-0001")).as("not DRIFTED: the empty router it claimed was not believed").isEqualTo(before.getPhase());
+    refusedAsProtocolError(
+        agent,
+        AgentMessage.newBuilder()
+            .setDrift(
+                Drift.newBuilder()
+                    .setActual(DeviceConfig.newBuilder().setDeviceId("rtr-bromley-01"))),
+        "drift.actual.device_id: names device 'rtr-bromley-01', but this stream speaks for"
+            + " 'rtr-camden-01'");
+    assertThat(phase("LPSN-CAM-0001"))
+        .as("not DRIFTED: the empty router it claimed was not believed")
+        .isEqualTo(before.getPhase());
     sameEvidence(evidence("LPSN-CAM-0001"), afterACleanGoodbye("LPSN-CAM-0001", agent));
 
     FakeAgent hello = new FakeAgent();
     hello.out = AgentServiceGrpc.newStub(channel).connect(hello);
-    hello.send(AgentMessage.newBuilder().setHello(Hello.newBuilder().setDeviceId(DEVICE)
-        .setActual(DeviceConfig.newBuilder().setDeviceId("rtr-bromley-01"))));
+    hello.send(
+        AgentMessage.newBuilder()
+            .setHello(
+                Hello.newBuilder()
+                    .setDeviceId(DEVICE)
+                    .setActual(DeviceConfig.newBuilder().setDeviceId("rtr-bromley-01"))));
     await().atMost(Duration.ofSeconds(5)).until(() -> hello.ended != null);
-    assertThat(hello.ended.getDescription()).contains("hello.actual.device_id: names device 'rtr-bromley-01'");
+    assertThat(hello.ended.getDescription())
+        .contains("hello.actual.device_id: names device 'rtr-bromley-01'");
     assertThat(sync.connected(DEVICE)).isFalse();
   }
 
-  /** A connected agent that answers nothing itself, once the push for a new circuit {@code id} reached it. */
+  /**
+   * A connected agent that answers nothing itself, once the push for a new circuit {@code id}
+   * reached it.
+   */
   FakeAgent awaitingItsFirstPush(String id) {
     FakeAgent agent = new FakeAgent();
     agent.autoApply = false;
@@ -382,18 +456,33 @@ class DeviceSyncTest {
   @Test
   void oversizedErrorTextEndsTheStreamAndFailsNothing() {
     FakeAgent agent = awaitingItsFirstPush("LPSN-CAM-0001");
-    refusedAsProtocolError(agent, AgentMessage.newBuilder().setReport(Report.newBuilder().setGeneration(agent.pushes.get(0).getGeneration())
-            .setResult(ApplyResult.APPLY_RESULT_PARTIAL)
-            .addItemErrors(ItemError.newBuilder().setName("ge-0/0/1.100").setMessage("x".repeat(2000)))),
+    refusedAsProtocolError(
+        agent,
+        AgentMessage.newBuilder()
+            .setReport(
+                Report.newBuilder()
+                    .setGeneration(agent.pushes.get(0).getGeneration())
+                    .setResult(ApplyResult.APPLY_RESULT_PARTIAL)
+                    .addItemErrors(
+                        ItemError.newBuilder()
+                            .setName("ge-0/0/1.100")
+                            .setMessage("x".repeat(2000)))),
         "report.item_errors[0].message: at most 1024 characters (got 2000)");
-    assertThat(phase("LPSN-CAM-0001")).as("the oversized report failed nothing").isNotEqualTo(CircuitPhase.CIRCUIT_PHASE_FAILED);
+    assertThat(phase("LPSN-CAM-0001"))
+        .as("the oversized report failed nothing")
+        .isNotEqualTo(CircuitPhase.CIRCUIT_PHASE_FAILED);
   }
 
   @Test
   void aReportBreakingTheResultRulesEndsTheStream() {
     FakeAgent agent = awaitingItsFirstPush("LPSN-CAM-0001");
-    refusedAsProtocolError(agent, AgentMessage.newBuilder().setReport(Report.newBuilder().setGeneration(agent.pushes.get(0).getGeneration())
-            .setResult(ApplyResult.APPLY_RESULT_REJECTED)),
+    refusedAsProtocolError(
+        agent,
+        AgentMessage.newBuilder()
+            .setReport(
+                Report.newBuilder()
+                    .setGeneration(agent.pushes.get(0).getGeneration())
+                    .setResult(ApplyResult.APPLY_RESULT_REJECTED)),
         "report.item_errors: a APPLY_RESULT_REJECTED report says why in at least one item error");
   }
 
@@ -402,17 +491,26 @@ class DeviceSyncTest {
     FakeAgent agent = awaitingItsFirstPush("LPSN-CAM-0001");
     Push push = agent.pushes.get(0);
     // Rejected whole, about another item, yet claiming the router carries the circuit.
-    agent.send(AgentMessage.newBuilder().setReport(Report.newBuilder().setGeneration(push.getGeneration())
-        .setResult(ApplyResult.APPLY_RESULT_REJECTED)
-        .addItemErrors(ItemError.newBuilder().setName("ge-0/0/3.999").setMessage("commit failed"))
-        .setActual(push.getDesired())));
+    agent.send(
+        AgentMessage.newBuilder()
+            .setReport(
+                Report.newBuilder()
+                    .setGeneration(push.getGeneration())
+                    .setResult(ApplyResult.APPLY_RESULT_REJECTED)
+                    .addItemErrors(
+                        ItemError.newBuilder().setName("ge-0/0/3.999").setMessage("commit failed"))
+                    .setActual(push.getDesired())));
     awaitPhase("LPSN-CAM-0001", CircuitPhase.CIRCUIT_PHASE_FAILED);
     CircuitStatus st = evidence("LPSN-CAM-0001");
-    assertThat(st.getConditionsList()).filteredOn(cond -> cond.getType().equals("Applied")).singleElement().satisfies(cond -> {
-      assertThat(cond.getStatus()).isEqualTo(ConditionStatus.CONDITION_STATUS_FALSE);
-      assertThat(cond.getReason()).isEqualTo("AgentRejected");
-      assertThat(cond.getMessage()).contains("rejected the push").contains("commit failed");
-    });
+    assertThat(st.getConditionsList())
+        .filteredOn(cond -> cond.getType().equals("Applied"))
+        .singleElement()
+        .satisfies(
+            cond -> {
+              assertThat(cond.getStatus()).isEqualTo(ConditionStatus.CONDITION_STATUS_FALSE);
+              assertThat(cond.getReason()).isEqualTo("AgentRejected");
+              assertThat(cond.getMessage()).contains("rejected the push").contains("commit failed");
+            });
     assertThat(agent.ended).as("a well-formed rejection is no protocol error").isNull();
     noEmptyHeadedMessages(st);
   }
@@ -429,7 +527,12 @@ class DeviceSyncTest {
     awaitPhase("LPSN-CAM-0001", CircuitPhase.CIRCUIT_PHASE_DRIFTED);
     CircuitStatus st = evidence("LPSN-CAM-0001");
     noEmptyHeadedMessages(st);
-    assertThat(st.getConditionsList()).filteredOn(cond -> cond.getType().equals("InSync")).singleElement()
-        .satisfies(cond -> assertThat(cond.getMessage()).startsWith("device rtr-camden-01 does not carry ge-0/0/1.100"));
+    assertThat(st.getConditionsList())
+        .filteredOn(cond -> cond.getType().equals("InSync"))
+        .singleElement()
+        .satisfies(
+            cond ->
+                assertThat(cond.getMessage())
+                    .startsWith("device rtr-camden-01 does not carry ge-0/0/1.100"));
   }
 }

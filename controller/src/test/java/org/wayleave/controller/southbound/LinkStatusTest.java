@@ -30,10 +30,19 @@ class LinkStatusTest {
   static final String DEVICE = "rtr-camden-01";
   static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
 
-  final Circuit circuit = Circuit.newBuilder().setId("LPSN-CAM-0001").setSpec(CircuitSpec.newBuilder().setCouncil("camden")
-      .setAEnd(Termination.newBuilder().setDevice(DEVICE).setPort("ge-0/0/1").setCTag(100)).setCommittedMbps(100)
-      .setGeneration(1)).build();
-  final Telemetry telemetry = new Telemetry(TelemetryConfig.defaults(), Clock.fixed(NOW, ZoneOffset.UTC), id -> 100);
+  final Circuit circuit =
+      Circuit.newBuilder()
+          .setId("LPSN-CAM-0001")
+          .setSpec(
+              CircuitSpec.newBuilder()
+                  .setCouncil("camden")
+                  .setAEnd(
+                      Termination.newBuilder().setDevice(DEVICE).setPort("ge-0/0/1").setCTag(100))
+                  .setCommittedMbps(100)
+                  .setGeneration(1))
+          .build();
+  final Telemetry telemetry =
+      new Telemetry(TelemetryConfig.defaults(), Clock.fixed(NOW, ZoneOffset.UTC), id -> 100);
   AgentSession session = session(true);
   long t;
 
@@ -42,28 +51,43 @@ class LinkStatusTest {
     if (carries) {
       actual.addSubInterfaces(DeviceConfigs.subInterface(circuit, circuit.getSpec().getAEnd()));
     }
-    return new AgentSession(DEVICE, "test", 1, actual.build(), new StreamObserver<ControllerMessage>() {
-      @Override
-      public void onNext(ControllerMessage value) {}
+    return new AgentSession(
+        DEVICE,
+        "test",
+        1,
+        actual.build(),
+        new StreamObserver<ControllerMessage>() {
+          @Override
+          public void onNext(ControllerMessage value) {}
 
-      @Override
-      public void onError(Throwable t) {}
+          @Override
+          public void onError(Throwable t) {}
 
-      @Override
-      public void onCompleted() {}
-    }, NOW);
+          @Override
+          public void onCompleted() {}
+        },
+        NOW);
   }
 
   /** One poll: the sub-interface with its states and counters advanced by {@code bps} for 10 s. */
   void poll(int admin, int oper, long bps, long errors) {
     t += 10;
-    IfRow row = new IfRow(6).set(IfMib.Column.IF_NAME, "ge-0/0/1.100").set(IfMib.Column.IF_ALIAS, "LPSN-CAM-0001")
-        .set(IfMib.Column.IF_ADMIN_STATUS, admin).set(IfMib.Column.IF_OPER_STATUS, oper).set(IfMib.Column.IF_HIGH_SPEED, 100)
-        .set(IfMib.Column.IF_HC_IN_OCTETS, t * bps / 8).set(IfMib.Column.IF_HC_OUT_OCTETS, t * bps / 16)
-        .set(IfMib.Column.IF_IN_ERRORS, t * errors).set(IfMib.Column.IF_OUT_ERRORS, 0).set(IfMib.Column.IF_IN_DISCARDS, 0);
+    IfRow row =
+        new IfRow(6)
+            .set(IfMib.Column.IF_NAME, "ge-0/0/1.100")
+            .set(IfMib.Column.IF_ALIAS, "LPSN-CAM-0001")
+            .set(IfMib.Column.IF_ADMIN_STATUS, admin)
+            .set(IfMib.Column.IF_OPER_STATUS, oper)
+            .set(IfMib.Column.IF_HIGH_SPEED, 100)
+            .set(IfMib.Column.IF_HC_IN_OCTETS, t * bps / 8)
+            .set(IfMib.Column.IF_HC_OUT_OCTETS, t * bps / 16)
+            .set(IfMib.Column.IF_IN_ERRORS, t * errors)
+            .set(IfMib.Column.IF_OUT_ERRORS, 0)
+            .set(IfMib.Column.IF_IN_DISCARDS, 0);
     Map<Integer, IfRow> rows = new HashMap<>();
     rows.put(6, row);
-    telemetry.polled(DEVICE, new DeviceSample(t * 1_000_000_000L, t * 1000, 100_000 + t * 100, rows));
+    telemetry.polled(
+        DEVICE, new DeviceSample(t * 1_000_000_000L, t * 1000, 100_000 + t * 100, rows));
   }
 
   CircuitStatus compute(CircuitStatus previous, Telemetry tm) {
@@ -71,7 +95,10 @@ class LinkStatusTest {
   }
 
   static Condition condition(CircuitStatus s, String type) {
-    return s.getConditionsList().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+    return s.getConditionsList().stream()
+        .filter(c -> c.getType().equals(type))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
@@ -81,16 +108,20 @@ class LinkStatusTest {
     CircuitStatus s = compute(null, telemetry);
     assertThat(s.getPhase()).isEqualTo(CircuitPhase.CIRCUIT_PHASE_ACTIVE);
     assertThat(condition(s, "LinkUp").getStatus()).isEqualTo(ConditionStatus.CONDITION_STATUS_TRUE);
-    assertThat(condition(s, "Reachable").getStatus()).isEqualTo(ConditionStatus.CONDITION_STATUS_TRUE);
-    assertThat(condition(s, "WithinCapacity").getStatus()).isEqualTo(ConditionStatus.CONDITION_STATUS_TRUE);
+    assertThat(condition(s, "Reachable").getStatus())
+        .isEqualTo(ConditionStatus.CONDITION_STATUS_TRUE);
+    assertThat(condition(s, "WithinCapacity").getStatus())
+        .isEqualTo(ConditionStatus.CONDITION_STATUS_TRUE);
   }
 
   @Test
   void appliedButNotYetPolledIsStillProvisioning() {
     CircuitStatus s = compute(null, telemetry);
     assertThat(s.getPhase()).isEqualTo(CircuitPhase.CIRCUIT_PHASE_PROVISIONING);
-    assertThat(condition(s, "Applied").getStatus()).isEqualTo(ConditionStatus.CONDITION_STATUS_TRUE);
-    assertThat(condition(s, "LinkUp").getStatus()).isEqualTo(ConditionStatus.CONDITION_STATUS_UNKNOWN);
+    assertThat(condition(s, "Applied").getStatus())
+        .isEqualTo(ConditionStatus.CONDITION_STATUS_TRUE);
+    assertThat(condition(s, "LinkUp").getStatus())
+        .isEqualTo(ConditionStatus.CONDITION_STATUS_UNKNOWN);
     assertThat(condition(s, "LinkUp").getReason()).isEqualTo("NotPolledYet");
   }
 
@@ -117,7 +148,8 @@ class LinkStatusTest {
     poll(1, 1, 95_000_000, 0);
     CircuitStatus s = compute(null, telemetry);
     assertThat(s.getPhase()).isEqualTo(CircuitPhase.CIRCUIT_PHASE_DEGRADED);
-    assertThat(condition(s, "WithinCapacity").getStatus()).isEqualTo(ConditionStatus.CONDITION_STATUS_FALSE);
+    assertThat(condition(s, "WithinCapacity").getStatus())
+        .isEqualTo(ConditionStatus.CONDITION_STATUS_FALSE);
     assertThat(s.getLastError()).contains("90%").contains("100 Mbit/s");
   }
 
@@ -127,7 +159,8 @@ class LinkStatusTest {
     poll(1, 1, 1_000_000, 50);
     CircuitStatus s = compute(null, telemetry);
     assertThat(s.getPhase()).isEqualTo(CircuitPhase.CIRCUIT_PHASE_DEGRADED);
-    assertThat(condition(s, "WithinCapacity").getStatus()).isEqualTo(ConditionStatus.CONDITION_STATUS_TRUE);
+    assertThat(condition(s, "WithinCapacity").getStatus())
+        .isEqualTo(ConditionStatus.CONDITION_STATUS_TRUE);
     assertThat(s.getLastError()).contains("errors");
   }
 
@@ -139,7 +172,8 @@ class LinkStatusTest {
     telemetry.failed(DEVICE, "no answer from 127.1.0.7/16161");
     CircuitStatus s = compute(active, telemetry);
     assertThat(s.getPhase()).isEqualTo(CircuitPhase.CIRCUIT_PHASE_ACTIVE);
-    assertThat(condition(s, "Reachable").getStatus()).isEqualTo(ConditionStatus.CONDITION_STATUS_FALSE);
+    assertThat(condition(s, "Reachable").getStatus())
+        .isEqualTo(ConditionStatus.CONDITION_STATUS_FALSE);
     assertThat(condition(s, "Reachable").getMessage()).contains("no answer from 127.1.0.7/16161");
   }
 
@@ -156,10 +190,14 @@ class LinkStatusTest {
     poll(1, 2, 0, 0);
     CircuitStatus down = compute(null, telemetry);
     poll(1, 1, 0, 0);
-    CircuitStatus up = CircuitStatusCalculator.compute(circuit, down, id -> session, telemetry, NOW.plusSeconds(5));
+    CircuitStatus up =
+        CircuitStatusCalculator.compute(
+            circuit, down, id -> session, telemetry, NOW.plusSeconds(5));
     assertThat(up.getPhase()).isEqualTo(CircuitPhase.CIRCUIT_PHASE_ACTIVE);
-    assertThat(up.getPhaseTransitionTime().getSeconds()).isEqualTo(NOW.plusSeconds(5).getEpochSecond());
-    assertThat(condition(up, "LinkUp").getLastTransitionTime().getSeconds()).isEqualTo(NOW.plusSeconds(5).getEpochSecond());
+    assertThat(up.getPhaseTransitionTime().getSeconds())
+        .isEqualTo(NOW.plusSeconds(5).getEpochSecond());
+    assertThat(condition(up, "LinkUp").getLastTransitionTime().getSeconds())
+        .isEqualTo(NOW.plusSeconds(5).getEpochSecond());
   }
 
   @Test

@@ -28,11 +28,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.assertj.core.api.Assertions;
 
 /**
  * The contract every {@link StateStore} implementation passes. An implementation's test extends
@@ -64,8 +64,8 @@ public abstract class StateStoreContractTest {
   protected abstract StateStore openStore();
 
   /**
-   * Closes the store most recently returned by {@link #openStore()} or this method, and opens a
-   * new one on the same backing data: a restart of the controller.
+   * Closes the store most recently returned by {@link #openStore()} or this method, and opens a new
+   * one on the same backing data: a restart of the controller.
    */
   protected abstract StateStore reopenStore();
 
@@ -211,7 +211,10 @@ public abstract class StateStoreContractTest {
             .as("events of revision %d", b.revision())
             .allSatisfy(e -> assertThat(e.revision()).isEqualTo(b.revision()));
       }
-      assertThat(revisions()).as("one call per revision, ascending").isSorted().doesNotHaveDuplicates();
+      assertThat(revisions())
+          .as("one call per revision, ascending")
+          .isSorted()
+          .doesNotHaveDuplicates();
     }
   }
 
@@ -343,10 +346,7 @@ public abstract class StateStoreContractTest {
 
     assertThat(store.list("/r/").kvs())
         .extracting(KeyValue::key, KeyValue::modRevision)
-        .containsExactly(
-            tuple("/r/a", rev),
-            tuple("/r/b", rev),
-            tuple("/r/old", rev));
+        .containsExactly(tuple("/r/a", rev), tuple("/r/b", rev), tuple("/r/old", rev));
     assertThat(store.audit("/r/", 0, 1).get(0).changes())
         .extracting(StoreEvent::revision)
         .containsOnly(rev)
@@ -368,13 +368,19 @@ public abstract class StateStoreContractTest {
     assertThat(deletesOfAbsent.revision()).isEqualTo(rev);
 
     TxnResult onlyCompares =
-        store.txn(newTxn().compare(Compare.absent("/r/c")).compare(Compare.modRevision("/r/b", rev)).build());
+        store.txn(
+            newTxn()
+                .compare(Compare.absent("/r/c"))
+                .compare(Compare.modRevision("/r/b", rev))
+                .build());
     assertThat(onlyCompares.succeeded()).isTrue();
     assertThat(onlyCompares.revision()).isEqualTo(rev);
 
     assertThat(store.revision()).isEqualTo(rev);
     assertThat(store.list("").revision()).isEqualTo(rev);
-    assertThat(store.audit("", 0, 10)).extracting(AuditRecord::revision).containsExactly(rev, rev - 1);
+    assertThat(store.audit("", 0, 10))
+        .extracting(AuditRecord::revision)
+        .containsExactly(rev, rev - 1);
     // The next write takes the very next revision: nothing was used up.
     assertThat(put("/r/c", "c")).isEqualTo(rev + 1);
   }
@@ -394,7 +400,8 @@ public abstract class StateStoreContractTest {
     assertThat(range.kvs()).allSatisfy(kv -> assertThat(str(kv.value())).isEqualTo("v" + kv.key()));
     assertThat(range.revision()).isEqualTo(last);
 
-    assertThat(keys(store.list("/a"))).containsExactly("/a", "/a/1", "/a/1/x", "/a/10", "/a/2", "/ab");
+    assertThat(keys(store.list("/a")))
+        .containsExactly("/a", "/a/1", "/a/1/x", "/a/10", "/a/2", "/ab");
     assertThat(keys(store.list("/a/1"))).containsExactly("/a/1", "/a/1/x", "/a/10");
     assertThat(keys(store.list("/c/"))).isEmpty();
     assertThat(store.list("/c/").revision()).isEqualTo(last);
@@ -453,12 +460,15 @@ public abstract class StateStoreContractTest {
     assertThat(k.version()).isEqualTo(1);
     assertThat(store.get("/c/new")).isEmpty();
     assertThat(valueOf("/c/doomed")).isEqualTo("d");
-    assertThat(store.audit("", 0, 10)).extracting(AuditRecord::revision).containsExactly(before, r1);
+    assertThat(store.audit("", 0, 10))
+        .extracting(AuditRecord::revision)
+        .containsExactly(before, r1);
   }
 
   @Test
   void absentCompareOnAnAbsentOrDeletedKeyHolds() {
-    assertThat(commit(newTxn().compare(Compare.absent("/c/k")).put("/c/k", bytes("v1")))).isEqualTo(1);
+    assertThat(commit(newTxn().compare(Compare.absent("/c/k")).put("/c/k", bytes("v1"))))
+        .isEqualTo(1);
     delete("/c/k");
     long rev = commit(newTxn().compare(Compare.absent("/c/k")).put("/c/k", bytes("v2")));
     assertThat(rev).isEqualTo(3);
@@ -471,23 +481,33 @@ public abstract class StateStoreContractTest {
     long r2 = put("/c/k", "v2");
 
     TxnResult stale =
-        store.txn(newTxn().compare(Compare.modRevision("/c/k", r1)).put("/c/k", bytes("stale")).build());
+        store.txn(
+            newTxn().compare(Compare.modRevision("/c/k", r1)).put("/c/k", bytes("stale")).build());
     assertThat(stale.succeeded()).isFalse();
     assertThat(stale.revision()).isEqualTo(r2);
     assertThat(valueOf("/c/k")).isEqualTo("v2");
 
     TxnResult ahead =
-        store.txn(newTxn().compare(Compare.modRevision("/c/k", r2 + 1)).put("/c/k", bytes("ahead")).build());
+        store.txn(
+            newTxn()
+                .compare(Compare.modRevision("/c/k", r2 + 1))
+                .put("/c/k", bytes("ahead"))
+                .build());
     assertThat(ahead.succeeded()).isFalse();
 
     TxnResult onAbsent =
-        store.txn(newTxn().compare(Compare.modRevision("/c/nope", r2)).put("/c/nope", bytes("x")).build());
+        store.txn(
+            newTxn()
+                .compare(Compare.modRevision("/c/nope", r2))
+                .put("/c/nope", bytes("x"))
+                .build());
     assertThat(onAbsent.succeeded()).isFalse();
     assertThat(store.get("/c/nope")).isEmpty();
     assertThat(store.revision()).isEqualTo(r2);
 
     TxnResult current =
-        store.txn(newTxn().compare(Compare.modRevision("/c/k", r2)).put("/c/k", bytes("v3")).build());
+        store.txn(
+            newTxn().compare(Compare.modRevision("/c/k", r2)).put("/c/k", bytes("v3")).build());
     assertThat(current.succeeded()).isTrue();
     assertThat(current.revision()).isEqualTo(r2 + 1);
     KeyValue kv = store.get("/c/k").orElseThrow();
@@ -542,7 +562,12 @@ public abstract class StateStoreContractTest {
         .isInstanceOf(IllegalArgumentException.class);
     // Different keys, and compares on a key that is also written, are fine.
     Txn ok =
-        newTxn().compare(Compare.absent("/k")).put("/k", bytes("1")).put("/k2", bytes("2")).delete("/k3").build();
+        newTxn()
+            .compare(Compare.absent("/k"))
+            .put("/k", bytes("1"))
+            .put("/k2", bytes("2"))
+            .delete("/k3")
+            .build();
     assertThat(ok.puts()).containsOnlyKeys("/k", "/k2");
     assertThat(ok.deletes()).containsExactly("/k3");
     assertThatThrownBy(() -> Txn.builder(null).build()).isInstanceOf(NullPointerException.class);
@@ -562,7 +587,9 @@ public abstract class StateStoreContractTest {
     awaitDelivered(rec, r4);
     rec.assertWellFormed();
     assertThat(rec.revisions()).containsExactly(r3, r4);
-    assertThat(rec.events()).extracting(StateStoreContractTest::describe).containsExactly("PUT /w/a=3", "PUT /w/c=4");
+    assertThat(rec.events())
+        .extracting(StateStoreContractTest::describe)
+        .containsExactly("PUT /w/a=3", "PUT /w/c=4");
   }
 
   @Test
@@ -625,7 +652,9 @@ public abstract class StateStoreContractTest {
 
     for (Recorder rec : List.of(live, history)) {
       rec.assertWellFormed();
-      assertThat(rec.revisions()).containsExactly(mixed, single).doesNotContain(other, sibling, otherDelete);
+      assertThat(rec.revisions())
+          .containsExactly(mixed, single)
+          .doesNotContain(other, sibling, otherDelete);
       assertThat(describeSorted(rec.batches.get(0).events()))
           .containsExactly("DELETE /w/c", "PUT /w/a=a1", "PUT /w/b=b1");
       assertThat(rec.events()).allSatisfy(e -> assertThat(e.kv().key()).startsWith("/w/"));
@@ -706,8 +735,8 @@ public abstract class StateStoreContractTest {
   /**
    * The core guarantee, under load: watches opened while another thread writes, from a past
    * revision, from "now", and from a listing's revision, each see exactly the committed changes
-   * under their prefix after their starting point, in order, one call per revision, with no gap
-   * and no duplicate; and a listing plus its watch rebuild the final state exactly.
+   * under their prefix after their starting point, in order, one call per revision, with no gap and
+   * no duplicate; and a listing plus its watch rebuild the final state exactly.
    */
   @Test
   void watchesOpenedDuringConcurrentWritesSeeEveryLaterChangeExactlyOnce() throws Exception {
@@ -718,7 +747,8 @@ public abstract class StateStoreContractTest {
     for (int i = 0; i < history; i++) {
       writeMixed(i, committed);
     }
-    long pastRevision = committed.keySet().stream().skip(committed.size() / 2).findFirst().orElseThrow();
+    long pastRevision =
+        committed.keySet().stream().skip(committed.size() / 2).findFirst().orElseThrow();
 
     AtomicInteger written = new AtomicInteger();
     ExecutorService writerThread = executor(1);
@@ -873,12 +903,16 @@ public abstract class StateStoreContractTest {
     awaitDelivered(fromNow, live);
     resumed.assertWellFormed();
     fromNow.assertWellFormed();
-    assertThat(resumed.revisions()).containsExactlyElementsOf(watched.tailMap(resumeFrom, false).keySet());
+    assertThat(resumed.revisions())
+        .containsExactlyElementsOf(watched.tailMap(resumeFrom, false).keySet());
     assertThat(resumed.events())
         .extracting(StateStoreContractTest::describe)
         .containsExactlyElementsOf(watched.tailMap(resumeFrom, false).values());
     StoreEvent deletion =
-        resumed.events().stream().filter(e -> e.type() == StoreEvent.Type.DELETE).findFirst().orElseThrow();
+        resumed.events().stream()
+            .filter(e -> e.type() == StoreEvent.Type.DELETE)
+            .findFirst()
+            .orElseThrow();
     assertThat(deletion.prevKv()).isNotNull();
     assertThat(str(deletion.prevKv().value())).isEqualTo("v8");
     assertThat(fromNow.revisions()).containsExactly(live);
@@ -933,19 +967,22 @@ public abstract class StateStoreContractTest {
   void auditIsNewestFirstAndFilteredByPrefix() {
     long r1 = commit(Txn.builder(new Audit("p:1", "one")).put("/a/1", bytes("x")));
     long r2 = commit(Txn.builder(new Audit("p:2", "two")).put("/b/1", bytes("x")));
-    long r3 = commit(Txn.builder(new Audit("p:3", "three")).put("/a/2", bytes("x")).put("/b/2", bytes("x")));
+    long r3 =
+        commit(
+            Txn.builder(new Audit("p:3", "three")).put("/a/2", bytes("x")).put("/b/2", bytes("x")));
     long r4 = commit(Txn.builder(new Audit("p:4", "four")).put("/b/3", bytes("x")));
     long r5 = commit(Txn.builder(new Audit("p:5", "five")).delete("/a/1"));
     long r6 = commit(Txn.builder(new Audit("p:6", "six")).put("/ab", bytes("x")));
 
     assertThat(store.audit("/a/", 0, 100))
         .extracting(AuditRecord::revision, AuditRecord::principal)
-        .containsExactly(
-            tuple(r5, "p:5"),
-            tuple(r3, "p:3"),
-            tuple(r1, "p:1"));
-    assertThat(store.audit("/b/", 0, 100)).extracting(AuditRecord::revision).containsExactly(r4, r3, r2);
-    assertThat(store.audit("", 0, 100)).extracting(AuditRecord::revision).containsExactly(r6, r5, r4, r3, r2, r1);
+        .containsExactly(tuple(r5, "p:5"), tuple(r3, "p:3"), tuple(r1, "p:1"));
+    assertThat(store.audit("/b/", 0, 100))
+        .extracting(AuditRecord::revision)
+        .containsExactly(r4, r3, r2);
+    assertThat(store.audit("", 0, 100))
+        .extracting(AuditRecord::revision)
+        .containsExactly(r6, r5, r4, r3, r2, r1);
     assertThat(store.audit("/c/", 0, 100)).isEmpty();
     assertThat(store.audit("", 0, 2)).extracting(AuditRecord::revision).containsExactly(r6, r5);
   }
@@ -974,7 +1011,9 @@ public abstract class StateStoreContractTest {
             List.of(mine.get(3), mine.get(2), mine.get(1)),
             List.of(mine.get(0)));
     // beforeRevision is exclusive.
-    assertThat(store.audit("/p/", mine.get(3), 1)).extracting(AuditRecord::revision).containsExactly(mine.get(2));
+    assertThat(store.audit("/p/", mine.get(3), 1))
+        .extracting(AuditRecord::revision)
+        .containsExactly(mine.get(2));
     assertThat(store.audit("/p/", mine.get(0), 10)).isEmpty();
   }
 
@@ -1019,7 +1058,9 @@ public abstract class StateStoreContractTest {
               while (writing.get() && listings < 1_000) {
                 Range rg = store.list("/c/");
                 assertThat(rg.kvs()).hasSize((int) (rg.revision() - base));
-                assertThat(rg.kvs()).allSatisfy(kv -> assertThat(kv.modRevision()).isLessThanOrEqualTo(rg.revision()));
+                assertThat(rg.kvs())
+                    .allSatisfy(
+                        kv -> assertThat(kv.modRevision()).isLessThanOrEqualTo(rg.revision()));
                 listings++;
               }
               return listings;
@@ -1038,12 +1079,15 @@ public abstract class StateStoreContractTest {
     assertThat(store.revision()).isEqualTo(base + total);
     Range all = store.list("/c/");
     assertThat(all.kvs()).hasSize(total);
-    assertThat(all.kvs()).allSatisfy(kv -> assertThat(kv.modRevision()).isEqualTo(revisionOfKey.get(kv.key())));
+    assertThat(all.kvs())
+        .allSatisfy(kv -> assertThat(kv.modRevision()).isEqualTo(revisionOfKey.get(kv.key())));
     List<AuditRecord> audit = store.audit("/c/", 0, total + 10);
     assertThat(audit).hasSize(total);
     assertThat(audit)
         .allSatisfy(
-            a -> assertThat(a.changes().get(0).kv().key()).startsWith("/c/t" + a.principal().substring("worker:".length()) + "/"));
+            a ->
+                assertThat(a.changes().get(0).kv().key())
+                    .startsWith("/c/t" + a.principal().substring("worker:".length()) + "/"));
   }
 
   @Test
@@ -1062,7 +1106,8 @@ public abstract class StateStoreContractTest {
             pool.submit(
                 () -> {
                   start.await();
-                  return store.txn(newTxn().compare(Compare.absent(key)).put(key, bytes(value)).build());
+                  return store.txn(
+                      newTxn().compare(Compare.absent(key)).put(key, bytes(value)).build());
                 }));
       }
       List<Integer> winners = new ArrayList<>();
@@ -1119,7 +1164,6 @@ public abstract class StateStoreContractTest {
     assertThat(store.revision()).isEqualTo(threads * increments + 1);
   }
 
-
   @Test
   void listAtAPastRevisionShowsTheKeysAsTheyStoodThen() {
     long r1 = put("/h/a", "a1");
@@ -1130,12 +1174,18 @@ public abstract class StateStoreContractTest {
     put("/x/other", "o");
     Range at1 = store.listAt("/h/", r1);
     assertThat(at1.revision()).isEqualTo(r1);
-    assertThat(at1.kvs()).extracting(kv -> kv.key() + "=" + str(kv.value())).containsExactly("/h/a=a1");
-    assertThat(store.listAt("/h/", r3).kvs()).extracting(kv -> kv.key() + "=" + str(kv.value())).containsExactly("/h/a=a2", "/h/b=b1");
-    assertThat(store.listAt("/h/", store.revision()).kvs()).extracting(KeyValue::key)
+    assertThat(at1.kvs())
+        .extracting(kv -> kv.key() + "=" + str(kv.value()))
+        .containsExactly("/h/a=a1");
+    assertThat(store.listAt("/h/", r3).kvs())
+        .extracting(kv -> kv.key() + "=" + str(kv.value()))
+        .containsExactly("/h/a=a2", "/h/b=b1");
+    assertThat(store.listAt("/h/", store.revision()).kvs())
+        .extracting(KeyValue::key)
         .containsExactlyElementsOf(store.list("/h/").kvs().stream().map(KeyValue::key).toList());
     assertThat(store.listAt("/h/", 0).kvs()).isEmpty();
     Assertions.assertThatThrownBy(() -> store.listAt("/h/", store.revision() + 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("revision");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("revision");
   }
 }

@@ -5,15 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.snmp4j.PDU;
+import org.snmp4j.smi.Counter32;
 import org.snmp4j.smi.Counter64;
 import org.snmp4j.smi.Integer32;
+import org.snmp4j.smi.Null;
 import org.snmp4j.smi.OID;
 import org.snmp4j.smi.OctetString;
 import org.snmp4j.smi.TimeTicks;
-import org.snmp4j.smi.VariableBinding;
-import org.snmp4j.smi.Counter32;
-import org.snmp4j.smi.Null;
 import org.snmp4j.smi.Variable;
+import org.snmp4j.smi.VariableBinding;
 
 /** The GETBULK walk's bookkeeping, against answers built by hand. */
 class BulkWalkTest {

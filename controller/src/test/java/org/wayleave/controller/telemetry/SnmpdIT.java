@@ -48,13 +48,26 @@ class SnmpdIT {
     }
     Path persist = Files.createDirectories(dir.resolve("persist"));
     Path conf = dir.resolve("snmpd.conf");
-    Files.writeString(conf, String.join("\n",
-        "rocommunity " + COMMUNITY + " 127.0.0.1",
-        "createUser wayleave SHA-256 " + AUTH + " AES " + PRIV,
-        "rouser wayleave priv",
-        ""));
-    ProcessBuilder pb = new ProcessBuilder(binary.toString(), "-f", "-C", "-c", conf.toString(), "-Lf",
-        dir.resolve("snmpd.log").toString(), "-p", dir.resolve("snmpd.pid").toString(), "udp:127.0.0.1:" + port);
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "rocommunity " + COMMUNITY + " 127.0.0.1",
+            "createUser wayleave SHA-256 " + AUTH + " AES " + PRIV,
+            "rouser wayleave priv",
+            ""));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            binary.toString(),
+            "-f",
+            "-C",
+            "-c",
+            conf.toString(),
+            "-Lf",
+            dir.resolve("snmpd.log").toString(),
+            "-p",
+            dir.resolve("snmpd.pid").toString(),
+            "udp:127.0.0.1:" + port);
     pb.environment().put("SNMP_PERSISTENT_DIR", persist.toString());
     pb.environment().put("MIBS", "");
     pb.redirectErrorStream(true).redirectOutput(dir.resolve("snmpd.out").toFile());
@@ -68,24 +81,36 @@ class SnmpdIT {
     Files.writeString(secrets.resolve("snmpd/wrong"), "not-the-passphrase");
     TelemetryConfig config = TelemetryConfig.defaults().withTimeout(Duration.ofMillis(500), 1);
     telemetry = new Telemetry(config, Clock.systemUTC(), id -> 0);
-    PollListener recordFailures = new PollListener() {
-      @Override
-      public void polled(String deviceId, DeviceSample sample) {
-        failures.remove(deviceId);
-        telemetry.polled(deviceId, sample);
-      }
+    PollListener recordFailures =
+        new PollListener() {
+          @Override
+          public void polled(String deviceId, DeviceSample sample) {
+            failures.remove(deviceId);
+            telemetry.polled(deviceId, sample);
+          }
 
-      @Override
-      public void failed(String deviceId, String reason) {
-        failures.put(deviceId, reason);
-        telemetry.failed(deviceId, reason);
-      }
-    };
-    poller = new SnmpPoller(config, new DirectorySecretProvider(secrets), recordFailures, Clock.systemUTC());
-    poller.upsert(device("v2c", SnmpSettings.newBuilder().setVersion(SnmpVersion.SNMP_VERSION_V2C).setAllowV2C(true).setPort(port)
-        .setCommunityRef("snmpd/community").build()));
+          @Override
+          public void failed(String deviceId, String reason) {
+            failures.put(deviceId, reason);
+            telemetry.failed(deviceId, reason);
+          }
+        };
+    poller =
+        new SnmpPoller(
+            config, new DirectorySecretProvider(secrets), recordFailures, Clock.systemUTC());
+    poller.upsert(
+        device(
+            "v2c",
+            SnmpSettings.newBuilder()
+                .setVersion(SnmpVersion.SNMP_VERSION_V2C)
+                .setAllowV2C(true)
+                .setPort(port)
+                .setCommunityRef("snmpd/community")
+                .build()));
     // snmpd takes a moment to bind: wait until it answers.
-    await().atMost(20, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200))
+    await()
+        .atMost(20, TimeUnit.SECONDS)
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> poller.pollNow("v2c").get(5, TimeUnit.SECONDS));
   }
 
@@ -94,9 +119,15 @@ class SnmpdIT {
   }
 
   private static SnmpSettings v3(String privRef) {
-    return SnmpSettings.newBuilder().setVersion(SnmpVersion.SNMP_VERSION_V3).setPort(port).setUser("wayleave")
-        .setAuthProtocol(SnmpAuthProtocol.SNMP_AUTH_PROTOCOL_SHA256).setAuthSecretRef("snmpd/auth")
-        .setPrivProtocol(SnmpPrivProtocol.SNMP_PRIV_PROTOCOL_AES128).setPrivSecretRef(privRef).build();
+    return SnmpSettings.newBuilder()
+        .setVersion(SnmpVersion.SNMP_VERSION_V3)
+        .setPort(port)
+        .setUser("wayleave")
+        .setAuthProtocol(SnmpAuthProtocol.SNMP_AUTH_PROTOCOL_SHA256)
+        .setAuthSecretRef("snmpd/auth")
+        .setPrivProtocol(SnmpPrivProtocol.SNMP_PRIV_PROTOCOL_AES128)
+        .setPrivSecretRef(privRef)
+        .build();
   }
 
   @AfterAll
@@ -123,20 +154,29 @@ class SnmpdIT {
     assertThat(lo.adminStatus()).isEqualTo(IfMib.UP);
     // Our own SNMP traffic crosses lo, so its HC counters move (once snmpd's few-second cache of
     // the interface table expires) and give a rate.
-    await().atMost(20, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-      assertThat(poller.pollNow("v2c").get(5, TimeUnit.SECONDS)).isTrue();
-      assertThat(loopback(telemetry.device("v2c")).rates().inBps()).isPositive();
-    });
+    await()
+        .atMost(20, TimeUnit.SECONDS)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              assertThat(poller.pollNow("v2c").get(5, TimeUnit.SECONDS)).isTrue();
+              assertThat(loopback(telemetry.device("v2c")).rates().inBps()).isPositive();
+            });
   }
 
   @Test
   void v3AuthPrivReadsTheHostsInterfaces() throws Exception {
     poller.upsert(device("v3", v3("snmpd/priv")));
-    assertThat(poller.pollNow("v3").get(10, TimeUnit.SECONDS)).as("v3 poll (%s)", failures.get("v3")).isTrue();
+    assertThat(poller.pollNow("v3").get(10, TimeUnit.SECONDS))
+        .as("v3 poll (%s)", failures.get("v3"))
+        .isTrue();
     Telemetry.DeviceView d = telemetry.device("v3");
     assertThat(loopback(d).operStatus()).isEqualTo(IfMib.UP);
-    assertThat(d.interfaces().size()).isEqualTo(telemetry.device("v2c") == null ? d.interfaces().size()
-        : telemetry.device("v2c").interfaces().size());
+    assertThat(d.interfaces().size())
+        .isEqualTo(
+            telemetry.device("v2c") == null
+                ? d.interfaces().size()
+                : telemetry.device("v2c").interfaces().size());
     // The engine id is cached: a second poll needs no discovery and succeeds the same way.
     long requests = poller.stats().requests();
     assertThat(poller.pollNow("v3").get(10, TimeUnit.SECONDS)).isTrue();
@@ -153,16 +193,23 @@ class SnmpdIT {
 
   @Test
   void aMissingSecretNamesTheReference() throws Exception {
-    poller.upsert(device("v2c-nosecret", SnmpSettings.newBuilder().setVersion(SnmpVersion.SNMP_VERSION_V2C).setAllowV2C(true).setPort(port)
-        .setCommunityRef("snmpd/absent").build()));
+    poller.upsert(
+        device(
+            "v2c-nosecret",
+            SnmpSettings.newBuilder()
+                .setVersion(SnmpVersion.SNMP_VERSION_V2C)
+                .setAllowV2C(true)
+                .setPort(port)
+                .setCommunityRef("snmpd/absent")
+                .build()));
     assertThat(poller.pollNow("v2c-nosecret").get(5, TimeUnit.SECONDS)).isFalse();
     assertThat(failures.get("v2c-nosecret")).contains("snmpd/absent");
   }
 
   private static Telemetry.InterfaceView loopback(Telemetry.DeviceView d) {
-    List<Telemetry.InterfaceView> lo = d.interfaces().stream().filter(i -> i.name().equals("lo")).toList();
+    List<Telemetry.InterfaceView> lo =
+        d.interfaces().stream().filter(i -> i.name().equals("lo")).toList();
     assertThat(lo).as("interfaces %s", d.interfaces()).hasSize(1);
     return lo.get(0);
   }
-
 }

@@ -8,10 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import java.util.HashMap;
 
 /** Rates from consecutive samples, and the discontinuities that drop them. */
 class TelemetryTest {
@@ -20,17 +20,27 @@ class TelemetryTest {
   private final Telemetry telemetry = newTelemetry();
 
   private Telemetry newTelemetry() {
-    Telemetry t = new Telemetry(TelemetryConfig.defaults(), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC),
-        id -> id.equals("LPSN-CAM-0001") ? 100 : 0);
+    Telemetry t =
+        new Telemetry(
+            TelemetryConfig.defaults(),
+            Clock.fixed(Instant.EPOCH, ZoneOffset.UTC),
+            id -> id.equals("LPSN-CAM-0001") ? 100 : 0);
     t.onChange(changes::add);
     return t;
   }
 
   private static IfRow hc(int ifIndex, String name, long in, long out) {
-    return new IfRow(ifIndex).set(IfMib.Column.IF_NAME, name).set(IfMib.Column.IF_ALIAS, "LPSN-CAM-0001")
-        .set(IfMib.Column.IF_ADMIN_STATUS, 1).set(IfMib.Column.IF_OPER_STATUS, 1).set(IfMib.Column.IF_HIGH_SPEED, 1000)
-        .set(IfMib.Column.IF_HC_IN_OCTETS, in).set(IfMib.Column.IF_HC_OUT_OCTETS, out)
-        .set(IfMib.Column.IF_IN_ERRORS, 0).set(IfMib.Column.IF_OUT_ERRORS, 0).set(IfMib.Column.IF_IN_DISCARDS, 0);
+    return new IfRow(ifIndex)
+        .set(IfMib.Column.IF_NAME, name)
+        .set(IfMib.Column.IF_ALIAS, "LPSN-CAM-0001")
+        .set(IfMib.Column.IF_ADMIN_STATUS, 1)
+        .set(IfMib.Column.IF_OPER_STATUS, 1)
+        .set(IfMib.Column.IF_HIGH_SPEED, 1000)
+        .set(IfMib.Column.IF_HC_IN_OCTETS, in)
+        .set(IfMib.Column.IF_HC_OUT_OCTETS, out)
+        .set(IfMib.Column.IF_IN_ERRORS, 0)
+        .set(IfMib.Column.IF_OUT_ERRORS, 0)
+        .set(IfMib.Column.IF_IN_DISCARDS, 0);
   }
 
   private static DeviceSample sample(long seconds, long uptimeTicks, IfRow... rows) {
@@ -56,7 +66,9 @@ class TelemetryTest {
   @Test
   void normalSamplesGiveBitsPerSecond() {
     telemetry.polled("rtr", sample(100, 10_000, hc(6, "ge-0/0/1.100", 1_000_000, 2_000_000)));
-    telemetry.polled("rtr", sample(110, 11_000, hc(6, "ge-0/0/1.100", 1_000_000 + 12_500_000, 2_000_000 + 25_000_000)));
+    telemetry.polled(
+        "rtr",
+        sample(110, 11_000, hc(6, "ge-0/0/1.100", 1_000_000 + 12_500_000, 2_000_000 + 25_000_000)));
     assertThat(rates().inBps()).isEqualTo(10e6, within(1.0));
     assertThat(rates().outBps()).isEqualTo(20e6, within(1.0));
     assertThat(rates().problemsPerSecond()).isZero();
@@ -64,7 +76,8 @@ class TelemetryTest {
 
   @Test
   void rebootDropsTheSampleInsteadOfASpike() {
-    telemetry.polled("rtr", sample(100, 10_000_000, hc(6, "ge-0/0/1.100", 900_000_000_000L, 900_000_000_000L)));
+    telemetry.polled(
+        "rtr", sample(100, 10_000_000, hc(6, "ge-0/0/1.100", 900_000_000_000L, 900_000_000_000L)));
     // Rebooted: uptime back to 5 s, counters from zero.
     telemetry.polled("rtr", sample(110, 500, hc(6, "ge-0/0/1.100", 1_000, 1_000)));
     assertThat(rates().inBps()).isNaN();
@@ -76,7 +89,8 @@ class TelemetryTest {
 
   @Test
   void counterResetWithoutRebootDropsThatCounter() {
-    telemetry.polled("rtr", sample(100, 10_000, hc(6, "ge-0/0/1.100", 5_000_000_000_000L, 5_000_000L)));
+    telemetry.polled(
+        "rtr", sample(100, 10_000, hc(6, "ge-0/0/1.100", 5_000_000_000_000L, 5_000_000L)));
     telemetry.polled("rtr", sample(110, 11_000, hc(6, "ge-0/0/1.100", 10, 5_000_000L + 1_250_000)));
     assertThat(rates().inBps()).isNaN();
     assertThat(rates().outBps()).isEqualTo(1e6, within(1.0));
@@ -84,12 +98,22 @@ class TelemetryTest {
 
   @Test
   void thirtyTwoBitFallbackWithoutIfXTable() {
-    IfRow a = new IfRow(3).set(IfMib.Column.IF_DESCR, "ge-0/0/1").set(IfMib.Column.IF_SPEED, 100_000_000)
-        .set(IfMib.Column.IF_OPER_STATUS, 1).set(IfMib.Column.IF_ADMIN_STATUS, 1)
-        .set(IfMib.Column.IF_IN_OCTETS, 4_294_000_000L).set(IfMib.Column.IF_OUT_OCTETS, 0);
-    IfRow b = new IfRow(3).set(IfMib.Column.IF_DESCR, "ge-0/0/1").set(IfMib.Column.IF_SPEED, 100_000_000)
-        .set(IfMib.Column.IF_OPER_STATUS, 1).set(IfMib.Column.IF_ADMIN_STATUS, 1)
-        .set(IfMib.Column.IF_IN_OCTETS, 1_250_000 - (4_294_967_296L - 4_294_000_000L)).set(IfMib.Column.IF_OUT_OCTETS, 0);
+    IfRow a =
+        new IfRow(3)
+            .set(IfMib.Column.IF_DESCR, "ge-0/0/1")
+            .set(IfMib.Column.IF_SPEED, 100_000_000)
+            .set(IfMib.Column.IF_OPER_STATUS, 1)
+            .set(IfMib.Column.IF_ADMIN_STATUS, 1)
+            .set(IfMib.Column.IF_IN_OCTETS, 4_294_000_000L)
+            .set(IfMib.Column.IF_OUT_OCTETS, 0);
+    IfRow b =
+        new IfRow(3)
+            .set(IfMib.Column.IF_DESCR, "ge-0/0/1")
+            .set(IfMib.Column.IF_SPEED, 100_000_000)
+            .set(IfMib.Column.IF_OPER_STATUS, 1)
+            .set(IfMib.Column.IF_ADMIN_STATUS, 1)
+            .set(IfMib.Column.IF_IN_OCTETS, 1_250_000 - (4_294_967_296L - 4_294_000_000L))
+            .set(IfMib.Column.IF_OUT_OCTETS, 0);
     telemetry.polled("rtr", sample(100, 10_000, a));
     telemetry.polled("rtr", sample(110, 11_000, b));
     Telemetry.InterfaceView v = telemetry.device("rtr").interfaces().get(0);
@@ -99,10 +123,16 @@ class TelemetryTest {
 
   @Test
   void missingColumnsLeaveThoseRatesUnknownAndTheRestMeasured() {
-    IfRow a = new IfRow(6).set(IfMib.Column.IF_NAME, "x").set(IfMib.Column.IF_HC_IN_OCTETS, 0)
-        .set(IfMib.Column.IF_OPER_STATUS, 1);
-    IfRow b = new IfRow(6).set(IfMib.Column.IF_NAME, "x").set(IfMib.Column.IF_HC_IN_OCTETS, 1_250_000)
-        .set(IfMib.Column.IF_OPER_STATUS, 1);
+    IfRow a =
+        new IfRow(6)
+            .set(IfMib.Column.IF_NAME, "x")
+            .set(IfMib.Column.IF_HC_IN_OCTETS, 0)
+            .set(IfMib.Column.IF_OPER_STATUS, 1);
+    IfRow b =
+        new IfRow(6)
+            .set(IfMib.Column.IF_NAME, "x")
+            .set(IfMib.Column.IF_HC_IN_OCTETS, 1_250_000)
+            .set(IfMib.Column.IF_OPER_STATUS, 1);
     telemetry.polled("rtr", sample(100, 10_000, a));
     telemetry.polled("rtr", sample(110, 11_000, b));
     assertThat(rates().inBps()).isEqualTo(1e6, within(1.0));
@@ -123,10 +153,12 @@ class TelemetryTest {
     telemetry.polled("rtr", sample(100, 10_000, hc(6, "ge-0/0/1.100", 0, 0)));
     telemetry.polled("rtr", sample(110, 11_000, hc(6, "ge-0/0/1.100", 1_250_000, 1_250_000)));
     telemetry.polled("rtr", sample(120, 12_000, hc(6, "ge-0/0/1.100", 2_500_000, 2_500_000)));
-    // first sample, then the first rate (unknown -> known); steady traffic after that says nothing new
+    // first sample, then the first rate (unknown -> known); steady traffic after that says nothing
+    // new
     assertThat(changes).containsExactly("rtr", "rtr");
     // 120 Mbit/s on a 100 Mbit/s circuit crosses the 90 % threshold
-    telemetry.polled("rtr", sample(130, 13_000, hc(6, "ge-0/0/1.100", 2_500_000 + 150_000_000, 2_500_000)));
+    telemetry.polled(
+        "rtr", sample(130, 13_000, hc(6, "ge-0/0/1.100", 2_500_000 + 150_000_000, 2_500_000)));
     assertThat(changes).hasSize(3);
     telemetry.failed("rtr", "no answer");
     assertThat(changes).hasSize(4);
@@ -138,7 +170,9 @@ class TelemetryTest {
   @Test
   void historyKeepsOnePointPerPoll() {
     for (int i = 0; i <= 6; i++) {
-      telemetry.polled("rtr", sample(100 + 10L * i, 10_000 + 1_000L * i, hc(6, "ge-0/0/1.100", 1_250_000L * i, 0)));
+      telemetry.polled(
+          "rtr",
+          sample(100 + 10L * i, 10_000 + 1_000L * i, hc(6, "ge-0/0/1.100", 1_250_000L * i, 0)));
     }
     List<RateHistory.Point> h = telemetry.history("rtr", "ge-0/0/1.100", 0, Long.MAX_VALUE);
     // The first poll measured nothing, so it leaves no point.
@@ -167,6 +201,8 @@ class TelemetryTest {
     RateHistory h = new RateHistory(10_000, 100);
     h.add(0, new Rates(1, 1, 0, 0, 0));
     h.add(50_000, new Rates(2, 2, 0, 0, 0));
-    assertThat(h.range(0, 60_000)).extracting(RateHistory.Point::epochMillis).containsExactly(0L, 50_000L);
+    assertThat(h.range(0, 60_000))
+        .extracting(RateHistory.Point::epochMillis)
+        .containsExactly(0L, 50_000L);
   }
 }

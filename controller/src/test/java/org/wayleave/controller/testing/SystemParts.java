@@ -2,17 +2,17 @@ package org.wayleave.controller.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
-import java.io.File;
-import java.util.ArrayList;
 
 /**
- * Real parts (net-snmp, etcd, Chromium) that system tests run. Missing on a developer's machine,
- * a test is skipped with a message saying what to install; in CI ({@code
+ * Real parts (net-snmp, etcd, Chromium) that system tests run. Missing on a developer's machine, a
+ * test is skipped with a message saying what to install; in CI ({@code
  * WAYLEAVE_REQUIRE_SYSTEM_TESTS=1}) it fails instead.
  */
 public final class SystemParts {
@@ -28,7 +28,12 @@ public final class SystemParts {
     if (found.isPresent()) {
       return found.get();
     }
-    String message = command + " is not installed (Debian package " + debianPackage + "): apt-get install " + debianPackage;
+    String message =
+        command
+            + " is not installed (Debian package "
+            + debianPackage
+            + "): apt-get install "
+            + debianPackage;
     if ("1".equals(System.getenv("WAYLEAVE_REQUIRE_SYSTEM_TESTS"))) {
       fail(message + " — system tests are required here (WAYLEAVE_REQUIRE_SYSTEM_TESTS=1)");
     }

@@ -27,14 +27,22 @@ final class FleetEndpoint implements TransportMapping<UdpAddress> {
   final SnmpEndpoint settings;
   final DatagramChannel channel;
   final InetSocketAddress bound;
+
   /** v2c: the community answered. */
   final byte[] community;
+
   /** v3: built on the first request. Touched by the selector thread only. */
   V3Engine v3;
+
   /** Datagrams sent, shared by the fleet's endpoints. */
   private final AtomicLong sent;
 
-  FleetEndpoint(RouterMib mib, SnmpEndpoint settings, DatagramChannel channel, InetSocketAddress bound, AtomicLong sent) {
+  FleetEndpoint(
+      RouterMib mib,
+      SnmpEndpoint settings,
+      DatagramChannel channel,
+      InetSocketAddress bound,
+      AtomicLong sent) {
     this.mib = mib;
     this.sent = sent;
     this.settings = settings;
@@ -54,10 +62,18 @@ final class FleetEndpoint implements TransportMapping<UdpAddress> {
   }
 
   @Override
-  public void sendMessage(UdpAddress address, byte[] message, TransportStateReference tmStateReference,
-      long timeoutMillis, int maxRetries) throws IOException {
+  public void sendMessage(
+      UdpAddress address,
+      byte[] message,
+      TransportStateReference tmStateReference,
+      long timeoutMillis,
+      int maxRetries)
+      throws IOException {
     // No room in the socket buffer (0 bytes sent) means the datagram is lost, as UDP may lose it.
-    if (channel.send(ByteBuffer.wrap(message), new InetSocketAddress(address.getInetAddress(), address.getPort())) > 0) {
+    if (channel.send(
+            ByteBuffer.wrap(message),
+            new InetSocketAddress(address.getInetAddress(), address.getPort()))
+        > 0) {
       sent.incrementAndGet();
     }
   }

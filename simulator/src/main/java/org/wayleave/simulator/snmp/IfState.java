@@ -1,6 +1,9 @@
 package org.wayleave.simulator.snmp;
 
-/** One interface's running state inside a {@link RouterMib}: what it is and what its counters hold. Guarded by the MIB. */
+/**
+ * One interface's running state inside a {@link RouterMib}: what it is and what its counters hold.
+ * Guarded by the MIB.
+ */
 final class IfState {
   final String name;
   final boolean physical;
@@ -11,18 +14,24 @@ final class IfState {
 
   /** The port a sub-interface sits on (null for a port). */
   String port;
+
   long speedMbps;
   String alias = "";
   boolean adminUp = true;
-  /** A sub-interface's operational status as the router keeps it; ports keep theirs in the faults. */
+
+  /**
+   * A sub-interface's operational status as the router keeps it; ports keep theirs in the faults.
+   */
   boolean operUp = true;
 
   double inOctets;
   double outOctets;
   double inErrors;
   double inDiscards;
+
   /** Ports only: what the port's sub-interfaces carried during the step being integrated. */
   double stepIn;
+
   double stepOut;
 
   IfState(String name, boolean physical, int ifIndex) {

@@ -18,12 +18,24 @@ public final class MibView {
   /**
    * One interface as IF-MIB shows it. Counters are 64-bit; ifTable shows their low 32 bits.
    *
-   * @param ifType {@value IfMib#ETHERNET_CSMACD} for a physical port, {@value IfMib#L2VLAN} for a sub-interface
+   * @param ifType {@value IfMib#ETHERNET_CSMACD} for a physical port, {@value IfMib#L2VLAN} for a
+   *     sub-interface
    * @param speedMbps line rate of a port, bandwidth of a sub-interface
    * @param alias ifAlias: the circuit id of a sub-interface, the description of a port
    */
-  public record IfRow(int ifIndex, String name, int ifType, long speedMbps, String alias, boolean adminUp, boolean operUp,
-      long inOctets, long outOctets, long inErrors, long outErrors, long inDiscards) {}
+  public record IfRow(
+      int ifIndex,
+      String name,
+      int ifType,
+      long speedMbps,
+      String alias,
+      boolean adminUp,
+      boolean operUp,
+      long inOctets,
+      long outOctets,
+      long inErrors,
+      long outErrors,
+      long inDiscards) {}
 
   private final String sysDescr;
   private final String sysName;
@@ -32,7 +44,8 @@ public final class MibView {
   private final IfRow[] rows;
   private final int[] ifIndexes;
 
-  MibView(String sysDescr, String sysName, long sysUpTimeTicks, boolean ifXTable, List<IfRow> rows) {
+  MibView(
+      String sysDescr, String sysName, long sysUpTimeTicks, boolean ifXTable, List<IfRow> rows) {
     this.sysDescr = sysDescr;
     this.sysName = sysName;
     this.sysUpTimeTicks = sysUpTimeTicks;
@@ -156,7 +169,8 @@ public final class MibView {
 
   /**
    * Compares an OID with an object's prefix over the prefix's length: negative if the OID sorts
-   * before every instance of the object, 0 if it starts with the prefix, positive if it sorts after.
+   * before every instance of the object, 0 if it starts with the prefix, positive if it sorts
+   * after.
    */
   static int compareToPrefix(int[] oid, int[] prefix) {
     int n = Math.min(oid.length, prefix.length);

@@ -17,6 +17,7 @@ import org.snmp4j.smi.VariableBinding;
 final class PduResponder {
   /** Most variable bindings one GETBULK answer holds, whatever the size allows. */
   static final int MAX_BULK_BINDINGS = 10_000;
+
   /** Room for the length fields of the PDU and its binding list to grow as bindings are added. */
   private static final int LENGTH_SLACK = 6;
 
@@ -66,7 +67,9 @@ final class PduResponder {
     return response;
   }
 
-  /** A response refusing the whole request with {@code errorStatus} (index 1), echoing its bindings. */
+  /**
+   * A response refusing the whole request with {@code errorStatus} (index 1), echoing its bindings.
+   */
   static PDU refuse(PDU request, int errorStatus) {
     PDU response = emptyResponse(request);
     response.addAll(request.getVariableBindings().toArray(VariableBinding[]::new));
@@ -90,7 +93,9 @@ final class PduResponder {
     return response;
   }
 
-  /** RFC 3416 4.2.3: N non-repeaters once, then up to M rounds over the R repeaters, while it fits. */
+  /**
+   * RFC 3416 4.2.3: N non-repeaters once, then up to M rounds over the R repeaters, while it fits.
+   */
   private static void bulk(PDU request, MibView view, PDU response, int maxPduBytes) {
     List<? extends VariableBinding> in = request.getVariableBindings();
     int n = Math.min(Math.max(request.getNonRepeaters(), 0), in.size());

@@ -26,10 +26,10 @@ import org.wayleave.simulator.SimDevice.PortSpec;
  * sub-interface (the next free ifIndex when first seen, kept while it exists and never given to
  * another name within one boot). See {@link MibView} for the columns and the walk order.
  *
- * <p><b>Traffic.</b> Each sub-interface carries, in and out, a steady share of its bandwidth
- * (20-60 %, from a hash of its name, swinging gently over a five-minute period); each port carries
- * what its sub-interfaces carry plus a small base load. Counters are the exact integral of those
- * rates over the injected clock since boot (or since the sub-interface was first seen), so they are
+ * <p><b>Traffic.</b> Each sub-interface carries, in and out, a steady share of its bandwidth (20-60
+ * %, from a hash of its name, swinging gently over a five-minute period); each port carries what
+ * its sub-interfaces carry plus a small base load. Counters are the exact integral of those rates
+ * over the injected clock since boot (or since the sub-interface was first seen), so they are
  * monotonic and the same whenever read; ifTable shows their low 32 bits. Nothing flows through an
  * interface that is admin or oper down. Errors and discards stay 0 unless a fault says otherwise.
  *
@@ -40,6 +40,7 @@ import org.wayleave.simulator.SimDevice.PortSpec;
  */
 public final class RouterMib {
   private static final long NANOS_PER_TICK = 10_000_000L;
+
   /** Most congestion a fault may set, in percent of the interface's bandwidth. */
   public static final int MAX_CONGESTION_PERCENT = 10_000;
 
@@ -83,7 +84,8 @@ public final class RouterMib {
 
   /**
    * @param ports the router's physical ports in order (their ifIndex is 1..n)
-   * @param nanoClock monotonic nanoseconds (tests pass a hand-moved clock); uptime and counters run on it
+   * @param nanoClock monotonic nanoseconds (tests pass a hand-moved clock); uptime and counters run
+   *     on it
    */
   public RouterMib(SimRouter router, List<PortSpec> ports, LongSupplier nanoClock) {
     this.router = Objects.requireNonNull(router, "router");
@@ -95,15 +97,21 @@ public final class RouterMib {
     boot();
   }
 
-  /** A MIB for a router whose ports are shown in name order at {@value SimDevice#DEFAULT_PORT_MBPS} Mbit/s. */
+  /**
+   * A MIB for a router whose ports are shown in name order at {@value SimDevice#DEFAULT_PORT_MBPS}
+   * Mbit/s.
+   */
   public static RouterMib of(SimRouter router) {
     return of(router, System::nanoTime);
   }
 
   /** As {@link #of(SimRouter)}, on the given clock. */
   public static RouterMib of(SimRouter router, LongSupplier nanoClock) {
-    List<PortSpec> ports = router.ports().stream().sorted()
-        .map(p -> new PortSpec(p, SimDevice.DEFAULT_PORT_MBPS, "")).toList();
+    List<PortSpec> ports =
+        router.ports().stream()
+            .sorted()
+            .map(p -> new PortSpec(p, SimDevice.DEFAULT_PORT_MBPS, ""))
+            .toList();
     return new RouterMib(router, ports, nanoClock);
   }
 
@@ -115,7 +123,10 @@ public final class RouterMib {
     return router;
   }
 
-  /** The MIB as it is now: counters integrated up to this instant, sub-interfaces as the router carries them. */
+  /**
+   * The MIB as it is now: counters integrated up to this instant, sub-interfaces as the router
+   * carries them.
+   */
   public synchronized MibView view() {
     long now = refresh();
     List<MibView.IfRow> rows = new ArrayList<>(portStates.size() + subStates.size());
@@ -125,7 +136,8 @@ public final class RouterMib {
     for (IfState s : subStates.values()) {
       rows.add(row(s, now));
     }
-    return new MibView(sysDescr, router.deviceId(), (now - bootNanos) / NANOS_PER_TICK, ifXTable, rows);
+    return new MibView(
+        sysDescr, router.deviceId(), (now - bootNanos) / NANOS_PER_TICK, ifXTable, rows);
   }
 
   /** How many times the router has booted (1 at first); v3 shows it as snmpEngineBoots. */
@@ -172,13 +184,15 @@ public final class RouterMib {
   }
 
   /**
-   * Makes an interface run at {@code percent} of its bandwidth (of its line rate for a port), in and
-   * out; above 100 the excess arriving is also counted as discarded packets (ifInDiscards, 1000-byte
-   * packets). A congested port runs at that rate whatever its sub-interfaces carry. 0 ends it.
+   * Makes an interface run at {@code percent} of its bandwidth (of its line rate for a port), in
+   * and out; above 100 the excess arriving is also counted as discarded packets (ifInDiscards,
+   * 1000-byte packets). A congested port runs at that rate whatever its sub-interfaces carry. 0
+   * ends it.
    */
   public synchronized void congest(String iface, int percent) {
     if (percent < 0 || percent > MAX_CONGESTION_PERCENT) {
-      throw new IllegalArgumentException("percent: must be within 0-" + MAX_CONGESTION_PERCENT + " (got " + percent + ")");
+      throw new IllegalArgumentException(
+          "percent: must be within 0-" + MAX_CONGESTION_PERCENT + " (got " + percent + ")");
     }
     require(iface);
     faults(iface).congestPercent = percent;
@@ -238,7 +252,10 @@ public final class RouterMib {
     return lossPercent;
   }
 
-  /** Off: the router answers as an old device with ifTable only (32-bit counters), ifXTable is noSuchObject. */
+  /**
+   * Off: the router answers as an old device with ifTable only (32-bit counters), ifXTable is
+   * noSuchObject.
+   */
   public synchronized void setIfXTable(boolean on) {
     ifXTable = on;
   }
@@ -252,7 +269,10 @@ public final class RouterMib {
     return !silent && (lossPercent == 0 || random.nextInt(100) >= lossPercent);
   }
 
-  /** Ends every fault: links taken down through this MIB come back up, nothing flaps, is congested, errs, is silent or lost, and ifXTable is back. */
+  /**
+   * Ends every fault: links taken down through this MIB come back up, nothing flaps, is congested,
+   * errs, is silent or lost, and ifXTable is back.
+   */
   public synchronized void clearFaults() {
     refresh();
     for (String name : linkDownSubs) {
@@ -285,20 +305,27 @@ public final class RouterMib {
     for (String name : linkDownSubs) {
       out.add(name + " link down");
     }
-    faults.forEach((name, f) -> {
-      if (f.linkDown) {
-        out.add(name + " link down");
-      }
-      if (f.flap != null) {
-        out.add(name + " flapping every " + f.flap.periodNanos() / 1_000_000 + " ms");
-      }
-      if (f.congestPercent > 0) {
-        out.add(name + " congested at " + f.congestPercent + "%");
-      }
-      if (f.burstPerSecond > 0 && now < f.burstTo) {
-        out.add(name + " " + (long) f.burstPerSecond + " errors/s for " + (f.burstTo - now) / 1_000_000_000L + " s more");
-      }
-    });
+    faults.forEach(
+        (name, f) -> {
+          if (f.linkDown) {
+            out.add(name + " link down");
+          }
+          if (f.flap != null) {
+            out.add(name + " flapping every " + f.flap.periodNanos() / 1_000_000 + " ms");
+          }
+          if (f.congestPercent > 0) {
+            out.add(name + " congested at " + f.congestPercent + "%");
+          }
+          if (f.burstPerSecond > 0 && now < f.burstTo) {
+            out.add(
+                name
+                    + " "
+                    + (long) f.burstPerSecond
+                    + " errors/s for "
+                    + (f.burstTo - now) / 1_000_000_000L
+                    + " s more");
+          }
+        });
     return out;
   }
 
@@ -380,11 +407,19 @@ public final class RouterMib {
         if (f != null && f.congestPercent > 0) {
           carry(p, f, null, t0, now);
         } else {
-          double base = TrafficModel.octetsPerSecond(p.speedMbps) * TrafficModel.PORT_BASE_LOAD / TrafficModel.MAX_LOAD;
-          Flap.upIntervals(t0, now, f == null ? null : f.flap, null, (a, b, w) -> {
-            p.inOctets += w * base * p.inLoad * (b - a) / 1e9;
-            p.outOctets += w * base * p.outLoad * (b - a) / 1e9;
-          });
+          double base =
+              TrafficModel.octetsPerSecond(p.speedMbps)
+                  * TrafficModel.PORT_BASE_LOAD
+                  / TrafficModel.MAX_LOAD;
+          Flap.upIntervals(
+              t0,
+              now,
+              f == null ? null : f.flap,
+              null,
+              (a, b, w) -> {
+                p.inOctets += w * base * p.inLoad * (b - a) / 1e9;
+                p.outOctets += w * base * p.outLoad * (b - a) / 1e9;
+              });
           p.inOctets += p.stepIn;
           p.outOctets += p.stepOut;
         }
@@ -394,24 +429,34 @@ public final class RouterMib {
     lastNanos = now;
   }
 
-  /** Adds what an interface that is up carries over [t0, t1], outside its (and its port's) flapping downtime. */
+  /**
+   * Adds what an interface that is up carries over [t0, t1], outside its (and its port's) flapping
+   * downtime.
+   */
   private void carry(IfState s, IfFaults f, Flap portFlap, long t0, long t1) {
     double full = TrafficModel.octetsPerSecond(s.speedMbps);
     int congest = f == null ? 0 : f.congestPercent;
     long boot = bootNanos;
-    Flap.upIntervals(t0, t1, f == null ? null : f.flap, portFlap, (a, b, w) -> {
-      if (congest > 0) {
-        double octets = w * full * congest / 100.0 * (b - a) / 1e9;
-        s.inOctets += octets;
-        s.outOctets += octets;
-        if (congest > 100) {
-          s.inDiscards += octets * (congest - 100) / congest / TrafficModel.PACKET_OCTETS;
-        }
-      } else {
-        s.inOctets += w * TrafficModel.swingingOctets(full * s.inLoad, s.phase, a - boot, b - boot);
-        s.outOctets += w * TrafficModel.swingingOctets(full * s.outLoad, s.phase, a - boot, b - boot);
-      }
-    });
+    Flap.upIntervals(
+        t0,
+        t1,
+        f == null ? null : f.flap,
+        portFlap,
+        (a, b, w) -> {
+          if (congest > 0) {
+            double octets = w * full * congest / 100.0 * (b - a) / 1e9;
+            s.inOctets += octets;
+            s.outOctets += octets;
+            if (congest > 100) {
+              s.inDiscards += octets * (congest - 100) / congest / TrafficModel.PACKET_OCTETS;
+            }
+          } else {
+            s.inOctets +=
+                w * TrafficModel.swingingOctets(full * s.inLoad, s.phase, a - boot, b - boot);
+            s.outOctets +=
+                w * TrafficModel.swingingOctets(full * s.outLoad, s.phase, a - boot, b - boot);
+          }
+        });
   }
 
   private static void countErrors(IfState s, IfFaults f, long t0, long t1) {
@@ -425,8 +470,19 @@ public final class RouterMib {
   }
 
   private MibView.IfRow row(IfState s, long now) {
-    return new MibView.IfRow(s.ifIndex, s.name, s.physical ? IfMib.ETHERNET_CSMACD : IfMib.L2VLAN, s.speedMbps, s.alias,
-        s.adminUp, operUp(s, now), (long) s.inOctets, (long) s.outOctets, (long) s.inErrors, 0, (long) s.inDiscards);
+    return new MibView.IfRow(
+        s.ifIndex,
+        s.name,
+        s.physical ? IfMib.ETHERNET_CSMACD : IfMib.L2VLAN,
+        s.speedMbps,
+        s.alias,
+        s.adminUp,
+        operUp(s, now),
+        (long) s.inOctets,
+        (long) s.outOctets,
+        (long) s.inErrors,
+        0,
+        (long) s.inDiscards);
   }
 
   private boolean operUp(IfState s, long now) {
@@ -441,7 +497,10 @@ public final class RouterMib {
     return s.adminUp && s.operUp && (port == null || operUp(port, now));
   }
 
-  /** The interface's state, brought up to now; the counters are integrated before any fault changes how they grow. */
+  /**
+   * The interface's state, brought up to now; the counters are integrated before any fault changes
+   * how they grow.
+   */
   private IfState require(String iface) {
     if (iface == null || iface.isEmpty()) {
       throw new IllegalArgumentException("interface: must not be empty");
@@ -452,7 +511,8 @@ public final class RouterMib {
       s = subStates.get(iface);
     }
     if (s == null) {
-      throw new NoSuchElementException("interface: no interface '" + iface + "' on " + router.deviceId());
+      throw new NoSuchElementException(
+          "interface: no interface '" + iface + "' on " + router.deviceId());
     }
     return s;
   }

@@ -41,8 +41,8 @@ import org.wayleave.agent.SimRouter;
 import org.wayleave.simulator.SimDevice.SnmpEndpoint;
 
 /**
- * Many simulated routers answering SNMP GET, GETNEXT and GETBULK, v2c and v3 (USM authPriv), each at
- * its own UDP endpoint, all served by one NIO selector thread.
+ * Many simulated routers answering SNMP GET, GETNEXT and GETBULK, v2c and v3 (USM authPriv), each
+ * at its own UDP endpoint, all served by one NIO selector thread.
  *
  * <p>Every router gets a non-blocking {@link DatagramChannel} bound at its (host, port): seeded
  * routers each have their own loopback address, so thousands of sockets are bound. snmp4j does the
@@ -53,8 +53,8 @@ import org.wayleave.simulator.SimDevice.SnmpEndpoint;
  * id, its own USM user) on its first request, so a v2c fleet of 10,000 stays light. v2c answers
  * only the configured community; v3 answers only authPriv requests of the configured user.
  *
- * <p>Without agents or a controller (a benchmark of pollers): build the routers, fill them, and serve
- * them:
+ * <p>Without agents or a controller (a benchmark of pollers): build the routers, fill them, and
+ * serve them:
  *
  * <pre>
  * SimRouter r = new SimRouter("rtr-1", List.of("ge-0/0/0", "ge-0/0/1"));
@@ -70,11 +70,17 @@ import org.wayleave.simulator.SimDevice.SnmpEndpoint;
  */
 public final class SnmpFleet implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SnmpFleet.class);
+
   /** Datagrams read from one endpoint before the selector turns to the next. */
   private static final int READS_PER_TURN = 16;
+
   /** Room a v2c message needs around its PDU, besides the community. */
   private static final int V2C_OVERHEAD = 16;
-  /** Room a v3 message with privacy may need beyond what MPv3 already keeps back (padding, octet-string wrapping). */
+
+  /**
+   * Room a v3 message with privacy may need beyond what MPv3 already keeps back (padding,
+   * octet-string wrapping).
+   */
   private static final int V3_PRIVACY_OVERHEAD = 32;
 
   /**
@@ -137,7 +143,8 @@ public final class SnmpFleet implements AutoCloseable {
    * Serves routers shown in port-name order at 1 Gbit/s, on the system clock.
    *
    * @throws IllegalArgumentException if two routers have the same device id
-   * @throws IllegalStateException naming the device, address and port of an endpoint that cannot be bound
+   * @throws IllegalStateException naming the device, address and port of an endpoint that cannot be
+   *     bound
    */
   public static SnmpFleet start(Map<SimRouter, SnmpEndpoint> routers) {
     List<Member> members = new ArrayList<>(routers.size());
@@ -149,21 +156,24 @@ public final class SnmpFleet implements AutoCloseable {
    * Binds an endpoint for every member and starts answering. On failure nothing stays bound.
    *
    * @throws IllegalArgumentException if two members have the same device id
-   * @throws IllegalStateException naming the device, address and port of an endpoint that cannot be bound
+   * @throws IllegalStateException naming the device, address and port of an endpoint that cannot be
+   *     bound
    */
   public static SnmpFleet serve(Collection<Member> members) {
     Selector selector;
     try {
       selector = Selector.open();
     } catch (IOException e) {
-      throw new IllegalStateException("cannot open a selector for the SNMP fleet: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot open a selector for the SNMP fleet: " + e.getMessage(), e);
     }
     Map<String, FleetEndpoint> endpoints = new LinkedHashMap<>(members.size() * 2);
     AtomicLong sent = new AtomicLong();
     try {
       for (Member m : members) {
         if (endpoints.containsKey(m.mib().deviceId())) {
-          throw new IllegalArgumentException("members: device '" + m.mib().deviceId() + "' appears twice");
+          throw new IllegalArgumentException(
+              "members: device '" + m.mib().deviceId() + "' appears twice");
         }
         FleetEndpoint ep = bind(m, selector, sent);
         endpoints.put(m.mib().deviceId(), ep);
@@ -181,14 +191,21 @@ public final class SnmpFleet implements AutoCloseable {
 
   private static FleetEndpoint bind(Member m, Selector selector, AtomicLong sent) {
     SnmpEndpoint e = m.endpoint();
-    String where = "device " + m.mib().deviceId() + ": cannot bind SNMP on " + e.host() + ":" + e.port();
+    String where =
+        "device " + m.mib().deviceId() + ": cannot bind SNMP on " + e.host() + ":" + e.port();
     DatagramChannel channel = null;
     try {
       InetAddress host = InetAddress.getByName(e.host());
-      channel = DatagramChannel.open(host instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+      channel =
+          DatagramChannel.open(
+              host instanceof Inet6Address
+                  ? StandardProtocolFamily.INET6
+                  : StandardProtocolFamily.INET);
       channel.configureBlocking(false);
       channel.bind(new InetSocketAddress(host, e.port()));
-      FleetEndpoint ep = new FleetEndpoint(m.mib(), e, channel, (InetSocketAddress) channel.getLocalAddress(), sent);
+      FleetEndpoint ep =
+          new FleetEndpoint(
+              m.mib(), e, channel, (InetSocketAddress) channel.getLocalAddress(), sent);
       channel.register(selector, SelectionKey.OP_READ, ep);
       return ep;
     } catch (IOException | RuntimeException ex) {
@@ -217,7 +234,9 @@ public final class SnmpFleet implements AutoCloseable {
 
   /** Every router served, in the order given. */
   public List<Binding> bindings() {
-    return endpoints.values().stream().map(ep -> new Binding(ep.mib, ep.settings, ep.bound)).toList();
+    return endpoints.values().stream()
+        .map(ep -> new Binding(ep.mib, ep.settings, ep.bound))
+        .toList();
   }
 
   /** How many routers the fleet serves. */
@@ -296,7 +315,8 @@ public final class SnmpFleet implements AutoCloseable {
         ep.v3.followBoots(ep.mib.boots());
         dispatcher = ep.v3.dispatcher;
       }
-      dispatcher.processMessage(ep, new UdpAddress(from.getAddress(), from.getPort()), ByteBuffer.wrap(message), null);
+      dispatcher.processMessage(
+          ep, new UdpAddress(from.getAddress(), from.getPort()), ByteBuffer.wrap(message), null);
     } catch (RuntimeException e) {
       log.warn("SNMP fleet: {} failed to answer {}: {}", ep, from, e.toString());
     }
@@ -310,7 +330,9 @@ public final class SnmpFleet implements AutoCloseable {
     return protocols;
   }
 
-  /** Answers the requests the dispatchers decoded and authenticated. Runs on the selector thread. */
+  /**
+   * Answers the requests the dispatchers decoded and authenticated. Runs on the selector thread.
+   */
   private final class Responder implements CommandResponder {
     @Override
     public <A extends Address> void processPdu(CommandResponderEvent<A> event) {
@@ -331,13 +353,23 @@ public final class SnmpFleet implements AutoCloseable {
         response = PduResponder.respond(request, ep.mib::view, maxPdu - V3_PRIVACY_OVERHEAD);
       }
       if (response == null) {
-        event.getMessageDispatcher().releaseStateReference(event.getMessageProcessingModel(), event.getPduHandle());
+        event
+            .getMessageDispatcher()
+            .releaseStateReference(event.getMessageProcessingModel(), event.getPduHandle());
         return;
       }
       try {
-        event.getMessageDispatcher().returnResponsePdu(event.getMessageProcessingModel(), event.getSecurityModel(),
-            event.getSecurityName(), event.getSecurityLevel(), response, event.getMaxSizeResponsePDU(),
-            event.getStateReference(), new StatusInformation());
+        event
+            .getMessageDispatcher()
+            .returnResponsePdu(
+                event.getMessageProcessingModel(),
+                event.getSecurityModel(),
+                event.getSecurityName(),
+                event.getSecurityLevel(),
+                response,
+                event.getMaxSizeResponsePDU(),
+                event.getStateReference(),
+                new StatusInformation());
       } catch (MessageException e) {
         log.warn("SNMP fleet: {} cannot answer {}: {}", ep, event.getPeerAddress(), e.getMessage());
       }

@@ -16,6 +16,7 @@ final class TrafficModel {
   static final double SWING = 0.10;
   static final double PERIOD_SECONDS = 300;
   static final double PORT_BASE_LOAD = 0.005;
+
   /** Octets per packet, to turn discarded octets into discarded packets. */
   static final double PACKET_OCTETS = 1000;
 
@@ -23,6 +24,7 @@ final class TrafficModel {
 
   /** Direction salts. */
   static final int IN = 0x1;
+
   static final int OUT = 0x2;
 
   private TrafficModel() {}
@@ -43,13 +45,14 @@ final class TrafficModel {
   }
 
   /**
-   * Octets carried over [{@code t0}, {@code t1}] (nanoseconds since boot) at {@code octetsPerSecond}
-   * × (1 + SWING × sin(ωt + phase)): the closed-form integral, so splitting an interval changes
-   * nothing.
+   * Octets carried over [{@code t0}, {@code t1}] (nanoseconds since boot) at {@code
+   * octetsPerSecond} × (1 + SWING × sin(ωt + phase)): the closed-form integral, so splitting an
+   * interval changes nothing.
    */
   static double swingingOctets(double octetsPerSecond, double phase, long t0, long t1) {
     double seconds = (t1 - t0) / 1e9;
-    double swing = SWING / (OMEGA * 1e9) * (Math.cos(OMEGA * t0 + phase) - Math.cos(OMEGA * t1 + phase));
+    double swing =
+        SWING / (OMEGA * 1e9) * (Math.cos(OMEGA * t0 + phase) - Math.cos(OMEGA * t1 + phase));
     return Math.max(0, octetsPerSecond * (seconds + swing));
   }
 

@@ -31,12 +31,13 @@ import org.wayleave.simulator.SimDevice.SnmpEndpoint;
 
 /**
  * The SNMPv3 engine of one router: its own engine id, USM with its one user, and a message
- * dispatcher with MPv3 only. Built on the router's first request, so a v2c fleet carries none.
- * Used by the fleet's selector thread only.
+ * dispatcher with MPv3 only. Built on the router's first request, so a v2c fleet carries none. Used
+ * by the fleet's selector thread only.
  */
 final class V3Engine {
   /** SNMP4J's private enterprise number, as engine ids made with snmp4j carry it. */
   private static final int ENTERPRISE = 4976;
+
   private static final int MAX_TEXT = MPv3.MAXLEN_ENGINE_ID - 5;
 
   final MessageDispatcherImpl dispatcher = new MessageDispatcherImpl();
@@ -44,14 +45,29 @@ final class V3Engine {
   private final USM usm;
   private int boots;
 
-  V3Engine(RouterMib mib, SnmpEndpoint settings, SecurityProtocols protocols, CounterSupport counters, CommandResponder responder) {
+  V3Engine(
+      RouterMib mib,
+      SnmpEndpoint settings,
+      SecurityProtocols protocols,
+      CounterSupport counters,
+      CommandResponder responder) {
     this.engineId = new OctetString(engineId(mib.deviceId()));
     this.boots = mib.boots();
     this.usm = new USM(protocols, engineId, boots, counters);
-    usm.addUser(new UsmUser(new OctetString(settings.user()),
-        authProtocol(settings.authProtocol()), new OctetString(settings.authPassphrase()),
-        privProtocol(settings.privProtocol()), new OctetString(settings.privPassphrase())));
-    MPv3 mp = new MPv3(engineId.getValue(), null, protocols, SecurityModels.getCollection(new SecurityModel[] {usm}), counters);
+    usm.addUser(
+        new UsmUser(
+            new OctetString(settings.user()),
+            authProtocol(settings.authProtocol()),
+            new OctetString(settings.authPassphrase()),
+            privProtocol(settings.privProtocol()),
+            new OctetString(settings.privPassphrase())));
+    MPv3 mp =
+        new MPv3(
+            engineId.getValue(),
+            null,
+            protocols,
+            SecurityModels.getCollection(new SecurityModel[] {usm}),
+            counters);
     dispatcher.addMessageProcessingModel(mp);
     dispatcher.addCommandResponder(responder);
   }

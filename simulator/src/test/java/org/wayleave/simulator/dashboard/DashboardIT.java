@@ -1,7 +1,6 @@
 package org.wayleave.simulator.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
@@ -16,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,14 +41,14 @@ import org.wayleave.controller.security.AccessPolicy;
 import org.wayleave.simulator.SimulatedLondon;
 import org.wayleave.simulator.Simulator;
 import org.wayleave.simulator.SystemTools;
-import java.util.logging.Logger;
 
 /**
- * The NOC dashboard in Debian's headless Chromium, against a controller polling the simulated London
- * PSN over SNMP (as {@code TelemetryIT} runs it): the London tile map, a link taken down turning its
- * council's tile DOWN without a reload, signing in with a NOC token and the alarm acknowledged from
- * the alarm list as that principal, and a circuit's traffic plot. Screenshots of each step go to {@code target/screenshots/}; with
- * {@code -Dwayleave.updateScreenshot=true} the region view's also replaces {@code docs/dashboard.png}.
+ * The NOC dashboard in Debian's headless Chromium, against a controller polling the simulated
+ * London PSN over SNMP (as {@code TelemetryIT} runs it): the London tile map, a link taken down
+ * turning its council's tile DOWN without a reload, signing in with a NOC token and the alarm
+ * acknowledged from the alarm list as that principal, and a circuit's traffic plot. Screenshots of
+ * each step go to {@code target/screenshots/}; with {@code -Dwayleave.updateScreenshot=true} the
+ * region view's also replaces {@code docs/dashboard.png}.
  *
  * <p>A system test: skipped when {@code chromium} or {@code chromedriver} is missing, unless
  * {@value SystemTools#REQUIRE}=1. Selenium is pointed at Debian's binaries, so Selenium Manager
@@ -61,7 +61,9 @@ class DashboardIT {
   static final String NOC_TOKEN = "noc-wall-dashboard-token-3f9c2a71e8b4";
   static final Path MODULE = Path.of(System.getProperty("basedir", "."));
   static final Path SCREENSHOTS = MODULE.resolve("target").resolve("screenshots");
-  static final Path README_SCREENSHOT = MODULE.toAbsolutePath().getParent().resolve("docs").resolve("dashboard.png");
+  static final Path README_SCREENSHOT =
+      MODULE.toAbsolutePath().getParent().resolve("docs").resolve("dashboard.png");
+
   /**
    * The test uses WebDriver only, not DevTools (whose per-Chromium-version modules it does not
    * depend on): Selenium's warning that none matches this Chromium is noise. Held here so the
@@ -85,12 +87,19 @@ class DashboardIT {
     Path chromedriver = SystemTools.require("chromedriver", "chromium-driver");
 
     // Anybody may look; acknowledging is recorded as the signed-in principal.
-    london = SimulatedLondon.start(dir, INTERVAL, AccessPolicy.parse("""
-        tokens:
-          noc:wall: %s
-        http:
-          anonymousRead: true
-        """.formatted(AccessPolicy.sha256(NOC_TOKEN)), "test policy"));
+    london =
+        SimulatedLondon.start(
+            dir,
+            INTERVAL,
+            AccessPolicy.parse(
+                """
+                tokens:
+                  noc:wall: %s
+                http:
+                  anonymousRead: true
+                """
+                    .formatted(AccessPolicy.sha256(NOC_TOKEN)),
+                "test policy"));
     controller = london.controller;
     sim = london.sim;
     driver = chrome(chromium, chromedriver, dir.resolve("chromium-profile"), false);
@@ -101,16 +110,27 @@ class DashboardIT {
    *
    * @param acceptInsecureCerts true for a controller whose HTTPS certificate is from a test CA
    */
-  static ChromeDriver chrome(Path chromium, Path chromedriver, Path profile, boolean acceptInsecureCerts) throws IOException {
+  static ChromeDriver chrome(
+      Path chromium, Path chromedriver, Path profile, boolean acceptInsecureCerts)
+      throws IOException {
     // Debian's driver and browser, named outright: Selenium Manager is skipped when the driver's
     // path is given, so nothing is downloaded.
     System.setProperty("webdriver.chrome.driver", chromedriver.toString());
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium.toFile());
-    // Reduced motion: the page then changes colours without a transition the test could catch midway.
+    // Reduced motion: the page then changes colours without a transition the test could catch
+    // midway.
     options.addArguments("--force-prefers-reduced-motion");
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
         "--user-data-dir=" + Files.createDirectories(profile));
     options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
     options.setAcceptInsecureCerts(acceptInsecureCerts);
@@ -158,16 +178,36 @@ class DashboardIT {
     driver.get(base);
     By londonTiles = By.cssSelector("#london-map [data-council]");
     wait.until(d -> d.findElements(londonTiles).size() == 33);
-    wait.until(d -> d.findElements(londonTiles).stream().allMatch(t -> "CIRCUIT_PHASE_ACTIVE".equals(t.getDomAttribute("data-phase"))));
-    List<String> colours = wait.until(d -> {
-      List<String> c = d.findElements(londonTiles).stream().map(t -> t.getCssValue("background-color")).toList();
-      return c.stream().distinct().count() == 1 ? c : null;
-    });
+    wait.until(
+        d ->
+            d.findElements(londonTiles).stream()
+                .allMatch(t -> "CIRCUIT_PHASE_ACTIVE".equals(t.getDomAttribute("data-phase"))));
+    List<String> colours =
+        wait.until(
+            d -> {
+              List<String> c =
+                  d.findElements(londonTiles).stream()
+                      .map(t -> t.getCssValue("background-color"))
+                      .toList();
+              return c.stream().distinct().count() == 1 ? c : null;
+            });
     String activeColour = colours.get(0);
     assertThat(colours).as("every ACTIVE tile's colour").containsOnly(activeColour);
-    List<String> councils = wait.until(d -> d.findElements(londonTiles).stream().map(t -> t.getDomAttribute("data-council")).toList());
+    List<String> councils =
+        wait.until(
+            d ->
+                d.findElements(londonTiles).stream()
+                    .map(t -> t.getDomAttribute("data-council"))
+                    .toList());
     assertThat(councils)
-        .contains("enfield", "city-of-london", "croydon", "sutton", "bromley", "barking-and-dagenham", "camden");
+        .contains(
+            "enfield",
+            "city-of-london",
+            "croydon",
+            "sutton",
+            "bromley",
+            "barking-and-dagenham",
+            "camden");
     By camden = By.cssSelector("[data-council='camden']");
     String camdenText = wait.until(d -> d.findElement(camden).getText());
     assertThat(camdenText).contains("CAM").containsIgnoringCase("active");
@@ -180,14 +220,21 @@ class DashboardIT {
     String subInterface = london.subInterface(DEVICE, CIRCUIT);
     sim.snmp(DEVICE).mib().setLinkUp(subInterface, false);
     wait.until(ExpectedConditions.attributeToBe(camden, "data-phase", "CIRCUIT_PHASE_DOWN"));
-    assertThat(((JavascriptExecutor) driver).executeScript("return window.wayleaveTestMark;")).isEqualTo("no reload");
+    assertThat(((JavascriptExecutor) driver).executeScript("return window.wayleaveTestMark;"))
+        .isEqualTo("no reload");
     String downColour = wait.until(d -> d.findElement(camden).getCssValue("background-color"));
-    String islingtonColour = wait.until(d -> d.findElement(By.cssSelector("[data-council='islington']")).getCssValue("background-color"));
+    String islingtonColour =
+        wait.until(
+            d ->
+                d.findElement(By.cssSelector("[data-council='islington']"))
+                    .getCssValue("background-color"));
     assertThat(islingtonColour).isEqualTo(activeColour);
     assertThat(downColour).as("the DOWN tile's colour").isNotEqualTo(activeColour);
     String camdenDown = wait.until(d -> d.findElement(camden).getText());
     assertThat(camdenDown).containsIgnoringCase("down");
-    wait.until(ExpectedConditions.not(ExpectedConditions.attributeToBe(By.id("alarm-count"), "data-count", "0")));
+    wait.until(
+        ExpectedConditions.not(
+            ExpectedConditions.attributeToBe(By.id("alarm-count"), "data-count", "0")));
     Path regionDown = screenshot("2-region-camden-down");
     if (Boolean.getBoolean("wayleave.updateScreenshot")) {
       Files.createDirectories(README_SCREENSHOT.getParent());
@@ -198,7 +245,8 @@ class DashboardIT {
     click(wait, By.cssSelector("a[data-nav='alarms']"));
     By alarmRow = By.cssSelector("tr[data-kind='DOWN'][data-circuit='" + CIRCUIT + "']");
     wait.until(ExpectedConditions.presenceOfElementLocated(alarmRow));
-    String acknowledged = wait.until(d -> d.findElement(alarmRow).getDomAttribute("data-acknowledged"));
+    String acknowledged =
+        wait.until(d -> d.findElement(alarmRow).getDomAttribute("data-acknowledged"));
     assertThat(acknowledged).isEqualTo("false");
     String rowText = wait.until(d -> d.findElement(alarmRow).getText());
     assertThat(rowText).contains(CIRCUIT).containsIgnoringCase("down");
@@ -207,15 +255,19 @@ class DashboardIT {
     // Sign in with the NOC's token (the dialog from the header), without reloading the page.
     wait.until(ExpectedConditions.textToBe(By.id("who-name"), "Not signed in"));
     click(wait, By.id("sign-in-open"));
-    WebElement token = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in-token")));
+    WebElement token =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in-token")));
     assertThat(driver.switchTo().activeElement()).as("the token field has focus").isEqualTo(token);
-    expectedConsoleErrors.add("/api/v1/session - Failed to load resource: the server responded with a status of 401");
+    expectedConsoleErrors.add(
+        "/api/v1/session - Failed to load resource: the server responded with a status of 401");
     token.sendKeys("not-the-token");
     click(wait, By.id("sign-in-submit"));
-    String refused = wait.until(d -> {
-      WebElement e = d.findElement(By.id("sign-in-error"));
-      return e.isDisplayed() ? e.getText() : null;
-    });
+    String refused =
+        wait.until(
+            d -> {
+              WebElement e = d.findElement(By.id("sign-in-error"));
+              return e.isDisplayed() ? e.getText() : null;
+            });
     assertThat(refused).contains("does not know that token");
     screenshot("3b-sign-in-refused");
     token = driver.findElement(By.id("sign-in-token"));
@@ -225,52 +277,80 @@ class DashboardIT {
     wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("sign-in")));
     wait.until(ExpectedConditions.textToBe(By.id("who-name"), "noc:wall"));
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-out")));
-    assertThat(((JavascriptExecutor) driver).executeScript("return window.wayleaveTestMark;")).isEqualTo("no reload");
-    String cookies = String.valueOf(((JavascriptExecutor) driver).executeScript("return document.cookie;"));
+    assertThat(((JavascriptExecutor) driver).executeScript("return window.wayleaveTestMark;"))
+        .isEqualTo("no reload");
+    String cookies =
+        String.valueOf(((JavascriptExecutor) driver).executeScript("return document.cookie;"));
     assertThat(cookies).as("the session cookie is HttpOnly").doesNotContain("wayleave-session");
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("a-as"), "noc:wall"));
 
-    click(wait, By.cssSelector("tr[data-kind='DOWN'][data-circuit='" + CIRCUIT + "'] button[data-action='ack']"));
+    click(
+        wait,
+        By.cssSelector(
+            "tr[data-kind='DOWN'][data-circuit='" + CIRCUIT + "'] button[data-action='ack']"));
     wait.until(ExpectedConditions.attributeToBe(alarmRow, "data-acknowledged", "true"));
     String ackedText = wait.until(d -> d.findElement(alarmRow).getText());
     assertThat(ackedText).contains("Acknowledged by noc:wall");
-    assertThat(httpGet(base + "api/v1/alarms")).as("the API's alarm list")
-        .contains("\"circuit\":\"" + CIRCUIT + "\"").contains("\"acknowledgedBy\":\"noc:wall\"");
+    assertThat(httpGet(base + "api/v1/alarms"))
+        .as("the API's alarm list")
+        .contains("\"circuit\":\"" + CIRCUIT + "\"")
+        .contains("\"acknowledgedBy\":\"noc:wall\"");
     screenshot("4-alarm-acknowledged");
 
     // 4. An ACTIVE circuit's view, reached from its council's tile: its plot fills with points.
-    Circuit active = controller.state().cache().list(Kind.CIRCUIT).stream()
-        .filter(c -> c.getSpec().getCouncil().equals("islington")).findFirst().orElseThrow();
+    Circuit active =
+        controller.state().cache().list(Kind.CIRCUIT).stream()
+            .filter(c -> c.getSpec().getCouncil().equals("islington"))
+            .findFirst()
+            .orElseThrow();
     assertThat(phase(active.getId())).isEqualTo(CircuitPhase.CIRCUIT_PHASE_ACTIVE);
     click(wait, By.cssSelector("a[data-nav='region']"));
     click(wait, By.cssSelector("[data-council='islington']"));
     By circuitLink = By.cssSelector("tr[data-circuit='" + active.getId() + "'] a");
     wait.until(ExpectedConditions.elementToBeClickable(circuitLink));
-    wait.until(d -> !d.findElements(By.cssSelector("tr[data-circuit='" + active.getId() + "'] svg.spark")).isEmpty());
+    wait.until(
+        d ->
+            !d.findElements(By.cssSelector("tr[data-circuit='" + active.getId() + "'] svg.spark"))
+                .isEmpty());
     screenshot("5-council");
     click(wait, circuitLink);
     By hourPlot = By.cssSelector("[data-plot='hour'][data-points]");
-    new WebDriverWait(driver, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class).until(d -> d.findElements(hourPlot).stream()
-        .anyMatch(p -> Integer.parseInt(p.getDomAttribute("data-points")) >= 2));
-    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-plot='day'][data-points]")));
-    String circuitPhase = wait.until(d -> d.findElement(By.cssSelector("#ch-phase")).getDomAttribute("data-phase"));
+    new WebDriverWait(driver, Duration.ofSeconds(20))
+        .ignoring(StaleElementReferenceException.class)
+        .until(
+            d ->
+                d.findElements(hourPlot).stream()
+                    .anyMatch(p -> Integer.parseInt(p.getDomAttribute("data-points")) >= 2));
+    wait.until(
+        ExpectedConditions.presenceOfElementLocated(
+            By.cssSelector("[data-plot='day'][data-points]")));
+    String circuitPhase =
+        wait.until(d -> d.findElement(By.cssSelector("#ch-phase")).getDomAttribute("data-phase"));
     assertThat(circuitPhase).isEqualTo("CIRCUIT_PHASE_ACTIVE");
-    List<String> conditions = wait.until(d -> d.findElements(By.cssSelector("#conditions tr[data-condition]")).stream()
-        .map(r -> r.getDomAttribute("data-condition")).toList());
+    List<String> conditions =
+        wait.until(
+            d ->
+                d.findElements(By.cssSelector("#conditions tr[data-condition]")).stream()
+                    .map(r -> r.getDomAttribute("data-condition"))
+                    .toList());
     assertThat(conditions).contains("Applied", "LinkUp");
     screenshot("6-circuit");
   }
 
-  /** Clicks what the locator finds when it is clickable, looking it up again if a re-render replaced it. */
+  /**
+   * Clicks what the locator finds when it is clickable, looking it up again if a re-render replaced
+   * it.
+   */
   static void click(WebDriverWait wait, By locator) {
-    wait.until(d -> {
-      WebElement e = ExpectedConditions.elementToBeClickable(locator).apply(d);
-      if (e == null) {
-        return false;
-      }
-      e.click();
-      return true;
-    });
+    wait.until(
+        d -> {
+          WebElement e = ExpectedConditions.elementToBeClickable(locator).apply(d);
+          if (e == null) {
+            return false;
+          }
+          e.click();
+          return true;
+        });
   }
 
   /** Console errors a step causes on purpose (Chromium logs every 4xx answer as one). */
@@ -281,20 +361,28 @@ class DashboardIT {
     assertNoConsoleErrors(driver, expectedConsoleErrors, "browser-console.log");
   }
 
-  static void assertNoConsoleErrors(ChromeDriver driver, List<String> expectedConsoleErrors, String logFile) throws IOException {
+  static void assertNoConsoleErrors(
+      ChromeDriver driver, List<String> expectedConsoleErrors, String logFile) throws IOException {
     List<LogEntry> entries = new ArrayList<>();
     try {
       driver.manage().logs().get(LogType.BROWSER).forEach(entries::add);
     } catch (RuntimeException unsupported) {
-      Files.writeString(SCREENSHOTS.resolve(logFile), "browser log not available: " + unsupported + "\n");
+      Files.writeString(
+          SCREENSHOTS.resolve(logFile), "browser log not available: " + unsupported + "\n");
       return;
     }
-    String all = entries.stream().map(e -> e.getLevel() + " " + e.getMessage()).collect(Collectors.joining("\n"));
-    Files.writeString(SCREENSHOTS.resolve(logFile), all.isEmpty() ? "(no console messages)\n" : all + "\n");
-    assertThat(entries).filteredOn(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+    String all =
+        entries.stream()
+            .map(e -> e.getLevel() + " " + e.getMessage())
+            .collect(Collectors.joining("\n"));
+    Files.writeString(
+        SCREENSHOTS.resolve(logFile), all.isEmpty() ? "(no console messages)\n" : all + "\n");
+    assertThat(entries)
+        .filteredOn(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
         .filteredOn(e -> expectedConsoleErrors.stream().noneMatch(e.getMessage()::contains))
         .as("browser console errors (all messages in target/screenshots/" + logFile + ")")
-        .extracting(LogEntry::getMessage).isEmpty();
+        .extracting(LogEntry::getMessage)
+        .isEmpty();
   }
 
   private Path screenshot(String name) throws IOException {
@@ -309,8 +397,10 @@ class DashboardIT {
 
   private static String httpGet(String url) throws IOException, InterruptedException {
     HttpClient http = HttpClient.newHttpClient();
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as("GET %s", url).isEqualTo(200);
     return r.body();
   }
@@ -318,5 +408,4 @@ class DashboardIT {
   private CircuitPhase phase(String id) {
     return london.phase(id);
   }
-
 }

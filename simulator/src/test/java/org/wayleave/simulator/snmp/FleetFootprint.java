@@ -46,7 +46,8 @@ class FleetFootprint {
     members.forEach(m -> m.mib().view()); // every interface seen once, as after a first poll
     long withRouters = usedHeap();
     long startNanos = System.nanoTime();
-    try (SnmpFleet fleet = SnmpFleet.serve(members); SnmpTestClient client = new SnmpTestClient()) {
+    try (SnmpFleet fleet = SnmpFleet.serve(members);
+        SnmpTestClient client = new SnmpTestClient()) {
       double bindSeconds = (System.nanoTime() - startNanos) / 1e9;
       long withFleet = usedHeap();
       List<SnmpFleet.Binding> bindings = fleet.bindings();
@@ -56,7 +57,9 @@ class FleetFootprint {
       for (int i = 0; i < WARM_UP + MEASURED; i++) {
         SnmpFleet.Binding b = bindings.get(random.nextInt(bindings.size()));
         long t = System.nanoTime();
-        PDU answer = client.send(b.address(), b.endpoint(), SnmpTestClient.bulk(b.endpoint(), 0, 10, ifHcIn));
+        PDU answer =
+            client.send(
+                b.address(), b.endpoint(), SnmpTestClient.bulk(b.endpoint(), 0, 10, ifHcIn));
         long took = System.nanoTime() - t;
         assertThat(answer).isNotNull();
         assertThat(answer.size()).isEqualTo(10);
@@ -68,19 +71,38 @@ class FleetFootprint {
       long walkStart = System.nanoTime();
       int walked = 0;
       for (int i = 0; i < 200; i++) {
-        walked += client.bulkWalk(bindings.get(i * (bindings.size() / 200)), new OID("1.3.6.1.2.1.2.2.1")).size();
-        walked += client.bulkWalk(bindings.get(i * (bindings.size() / 200)), new OID("1.3.6.1.2.1.31.1.1.1")).size();
+        walked +=
+            client
+                .bulkWalk(bindings.get(i * (bindings.size() / 200)), new OID("1.3.6.1.2.1.2.2.1"))
+                .size();
+        walked +=
+            client
+                .bulkWalk(
+                    bindings.get(i * (bindings.size() / 200)), new OID("1.3.6.1.2.1.31.1.1.1"))
+                .size();
       }
       double walkMillis = (System.nanoTime() - walkStart) / 1e6 / 200;
-      System.out.printf("{\"routers\": %d, \"interfaces_per_router\": %d, \"max_heap_mb\": %d, \"bind_seconds\": %.2f,"
-              + " \"heap_per_router_bytes\": {\"router_and_empty_mib\": %d, \"mib_interface_state\": %d, \"fleet_endpoint\": %d,"
-              + " \"total\": %d},"
-              + " \"getbulk_10_rtt_us\": {\"p50\": %d, \"p90\": %d, \"p99\": %d, \"max\": %d, \"mean\": %.1f},"
-              + " \"full_walk_ms\": %.2f, \"walked_varbinds_per_router\": %d}%n",
-          routers, 5 + SUB_INTERFACES, Runtime.getRuntime().maxMemory() >> 20, bindSeconds,
-          (built - baseline) / routers, (withRouters - built) / routers, (withFleet - withRouters) / routers, (withFleet - baseline) / routers,
-          micros[MEASURED / 2], micros[MEASURED * 9 / 10], micros[MEASURED * 99 / 100], micros[MEASURED - 1],
-          Arrays.stream(micros).average().orElse(0), walkMillis, walked / 200);
+      System.out.printf(
+          "{\"routers\": %d, \"interfaces_per_router\": %d, \"max_heap_mb\": %d, \"bind_seconds\":"
+              + " %.2f, \"heap_per_router_bytes\": {\"router_and_empty_mib\": %d,"
+              + " \"mib_interface_state\": %d, \"fleet_endpoint\": %d, \"total\": %d},"
+              + " \"getbulk_10_rtt_us\": {\"p50\": %d, \"p90\": %d, \"p99\": %d, \"max\": %d,"
+              + " \"mean\": %.1f}, \"full_walk_ms\": %.2f, \"walked_varbinds_per_router\": %d}%n",
+          routers,
+          5 + SUB_INTERFACES,
+          Runtime.getRuntime().maxMemory() >> 20,
+          bindSeconds,
+          (built - baseline) / routers,
+          (withRouters - built) / routers,
+          (withFleet - withRouters) / routers,
+          (withFleet - baseline) / routers,
+          micros[MEASURED / 2],
+          micros[MEASURED * 9 / 10],
+          micros[MEASURED * 99 / 100],
+          micros[MEASURED - 1],
+          Arrays.stream(micros).average().orElse(0),
+          walkMillis,
+          walked / 200);
       assertThat(fleet.stats().answered()).isGreaterThanOrEqualTo(WARM_UP + MEASURED);
     }
   }

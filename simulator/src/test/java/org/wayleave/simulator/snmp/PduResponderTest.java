@@ -15,7 +15,10 @@ import org.snmp4j.smi.VariableBinding;
 import org.wayleave.agent.SimRouter;
 import org.wayleave.api.v1.SubInterface;
 
-/** Responses built from a MIB view: GETBULK as RFC 3416 says, and never bigger than the requester can take. */
+/**
+ * Responses built from a MIB view: GETBULK as RFC 3416 says, and never bigger than the requester
+ * can take.
+ */
 class PduResponderTest {
   static final OID IF_DESCR = new OID("1.3.6.1.2.1.2.2.1.2");
   static final OID IF_ALIAS = new OID("1.3.6.1.2.1.31.1.1.1.18");
@@ -25,8 +28,15 @@ class PduResponderTest {
   void setUp() {
     SimRouter router = new SimRouter("rtr-pdu-01", List.of("ge-0/0/0", "ge-0/0/1"));
     for (int vlan = 100; vlan < 140; vlan++) {
-      router.addForeign(SubInterface.newBuilder().setName("ge-0/0/1." + vlan).setPort("ge-0/0/1").setCTag(vlan)
-          .setAlias("LPSN-PDU-" + vlan).setBandwidthMbps(10).setAdminUp(true).build());
+      router.addForeign(
+          SubInterface.newBuilder()
+              .setName("ge-0/0/1." + vlan)
+              .setPort("ge-0/0/1")
+              .setCTag(vlan)
+              .setAlias("LPSN-PDU-" + vlan)
+              .setBandwidthMbps(10)
+              .setAdminUp(true)
+              .build());
     }
     view = RouterMib.of(router, () -> 0L).view();
   }
@@ -50,21 +60,34 @@ class PduResponderTest {
 
   @Test
   void getBulkAnswersTheNonRepeatersOnceThenRoundsOfTheRepeaters() {
-    PDU response = PduResponder.respond(bulk(1, 3, new OID("1.3.6.1.2.1.1.3"), IF_DESCR, IF_ALIAS), () -> view, 65_000);
+    PDU response =
+        PduResponder.respond(
+            bulk(1, 3, new OID("1.3.6.1.2.1.1.3"), IF_DESCR, IF_ALIAS), () -> view, 65_000);
     assertThat(response.getType()).isEqualTo(PDU.RESPONSE);
     assertThat(response.getRequestID().getValue()).isEqualTo(77);
-    assertThat(response.getVariableBindings()).extracting(vb -> vb.getOid().toDottedString()).containsExactly(
-        "1.3.6.1.2.1.1.3.0",
-        "1.3.6.1.2.1.2.2.1.2.1", "1.3.6.1.2.1.31.1.1.1.18.1",
-        "1.3.6.1.2.1.2.2.1.2.2", "1.3.6.1.2.1.31.1.1.1.18.2",
-        "1.3.6.1.2.1.2.2.1.2.3", "1.3.6.1.2.1.31.1.1.1.18.3");
+    assertThat(response.getVariableBindings())
+        .extracting(vb -> vb.getOid().toDottedString())
+        .containsExactly(
+            "1.3.6.1.2.1.1.3.0",
+            "1.3.6.1.2.1.2.2.1.2.1",
+            "1.3.6.1.2.1.31.1.1.1.18.1",
+            "1.3.6.1.2.1.2.2.1.2.2",
+            "1.3.6.1.2.1.31.1.1.1.18.2",
+            "1.3.6.1.2.1.2.2.1.2.3",
+            "1.3.6.1.2.1.31.1.1.1.18.3");
   }
 
   @Test
   void getBulkPastTheEndAnswersEndOfMibViewAndStops() {
-    PDU response = PduResponder.respond(bulk(0, 1_000, new OID("1.3.6.1.2.1.31.1.1.1.18.40")), () -> view, 65_000);
-    assertThat(response.getVariableBindings()).extracting(vb -> vb.getOid().toDottedString())
-        .containsExactly("1.3.6.1.2.1.31.1.1.1.18.41", "1.3.6.1.2.1.31.1.1.1.18.42", "1.3.6.1.2.1.31.1.1.1.18.42");
+    PDU response =
+        PduResponder.respond(
+            bulk(0, 1_000, new OID("1.3.6.1.2.1.31.1.1.1.18.40")), () -> view, 65_000);
+    assertThat(response.getVariableBindings())
+        .extracting(vb -> vb.getOid().toDottedString())
+        .containsExactly(
+            "1.3.6.1.2.1.31.1.1.1.18.41",
+            "1.3.6.1.2.1.31.1.1.1.18.42",
+            "1.3.6.1.2.1.31.1.1.1.18.42");
     assertThat(response.get(2).getVariable()).isEqualTo(Null.endOfMibView);
   }
 
@@ -75,7 +98,8 @@ class PduResponderTest {
     assertThat(trimmed.getErrorStatus()).isEqualTo(PDU.noError);
     assertThat(trimmed.getBERLength()).isLessThanOrEqualTo(484);
     assertThat(trimmed.size()).isPositive().isLessThan(whole.size());
-    List<VariableBinding> prefix = List.copyOf(whole.getVariableBindings().subList(0, trimmed.size()));
+    List<VariableBinding> prefix =
+        List.copyOf(whole.getVariableBindings().subList(0, trimmed.size()));
     assertThat(List.copyOf(trimmed.getVariableBindings())).isEqualTo(prefix);
     PDU nothingFits = PduResponder.respond(bulk(0, 500, IF_DESCR), () -> view, 30);
     assertThat(nothingFits.getErrorStatus()).isEqualTo(PDU.noError);
@@ -92,7 +116,8 @@ class PduResponderTest {
     assertThat(response.getErrorStatus()).isEqualTo(PDU.tooBig);
     assertThat(response.getErrorIndex()).isZero();
     assertThat(response.size()).isZero();
-    assertThat(PduResponder.respond(request(PDU.GET, oids), () -> view, 65_000).getErrorStatus()).isEqualTo(PDU.noError);
+    assertThat(PduResponder.respond(request(PDU.GET, oids), () -> view, 65_000).getErrorStatus())
+        .isEqualTo(PDU.noError);
   }
 
   @Test
@@ -110,7 +135,11 @@ class PduResponderTest {
   @Test
   void setIsRefusedAndOtherPdusAreNotAnswered() {
     PDU set = request(PDU.SET, new OID("1.3.6.1.2.1.1.5.0"));
-    assertThat(PduResponder.respond(set, () -> view, 65_000).getErrorStatus()).isEqualTo(PDU.notWritable);
-    assertThat(PduResponder.respond(request(PDU.TRAP, new OID("1.3.6.1.2.1.1.5.0")), () -> view, 65_000)).isNull();
+    assertThat(PduResponder.respond(set, () -> view, 65_000).getErrorStatus())
+        .isEqualTo(PDU.notWritable);
+    assertThat(
+            PduResponder.respond(
+                request(PDU.TRAP, new OID("1.3.6.1.2.1.1.5.0")), () -> view, 65_000))
+        .isNull();
   }
 }

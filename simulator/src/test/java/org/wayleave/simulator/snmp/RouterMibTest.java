@@ -23,10 +23,16 @@ import org.wayleave.agent.SimRouter;
 import org.wayleave.api.v1.SubInterface;
 import org.wayleave.simulator.SimDevice.PortSpec;
 
-/** The SNMP view of a router on a hand-moved clock: walk order, indexes, the traffic model and the faults. */
+/**
+ * The SNMP view of a router on a hand-moved clock: walk order, indexes, the traffic model and the
+ * faults.
+ */
 class RouterMibTest {
-  static final List<PortSpec> PORTS = List.of(new PortSpec("xe-1/0/0", 10_000, "uplink"),
-      new PortSpec("ge-0/0/1", 1_000, "council LAN"), new PortSpec("ge-0/0/2", 1_000, ""));
+  static final List<PortSpec> PORTS =
+      List.of(
+          new PortSpec("xe-1/0/0", 10_000, "uplink"),
+          new PortSpec("ge-0/0/1", 1_000, "council LAN"),
+          new PortSpec("ge-0/0/2", 1_000, ""));
   static final String SUB = "ge-0/0/1.100";
 
   final AtomicLong clock = new AtomicLong(1_000_000_000L);
@@ -43,8 +49,14 @@ class RouterMibTest {
   }
 
   static SubInterface sub(String name, String port, int vlan, String alias, long mbps) {
-    return SubInterface.newBuilder().setName(name).setPort(port).setCTag(vlan).setAlias(alias).setBandwidthMbps(mbps)
-        .setAdminUp(true).build();
+    return SubInterface.newBuilder()
+        .setName(name)
+        .setPort(port)
+        .setCTag(vlan)
+        .setAlias(alias)
+        .setBandwidthMbps(mbps)
+        .setAdminUp(true)
+        .build();
   }
 
   void advance(Duration d) {
@@ -75,8 +87,13 @@ class RouterMibTest {
       vb = view.next(vb.getOid());
     }
     assertThat(vb.getVariable()).isEqualTo(Null.endOfMibView);
-    List<OID> expected = new ArrayList<>(List.of(oid("1.3.6.1.2.1.1.1.0"), oid("1.3.6.1.2.1.1.3.0"), oid("1.3.6.1.2.1.1.5.0"),
-        oid("1.3.6.1.2.1.2.1.0")));
+    List<OID> expected =
+        new ArrayList<>(
+            List.of(
+                oid("1.3.6.1.2.1.1.1.0"),
+                oid("1.3.6.1.2.1.1.3.0"),
+                oid("1.3.6.1.2.1.1.5.0"),
+                oid("1.3.6.1.2.1.2.1.0")));
     for (int column : new int[] {1, 2, 3, 5, 7, 8, 10, 13, 14, 16, 20}) {
       for (int i = 1; i <= 6; i++) {
         expected.add(oid("1.3.6.1.2.1.2.2.1." + column + "." + i));
@@ -96,11 +113,15 @@ class RouterMibTest {
   @Test
   void getNextFromAnywhereFindsTheNextInstance() {
     MibView view = mib.view();
-    assertThat(view.next(oid("1.3.6.1.2.1.2.2.1.4")).getOid()).as("ifMtu is not shown: on to ifSpeed")
+    assertThat(view.next(oid("1.3.6.1.2.1.2.2.1.4")).getOid())
+        .as("ifMtu is not shown: on to ifSpeed")
         .isEqualTo(oid("1.3.6.1.2.1.2.2.1.5.1"));
-    assertThat(view.next(oid("1.3.6.1.2.1.2.2.1.2.6")).getOid()).isEqualTo(oid("1.3.6.1.2.1.2.2.1.3.1"));
-    assertThat(view.next(oid("1.3.6.1.2.1.2.2.1.2.3.99")).getOid()).isEqualTo(oid("1.3.6.1.2.1.2.2.1.2.4"));
-    assertThat(view.next(oid("1.3.6.1.2.1.2.2.1.2.4294967295")).getOid()).as("sub-identifiers compare unsigned")
+    assertThat(view.next(oid("1.3.6.1.2.1.2.2.1.2.6")).getOid())
+        .isEqualTo(oid("1.3.6.1.2.1.2.2.1.3.1"));
+    assertThat(view.next(oid("1.3.6.1.2.1.2.2.1.2.3.99")).getOid())
+        .isEqualTo(oid("1.3.6.1.2.1.2.2.1.2.4"));
+    assertThat(view.next(oid("1.3.6.1.2.1.2.2.1.2.4294967295")).getOid())
+        .as("sub-identifiers compare unsigned")
         .isEqualTo(oid("1.3.6.1.2.1.2.2.1.3.1"));
     assertThat(view.next(oid("1.3.6.1.2.1.3")).getOid()).isEqualTo(oid("1.3.6.1.2.1.31.1.1.1.1.1"));
     assertThat(view.next(oid("1.3.6.1.2.1.1.3.0")).getOid()).isEqualTo(oid("1.3.6.1.2.1.1.5.0"));
@@ -113,9 +134,12 @@ class RouterMibTest {
   @Test
   void getOfAnUnknownInstanceIsNoSuchInstanceAndOfAnUnknownObjectNoSuchObject() {
     MibView view = mib.view();
-    assertThat(view.get(oid("1.3.6.1.2.1.1.5.0")).getVariable().toString()).isEqualTo("rtr-test-01");
-    assertThat(view.get(oid("1.3.6.1.2.1.2.2.1.2.1")).getVariable().toString()).isEqualTo("xe-1/0/0");
-    assertThat(view.get(oid("1.3.6.1.2.1.2.2.1.2.99")).getVariable()).isEqualTo(Null.noSuchInstance);
+    assertThat(view.get(oid("1.3.6.1.2.1.1.5.0")).getVariable().toString())
+        .isEqualTo("rtr-test-01");
+    assertThat(view.get(oid("1.3.6.1.2.1.2.2.1.2.1")).getVariable().toString())
+        .isEqualTo("xe-1/0/0");
+    assertThat(view.get(oid("1.3.6.1.2.1.2.2.1.2.99")).getVariable())
+        .isEqualTo(Null.noSuchInstance);
     assertThat(view.get(oid("1.3.6.1.2.1.1.3")).getVariable()).isEqualTo(Null.noSuchInstance);
     assertThat(view.get(oid("1.3.6.1.2.1.1.3.1")).getVariable()).isEqualTo(Null.noSuchInstance);
     assertThat(view.get(oid("1.3.6.1.2.1.2.2.1.4.1")).getVariable()).isEqualTo(Null.noSuchObject);
@@ -130,22 +154,32 @@ class RouterMibTest {
     int sub = ifIndex(SUB);
     assertThat(view.get(oid("1.3.6.1.2.1.2.2.1.3." + port)).getVariable().toInt()).isEqualTo(6);
     assertThat(view.get(oid("1.3.6.1.2.1.2.2.1.3." + sub)).getVariable().toInt()).isEqualTo(135);
-    assertThat(view.get(oid("1.3.6.1.2.1.2.2.1.5." + port)).getVariable().toLong()).as("10 Gbit/s caps at the Gauge32 maximum")
+    assertThat(view.get(oid("1.3.6.1.2.1.2.2.1.5." + port)).getVariable().toLong())
+        .as("10 Gbit/s caps at the Gauge32 maximum")
         .isEqualTo(4_294_967_295L);
-    assertThat(view.get(oid("1.3.6.1.2.1.31.1.1.1.15." + port)).getVariable().toLong()).isEqualTo(10_000);
-    assertThat(view.get(oid("1.3.6.1.2.1.2.2.1.5." + sub)).getVariable().toLong()).isEqualTo(100_000_000L);
-    assertThat(view.get(oid("1.3.6.1.2.1.31.1.1.1.15." + sub)).getVariable().toLong()).isEqualTo(100);
-    assertThat(view.get(oid("1.3.6.1.2.1.31.1.1.1.18." + sub)).getVariable().toString()).isEqualTo("LPSN-T-0001");
-    assertThat(view.get(oid("1.3.6.1.2.1.31.1.1.1.18." + port)).getVariable().toString()).isEqualTo("uplink");
-    assertThat(view.get(oid("1.3.6.1.2.1.31.1.1.1.1." + sub)).getVariable().toString()).isEqualTo(SUB);
-    assertThat(view.get(oid("1.3.6.1.2.1.31.1.1.1.6." + sub)).getVariable()).isInstanceOf(Counter64.class);
-    assertThat(view.get(oid("1.3.6.1.2.1.2.2.1.10." + sub)).getVariable()).isInstanceOf(Counter32.class);
+    assertThat(view.get(oid("1.3.6.1.2.1.31.1.1.1.15." + port)).getVariable().toLong())
+        .isEqualTo(10_000);
+    assertThat(view.get(oid("1.3.6.1.2.1.2.2.1.5." + sub)).getVariable().toLong())
+        .isEqualTo(100_000_000L);
+    assertThat(view.get(oid("1.3.6.1.2.1.31.1.1.1.15." + sub)).getVariable().toLong())
+        .isEqualTo(100);
+    assertThat(view.get(oid("1.3.6.1.2.1.31.1.1.1.18." + sub)).getVariable().toString())
+        .isEqualTo("LPSN-T-0001");
+    assertThat(view.get(oid("1.3.6.1.2.1.31.1.1.1.18." + port)).getVariable().toString())
+        .isEqualTo("uplink");
+    assertThat(view.get(oid("1.3.6.1.2.1.31.1.1.1.1." + sub)).getVariable().toString())
+        .isEqualTo(SUB);
+    assertThat(view.get(oid("1.3.6.1.2.1.31.1.1.1.6." + sub)).getVariable())
+        .isInstanceOf(Counter64.class);
+    assertThat(view.get(oid("1.3.6.1.2.1.2.2.1.10." + sub)).getVariable())
+        .isInstanceOf(Counter32.class);
   }
 
   // ---- indexes ----
 
   @Test
-  void portsAreIndexedInTheRoutersOrderAndSubInterfacesKeepTheirIndexWithoutReuse() throws Exception {
+  void portsAreIndexedInTheRoutersOrderAndSubInterfacesKeepTheirIndexWithoutReuse()
+      throws Exception {
     assertThat(ifIndex("xe-1/0/0")).isEqualTo(1);
     assertThat(ifIndex("ge-0/0/1")).isEqualTo(2);
     assertThat(ifIndex("ge-0/0/2")).isEqualTo(3);
@@ -156,16 +190,30 @@ class RouterMibTest {
     router.remove(SUB);
     router.put(sub("ge-0/0/2.400", "ge-0/0/2", 400, "LPSN-T-0004", 10));
     assertThat(mib.view().row(SUB)).isEmpty();
-    assertThat(ifIndex("ge-0/0/2.400")).as("the next free index, not the deleted one's").isEqualTo(7);
+    assertThat(ifIndex("ge-0/0/2.400"))
+        .as("the next free index, not the deleted one's")
+        .isEqualTo(7);
     assertThat(ifIndex("ge-0/0/1.200")).isEqualTo(5);
     router.put(sub(SUB, "ge-0/0/1", 100, "LPSN-T-0001", 100));
     assertThat(ifIndex(SUB)).as("an index is never reused within a boot").isEqualTo(8);
-    assertThat(mib.view().rows()).extracting(MibView.IfRow::ifIndex).containsExactly(1, 2, 3, 5, 6, 7, 8);
+    assertThat(mib.view().rows())
+        .extracting(MibView.IfRow::ifIndex)
+        .containsExactly(1, 2, 3, 5, 6, 7, 8);
 
     mib.reboot();
-    assertThat(mib.view().rows()).extracting(MibView.IfRow::name)
-        .containsExactly("xe-1/0/0", "ge-0/0/1", "ge-0/0/2", SUB, "ge-0/0/1.200", "ge-0/0/2.300", "ge-0/0/2.400");
-    assertThat(mib.view().rows()).extracting(MibView.IfRow::ifIndex).containsExactly(1, 2, 3, 4, 5, 6, 7);
+    assertThat(mib.view().rows())
+        .extracting(MibView.IfRow::name)
+        .containsExactly(
+            "xe-1/0/0",
+            "ge-0/0/1",
+            "ge-0/0/2",
+            SUB,
+            "ge-0/0/1.200",
+            "ge-0/0/2.300",
+            "ge-0/0/2.400");
+    assertThat(mib.view().rows())
+        .extracting(MibView.IfRow::ifIndex)
+        .containsExactly(1, 2, 3, 4, 5, 6, 7);
   }
 
   // ---- traffic ----
@@ -183,12 +231,16 @@ class RouterMibTest {
         long[] before = last.put(r.name(), now);
         if (before != null) {
           for (int k = 0; k < now.length; k++) {
-            assertThat(now[k]).as("counter %d of %s", k, r.name()).isGreaterThanOrEqualTo(before[k]);
+            assertThat(now[k])
+                .as("counter %d of %s", k, r.name())
+                .isGreaterThanOrEqualTo(before[k]);
           }
         }
       }
       MibView.IfRow port = view.row("ge-0/0/1").orElseThrow();
-      long subs = view.row(SUB).orElseThrow().inOctets() + view.row("ge-0/0/1.200").orElseThrow().inOctets();
+      long subs =
+          view.row(SUB).orElseThrow().inOctets()
+              + view.row("ge-0/0/1.200").orElseThrow().inOctets();
       assertThat(port.inOctets()).isGreaterThanOrEqualTo(subs);
     }
     assertThat(last.get(SUB)[0]).isPositive();
@@ -218,8 +270,12 @@ class RouterMibTest {
     double inLoad = TrafficModel.load(SUB, TrafficModel.IN);
     double outLoad = TrafficModel.load(SUB, TrafficModel.OUT);
     assertThat(inLoad).isBetween(0.2, 0.6);
-    assertThat(inBps).isBetween(inLoad * 100e6 * (1 - TrafficModel.SWING), inLoad * 100e6 * (1 + TrafficModel.SWING));
-    assertThat(outBps).isBetween(outLoad * 100e6 * (1 - TrafficModel.SWING), outLoad * 100e6 * (1 + TrafficModel.SWING));
+    assertThat(inBps)
+        .isBetween(
+            inLoad * 100e6 * (1 - TrafficModel.SWING), inLoad * 100e6 * (1 + TrafficModel.SWING));
+    assertThat(outBps)
+        .isBetween(
+            outLoad * 100e6 * (1 - TrafficModel.SWING), outLoad * 100e6 * (1 + TrafficModel.SWING));
   }
 
   @Test
@@ -233,7 +289,8 @@ class RouterMibTest {
     assertThat(hc).as("two hours at 20-60 %% of 1 Gbit/s").isGreaterThan(1L << 32);
     assertThat(c32).isEqualTo(hc & 0xFFFF_FFFFL).isLessThan(hc);
     long hcOut = view.get(oid("1.3.6.1.2.1.31.1.1.1.10." + i)).getVariable().toLong();
-    assertThat(view.get(oid("1.3.6.1.2.1.2.2.1.16." + i)).getVariable().toLong()).isEqualTo(hcOut & 0xFFFF_FFFFL);
+    assertThat(view.get(oid("1.3.6.1.2.1.2.2.1.16." + i)).getVariable().toLong())
+        .isEqualTo(hcOut & 0xFFFF_FFFFL);
   }
 
   // ---- faults ----
@@ -251,16 +308,20 @@ class RouterMibTest {
     mib.reboot();
     MibView after = mib.view();
     assertThat(after.sysUpTimeTicks()).isZero();
-    assertThat(after.rows()).allSatisfy(r -> {
-      assertThat(r.inOctets()).isZero();
-      assertThat(r.outOctets()).isZero();
-      assertThat(r.inErrors()).isZero();
-    });
+    assertThat(after.rows())
+        .allSatisfy(
+            r -> {
+              assertThat(r.inOctets()).isZero();
+              assertThat(r.outOctets()).isZero();
+              assertThat(r.inErrors()).isZero();
+            });
     assertThat(mib.boots()).isEqualTo(2);
     advance(Duration.ofSeconds(10));
     MibView later = mib.view();
     assertThat(later.sysUpTimeTicks()).isEqualTo(1_000);
-    assertThat(later.row(SUB).orElseThrow().inOctets()).isPositive().isLessThan(10 * 100_000_000L / 8);
+    assertThat(later.row(SUB).orElseThrow().inOctets())
+        .isPositive()
+        .isLessThan(10 * 100_000_000L / 8);
   }
 
   @Test
@@ -270,7 +331,8 @@ class RouterMibTest {
     MibView.IfRow down = row(SUB);
     assertThat(down.operUp()).isFalse();
     assertThat(down.adminUp()).isTrue();
-    assertThat(mib.view().get(oid("1.3.6.1.2.1.2.2.1.8." + down.ifIndex())).getVariable().toInt()).isEqualTo(2);
+    assertThat(mib.view().get(oid("1.3.6.1.2.1.2.2.1.8." + down.ifIndex())).getVariable().toInt())
+        .isEqualTo(2);
     advance(Duration.ofSeconds(60));
     assertThat(row(SUB).inOctets()).isEqualTo(down.inOctets());
 
@@ -299,7 +361,8 @@ class RouterMibTest {
     MibView.IfRow before = row(SUB);
     assertThat(before.adminUp()).isFalse();
     assertThat(before.operUp()).isFalse();
-    assertThat(mib.view().get(oid("1.3.6.1.2.1.2.2.1.7." + before.ifIndex())).getVariable().toInt()).isEqualTo(2);
+    assertThat(mib.view().get(oid("1.3.6.1.2.1.2.2.1.7." + before.ifIndex())).getVariable().toInt())
+        .isEqualTo(2);
     advance(Duration.ofSeconds(60));
     assertThat(row(SUB).inOctets()).isEqualTo(before.inOctets());
   }
@@ -317,7 +380,9 @@ class RouterMibTest {
     advance(Duration.ofMillis(98_900)); // 100 s of flapping in all
     double carried = (row(SUB).inOctets() - start.inOctets()) * 8 / 100.0;
     double steady = TrafficModel.load(SUB, TrafficModel.IN) * 100e6;
-    assertThat(carried).isBetween(steady * 0.5 * (1 - TrafficModel.SWING), steady * 0.5 * (1 + TrafficModel.SWING));
+    assertThat(carried)
+        .isBetween(
+            steady * 0.5 * (1 - TrafficModel.SWING), steady * 0.5 * (1 + TrafficModel.SWING));
 
     mib.flap(SUB, Duration.ZERO);
     assertThat(row(SUB).operUp()).isTrue();
@@ -335,7 +400,8 @@ class RouterMibTest {
     assertThat((after.outOctets() - before.outOctets()) * 8 / 60.0).isCloseTo(120e6, within(1e3));
     // 20 Mbit/s too much for 60 s, in 1000-byte packets.
     assertThat(after.inDiscards() - before.inDiscards()).isCloseTo(150_000L, within(2L));
-    assertThat(row("ge-0/0/1").inOctets() - portBefore.inOctets()).isGreaterThan(after.inOctets() - before.inOctets());
+    assertThat(row("ge-0/0/1").inOctets() - portBefore.inOctets())
+        .isGreaterThan(after.inOctets() - before.inOctets());
 
     mib.congest(SUB, 0);
     MibView.IfRow calm = row(SUB);
@@ -354,8 +420,11 @@ class RouterMibTest {
     advance(Duration.ofSeconds(60));
     MibView view = mib.view();
     assertThat(view.row(SUB).orElseThrow().inErrors()).isEqualTo(500);
-    assertThat(view.get(oid("1.3.6.1.2.1.2.2.1.14." + ifIndex(SUB))).getVariable().toLong()).isEqualTo(500);
-    assertThat(view.rows()).filteredOn(r -> !r.name().equals(SUB)).allSatisfy(r -> assertThat(r.inErrors()).isZero());
+    assertThat(view.get(oid("1.3.6.1.2.1.2.2.1.14." + ifIndex(SUB))).getVariable().toLong())
+        .isEqualTo(500);
+    assertThat(view.rows())
+        .filteredOn(r -> !r.name().equals(SUB))
+        .allSatisfy(r -> assertThat(r.inErrors()).isZero());
     assertThat(view.rows()).allSatisfy(r -> assertThat(r.outErrors()).isZero());
   }
 
@@ -363,12 +432,14 @@ class RouterMibTest {
   void withoutIfXTableTheRouterAnswersAsAnOldDevice() {
     mib.setIfXTable(false);
     MibView view = mib.view();
-    assertThat(view.get(oid("1.3.6.1.2.1.31.1.1.1.6.1")).getVariable()).isEqualTo(Null.noSuchObject);
+    assertThat(view.get(oid("1.3.6.1.2.1.31.1.1.1.6.1")).getVariable())
+        .isEqualTo(Null.noSuchObject);
     assertThat(view.next(oid("1.3.6.1.2.1.31")).getVariable()).isEqualTo(Null.endOfMibView);
     assertThat(view.next(oid("1.3.6.1.2.1.2.2.1.20.6")).getVariable()).isEqualTo(Null.endOfMibView);
     assertThat(view.get(oid("1.3.6.1.2.1.2.2.1.10.1")).getVariable()).isInstanceOf(Counter32.class);
     mib.setIfXTable(true);
-    assertThat(mib.view().get(oid("1.3.6.1.2.1.31.1.1.1.6.1")).getVariable()).isInstanceOf(Counter64.class);
+    assertThat(mib.view().get(oid("1.3.6.1.2.1.31.1.1.1.6.1")).getVariable())
+        .isInstanceOf(Counter64.class);
   }
 
   @Test
@@ -385,7 +456,9 @@ class RouterMibTest {
     assertThat(answered).isBetween(620, 780);
     mib.setLossPercent(100);
     assertThat(mib.shouldAnswer()).isFalse();
-    assertThatThrownBy(() -> mib.setLossPercent(101)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("percent");
+    assertThatThrownBy(() -> mib.setLossPercent(101))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("percent");
   }
 
   @Test
@@ -408,9 +481,14 @@ class RouterMibTest {
 
   @Test
   void faultsOnAnUnknownInterfaceNameIt() {
-    assertThatThrownBy(() -> mib.setLinkUp("ge-9/9/9", false)).isInstanceOf(NoSuchElementException.class)
-        .hasMessageContaining("interface").hasMessageContaining("ge-9/9/9");
-    assertThatThrownBy(() -> mib.congest(SUB, -1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("percent");
-    assertThatThrownBy(() -> mib.errorBurst(SUB, -5, Duration.ofSeconds(1))).hasMessageContaining("perSecond");
+    assertThatThrownBy(() -> mib.setLinkUp("ge-9/9/9", false))
+        .isInstanceOf(NoSuchElementException.class)
+        .hasMessageContaining("interface")
+        .hasMessageContaining("ge-9/9/9");
+    assertThatThrownBy(() -> mib.congest(SUB, -1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("percent");
+    assertThatThrownBy(() -> mib.errorBurst(SUB, -5, Duration.ofSeconds(1)))
+        .hasMessageContaining("perSecond");
   }
 }

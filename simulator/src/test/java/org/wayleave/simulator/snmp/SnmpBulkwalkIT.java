@@ -34,12 +34,17 @@ import org.wayleave.simulator.SystemTools;
 class SnmpBulkwalkIT {
   static final String IF_TABLE = "1.3.6.1.2.1.2.2.1";
   static final String IF_X_TABLE = "1.3.6.1.2.1.31.1.1.1";
-  static final List<PortSpec> PORTS = List.of(new PortSpec("ge-0/0/0", 10_000, "uplink to the PSN core"),
-      new PortSpec("ge-0/0/1", 1_000, "council LAN"), new PortSpec("ge-0/0/2", 1_000, "council LAN"));
+  static final List<PortSpec> PORTS =
+      List.of(
+          new PortSpec("ge-0/0/0", 10_000, "uplink to the PSN core"),
+          new PortSpec("ge-0/0/1", 1_000, "council LAN"),
+          new PortSpec("ge-0/0/2", 1_000, "council LAN"));
+
   /** A line of {@code snmpbulkwalk -On -Oe -Ot}: {@code .1.3.6... = TYPE: value}. */
   static final Pattern LINE = Pattern.compile("^(\\.[0-9.]+) = (?:([A-Za-z0-9]+): ?)?(.*)$");
 
-  static final String END_OF_MIB_VIEW = "No more variables left in this MIB View (It is past the end of the MIB tree)";
+  static final String END_OF_MIB_VIEW =
+      "No more variables left in this MIB View (It is past the end of the MIB tree)";
 
   @TempDir Path home;
   Path snmpbulkwalk;
@@ -56,7 +61,9 @@ class SnmpBulkwalkIT {
 
     String string() {
       String t = text.trim();
-      return t.startsWith("\"") && t.endsWith("\"") && t.length() >= 2 ? t.substring(1, t.length() - 1) : t;
+      return t.startsWith("\"") && t.endsWith("\"") && t.length() >= 2
+          ? t.substring(1, t.length() - 1)
+          : t;
     }
   }
 
@@ -87,9 +94,16 @@ class SnmpBulkwalkIT {
     }
   }
 
-  static SubInterface sub(String name, String port, int vlan, String alias, long mbps, boolean adminUp) {
-    return SubInterface.newBuilder().setName(name).setPort(port).setCTag(vlan).setAlias(alias).setBandwidthMbps(mbps)
-        .setAdminUp(adminUp).build();
+  static SubInterface sub(
+      String name, String port, int vlan, String alias, long mbps, boolean adminUp) {
+    return SubInterface.newBuilder()
+        .setName(name)
+        .setPort(port)
+        .setCTag(vlan)
+        .setAlias(alias)
+        .setBandwidthMbps(mbps)
+        .setAdminUp(adminUp)
+        .build();
   }
 
   @Test
@@ -101,9 +115,25 @@ class SnmpBulkwalkIT {
 
   @Test
   void v3AuthPrivWalkShowsTheRouterModel() throws Exception {
-    SnmpFleet.Binding b = serve(SnmpEndpoint.v3("127.0.0.1", 0, "wayleave", "bulkwalk-auth-secret", "bulkwalk-priv-secret"));
-    List<String> auth = List.of("-v3", "-l", "authPriv", "-u", "wayleave", "-a", "SHA-256", "-A", "bulkwalk-auth-secret",
-        "-x", "AES", "-X", "bulkwalk-priv-secret");
+    SnmpFleet.Binding b =
+        serve(
+            SnmpEndpoint.v3(
+                "127.0.0.1", 0, "wayleave", "bulkwalk-auth-secret", "bulkwalk-priv-secret"));
+    List<String> auth =
+        List.of(
+            "-v3",
+            "-l",
+            "authPriv",
+            "-u",
+            "wayleave",
+            "-a",
+            "SHA-256",
+            "-A",
+            "bulkwalk-auth-secret",
+            "-x",
+            "AES",
+            "-X",
+            "bulkwalk-priv-secret");
     checkAgainstModel(walk(b, auth, IF_TABLE), walk(b, auth, IF_X_TABLE), mib.view());
   }
 
@@ -111,18 +141,27 @@ class SnmpBulkwalkIT {
     List<MibView.IfRow> rows = model.rows();
     assertThat(rows).hasSize(PORTS.size() + 4);
     int[] columns = {1, 2, 3, 5, 7, 8, 10, 13, 14, 16, 20};
-    assertThat(ifTable).as("every ifTable column for every interface, nothing else").hasSize(columns.length * rows.size());
-    assertThat(ifXTable).as("ifXTable: ifName, ifHCInOctets, ifHCOutOctets, ifHighSpeed, ifAlias").hasSize(5 * rows.size());
+    assertThat(ifTable)
+        .as("every ifTable column for every interface, nothing else")
+        .hasSize(columns.length * rows.size());
+    assertThat(ifXTable)
+        .as("ifXTable: ifName, ifHCInOctets, ifHCOutOctets, ifHighSpeed, ifAlias")
+        .hasSize(5 * rows.size());
     for (MibView.IfRow r : rows) {
       int i = r.ifIndex();
       assertThat(ifTable.get(col(IF_TABLE, 1, i)).number()).isEqualTo(i);
       assertThat(ifTable.get(col(IF_TABLE, 2, i)).string()).isEqualTo(r.name());
-      assertThat(ifTable.get(col(IF_TABLE, 3, i)).number()).isEqualTo(r.name().contains(".") ? 135 : 6);
-      assertThat(ifTable.get(col(IF_TABLE, 5, i))).isEqualTo(new Value("Gauge32", Long.toString(Math.min(4_294_967_295L, r.speedMbps() * 1_000_000))));
+      assertThat(ifTable.get(col(IF_TABLE, 3, i)).number())
+          .isEqualTo(r.name().contains(".") ? 135 : 6);
+      assertThat(ifTable.get(col(IF_TABLE, 5, i)))
+          .isEqualTo(
+              new Value(
+                  "Gauge32", Long.toString(Math.min(4_294_967_295L, r.speedMbps() * 1_000_000))));
       assertThat(ifTable.get(col(IF_TABLE, 7, i)).number()).isEqualTo(r.adminUp() ? 1 : 2);
       assertThat(ifTable.get(col(IF_TABLE, 8, i)).number()).isEqualTo(r.operUp() ? 1 : 2);
       assertThat(ifXTable.get(col(IF_X_TABLE, 1, i)).string()).isEqualTo(r.name());
-      assertThat(ifXTable.get(col(IF_X_TABLE, 15, i))).isEqualTo(new Value("Gauge32", Long.toString(r.speedMbps())));
+      assertThat(ifXTable.get(col(IF_X_TABLE, 15, i)))
+          .isEqualTo(new Value("Gauge32", Long.toString(r.speedMbps())));
       assertThat(ifXTable.get(col(IF_X_TABLE, 18, i)).string()).isEqualTo(r.alias());
       for (int c : new int[] {10, 13, 14, 16, 20}) {
         assertThat(ifTable.get(col(IF_TABLE, c, i)).type()).isEqualTo("Counter32");
@@ -130,7 +169,8 @@ class SnmpBulkwalkIT {
       for (int[] pair : new int[][] {{10, 6}, {16, 10}}) {
         Value hc = ifXTable.get(col(IF_X_TABLE, pair[1], i));
         assertThat(hc.type()).isEqualTo("Counter64");
-        assertThat(ifTable.get(col(IF_TABLE, pair[0], i)).number()).as("Counter32 of %s is the low 32 bits of its Counter64", r.name())
+        assertThat(ifTable.get(col(IF_TABLE, pair[0], i)).number())
+            .as("Counter32 of %s is the low 32 bits of its Counter64", r.name())
             .isEqualTo(hc.number() & 0xFFFF_FFFFL);
       }
     }
@@ -139,7 +179,9 @@ class SnmpBulkwalkIT {
     Map<String, Long> speedByName = new LinkedHashMap<>();
     Map<String, Long> operByName = new LinkedHashMap<>();
     for (MibView.IfRow r : rows) {
-      aliasByName.put(ifXTable.get(col(IF_X_TABLE, 1, r.ifIndex())).string(), ifXTable.get(col(IF_X_TABLE, 18, r.ifIndex())).string());
+      aliasByName.put(
+          ifXTable.get(col(IF_X_TABLE, 1, r.ifIndex())).string(),
+          ifXTable.get(col(IF_X_TABLE, 18, r.ifIndex())).string());
       speedByName.put(r.name(), ifXTable.get(col(IF_X_TABLE, 15, r.ifIndex())).number());
       operByName.put(r.name(), ifTable.get(col(IF_TABLE, 8, r.ifIndex())).number());
     }
@@ -148,11 +190,19 @@ class SnmpBulkwalkIT {
       assertThat(speedByName).containsEntry(s.getName(), s.getBandwidthMbps());
     }
     assertThat(aliasByName).containsEntry("ge-0/0/0", "uplink to the PSN core");
-    assertThat(operByName).containsEntry("ge-0/0/1.100", 1L).containsEntry("ge-0/0/1.200", 2L).containsEntry("ge-0/0/2.300", 2L);
-    // Three hours at 20-60 % of 100 Mbit/s is 27-81 GB: the 64-bit counter is past 2^32, the 32-bit one wrapped.
-    long hcIn = ifXTable.get(col(IF_X_TABLE, 6, model.row("ge-0/0/1.100").orElseThrow().ifIndex())).number();
+    assertThat(operByName)
+        .containsEntry("ge-0/0/1.100", 1L)
+        .containsEntry("ge-0/0/1.200", 2L)
+        .containsEntry("ge-0/0/2.300", 2L);
+    // Three hours at 20-60 % of 100 Mbit/s is 27-81 GB: the 64-bit counter is past 2^32, the 32-bit
+    // one wrapped.
+    long hcIn =
+        ifXTable
+            .get(col(IF_X_TABLE, 6, model.row("ge-0/0/1.100").orElseThrow().ifIndex()))
+            .number();
     assertThat(hcIn).isGreaterThan(1L << 32);
-    long portIn = ifXTable.get(col(IF_X_TABLE, 6, model.row("ge-0/0/1").orElseThrow().ifIndex())).number();
+    long portIn =
+        ifXTable.get(col(IF_X_TABLE, 6, model.row("ge-0/0/1").orElseThrow().ifIndex())).number();
     assertThat(portIn).as("a port carries its sub-interfaces").isGreaterThan(hcIn);
   }
 
@@ -160,9 +210,15 @@ class SnmpBulkwalkIT {
     return "." + table + "." + column + "." + ifIndex;
   }
 
-  /** Runs snmpbulkwalk with numeric output and returns what it printed, by OID, checking the walk order. */
-  Map<String, Value> walk(SnmpFleet.Binding b, List<String> auth, String root) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(snmpbulkwalk.toString(), "-On", "-Oe", "-Ot", "-m", "", "-r", "2", "-t", "2"));
+  /**
+   * Runs snmpbulkwalk with numeric output and returns what it printed, by OID, checking the walk
+   * order.
+   */
+  Map<String, Value> walk(SnmpFleet.Binding b, List<String> auth, String root)
+      throws IOException, InterruptedException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(snmpbulkwalk.toString(), "-On", "-Oe", "-Ot", "-m", "", "-r", "2", "-t", "2"));
     cmd.addAll(auth);
     cmd.add("udp:" + b.address().getAddress().getHostAddress() + ":" + b.address().getPort());
     cmd.add(root);
@@ -188,7 +244,8 @@ class SnmpBulkwalkIT {
         continue;
       }
       if (line.endsWith(END_OF_MIB_VIEW)) {
-        // ifXTable is the last thing the router shows: net-snmp prints endOfMibView to end that walk.
+        // ifXTable is the last thing the router shows: net-snmp prints endOfMibView to end that
+        // walk.
         assertThat(n).as("endOfMibView ends the walk: %s", stdout).isEqualTo(lines.length - 1);
         break;
       }

@@ -48,8 +48,15 @@ class SnmpFleetIT {
     SimRouter r = new SimRouter(id, List.of("ge-0/0/0", "ge-0/0/1", "ge-0/0/2"));
     for (int i = 0; i < 3; i++) {
       String port = "ge-0/0/" + (1 + i % 2);
-      r.addForeign(SubInterface.newBuilder().setName(port + "." + (100 + i)).setPort(port).setCTag(100 + i)
-          .setAlias("LPSN-FLT-000" + i).setBandwidthMbps(100).setAdminUp(true).build());
+      r.addForeign(
+          SubInterface.newBuilder()
+              .setName(port + "." + (100 + i))
+              .setPort(port)
+              .setCTag(100 + i)
+              .setAlias("LPSN-FLT-000" + i)
+              .setBandwidthMbps(100)
+              .setAdminUp(true)
+              .build());
     }
     return r;
   }
@@ -77,18 +84,25 @@ class SnmpFleetIT {
     assertThat(get.get(1).getVariable().toString()).isEqualTo("ge-0/0/1.100");
     PDU next = client.next(b, new OID("1.3.6.1.2.1.31.1.1.1.18.5"));
     assertThat(next.get(0).getOid()).isEqualTo(new OID("1.3.6.1.2.1.31.1.1.1.18.6"));
-    assertThat(next.get(0).getVariable().toString()).isEqualTo("LPSN-FLT-0001"); // ge-0/0/2.101, first seen after the ge-0/0/1 ones
+    assertThat(next.get(0).getVariable().toString())
+        .isEqualTo("LPSN-FLT-0001"); // ge-0/0/2.101, first seen after the ge-0/0/1 ones
     List<VariableBinding> walk = client.bulkWalk(b, IF_X_TABLE);
     assertThat(walk).hasSize(5 * 6);
-    assertThat(walk).extracting(vb -> vb.getOid().toDottedString()).isEqualTo(
-        b.mib().view().walk(IF_X_TABLE).stream().map(vb -> vb.getOid().toDottedString()).toList());
+    assertThat(walk)
+        .extracting(vb -> vb.getOid().toDottedString())
+        .isEqualTo(
+            b.mib().view().walk(IF_X_TABLE).stream()
+                .map(vb -> vb.getOid().toDottedString())
+                .toList());
   }
 
   @Test
   void aWrongCommunityGetsNoAnswerAtAll() {
     SnmpFleet.Binding b = serve("rtr-v2c-02", v2c("right-community"));
     SnmpTestClient client = closeLater(new SnmpTestClient());
-    PDU wrong = client.send(b.address(), v2c("wrong-community"), SnmpTestClient.pdu(v2c("x"), PDU.GET, SYS_NAME));
+    PDU wrong =
+        client.send(
+            b.address(), v2c("wrong-community"), SnmpTestClient.pdu(v2c("x"), PDU.GET, SYS_NAME));
     assertThat(wrong).isNull();
     assertThat(client.get(b, SYS_NAME)).isNotNull();
   }
@@ -106,13 +120,27 @@ class SnmpFleetIT {
 
   @Test
   void anOldRouterWithSha1AndDesWorksToo() {
-    SnmpEndpoint old = SnmpEndpoint.v3("127.0.0.1", 0, "legacy", SnmpAuthProtocol.SNMP_AUTH_PROTOCOL_SHA1, "auth-passphrase-2",
-        SnmpPrivProtocol.SNMP_PRIV_PROTOCOL_DES, "priv-passphrase-2");
+    SnmpEndpoint old =
+        SnmpEndpoint.v3(
+            "127.0.0.1",
+            0,
+            "legacy",
+            SnmpAuthProtocol.SNMP_AUTH_PROTOCOL_SHA1,
+            "auth-passphrase-2",
+            SnmpPrivProtocol.SNMP_PRIV_PROTOCOL_DES,
+            "priv-passphrase-2");
     SnmpFleet.Binding b = serve("rtr-v3-02", old);
     SnmpTestClient client = closeLater(new SnmpTestClient());
     assertThat(client.get(b, SYS_NAME).get(0).getVariable().toString()).isEqualTo("rtr-v3-02");
-    SnmpEndpoint strong = SnmpEndpoint.v3("127.0.0.1", 0, "strong", SnmpAuthProtocol.SNMP_AUTH_PROTOCOL_SHA512, "auth-passphrase-3",
-        SnmpPrivProtocol.SNMP_PRIV_PROTOCOL_AES256, "priv-passphrase-3");
+    SnmpEndpoint strong =
+        SnmpEndpoint.v3(
+            "127.0.0.1",
+            0,
+            "strong",
+            SnmpAuthProtocol.SNMP_AUTH_PROTOCOL_SHA512,
+            "auth-passphrase-3",
+            SnmpPrivProtocol.SNMP_PRIV_PROTOCOL_AES256,
+            "priv-passphrase-3");
     SnmpFleet.Binding s = serve("rtr-v3-03", strong);
     assertThat(client.get(s, SYS_NAME).get(0).getVariable().toString()).isEqualTo("rtr-v3-03");
   }
@@ -121,12 +149,16 @@ class SnmpFleetIT {
   void aWrongPassphraseGetsNoData() {
     SnmpFleet.Binding b = serve("rtr-v3-04", v3());
     SnmpTestClient client = closeLater(new SnmpTestClient());
-    SnmpEndpoint wrongAuth = SnmpEndpoint.v3("127.0.0.1", 0, "wayleave", "not-the-auth-passphrase", "priv-passphrase-1");
-    SnmpEndpoint wrongPriv = SnmpEndpoint.v3("127.0.0.1", 0, "wayleave", "auth-passphrase-1", "not-the-priv-passphrase");
-    SnmpEndpoint wrongUser = SnmpEndpoint.v3("127.0.0.1", 0, "intruder", "auth-passphrase-1", "priv-passphrase-1");
+    SnmpEndpoint wrongAuth =
+        SnmpEndpoint.v3("127.0.0.1", 0, "wayleave", "not-the-auth-passphrase", "priv-passphrase-1");
+    SnmpEndpoint wrongPriv =
+        SnmpEndpoint.v3("127.0.0.1", 0, "wayleave", "auth-passphrase-1", "not-the-priv-passphrase");
+    SnmpEndpoint wrongUser =
+        SnmpEndpoint.v3("127.0.0.1", 0, "intruder", "auth-passphrase-1", "priv-passphrase-1");
     for (SnmpEndpoint wrong : List.of(wrongAuth, wrongPriv, wrongUser)) {
       PDU answer = client.send(b.address(), wrong, SnmpTestClient.pdu(wrong, PDU.GET, SYS_NAME));
-      assertThat(answer == null || answer.getType() == PDU.REPORT).as("%s gets no response, at most a report: %s", wrong, answer)
+      assertThat(answer == null || answer.getType() == PDU.REPORT)
+          .as("%s gets no response, at most a report: %s", wrong, answer)
           .isTrue();
     }
     assertThat(client.get(b, SYS_NAME).get(0).getVariable().toString()).isEqualTo("rtr-v3-04");
@@ -136,10 +168,18 @@ class SnmpFleetIT {
   void v3RequestsBelowAuthPrivAreRefused() {
     SnmpFleet.Binding b = serve("rtr-v3-06", v3());
     SnmpTestClient client = closeLater(new SnmpTestClient());
-    PDU answer = client.send(b.address(), b.endpoint(), SnmpTestClient.pdu(b.endpoint(), PDU.GET, SYS_NAME), SecurityLevel.AUTH_NOPRIV);
+    PDU answer =
+        client.send(
+            b.address(),
+            b.endpoint(),
+            SnmpTestClient.pdu(b.endpoint(), PDU.GET, SYS_NAME),
+            SecurityLevel.AUTH_NOPRIV);
     assertThat(answer).isNotNull();
     assertThat(answer.getErrorStatus()).isEqualTo(PDU.authorizationError);
-    assertThat(answer.get(0).getVariable().isException() || answer.get(0).getVariable() instanceof Null).isTrue();
+    assertThat(
+            answer.get(0).getVariable().isException()
+                || answer.get(0).getVariable() instanceof Null)
+        .isTrue();
   }
 
   @Test
@@ -183,7 +223,8 @@ class SnmpFleetIT {
   void aGetBulkAnswerFitsTheRequestersMaximumMessageSize() {
     SnmpFleet.Binding b = serve("rtr-v3-05", v3());
     SnmpTestClient small = closeLater(new SnmpTestClient(600, SnmpTestClient.TIMEOUT_MILLIS));
-    PDU answer = small.send(b.address(), b.endpoint(), SnmpTestClient.bulk(b.endpoint(), 0, 500, IF_TABLE));
+    PDU answer =
+        small.send(b.address(), b.endpoint(), SnmpTestClient.bulk(b.endpoint(), 0, 500, IF_TABLE));
     assertThat(answer).as("an answer that fits a 600-byte message").isNotNull();
     assertThat(answer.getErrorStatus()).isEqualTo(PDU.noError);
     assertThat(answer.size()).isPositive().isLessThan(66);
@@ -195,7 +236,10 @@ class SnmpFleetIT {
     List<SnmpFleet.Member> members = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
       String host = "127.77." + (i / 250) + "." + (i % 250 + 1);
-      members.add(new SnmpFleet.Member(RouterMib.of(router(String.format("rtr-many-%03d", i))), SnmpEndpoint.v2c(host, 0, "many")));
+      members.add(
+          new SnmpFleet.Member(
+              RouterMib.of(router(String.format("rtr-many-%03d", i))),
+              SnmpEndpoint.v2c(host, 0, "many")));
     }
     SnmpFleet fleet = closeLater(SnmpFleet.serve(members));
     assertThat(fleetThreads()).isEqualTo(1);
@@ -223,17 +267,22 @@ class SnmpFleetIT {
 
   @Test
   void aBindFailureNamesTheDeviceTheAddressAndThePort() throws Exception {
-    try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))) {
+    try (DatagramSocket taken =
+        new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))) {
       int port = taken.getLocalPort();
       SimRouter other = router("rtr-bind-02");
-      assertThatThrownBy(() -> SnmpFleet.start(Map.of(other, SnmpEndpoint.v2c("127.0.0.1", port, "c"))))
+      assertThatThrownBy(
+              () -> SnmpFleet.start(Map.of(other, SnmpEndpoint.v2c("127.0.0.1", port, "c"))))
           .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("rtr-bind-02").hasMessageContaining("127.0.0.1:" + port);
+          .hasMessageContaining("rtr-bind-02")
+          .hasMessageContaining("127.0.0.1:" + port);
     }
     assertThat(fleetThreads()).isZero();
   }
 
   static long fleetThreads() {
-    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("wayleave-snmp-fleet") && t.isAlive()).count();
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals("wayleave-snmp-fleet") && t.isAlive())
+        .count();
   }
 }

@@ -3,6 +3,7 @@ package org.wayleave.simulator.snmp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import org.snmp4j.CommunityTarget;
 import org.snmp4j.MessageDispatcherImpl;
@@ -28,12 +29,12 @@ import org.snmp4j.smi.UdpAddress;
 import org.snmp4j.smi.VariableBinding;
 import org.snmp4j.transport.DefaultUdpTransportMapping;
 import org.wayleave.simulator.SimDevice.SnmpEndpoint;
-import java.util.ArrayList;
 
 /** An snmp4j manager for tests: v2c and v3 requests to simulated routers over loopback. */
 final class SnmpTestClient implements AutoCloseable {
   /** How long a request waits for its answer; only reached when no answer comes. */
-  // Generous: a v3 request to a router first seen localises keys on both sides, slow on a busy CI machine.
+  // Generous: a v3 request to a router first seen localises keys on both sides, slow on a busy CI
+  // machine.
   static final long TIMEOUT_MILLIS = 3_000;
 
   private final Snmp snmp;
@@ -45,20 +46,29 @@ final class SnmpTestClient implements AutoCloseable {
   }
 
   /**
-   * @param maxMessageSize the largest message this manager takes (its v3 msgMaxSize); 0 for snmp4j's default
+   * @param maxMessageSize the largest message this manager takes (its v3 msgMaxSize); 0 for
+   *     snmp4j's default
    * @param timeoutMillis how long a request waits for its answer
    */
   SnmpTestClient(int maxMessageSize, long timeoutMillis) {
     this.timeoutMillis = timeoutMillis;
     try {
-      SecurityProtocols protocols = new SecurityProtocols(SecurityProtocols.SecurityProtocolSet.maxCompatibility);
+      SecurityProtocols protocols =
+          new SecurityProtocols(SecurityProtocols.SecurityProtocolSet.maxCompatibility);
       byte[] local = MPv3.createLocalEngineID();
       usm = new USM(protocols, new OctetString(local), 0);
-      MPv3 mp = new MPv3(local, null, protocols, SecurityModels.getCollection(new SecurityModel[] {usm}), CounterSupport.getInstance());
+      MPv3 mp =
+          new MPv3(
+              local,
+              null,
+              protocols,
+              SecurityModels.getCollection(new SecurityModel[] {usm}),
+              CounterSupport.getInstance());
       MessageDispatcherImpl dispatcher = new MessageDispatcherImpl();
       dispatcher.addMessageProcessingModel(new MPv2c());
       dispatcher.addMessageProcessingModel(mp);
-      DefaultUdpTransportMapping transport = new DefaultUdpTransportMapping(new UdpAddress("127.0.0.1/0"));
+      DefaultUdpTransportMapping transport =
+          new DefaultUdpTransportMapping(new UdpAddress("127.0.0.1/0"));
       if (maxMessageSize > 0) {
         transport.setMaxInboundMessageSize(maxMessageSize);
       }
@@ -86,7 +96,10 @@ final class SnmpTestClient implements AutoCloseable {
     return pdu;
   }
 
-  /** Sends {@code pdu} to a router at {@code address} with {@code endpoint}'s credentials; null if no answer came. */
+  /**
+   * Sends {@code pdu} to a router at {@code address} with {@code endpoint}'s credentials; null if
+   * no answer came.
+   */
   PDU send(InetSocketAddress address, SnmpEndpoint endpoint, PDU pdu) {
     return send(address, endpoint, pdu, SecurityLevel.AUTH_PRIV);
   }
@@ -144,8 +157,13 @@ final class SnmpTestClient implements AutoCloseable {
     }
     OctetString user = new OctetString(e.user());
     usm.removeAllUsers(user);
-    usm.addUser(new UsmUser(user, V3Engine.authProtocol(e.authProtocol()), new OctetString(e.authPassphrase()),
-        V3Engine.privProtocol(e.privProtocol()), new OctetString(e.privPassphrase())));
+    usm.addUser(
+        new UsmUser(
+            user,
+            V3Engine.authProtocol(e.authProtocol()),
+            new OctetString(e.authPassphrase()),
+            V3Engine.privProtocol(e.privProtocol()),
+            new OctetString(e.privPassphrase())));
     UserTarget<UdpAddress> t = new UserTarget<>();
     t.setAddress(to);
     t.setSecurityName(user);

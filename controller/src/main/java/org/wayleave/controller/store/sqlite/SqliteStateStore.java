@@ -12,13 +12,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,8 +46,6 @@ import org.wayleave.controller.store.Txn;
 import org.wayleave.controller.store.TxnResult;
 import org.wayleave.controller.store.Watch;
 import org.wayleave.controller.store.WatchListener;
-import java.sql.Types;
-import java.util.ArrayDeque;
 
 /**
  * The embedded store: one SQLite file in WAL mode with {@code synchronous=FULL}, so a commit
@@ -55,8 +55,8 @@ import java.util.ArrayDeque;
  *
  * <p>Tables: {@code kv} (current state), {@code log} (every change with its previous value, by
  * revision: the watch history and the audit's before/after), {@code audit} (who and what, one row
- * per revision) and {@code meta} (the current revision). A data directory is held by one process
- * at a time through an OS file lock.
+ * per revision) and {@code meta} (the current revision). A data directory is held by one process at
+ * a time through an OS file lock.
  */
 public final class SqliteStateStore implements StateStore {
   private static final Logger log = LoggerFactory.getLogger(SqliteStateStore.class);
@@ -64,9 +64,9 @@ public final class SqliteStateStore implements StateStore {
   private static final String LOCK_FILE = "wayleave.lock";
 
   /**
-   * The data directories (real paths) this JVM holds. OS file locks belong to the process, not to
-   * a channel, and closing any channel on the lock file drops all of the process's locks on it; so
-   * a second open in this JVM must be refused before it opens the lock file at all.
+   * The data directories (real paths) this JVM holds. OS file locks belong to the process, not to a
+   * channel, and closing any channel on the lock file drops all of the process's locks on it; so a
+   * second open in this JVM must be refused before it opens the lock file at all.
    */
   private static final Set<Path> HELD_DIRS = ConcurrentHashMap.newKeySet();
 
@@ -104,7 +104,11 @@ public final class SqliteStateStore implements StateStore {
       FileLock lock = channel.tryLock();
       if (lock == null) {
         throw new StoreException(
-            "data directory " + dir + " is in use by another Wayleave process (" + LOCK_FILE + " is locked)");
+            "data directory "
+                + dir
+                + " is in use by another Wayleave process ("
+                + LOCK_FILE
+                + " is locked)");
       }
       wc = connect(dbPath);
       createSchema(wc);
@@ -153,7 +157,10 @@ public final class SqliteStateStore implements StateStore {
   public static SqliteStateStore open(Path dir, Clock clock) {
     try {
       SqliteStateStore store = new SqliteStateStore(dir, clock);
-      log.info("SQLite store open at {} (WAL, synchronous=FULL), revision {}", store.dbPath, store.revision);
+      log.info(
+          "SQLite store open at {} (WAL, synchronous=FULL), revision {}",
+          store.dbPath,
+          store.revision);
       return store;
     } catch (IOException | SQLException e) {
       throw new StoreException("cannot open SQLite store in " + dir + ": " + e.getMessage(), e);
@@ -178,16 +185,17 @@ public final class SqliteStateStore implements StateStore {
               + " create_rev INTEGER NOT NULL, mod_rev INTEGER NOT NULL, version INTEGER NOT NULL)"
               + " WITHOUT ROWID");
       s.execute(
-          "CREATE TABLE IF NOT EXISTS log (rev INTEGER NOT NULL, seq INTEGER NOT NULL,"
-              + " key TEXT NOT NULL, deleted INTEGER NOT NULL, value BLOB, create_rev INTEGER NOT NULL,"
-              + " version INTEGER NOT NULL, prev_value BLOB, prev_create_rev INTEGER,"
-              + " prev_mod_rev INTEGER, prev_version INTEGER, PRIMARY KEY (rev, seq))");
+          "CREATE TABLE IF NOT EXISTS log (rev INTEGER NOT NULL, seq INTEGER NOT NULL, key TEXT NOT"
+              + " NULL, deleted INTEGER NOT NULL, value BLOB, create_rev INTEGER NOT NULL, version"
+              + " INTEGER NOT NULL, prev_value BLOB, prev_create_rev INTEGER, prev_mod_rev INTEGER,"
+              + " prev_version INTEGER, PRIMARY KEY (rev, seq))");
       s.execute("CREATE INDEX IF NOT EXISTS log_key ON log (key, rev)");
       s.execute(
           "CREATE TABLE IF NOT EXISTS audit (rev INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL,"
               + " principal TEXT NOT NULL, action TEXT NOT NULL)");
       s.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-      s.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('revision', 0), ('compacted', 0)");
+      s.execute(
+          "INSERT OR IGNORE INTO meta (name, value) VALUES ('revision', 0), ('compacted', 0)");
     }
   }
 
@@ -230,13 +238,19 @@ public final class SqliteStateStore implements StateStore {
         try (PreparedStatement ps =
             reader.prepareStatement(
                 "SELECT key, value, create_rev, mod_rev, version FROM kv"
-                    + " WHERE " + keyRange("key", prefix) + " ORDER BY key")) {
+                    + " WHERE "
+                    + keyRange("key", prefix)
+                    + " ORDER BY key")) {
           bindKeyRange(ps, 1, prefix);
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               kvs.add(
                   new KeyValue(
-                      rs.getString(1), rs.getBytes(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+                      rs.getString(1),
+                      rs.getBytes(2),
+                      rs.getLong(3),
+                      rs.getLong(4),
+                      rs.getLong(5)));
             }
           }
         }
@@ -253,7 +267,8 @@ public final class SqliteStateStore implements StateStore {
   public Range listAt(String prefix, long rev) {
     ensureOpen();
     if (rev < 0 || rev > revision) {
-      throw new IllegalArgumentException("revision must be within 0-" + revision + " (got " + rev + ")");
+      throw new IllegalArgumentException(
+          "revision must be within 0-" + revision + " (got " + rev + ")");
     }
     synchronized (readLock) {
       try {
@@ -262,16 +277,25 @@ public final class SqliteStateStore implements StateStore {
           throw new CompactedException(rev, compacted);
         }
         List<KeyValue> kvs = new ArrayList<>();
-        try (PreparedStatement ps = reader.prepareStatement(
-            "SELECT l.key, l.deleted, l.value, l.create_rev, l.rev, l.version FROM log l JOIN"
-                + " (SELECT key, MAX(rev) AS rev FROM log WHERE " + keyRange("key", prefix) + " AND rev <= ? GROUP BY key) m"
-                + " ON l.key = m.key AND l.rev = m.rev ORDER BY l.key")) {
+        try (PreparedStatement ps =
+            reader.prepareStatement(
+                "SELECT l.key, l.deleted, l.value, l.create_rev, l.rev, l.version FROM log l JOIN"
+                    + " (SELECT key, MAX(rev) AS rev FROM log WHERE "
+                    + keyRange("key", prefix)
+                    + " AND rev <= ? GROUP BY key) m"
+                    + " ON l.key = m.key AND l.rev = m.rev ORDER BY l.key")) {
           int next = bindKeyRange(ps, 1, prefix);
           ps.setLong(next, rev);
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               if (rs.getInt(2) == 0) {
-                kvs.add(new KeyValue(rs.getString(1), rs.getBytes(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)));
+                kvs.add(
+                    new KeyValue(
+                        rs.getString(1),
+                        rs.getBytes(3),
+                        rs.getLong(4),
+                        rs.getLong(5),
+                        rs.getLong(6)));
               }
             }
           }
@@ -372,7 +396,8 @@ public final class SqliteStateStore implements StateStore {
                     + " mod_rev = excluded.mod_rev, version = excluded.version");
         PreparedStatement del = writer.prepareStatement("DELETE FROM kv WHERE key = ?")) {
       for (var e : txn.puts().entrySet()) {
-        KeyValue prev = read.containsKey(e.getKey()) ? read.get(e.getKey()) : selectKv(sel, e.getKey());
+        KeyValue prev =
+            read.containsKey(e.getKey()) ? read.get(e.getKey()) : selectKv(sel, e.getKey());
         KeyValue next =
             new KeyValue(
                 e.getKey(),
@@ -398,7 +423,9 @@ public final class SqliteStateStore implements StateStore {
         del.executeUpdate();
         events.add(
             new StoreEvent(
-                StoreEvent.Type.DELETE, new KeyValue(key, null, prev.createRevision(), rev, 0), prev));
+                StoreEvent.Type.DELETE,
+                new KeyValue(key, null, prev.createRevision(), rev, 0),
+                prev));
       }
     }
     return events;
@@ -439,7 +466,8 @@ public final class SqliteStateStore implements StateStore {
 
   private static KeyValue selectKv(Connection c, String key) throws SQLException {
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT key, value, create_rev, mod_rev, version FROM kv WHERE key = ?")) {
+        c.prepareStatement(
+            "SELECT key, value, create_rev, mod_rev, version FROM kv WHERE key = ?")) {
       return selectKv(ps, key);
     }
   }
@@ -459,7 +487,8 @@ public final class SqliteStateStore implements StateStore {
     String key = rs.getString("key");
     boolean deleted = rs.getInt("deleted") == 1;
     KeyValue kv =
-        new KeyValue(key, rs.getBytes("value"), rs.getLong("create_rev"), rev, rs.getLong("version"));
+        new KeyValue(
+            key, rs.getBytes("value"), rs.getLong("create_rev"), rev, rs.getLong("version"));
     byte[] prevValue = rs.getBytes("prev_value");
     KeyValue prev = null;
     long prevMod = rs.getLong("prev_mod_rev");
@@ -472,9 +501,9 @@ public final class SqliteStateStore implements StateStore {
   }
 
   /**
-   * The smallest string greater than every string starting with {@code prefix}, in code-point
-   * order (the order SQLite compares UTF-8 text in), or null when there is none (the empty prefix,
-   * or one made only of U+10FFFF): then the range has no upper bound.
+   * The smallest string greater than every string starting with {@code prefix}, in code-point order
+   * (the order SQLite compares UTF-8 text in), or null when there is none (the empty prefix, or one
+   * made only of U+10FFFF): then the range has no upper bound.
    */
   static String prefixEnd(String prefix) {
     int[] cps = prefix.codePoints().toArray();
@@ -492,9 +521,7 @@ public final class SqliteStateStore implements StateStore {
 
   /** SQL for "{@code column} starts with prefix", as a range the key index can serve. */
   private static String keyRange(String column, String prefix) {
-    return prefixEnd(prefix) == null
-        ? column + " >= ?"
-        : column + " >= ? AND " + column + " < ?";
+    return prefixEnd(prefix) == null ? column + " >= ?" : column + " >= ? AND " + column + " < ?";
   }
 
   /** Binds the parameters of {@link #keyRange} from {@code index}; returns the next index. */
@@ -636,7 +663,8 @@ public final class SqliteStateStore implements StateStore {
       try (Connection c = connect(dbPath);
           PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT * FROM log WHERE rev > ? AND rev <= ? AND " + keyRange("key", prefix)
+                  "SELECT * FROM log WHERE rev > ? AND rev <= ? AND "
+                      + keyRange("key", prefix)
                       + " ORDER BY rev, seq")) {
         ps.setLong(1, from);
         ps.setLong(2, replayTo);
@@ -723,7 +751,9 @@ public final class SqliteStateStore implements StateStore {
             reader.prepareStatement(
                 "SELECT a.rev, a.time_ms, a.principal, a.action FROM audit a"
                     + " WHERE a.rev < ? AND EXISTS (SELECT 1 FROM log l WHERE l.rev = a.rev"
-                    + " AND " + keyRange("l.key", prefix) + ") ORDER BY a.rev DESC LIMIT ?")) {
+                    + " AND "
+                    + keyRange("l.key", prefix)
+                    + ") ORDER BY a.rev DESC LIMIT ?")) {
           ps.setLong(1, beforeRevision <= 0 ? Long.MAX_VALUE : beforeRevision);
           int next = bindKeyRange(ps, 2, prefix);
           ps.setInt(next, limit);
@@ -741,7 +771,11 @@ public final class SqliteStateStore implements StateStore {
               }
               out.add(
                   new AuditRecord(
-                      rev, Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4), changes));
+                      rev,
+                      Instant.ofEpochMilli(rs.getLong(2)),
+                      rs.getString(3),
+                      rs.getString(4),
+                      changes));
             }
           }
         }
@@ -757,8 +791,8 @@ public final class SqliteStateStore implements StateStore {
   // ---------------------------------------------------------------- leadership
 
   /**
-   * The embedded store serves one process (the data directory is locked), so that process is
-   * always the leader.
+   * The embedded store serves one process (the data directory is locked), so that process is always
+   * the leader.
    */
   @Override
   public LeaderElection leaderElection(String name, String candidateId) {

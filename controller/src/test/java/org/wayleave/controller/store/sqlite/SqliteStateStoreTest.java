@@ -62,10 +62,14 @@ class SqliteStateStoreTest extends StateStoreContractTest {
 
     // OS file locks belong to the process: if the refused open had closed a channel on the lock
     // file, the first store's lock would be gone and another process could open the directory.
-    assertThat(openInAnotherProcess(dir)).as("exit code of the other process").isEqualTo(EXIT_IN_USE);
+    assertThat(openInAnotherProcess(dir))
+        .as("exit code of the other process")
+        .isEqualTo(EXIT_IN_USE);
 
     store.close();
-    assertThat(openInAnotherProcess(dir)).as("exit code once the store is closed").isEqualTo(EXIT_OPENED);
+    assertThat(openInAnotherProcess(dir))
+        .as("exit code once the store is closed")
+        .isEqualTo(EXIT_OPENED);
   }
 
   @Test
@@ -78,9 +82,12 @@ class SqliteStateStoreTest extends StateStoreContractTest {
     store.close();
 
     try (SqliteStateStore reopened = SqliteStateStore.open(dir)) {
-      assertThat(reopened.get("/s/a")).contains(new KeyValue("/s/a", "a2".getBytes(UTF_8), created, updated, 2));
+      assertThat(reopened.get("/s/a"))
+          .contains(new KeyValue("/s/a", "a2".getBytes(UTF_8), created, updated, 2));
       assertThat(reopened.get("/s/b")).isEmpty();
-      assertThat(reopened.list("/s/").kvs()).extracting(KeyValue::key).containsExactly("/s/a", "/s/empty");
+      assertThat(reopened.list("/s/").kvs())
+          .extracting(KeyValue::key)
+          .containsExactly("/s/a", "/s/empty");
       assertThat(reopened.get("/s/empty").orElseThrow().value()).isEmpty();
       assertThat(reopened.audit("/s/", 0, 10)).hasSize(5);
     }
@@ -108,7 +115,8 @@ class SqliteStateStoreTest extends StateStoreContractTest {
   void failedOpenOfAnUnusableFileLeavesTheDirectoryFree() throws IOException {
     Path other = dir.resolve("other");
     Files.createDirectories(other);
-    Files.write(other.resolve(SqliteStateStore.DB_FILE), "not a database ".repeat(300).getBytes(UTF_8));
+    Files.write(
+        other.resolve(SqliteStateStore.DB_FILE), "not a database ".repeat(300).getBytes(UTF_8));
 
     assertThatThrownBy(() -> SqliteStateStore.open(other))
         .isInstanceOf(StoreException.class)
@@ -127,7 +135,9 @@ class SqliteStateStoreTest extends StateStoreContractTest {
   static final int EXIT_IN_USE = 3;
   static final int EXIT_OTHER_FAILURE = 4;
 
-  /** Runs {@link OpenInAnotherProcess} on {@code dataDir} in a new JVM and returns its exit code. */
+  /**
+   * Runs {@link OpenInAnotherProcess} on {@code dataDir} in a new JVM and returns its exit code.
+   */
   private static int openInAnotherProcess(Path dataDir) throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p =
@@ -149,7 +159,8 @@ class SqliteStateStoreTest extends StateStoreContractTest {
     }
     int code = p.exitValue();
     if (code != EXIT_OPENED && code != EXIT_IN_USE) {
-      throw new AssertionError("the other process failed (" + code + "): " + new String(output, UTF_8));
+      throw new AssertionError(
+          "the other process failed (" + code + "): " + new String(output, UTF_8));
     }
     return code;
   }
