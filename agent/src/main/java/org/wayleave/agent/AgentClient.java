@@ -42,6 +42,8 @@ import org.wayleave.api.v1.ItemError;
 import org.wayleave.api.v1.OptionsProto;
 import org.wayleave.api.v1.Push;
 import org.wayleave.api.v1.Report;
+import org.wayleave.base.config.ConfigDiff;
+import org.wayleave.base.time.Backoff;
 
 /**
  * One device's agent session with the controller: dials {@code AgentService.Connect}, says Hello,

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.ItemError;
 import org.wayleave.api.v1.SubInterface;
+import org.wayleave.base.config.ConfigDiff;
 
 /** A {@link Driver} over a {@link SimRouter}. */
 public final class SimDriver implements Driver {

@@ -14,6 +14,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.SubInterface;
+import org.wayleave.base.config.SubInterfaces;
+import org.wayleave.base.time.Ticker;
 
 /**
  * An in-memory edge router: physical ports and the VLAN sub-interfaces on them, with their
@@ -36,7 +38,7 @@ public final class SimRouter {
 
   private final String deviceId;
   private final Set<String> ports;
-  private final Sleeper sleeper;
+  private final Ticker ticker;
   private final List<Runnable> outOfBandListeners = new CopyOnWriteArrayList<>();
 
   // Guarded by this.
@@ -53,14 +55,14 @@ public final class SimRouter {
    * delay}.
    */
   public SimRouter(String deviceId, Collection<String> ports) {
-    this(deviceId, ports, Sleeper.system());
+    this(deviceId, ports, Ticker.system());
   }
 
   /**
-   * @param sleeper how the apply delay is waited out; tests pass one that does not sleep
+   * @param ticker how the apply delay is waited out; tests pass one that does not sleep
    * @throws IllegalArgumentException if {@code deviceId} is empty or a port name is empty
    */
-  public SimRouter(String deviceId, Collection<String> ports, Sleeper sleeper) {
+  public SimRouter(String deviceId, Collection<String> ports, Ticker ticker) {
     if (deviceId == null || deviceId.isEmpty()) {
       throw new IllegalArgumentException("deviceId: must not be empty");
     }
@@ -72,7 +74,7 @@ public final class SimRouter {
     }
     this.deviceId = deviceId;
     this.ports = Set.copyOf(new LinkedHashSet<>(ports));
-    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
   }
 
   public String deviceId() {
@@ -249,14 +251,14 @@ public final class SimRouter {
     return Optional.ofNullable(unreachable);
   }
 
-  /** Waits out the apply delay with the router's sleeper (outside the lock, so reads go on). */
+  /** Waits out the apply delay with the router's ticker (outside the lock, so reads go on). */
   public void awaitApplyDelay() throws InterruptedException {
     Duration d;
     synchronized (this) {
       d = applyDelay;
     }
     if (!d.isZero()) {
-      sleeper.sleep(d);
+      ticker.sleep(d);
     }
   }
 

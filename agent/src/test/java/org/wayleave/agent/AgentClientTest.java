@@ -42,6 +42,8 @@ import org.wayleave.api.v1.Hello;
 import org.wayleave.api.v1.ItemError;
 import org.wayleave.api.v1.Report;
 import org.wayleave.api.v1.SubInterface;
+import org.wayleave.base.time.Backoff;
+import org.wayleave.base.time.Ticker;
 
 class AgentClientTest {
   private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
@@ -235,10 +237,11 @@ class AgentClientTest {
         new SimRouter(
             DEVICE,
             List.of("ge-0/0/0"),
-            d -> {
-              applying.countDown();
-              assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
-            });
+            Ticker.sleepingWith(
+                d -> {
+                  applying.countDown();
+                  assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
+                }));
     slow.setApplyDelay(Duration.ofMillis(1));
     ConcurrencyProbe probe = new ConcurrencyProbe(new SimDriver(slow));
     AgentClient client = start(builder(probe, new AppliedGenerationStore.InMemory()));

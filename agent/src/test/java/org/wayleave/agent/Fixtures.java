@@ -3,6 +3,7 @@ package org.wayleave.agent;
 import java.util.Arrays;
 import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.SubInterface;
+import org.wayleave.base.config.SubInterfaces;
 
 /** Sub-interfaces and configurations for tests. */
 final class Fixtures {

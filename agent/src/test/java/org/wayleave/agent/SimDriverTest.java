@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.ItemError;
 import org.wayleave.api.v1.SubInterface;
+import org.wayleave.base.time.Ticker;
 
 class SimDriverTest {
   private final List<Duration> slept = new ArrayList<>();
@@ -24,7 +25,8 @@ class SimDriverTest {
 
   @BeforeEach
   void setUp() {
-    router = new SimRouter(DEVICE, List.of("ge-0/0/0", "ge-0/0/1"), slept::add);
+    router =
+        new SimRouter(DEVICE, List.of("ge-0/0/0", "ge-0/0/1"), Ticker.sleepingWith(slept::add));
     driver = new SimDriver(router);
   }
 

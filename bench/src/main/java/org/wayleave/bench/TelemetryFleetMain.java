@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.wayleave.controller.secrets.DirectorySecretProvider;
+import org.wayleave.base.secrets.DirectorySecretProvider;
 import org.wayleave.simulator.Scenarios;
 import org.wayleave.simulator.snmp.SnmpFleet;
 

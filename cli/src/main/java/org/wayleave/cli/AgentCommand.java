@@ -9,9 +9,9 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import org.wayleave.agent.AgentClient;
 import org.wayleave.agent.AgentConfig;
-import org.wayleave.agent.Backoff;
 import org.wayleave.agent.FileAppliedGenerationStore;
-import org.wayleave.controller.security.TlsFiles;
+import org.wayleave.base.pki.TlsFiles;
+import org.wayleave.base.time.Backoff;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.wayleave.controller.security.Identity;
-import org.wayleave.controller.security.Pki;
+import org.wayleave.base.pki.Identity;
+import org.wayleave.base.pki.Pki;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
-import org.wayleave.controller.security.TlsFiles;
+import org.wayleave.base.pki.TlsFiles;
 
 /**
  * Where a client verb finds its certificate, first match wins:

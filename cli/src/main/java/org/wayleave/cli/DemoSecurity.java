@@ -13,10 +13,10 @@ import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.wayleave.base.pki.Identity;
+import org.wayleave.base.pki.Pki;
+import org.wayleave.base.pki.TlsFiles;
 import org.wayleave.controller.security.AccessPolicy;
-import org.wayleave.controller.security.Identity;
-import org.wayleave.controller.security.Pki;
-import org.wayleave.controller.security.TlsFiles;
 
 /**
  * The demo's certificates and policy, made once in its data directory and kept: a CA in {@code

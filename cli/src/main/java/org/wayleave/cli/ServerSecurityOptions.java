@@ -6,10 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.wayleave.base.pki.Pki;
+import org.wayleave.base.pki.TlsFiles;
 import org.wayleave.controller.ControllerConfig;
 import org.wayleave.controller.security.AccessPolicy;
-import org.wayleave.controller.security.Pki;
-import org.wayleave.controller.security.TlsFiles;
 import picocli.CommandLine.Option;
 
 /** How a controller is secured: its certificate, the access policy, or {@code --insecure}. */

@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.wayleave.controller.security.Identity;
-import org.wayleave.controller.security.Pki;
+import org.wayleave.base.pki.Identity;
+import org.wayleave.base.pki.Pki;
 
 /** {@code wayleave certs init|issue}. */
 class CertsCommandTest {

@@ -41,7 +41,7 @@ import org.wayleave.api.v1.PortRole;
 import org.wayleave.api.v1.Resource;
 import org.wayleave.api.v1.Supplier;
 import org.wayleave.api.v1.Termination;
-import org.wayleave.controller.seed.Seeds;
+import org.wayleave.base.seed.Seeds;
 
 /**
  * Nothing acknowledged is lost (DESIGN.md, principle 5), tested the hard way: the controller runs

@@ -49,9 +49,9 @@ import org.wayleave.api.v1.ListCircuitsRequest;
 import org.wayleave.api.v1.Report;
 import org.wayleave.api.v1.SubInterface;
 import org.wayleave.api.v1.Termination;
-import org.wayleave.controller.core.DeviceConfigs;
-import org.wayleave.controller.security.Identity;
-import org.wayleave.controller.security.TlsFiles;
+import org.wayleave.base.config.SubInterfaces;
+import org.wayleave.base.pki.Identity;
+import org.wayleave.base.pki.TlsFiles;
 
 /**
  * {@code wayleave demo} as a user runs it: a child JVM brings every example circuit of the
@@ -355,7 +355,7 @@ class DemoIT {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
         Circuit circuit = asEngineer.getCircuit(GetRequest.newBuilder().setId(bex).build());
-        SubInterface sub = DeviceConfigs.subInterface(circuit, circuit.getSpec().getAEnd());
+        SubInterface sub = SubInterfaces.of(circuit, circuit.getSpec().getAEnd());
         var agent =
             channel(
                 agents,

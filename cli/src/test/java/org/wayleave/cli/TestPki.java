@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.wayleave.controller.security.Identity;
-import org.wayleave.controller.security.Pki;
-import org.wayleave.controller.security.TlsFiles;
+import org.wayleave.base.pki.Identity;
+import org.wayleave.base.pki.Pki;
+import org.wayleave.base.pki.TlsFiles;
 
 /**
  * A CA in {@code dir} (made once, kept) with a controller's and an engineer's certificates, for

@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import org.wayleave.base.pki.TlsFiles;
+import org.wayleave.base.seed.Seeds;
 import org.wayleave.controller.security.AccessPolicy;
-import org.wayleave.controller.security.TlsFiles;
-import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.telemetry.TelemetryConfig;
 
 /**

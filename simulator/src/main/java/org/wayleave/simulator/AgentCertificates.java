@@ -8,9 +8,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
-import org.wayleave.controller.security.Identity;
-import org.wayleave.controller.security.Pki;
-import org.wayleave.controller.security.TlsFiles;
+import org.wayleave.base.pki.Identity;
+import org.wayleave.base.pki.Pki;
+import org.wayleave.base.pki.TlsFiles;
 
 /**
  * Certificates for simulated agents: each simulated router's agent dials with a certificate of its

@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wayleave.agent.AgentClient;
 import org.wayleave.agent.AppliedGenerationStore;
-import org.wayleave.agent.Backoff;
 import org.wayleave.agent.SimDriver;
 import org.wayleave.agent.SimRouter;
+import org.wayleave.base.time.Backoff;
 import org.wayleave.simulator.snmp.RouterMib;
 import org.wayleave.simulator.snmp.SnmpFleet;
 

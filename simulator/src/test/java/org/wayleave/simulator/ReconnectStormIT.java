@@ -14,12 +14,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.wayleave.agent.Backoff;
 import org.wayleave.api.v1.Resource;
+import org.wayleave.base.seed.Seeds;
+import org.wayleave.base.time.Backoff;
 import org.wayleave.controller.Controller;
 import org.wayleave.controller.ControllerConfig;
 import org.wayleave.controller.core.Op;
-import org.wayleave.controller.seed.Seeds;
 
 /**
  * A thousand agents lose their controller for five seconds. Capped exponential backoff with full

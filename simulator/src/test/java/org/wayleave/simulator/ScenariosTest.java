@@ -13,9 +13,9 @@ import org.wayleave.api.v1.Resource;
 import org.wayleave.api.v1.SnmpAuthProtocol;
 import org.wayleave.api.v1.SnmpPrivProtocol;
 import org.wayleave.api.v1.SnmpVersion;
-import org.wayleave.controller.secrets.DirectorySecretProvider;
-import org.wayleave.controller.secrets.SecretProvider.SecretException;
-import org.wayleave.controller.seed.Seeds;
+import org.wayleave.base.secrets.DirectorySecretProvider;
+import org.wayleave.base.secrets.SecretProvider.SecretException;
+import org.wayleave.base.seed.Seeds;
 import org.wayleave.simulator.SimDevice.SnmpEndpoint;
 import org.wayleave.simulator.snmp.SnmpFleet;
 

@@ -11,13 +11,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.wayleave.api.v1.CircuitPhase;
+import org.wayleave.base.secrets.DirectorySecretProvider;
+import org.wayleave.base.seed.Seeds;
 import org.wayleave.controller.Controller;
 import org.wayleave.controller.ControllerConfig;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
-import org.wayleave.controller.secrets.DirectorySecretProvider;
 import org.wayleave.controller.security.AccessPolicy;
-import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.telemetry.TelemetryConfig;
 
 /**

@@ -49,18 +49,18 @@ import org.snmp4j.transport.DefaultUdpTransportMapping;
 import org.snmp4j.util.DefaultPDUFactory;
 import org.snmp4j.util.TreeEvent;
 import org.snmp4j.util.TreeUtils;
-import org.wayleave.agent.Backoff;
 import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.CircuitKind;
 import org.wayleave.api.v1.CircuitSpec;
 import org.wayleave.api.v1.SubInterface;
 import org.wayleave.api.v1.Termination;
+import org.wayleave.base.secrets.DirectorySecretProvider;
+import org.wayleave.base.seed.Seeds;
+import org.wayleave.base.time.Backoff;
 import org.wayleave.controller.Controller;
 import org.wayleave.controller.ControllerConfig;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
-import org.wayleave.controller.secrets.DirectorySecretProvider;
-import org.wayleave.controller.seed.Seeds;
 import org.wayleave.simulator.snmp.SnmpFleet;
 
 /**

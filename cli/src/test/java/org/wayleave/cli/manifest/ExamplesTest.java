@@ -24,12 +24,12 @@ import org.wayleave.api.v1.Supplier;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.api.v1.VlanPool;
 import org.wayleave.api.v1.VlanRange;
+import org.wayleave.base.seed.Seeds;
 import org.wayleave.controller.core.ApiException;
 import org.wayleave.controller.core.DesiredStateService;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.core.Plan;
 import org.wayleave.controller.core.ResourceCache;
-import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.store.sqlite.SqliteStateStore;
 
 /**

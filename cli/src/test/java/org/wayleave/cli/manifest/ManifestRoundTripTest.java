@@ -22,7 +22,7 @@ import org.wayleave.api.v1.ObjectMeta;
 import org.wayleave.api.v1.Resource;
 import org.wayleave.api.v1.Supplier;
 import org.wayleave.api.v1.Termination;
-import org.wayleave.controller.seed.Seeds;
+import org.wayleave.base.seed.Seeds;
 
 /** Rendering objects as manifests: what toYaml and toJson write, read gives back. */
 class ManifestRoundTripTest {

@@ -26,6 +26,7 @@ import org.wayleave.api.v1.SubInterface;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.api.v1.VlanAllocation;
 import org.wayleave.api.v1.VlanPool;
+import org.wayleave.base.config.SubInterfaces;
 
 /**
  * Turns a batch of operations into a {@link Plan}: validates every item (field rules, then
@@ -415,7 +416,7 @@ final class BatchPlanner {
     }
     for (Termination t : CircuitEnds.of(c)) {
       if (t.hasCTag()) {
-        SubInterface sub = DeviceConfigs.subInterface(c, t);
+        SubInterface sub = SubInterfaces.of(c, t);
         into.computeIfAbsent(t.getDevice(), k -> new TreeMap<>()).put(sub.getName(), sub);
         other.computeIfAbsent(t.getDevice(), k -> new TreeMap<>());
       }

@@ -19,7 +19,7 @@ import org.wayleave.api.v1.Supplier;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.api.v1.VlanPool;
 import org.wayleave.api.v1.VlanRange;
-import org.wayleave.controller.secrets.DirectorySecretProvider;
+import org.wayleave.base.secrets.DirectorySecretProvider;
 
 /**
  * Field rules that an object must satisfy on its own, before it is compared with the store. Each

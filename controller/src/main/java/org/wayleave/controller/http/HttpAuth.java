@@ -23,12 +23,12 @@ import java.util.Set;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wayleave.base.pki.Identity;
+import org.wayleave.base.pki.Pki;
 import org.wayleave.controller.core.ErrorCode;
 import org.wayleave.controller.core.Violation;
 import org.wayleave.controller.security.AccessPolicy;
 import org.wayleave.controller.security.Caller;
-import org.wayleave.controller.security.Identity;
-import org.wayleave.controller.security.Pki;
 
 /**
  * Who an HTTP request comes from, and whether it may have what it asks for: the HTTP API ({@code

@@ -16,8 +16,8 @@ import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wayleave.base.pki.TlsFiles;
 import org.wayleave.controller.security.AccessPolicy;
-import org.wayleave.controller.security.TlsFiles;
 
 /**
  * The controller's HTTP side. {@code /healthz}: the process is alive and serving HTTP. {@code

@@ -26,8 +26,8 @@ import org.wayleave.api.v1.ConditionStatus;
 import org.wayleave.api.v1.Device;
 import org.wayleave.api.v1.Site;
 import org.wayleave.api.v1.Termination;
+import org.wayleave.base.config.SubInterfaces;
 import org.wayleave.controller.core.CircuitEnds;
-import org.wayleave.controller.core.DeviceConfigs;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.store.StoreEvent;
@@ -203,7 +203,7 @@ final class InventoryCollector implements MultiCollector {
     List<End> ends = new ArrayList<>(2);
     for (Termination t : CircuitEnds.of(c)) {
       if (t.hasCTag()) {
-        ends.add(new End(t.getDevice(), DeviceConfigs.subInterface(c, t).getName()));
+        ends.add(new End(t.getDevice(), SubInterfaces.of(c, t).getName()));
       }
     }
     Labels labels =

@@ -14,12 +14,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wayleave.api.v1.Supplier;
+import org.wayleave.base.pki.Identity.Role;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.security.AccessPolicy;
 import org.wayleave.controller.security.Authenticate;
 import org.wayleave.controller.security.Caller;
-import org.wayleave.controller.security.Identity.Role;
 import org.wayleave.controller.security.RateLimiter;
 
 /**

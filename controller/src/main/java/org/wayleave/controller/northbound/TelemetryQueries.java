@@ -17,9 +17,9 @@ import org.wayleave.api.v1.LinkState;
 import org.wayleave.api.v1.RatePoint;
 import org.wayleave.api.v1.TelemetryScope;
 import org.wayleave.api.v1.Termination;
+import org.wayleave.base.config.SubInterfaces;
 import org.wayleave.controller.core.ApiException;
 import org.wayleave.controller.core.CircuitEnds;
-import org.wayleave.controller.core.DeviceConfigs;
 import org.wayleave.controller.core.ErrorCode;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.ResourceCache;
@@ -149,7 +149,7 @@ public final class TelemetryQueries {
         out.add(
             new Target(
                 t.getDevice(),
-                DeviceConfigs.subInterface(c, t).getName(),
+                SubInterfaces.of(c, t).getName(),
                 c.getId(),
                 c.getSpec().getCommittedMbps()));
       }

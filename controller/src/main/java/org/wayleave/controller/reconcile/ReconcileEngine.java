@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wayleave.base.time.Backoff;
+import org.wayleave.base.time.Scheduler;
+import org.wayleave.base.time.Ticker;
 
 /**
  * Runs a {@link Reconciler} over a work queue of keys, level-triggered: events only wake a key, the
@@ -70,7 +73,9 @@ public final class ReconcileEngine<K> implements AutoCloseable {
     this.closeTimeout = b.closeTimeout;
     this.resyncPeriod = b.resyncPeriod;
     this.allKeys = b.allKeys;
-    Backoff backoff = new Backoff(b.backoffBase, b.backoffCap, b.jitter);
+    Backoff backoff =
+        new Backoff(
+            b.backoffBase, b.backoffCap, b.jitter ? Backoff.Jitter.EQUAL : Backoff.Jitter.NONE);
     if (b.scheduler != null) {
       this.ownTimer = null;
       this.scheduler = b.scheduler;
@@ -103,7 +108,7 @@ public final class ReconcileEngine<K> implements AutoCloseable {
             "workers=%d (%s), backoff=%s, resync=%s, closeTimeout=%s, timers=%s",
             b.workers,
             ownPool != null ? "own threads" : "supplied executor",
-            backoff,
+            b.backoffBase + ".." + b.backoffCap + (b.jitter ? " jittered" : ""),
             resyncPeriod == null ? "off" : "every " + resyncPeriod,
             closeTimeout,
             ownTimer != null ? "own thread" : "supplied scheduler");
@@ -385,7 +390,15 @@ public final class ReconcileEngine<K> implements AutoCloseable {
 
     /** Retry delays: {@code base * 2^(failures-1)}, at most {@code cap}; base positive. */
     public Builder<K> backoff(Duration base, Duration cap) {
-      new Backoff(base, cap, false); // validates, naming the bad value
+      Objects.requireNonNull(base, "backoff base");
+      Objects.requireNonNull(cap, "backoff cap");
+      if (base.isNegative() || base.isZero()) {
+        throw new IllegalArgumentException("backoff base must be positive: " + base);
+      }
+      if (cap.compareTo(base) < 0) {
+        throw new IllegalArgumentException(
+            "backoff cap must not be less than base: base " + base + ", cap " + cap);
+      }
       this.backoffBase = base;
       this.backoffCap = cap;
       return this;

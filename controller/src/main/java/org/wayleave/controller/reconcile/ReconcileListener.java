@@ -1,5 +1,7 @@
 package org.wayleave.controller.reconcile;
 
+import org.wayleave.base.time.Ticker;
+
 /**
  * Hears every reconcile, for metrics and logging. Called on the worker thread, so it must be quick;
  * an exception it throws is logged and otherwise ignored.

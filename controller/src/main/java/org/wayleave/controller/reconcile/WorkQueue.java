@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wayleave.base.time.Backoff;
+import org.wayleave.base.time.Scheduler;
 
 /**
  * The engine's bookkeeping, without threads: a FIFO of keys (never events) ready to run, the keys
@@ -164,7 +166,7 @@ final class WorkQueue<K> {
             }
           }
           case RETRY -> {
-            Duration wait = backoff.delay(state.failures);
+            Duration wait = backoff.afterFailures(state.failures);
             log.warn(
                 "{}: reconcile of {} failed ({} in a row), retrying in {}: {}",
                 name,

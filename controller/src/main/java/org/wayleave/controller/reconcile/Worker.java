@@ -3,6 +3,7 @@ package org.wayleave.controller.reconcile;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wayleave.base.time.Ticker;
 
 /**
  * One reconcile task: takes the next ready key from the {@link WorkQueue}, runs the {@link

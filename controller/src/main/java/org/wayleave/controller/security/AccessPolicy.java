@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.wayleave.base.pki.Identity;
 
 /**
  * Who may do what: the controller's policy file (YAML). Identities are the principals certificates

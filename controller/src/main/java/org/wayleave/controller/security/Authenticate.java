@@ -18,6 +18,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wayleave.base.pki.Pki;
 
 /**
  * Who a gRPC call comes from: the identity in the client certificate the TLS handshake verified, as

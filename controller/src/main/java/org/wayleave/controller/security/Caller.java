@@ -1,6 +1,7 @@
 package org.wayleave.controller.security;
 
 import java.util.Objects;
+import org.wayleave.base.pki.Identity;
 
 /**
  * Who is calling, once authenticated: the principal the audit trail records ({@code role:name}) and

@@ -7,9 +7,9 @@ import org.slf4j.LoggerFactory;
 import org.wayleave.api.v1.AgentMessage;
 import org.wayleave.api.v1.AgentServiceGrpc;
 import org.wayleave.api.v1.ControllerMessage;
+import org.wayleave.base.pki.Identity;
 import org.wayleave.controller.security.Authenticate;
 import org.wayleave.controller.security.Caller;
-import org.wayleave.controller.security.Identity;
 
 /**
  * {@code AgentService.Connect}: one bidirectional stream per agent. The first message must be a

@@ -2,14 +2,17 @@ package org.wayleave.controller.southbound;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.wayleave.api.v1.ApplyResult;
 import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.Drift;
 import org.wayleave.api.v1.Hello;
 import org.wayleave.api.v1.OptionsProto;
 import org.wayleave.api.v1.Report;
+import org.wayleave.api.v1.SubInterface;
 
 /**
  * The rules an agent's messages keep. An agent is believed only about its own router and about what
@@ -71,6 +74,12 @@ final class AgentProtocol {
   }
 
   private static String otherDevice(DeviceConfig actual, String device, String field) {
+    Set<String> names = new HashSet<>();
+    for (SubInterface s : actual.getSubInterfacesList()) {
+      if (!names.add(s.getName())) {
+        return field + ".sub_interfaces: name '" + s.getName() + "' appears more than once";
+      }
+    }
     if (!actual.getDeviceId().isEmpty() && !actual.getDeviceId().equals(device)) {
       return field
           + ".device_id: names device '"

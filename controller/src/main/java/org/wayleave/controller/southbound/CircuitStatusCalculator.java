@@ -14,8 +14,8 @@ import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.ItemError;
 import org.wayleave.api.v1.SubInterface;
 import org.wayleave.api.v1.Termination;
+import org.wayleave.base.config.SubInterfaces;
 import org.wayleave.controller.core.CircuitStatuses;
-import org.wayleave.controller.core.DeviceConfigs;
 import org.wayleave.controller.telemetry.Telemetry;
 
 /**
@@ -45,7 +45,7 @@ final class CircuitStatusCalculator {
       return new End(
           EndState.NO_AGENT, "the agent of device " + t.getDevice() + " is not connected");
     }
-    SubInterface want = DeviceConfigs.subInterface(c, t);
+    SubInterface want = SubInterfaces.of(c, t);
     List<ItemError> errors = session.itemErrors();
     for (ItemError e : errors) {
       if (e.getName().isEmpty()) {

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,14 +22,15 @@ import org.wayleave.api.v1.Device;
 import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.Hello;
 import org.wayleave.api.v1.Report;
-import org.wayleave.api.v1.SubInterface;
+import org.wayleave.base.config.ConfigDiff;
+import org.wayleave.base.time.Backoff;
+import org.wayleave.base.time.Ticker;
 import org.wayleave.controller.core.CircuitStatuses;
 import org.wayleave.controller.core.DeviceConfigs;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.reconcile.Reconciler;
 import org.wayleave.controller.reconcile.Result;
-import org.wayleave.controller.reconcile.Ticker;
 import org.wayleave.controller.store.Audit;
 import org.wayleave.controller.store.Compare;
 import org.wayleave.controller.store.StateStore;
@@ -70,6 +70,10 @@ public final class DeviceSync implements Reconciler<String> {
 
   static final Duration RETRY_BASE = Duration.ofSeconds(1);
   static final Duration RETRY_CAP = Duration.ofSeconds(60);
+
+  /** A refused configuration is pushed again 1 s, 2 s, 4 s ... at most 60 s after each refusal. */
+  private static final Backoff RETRY = new Backoff(RETRY_BASE, RETRY_CAP, Backoff.Jitter.NONE);
+
   private final AtomicLong pushes = new AtomicLong();
   private final AtomicLong sessionsOpened = new AtomicLong();
   private volatile Consumer<String> wake = id -> {};
@@ -156,8 +160,7 @@ public final class DeviceSync implements Reconciler<String> {
           s.deviceId(),
           (id, f) -> {
             int n = f != null && f.desired().equals(sent) ? f.count() + 1 : 1;
-            long delay = Math.min(RETRY_CAP.toNanos(), RETRY_BASE.toNanos() << Math.min(n - 1, 20));
-            return new Failure(sent, n, ticker.read() + delay);
+            return new Failure(sent, n, ticker.read() + RETRY.afterFailures(n).toNanos());
           });
     }
     // A rejected push may come without the router's state (it could not be read): keep the last.
@@ -273,17 +276,7 @@ public final class DeviceSync implements Reconciler<String> {
 
   /** True if the router carries the plan: exactly, or at least, when unowned VLANs are kept. */
   static boolean matches(DeviceConfig actual, DeviceConfig desired, boolean keepUnowned) {
-    if (actual == null) {
-      return false;
-    }
-    Map<String, SubInterface> have = new HashMap<>();
-    actual.getSubInterfacesList().forEach(x -> have.put(x.getName(), x));
-    for (SubInterface want : desired.getSubInterfacesList()) {
-      if (!want.equals(have.get(want.getName()))) {
-        return false;
-      }
-    }
-    return keepUnowned || have.size() == desired.getSubInterfacesCount();
+    return actual != null && ConfigDiff.between(actual, desired, keepUnowned).isEmpty();
   }
 
   private void writeStatuses(String deviceId, List<Circuit> circuits) {

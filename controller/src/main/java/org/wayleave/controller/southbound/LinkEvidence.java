@@ -5,7 +5,7 @@ import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.ConditionStatus;
 import org.wayleave.api.v1.SubInterface;
 import org.wayleave.api.v1.Termination;
-import org.wayleave.controller.core.DeviceConfigs;
+import org.wayleave.base.config.SubInterfaces;
 import org.wayleave.controller.telemetry.LinkJudge;
 import org.wayleave.controller.telemetry.Telemetry;
 
@@ -74,7 +74,7 @@ record LinkEvidence(
           "");
     }
     for (Termination t : ends) {
-      SubInterface want = DeviceConfigs.subInterface(c, t);
+      SubInterface want = SubInterfaces.of(c, t);
       String where = want.getName() + " on " + t.getDevice();
       Telemetry.DeviceView d = telemetry.device(t.getDevice());
       if (d == null) {

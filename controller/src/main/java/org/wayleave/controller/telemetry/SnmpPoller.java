@@ -19,7 +19,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.snmp4j.MessageDispatcherImpl;
@@ -44,7 +43,8 @@ import org.snmp4j.smi.VariableBinding;
 import org.snmp4j.transport.DefaultUdpTransportMapping;
 import org.wayleave.api.v1.Device;
 import org.wayleave.api.v1.SnmpVersion;
-import org.wayleave.controller.secrets.SecretProvider;
+import org.wayleave.base.secrets.SecretProvider;
+import org.wayleave.base.time.Ticker;
 
 /**
  * Polls routers' IF-MIB over SNMP v2c or v3, asynchronously: one UDP socket, one I/O thread
@@ -71,7 +71,7 @@ public final class SnmpPoller implements AutoCloseable {
   private final SecretProvider secrets;
   private final PollListener listener;
   private final Clock clock;
-  private final LongSupplier nanos;
+  private final Ticker ticker;
   private final Snmp snmp;
   private final MPv3 mpv3;
   private final USM usm;
@@ -119,7 +119,7 @@ public final class SnmpPoller implements AutoCloseable {
     this.secrets = Objects.requireNonNull(secrets, "secrets");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.nanos = System::nanoTime;
+    this.ticker = Ticker.system();
     // Every protocol USM knows, so a device explicitly set to MD5, SHA-1 or DES can be polled;
     // which one a device gets is decided by its settings (SHA-256 and AES-128 when unset).
     SecurityProtocols protocols =
@@ -264,7 +264,7 @@ public final class SnmpPoller implements AutoCloseable {
   private void scheduleFirst(Polled p) {
     long interval = config.interval().toNanos();
     long offset = Math.floorMod((long) p.id.hashCode() * 0x9E3779B97F4A7C15L, interval);
-    p.dueNanos = nanos.getAsLong() + offset;
+    p.dueNanos = ticker.read() + offset;
     schedule(p);
   }
 
@@ -272,7 +272,7 @@ public final class SnmpPoller implements AutoCloseable {
     if (closed || p.removed) {
       return;
     }
-    long delay = Math.max(0, p.dueNanos - nanos.getAsLong());
+    long delay = Math.max(0, p.dueNanos - ticker.read());
     p.next = scheduler.schedule(() -> due(p), delay, TimeUnit.NANOSECONDS);
   }
 
@@ -282,7 +282,7 @@ public final class SnmpPoller implements AutoCloseable {
     }
     int backoff = Math.min(MAX_BACKOFF, 1 << Math.min(p.consecutiveFailures, 3));
     p.dueNanos += config.interval().toNanos() * (p.consecutiveFailures == 0 ? 1 : backoff);
-    long now = nanos.getAsLong();
+    long now = ticker.read();
     if (p.dueNanos < now) {
       // Fell behind (a paused JVM): realign instead of firing a burst of catch-up polls.
       p.dueNanos = now + config.interval().toNanos();
@@ -362,7 +362,7 @@ public final class SnmpPoller implements AutoCloseable {
     }
 
     void begin() {
-      startNanos = nanos.getAsLong();
+      startNanos = ticker.read();
       polls.increment();
       if (p.settingsChanged || p.resolved == null) {
         // Resolving may look up a host name and read secret files: never on the I/O thread.
@@ -503,7 +503,7 @@ public final class SnmpPoller implements AutoCloseable {
 
     private void succeed() {
       DeviceSample sample =
-          new DeviceSample(nanos.getAsLong(), clock.millis(), walk.sysUpTime(), walk.rows());
+          new DeviceSample(ticker.read(), clock.millis(), walk.sysUpTime(), walk.rows());
       p.columns = walk.nextColumns();
       p.learnedRows = walk.rowCount();
       p.consecutiveFailures = 0;
@@ -532,7 +532,7 @@ public final class SnmpPoller implements AutoCloseable {
 
     private void finish(boolean ok) {
       try {
-        observer.pollEnded(p.id, ok ? PollResult.SUCCESS : failure, nanos.getAsLong() - startNanos);
+        observer.pollEnded(p.id, ok ? PollResult.SUCCESS : failure, ticker.read() - startNanos);
       } catch (RuntimeException e) {
         log.warn("device {}: poll observer failed", p.id, e);
       }

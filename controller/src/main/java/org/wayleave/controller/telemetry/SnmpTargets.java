@@ -26,7 +26,7 @@ import org.wayleave.api.v1.SnmpAuthProtocol;
 import org.wayleave.api.v1.SnmpPrivProtocol;
 import org.wayleave.api.v1.SnmpSettings;
 import org.wayleave.api.v1.SnmpVersion;
-import org.wayleave.controller.secrets.SecretProvider;
+import org.wayleave.base.secrets.SecretProvider;
 
 /**
  * Turns a device's SNMP settings into an snmp4j target (and, for v3, the USM user), resolving the

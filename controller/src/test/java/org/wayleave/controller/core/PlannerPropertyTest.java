@@ -23,7 +23,7 @@ import org.wayleave.api.v1.CircuitSpec;
 import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.DeviceDiff;
 import org.wayleave.api.v1.Termination;
-import org.wayleave.controller.seed.Seeds;
+import org.wayleave.base.seed.Seeds;
 import org.wayleave.controller.store.sqlite.SqliteStateStore;
 
 /**

@@ -24,11 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wayleave.api.v1.CircuitPhase;
 import org.wayleave.api.v1.CircuitStatus;
+import org.wayleave.base.seed.Seeds;
 import org.wayleave.controller.Controller;
 import org.wayleave.controller.ControllerConfig;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
-import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.store.Audit;
 import org.wayleave.controller.store.Txn;
 

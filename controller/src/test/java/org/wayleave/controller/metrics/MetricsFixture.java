@@ -15,15 +15,15 @@ import org.wayleave.api.v1.CircuitPhase;
 import org.wayleave.api.v1.CircuitStatus;
 import org.wayleave.api.v1.Condition;
 import org.wayleave.api.v1.ConditionStatus;
+import org.wayleave.base.config.SubInterfaces;
+import org.wayleave.base.secrets.SecretProvider;
+import org.wayleave.base.seed.Seeds;
+import org.wayleave.base.time.Ticker;
 import org.wayleave.controller.core.DesiredStateService;
-import org.wayleave.controller.core.DeviceConfigs;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.reconcile.ReconcileEngine;
-import org.wayleave.controller.reconcile.Ticker;
-import org.wayleave.controller.secrets.SecretProvider;
-import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.southbound.DeviceSync;
 import org.wayleave.controller.store.Audit;
 import org.wayleave.controller.store.StoreEvent;
@@ -125,7 +125,7 @@ final class MetricsFixture implements AutoCloseable {
 
   /** The A-end sub-interface's name, as SNMP shows it. */
   static String aEndInterface(Circuit c) {
-    return DeviceConfigs.subInterface(c, c.getSpec().getAEnd()).getName();
+    return SubInterfaces.of(c, c.getSpec().getAEnd()).getName();
   }
 
   /** Writes a circuit status as the reconciler would, and waits for the metrics to see it. */

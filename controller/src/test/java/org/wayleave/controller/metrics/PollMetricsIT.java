@@ -17,8 +17,8 @@ import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.Device;
 import org.wayleave.api.v1.SnmpSettings;
 import org.wayleave.api.v1.SnmpVersion;
+import org.wayleave.base.secrets.SecretProvider;
 import org.wayleave.controller.core.Kind;
-import org.wayleave.controller.secrets.SecretProvider;
 
 /**
  * The poller's outcome hook, with a real poller on loopback: a router that never answers counts as

@@ -14,10 +14,10 @@ import org.wayleave.api.v1.CircuitServiceGrpc;
 import org.wayleave.api.v1.CircuitSpec;
 import org.wayleave.api.v1.InventoryServiceGrpc;
 import org.wayleave.api.v1.Termination;
+import org.wayleave.base.seed.Seeds;
 import org.wayleave.controller.core.DesiredStateService;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.core.ResourceCache;
-import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.store.sqlite.SqliteStateStore;
 
 /**

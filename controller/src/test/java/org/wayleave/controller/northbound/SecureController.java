@@ -9,13 +9,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.wayleave.base.pki.Identity;
+import org.wayleave.base.pki.Identity.Role;
+import org.wayleave.base.pki.Pki;
+import org.wayleave.base.pki.TlsFiles;
 import org.wayleave.controller.Controller;
 import org.wayleave.controller.ControllerConfig;
 import org.wayleave.controller.security.AccessPolicy;
-import org.wayleave.controller.security.Identity;
-import org.wayleave.controller.security.Identity.Role;
-import org.wayleave.controller.security.Pki;
-import org.wayleave.controller.security.TlsFiles;
 import org.wayleave.controller.telemetry.TelemetryConfig;
 
 /**

@@ -72,13 +72,13 @@ import org.wayleave.api.v1.Termination;
 import org.wayleave.api.v1.VlanPool;
 import org.wayleave.api.v1.WatchEvent;
 import org.wayleave.api.v1.WatchRequest;
+import org.wayleave.base.pki.Identity;
+import org.wayleave.base.pki.Identity.Role;
+import org.wayleave.base.pki.Pki;
 import org.wayleave.controller.Controller;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.security.AccessPolicy;
-import org.wayleave.controller.security.Identity;
-import org.wayleave.controller.security.Identity.Role;
-import org.wayleave.controller.security.Pki;
 
 /**
  * Both gRPC ports over real TLS on loopback: who gets in, what each role may do, and that one

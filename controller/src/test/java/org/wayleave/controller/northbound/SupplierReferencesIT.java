@@ -51,13 +51,13 @@ import org.wayleave.api.v1.ResourceRef;
 import org.wayleave.api.v1.Site;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.api.v1.WatchRequest;
+import org.wayleave.base.pki.Identity;
+import org.wayleave.base.pki.Identity.Role;
 import org.wayleave.controller.Controller;
 import org.wayleave.controller.core.DeviceConfigs;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.security.AccessPolicy;
-import org.wayleave.controller.security.Identity;
-import org.wayleave.controller.security.Identity.Role;
 
 /**
  * References inside a supplier's own requests. Every field the contract marks {@code refers_to}, in

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
+import org.wayleave.base.time.Scheduler;
 
 /**
  * Manual timers for tests, on a {@link FakeTicker}: nothing runs until {@link #advance}, which runs

@@ -2,6 +2,7 @@ package org.wayleave.controller.reconcile;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import org.wayleave.base.time.Ticker;
 
 /** Manual time for tests: stands still until advanced. */
 final class FakeTicker implements Ticker {

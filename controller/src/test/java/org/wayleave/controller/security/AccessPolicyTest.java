@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import org.wayleave.controller.security.Identity.Role;
+import org.wayleave.base.pki.Identity;
+import org.wayleave.base.pki.Identity.Role;
 
 class AccessPolicyTest {
   static final String TOKEN = "s3cret-token-for-the-wall";

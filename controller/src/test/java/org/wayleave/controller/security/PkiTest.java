@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wayleave.base.pki.Identity;
+import org.wayleave.base.pki.Pki;
 import org.wayleave.controller.testing.SystemParts;
 
 class PkiTest {

@@ -42,13 +42,13 @@ import org.wayleave.api.v1.Push;
 import org.wayleave.api.v1.Report;
 import org.wayleave.api.v1.SubInterface;
 import org.wayleave.api.v1.Termination;
+import org.wayleave.base.seed.Seeds;
+import org.wayleave.base.time.Ticker;
 import org.wayleave.controller.core.DesiredStateService;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.reconcile.ReconcileEngine;
-import org.wayleave.controller.reconcile.Ticker;
-import org.wayleave.controller.seed.Seeds;
 import org.wayleave.controller.store.sqlite.SqliteStateStore;
 
 /**

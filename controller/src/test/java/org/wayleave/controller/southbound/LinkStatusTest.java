@@ -18,7 +18,7 @@ import org.wayleave.api.v1.ConditionStatus;
 import org.wayleave.api.v1.ControllerMessage;
 import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.Termination;
-import org.wayleave.controller.core.DeviceConfigs;
+import org.wayleave.base.config.SubInterfaces;
 import org.wayleave.controller.telemetry.DeviceSample;
 import org.wayleave.controller.telemetry.IfMib;
 import org.wayleave.controller.telemetry.IfRow;
@@ -49,7 +49,7 @@ class LinkStatusTest {
   AgentSession session(boolean carries) {
     DeviceConfig.Builder actual = DeviceConfig.newBuilder().setDeviceId(DEVICE);
     if (carries) {
-      actual.addSubInterfaces(DeviceConfigs.subInterface(circuit, circuit.getSpec().getAEnd()));
+      actual.addSubInterfaces(SubInterfaces.of(circuit, circuit.getSpec().getAEnd()));
     }
     return new AgentSession(
         DEVICE,

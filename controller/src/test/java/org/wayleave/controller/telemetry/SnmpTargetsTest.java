@@ -10,7 +10,7 @@ import org.snmp4j.smi.OctetString;
 import org.wayleave.api.v1.Device;
 import org.wayleave.api.v1.SnmpSettings;
 import org.wayleave.api.v1.SnmpVersion;
-import org.wayleave.controller.secrets.SecretProvider;
+import org.wayleave.base.secrets.SecretProvider;
 
 /** Which version a device is polled with: v3 authPriv unless v2c is set and allowed. */
 class SnmpTargetsTest {

@@ -21,7 +21,7 @@ import org.wayleave.api.v1.SnmpAuthProtocol;
 import org.wayleave.api.v1.SnmpPrivProtocol;
 import org.wayleave.api.v1.SnmpSettings;
 import org.wayleave.api.v1.SnmpVersion;
-import org.wayleave.controller.secrets.DirectorySecretProvider;
+import org.wayleave.base.secrets.DirectorySecretProvider;
 import org.wayleave.controller.testing.SystemParts;
 
 /**

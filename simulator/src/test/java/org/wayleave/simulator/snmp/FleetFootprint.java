@@ -12,8 +12,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.snmp4j.PDU;
 import org.snmp4j.smi.OID;
-import org.wayleave.controller.secrets.DirectorySecretProvider;
-import org.wayleave.controller.seed.Seeds;
+import org.wayleave.base.secrets.DirectorySecretProvider;
+import org.wayleave.base.seed.Seeds;
 import org.wayleave.simulator.Scenarios;
 
 /**

@@ -1,4 +1,4 @@
-package org.wayleave.agent;
+package org.wayleave.base.time;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.Random;
 import java.util.random.RandomGenerator;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class BackoffTest {
@@ -124,5 +125,68 @@ class BackoffTest {
       sum += b.delay(attempt).toNanos() / 1e6;
     }
     return sum / n;
+  }
+
+  // Without jitter and with equal jitter, counted in failures: the reconcile engine's and the
+  // device reconciler's retries.
+
+  private static Duration ms(long millis) {
+    return Duration.ofMillis(millis);
+  }
+
+  /** A source whose every draw in {@code [0, 1)} is {@code value}. */
+  private static RandomGenerator fixed(double value) {
+    return new RandomGenerator() {
+      @Override
+      public long nextLong() {
+        throw new AssertionError("a draw in [0, 1) expected");
+      }
+
+      @Override
+      public double nextDouble() {
+        return value;
+      }
+    };
+  }
+
+  @Test
+  void withoutJitterDoublesFromTheBaseAndStopsAtTheCap() {
+    Backoff backoff = new Backoff(ms(100), Duration.ofSeconds(60), Backoff.Jitter.NONE);
+
+    assertThat(IntStream.rangeClosed(1, 12).mapToObj(backoff::afterFailures))
+        .containsExactly(
+            ms(100), ms(200), ms(400), ms(800), ms(1600), ms(3200), ms(6400), ms(12800), ms(25600),
+            ms(51200), ms(60000), ms(60000));
+  }
+
+  @Test
+  void manyFailuresNeverOverflowPastTheCap() {
+    Backoff backoff = new Backoff(ms(100), Duration.ofSeconds(60), Backoff.Jitter.NONE);
+
+    assertThat(backoff.afterFailures(63)).isEqualTo(Duration.ofSeconds(60));
+    assertThat(backoff.afterFailures(64)).isEqualTo(Duration.ofSeconds(60));
+    assertThat(backoff.afterFailures(Integer.MAX_VALUE)).isEqualTo(Duration.ofSeconds(60));
+    Backoff huge =
+        new Backoff(Duration.ofNanos(1), Duration.ofDays(365 * 300), Backoff.Jitter.NONE);
+    assertThat(huge.afterFailures(Integer.MAX_VALUE)).isPositive();
+  }
+
+  @Test
+  void equalJitterDrawsFromTheUpperHalfOfTheDelay() {
+    Backoff.Jitter equal = Backoff.Jitter.EQUAL;
+    assertThat(new Backoff(ms(100), ms(1000), equal, fixed(0.0)).afterFailures(3))
+        .isEqualTo(ms(200));
+    assertThat(new Backoff(ms(100), ms(1000), equal, fixed(0.5)).afterFailures(3))
+        .isBetween(ms(299), ms(301));
+    assertThat(new Backoff(ms(100), ms(1000), equal, fixed(0.999_999_999)).afterFailures(3))
+        .isEqualTo(ms(400));
+    assertThat(new Backoff(ms(100), ms(1000), equal, fixed(0.999_999_999)).afterFailures(10))
+        .isEqualTo(ms(1000));
+  }
+
+  @Test
+  void failuresCountFromOne() {
+    assertThatThrownBy(() -> new Backoff(ms(1), ms(1), Backoff.Jitter.NONE).afterFailures(0))
+        .hasMessage("failures: must be at least 1 (got 0)");
   }
 }

@@ -1,16 +1,20 @@
-package org.wayleave.agent;
+package org.wayleave.base.config;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.wayleave.api.v1.ChangeAction;
 import org.wayleave.api.v1.DeviceConfig;
+import org.wayleave.api.v1.DeviceDiff;
 import org.wayleave.api.v1.ItemError;
 import org.wayleave.api.v1.SubInterface;
+import org.wayleave.api.v1.SubInterfaceChange;
 
 /**
- * The difference between what a router carries and what it should carry, by sub-interface name, and
- * the item-by-item application of it that every {@link Driver} shares.
+ * The difference between what a router carries and what it should carry, by sub-interface name:
+ * what the controller shows in a plan ({@link #toDeviceDiff}), what it checks before pushing
+ * ({@link #isEmpty}), and what every agent driver applies item by item ({@link #applyEach}).
  *
  * @param deletes carried but not desired (empty when unowned sub-interfaces are kept)
  * @param updates carried and desired, but different
@@ -68,6 +72,39 @@ public record ConfigDiff(
 
   public boolean isEmpty() {
     return deletes.isEmpty() && updates.isEmpty() && creates.isEmpty();
+  }
+
+  /**
+   * The difference as a plan shows it for {@code device}: one change per sub-interface, by name.
+   */
+  public DeviceDiff toDeviceDiff(String device) {
+    TreeMap<String, SubInterfaceChange> changes = new TreeMap<>();
+    for (SubInterface s : deletes) {
+      changes.put(
+          s.getName(),
+          SubInterfaceChange.newBuilder()
+              .setAction(ChangeAction.CHANGE_ACTION_DELETE)
+              .setBefore(s)
+              .build());
+    }
+    for (Update u : updates) {
+      changes.put(
+          u.after().getName(),
+          SubInterfaceChange.newBuilder()
+              .setAction(ChangeAction.CHANGE_ACTION_UPDATE)
+              .setBefore(u.before())
+              .setAfter(u.after())
+              .build());
+    }
+    for (SubInterface s : creates) {
+      changes.put(
+          s.getName(),
+          SubInterfaceChange.newBuilder()
+              .setAction(ChangeAction.CHANGE_ACTION_CREATE)
+              .setAfter(s)
+              .build());
+    }
+    return DeviceDiff.newBuilder().setDevice(device).addAllChanges(changes.values()).build();
   }
 
   /**

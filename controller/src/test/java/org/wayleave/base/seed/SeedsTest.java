@@ -1,4 +1,4 @@
-package org.wayleave.controller.seed;
+package org.wayleave.base.seed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.wayleave.controller.security;
+package org.wayleave.base.pki;
 
 import java.io.IOException;
 import java.io.Reader;

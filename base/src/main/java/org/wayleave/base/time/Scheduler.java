@@ -1,4 +1,4 @@
-package org.wayleave.controller.reconcile;
+package org.wayleave.base.time;
 
 import java.time.Duration;
 import java.util.Objects;

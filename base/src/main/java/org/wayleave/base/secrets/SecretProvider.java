@@ -1,4 +1,4 @@
-package org.wayleave.controller.secrets;
+package org.wayleave.base.secrets;
 
 /**
  * Where secrets named by reference come from. Resources (a device's SNMP settings, say) only ever

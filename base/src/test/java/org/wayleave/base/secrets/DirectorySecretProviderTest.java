@@ -1,4 +1,4 @@
-package org.wayleave.controller.secrets;
+package org.wayleave.base.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

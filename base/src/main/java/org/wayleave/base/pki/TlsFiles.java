@@ -1,4 +1,4 @@
-package org.wayleave.controller.security;
+package org.wayleave.base.pki;
 
 import io.grpc.ChannelCredentials;
 import io.grpc.ServerCredentials;

@@ -1,9 +1,15 @@
-package org.wayleave.agent;
+package org.wayleave.base.config;
 
 import java.util.Optional;
+import org.wayleave.api.v1.AdminState;
+import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.SubInterface;
+import org.wayleave.api.v1.Termination;
 
-/** Naming and sanity rules for VLAN sub-interfaces that hold on every router. */
+/**
+ * How a circuit end becomes a VLAN sub-interface, and the rules a sub-interface keeps on every
+ * router: the one place both the controller (planning) and the agent (applying) take them from.
+ */
 public final class SubInterfaces {
   private SubInterfaces() {}
 
@@ -13,6 +19,23 @@ public final class SubInterfaces {
    */
   public static String name(String port, int sTag, int cTag) {
     return sTag > 0 ? port + "." + sTag + "." + cTag : port + "." + cTag;
+  }
+
+  /**
+   * The sub-interface that carries end {@code t} of circuit {@code c}: named from its port and
+   * tags, the circuit id as its alias, the committed bandwidth, up unless the circuit is disabled.
+   */
+  public static SubInterface of(Circuit c, Termination t) {
+    int sTag = t.hasSTag() ? t.getSTag() : 0;
+    return SubInterface.newBuilder()
+        .setName(name(t.getPort(), sTag, t.getCTag()))
+        .setPort(t.getPort())
+        .setCTag(t.getCTag())
+        .setSTag(sTag)
+        .setAlias(c.getId())
+        .setBandwidthMbps(c.getSpec().getCommittedMbps())
+        .setAdminUp(c.getSpec().getAdminState() != AdminState.ADMIN_STATE_DISABLED)
+        .build();
   }
 
   /**

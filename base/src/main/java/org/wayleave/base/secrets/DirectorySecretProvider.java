@@ -1,4 +1,4 @@
-package org.wayleave.controller.secrets;
+package org.wayleave.base.secrets;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package org.wayleave.controller.seed;
+package org.wayleave.base.seed;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
