@@ -129,14 +129,14 @@ public final class SouthboundBenchmark implements Callable<Integer> {
       sim = startSimulator(controller.agentPort(), data, simOut);
       long connectStart = System.nanoTime();
       awaitCondition(
-          () -> controller.deviceSync().sessions() == devices,
+          () -> controller.agents().sessions() == devices,
           Duration.ofSeconds(timeoutSeconds),
           "all agents connected");
       double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
       int simPort = simulatorPort(simOut);
       progress("all %d agents connected in %.1f s", devices, connectSeconds);
       awaitSettled(controller);
-      long pushesBefore = controller.deviceSync().pushes();
+      long pushesBefore = controller.pushes().pushes();
 
       List<Op> circuitOps = new ArrayList<>(circuits);
       for (int i = 0; i < circuits; i++) {
@@ -175,7 +175,7 @@ public final class SouthboundBenchmark implements Callable<Integer> {
           "all %d circuits ACTIVE %.1f s after the Apply (the Apply itself took %.1f s)",
           circuits, allAppliedSeconds, applySeconds);
       awaitSettled(controller);
-      long pushes = controller.deviceSync().pushes() - pushesBefore;
+      long pushes = controller.pushes().pushes() - pushesBefore;
       ObjectNode simStats =
           (ObjectNode)
               new ObjectMapper()

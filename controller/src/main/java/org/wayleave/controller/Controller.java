@@ -1,24 +1,13 @@
 package org.wayleave.controller;
 
-import io.grpc.Server;
-import io.grpc.ServerInterceptors;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.vertx.ext.web.handler.StaticHandler;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wayleave.api.v1.ChangeAction;
 import org.wayleave.api.v1.Circuit;
-import org.wayleave.api.v1.Device;
 import org.wayleave.api.v1.Resource;
 import org.wayleave.base.secrets.DirectorySecretProvider;
 import org.wayleave.base.secrets.SecretProvider;
@@ -26,24 +15,33 @@ import org.wayleave.base.seed.Seeds;
 import org.wayleave.base.time.Ticker;
 import org.wayleave.controller.core.DesiredStateService;
 import org.wayleave.controller.core.Kind;
+import org.wayleave.controller.core.ObservedStateService;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.core.ResourceCache;
-import org.wayleave.controller.http.ApiRoutes;
-import org.wayleave.controller.http.HttpServer;
+import org.wayleave.controller.lifecycle.Component;
+import org.wayleave.controller.lifecycle.Leadership;
+import org.wayleave.controller.lifecycle.Lifecycle;
 import org.wayleave.controller.metrics.ControllerMetrics;
-import org.wayleave.controller.northbound.NorthboundServer;
 import org.wayleave.controller.reconcile.ReconcileEngine;
-import org.wayleave.controller.security.Authenticate;
-import org.wayleave.controller.southbound.AgentGrpcService;
-import org.wayleave.controller.southbound.DeviceSync;
+import org.wayleave.controller.southbound.AgentSessions;
+import org.wayleave.controller.southbound.DevicePushes;
+import org.wayleave.controller.southbound.DeviceReconciler;
 import org.wayleave.controller.southbound.DeviceWakeups;
+import org.wayleave.controller.status.CircuitStatusWriter;
 import org.wayleave.controller.store.StateStore;
-import org.wayleave.controller.store.StoreEvent;
 import org.wayleave.controller.store.sqlite.SqliteStateStore;
+import org.wayleave.controller.telemetry.CircuitLinks;
+import org.wayleave.controller.telemetry.Polling;
 import org.wayleave.controller.telemetry.SnmpPoller;
 import org.wayleave.controller.telemetry.Telemetry;
 
-/** One controller process: store, desired-state cache and service, northbound gRPC, HTTP. */
+/**
+ * One controller process, assembled from components wired through their constructors. {@link
+ * #components} is the one place that says which run on every controller (the store, the watch-fed
+ * cache, the agents' sessions, the northbound API, HTTP with the dashboard, metrics) and which run
+ * only while this controller leads (pushing to agents and writing circuit statuses, polling
+ * routers).
+ */
 public final class Controller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Controller.class);
 
@@ -55,52 +53,120 @@ public final class Controller implements AutoCloseable {
 
   static final int DEVICE_WORKERS = 4;
 
+  private final ControllerConfig config;
   private final StateStore store;
   private final ResourceCache cache;
   private final DesiredStateService state;
-  private final NorthboundServer northbound;
-  private final Server southbound;
+  private final ObservedStateService observed;
+  private final AgentSessions agents;
+  private final DevicePushes pushes;
+  private final DeviceReconciler reconciler;
   private final ReconcileEngine<String> devices;
-  private final DeviceSync sync;
-  private final HttpServer http;
-  private final ControllerConfig config;
   private final Telemetry telemetry;
   private final SnmpPoller poller;
+  private final Polling polling;
   private final ControllerMetrics metrics;
+  private final Endpoints endpoints;
+  private final Lifecycle lifecycle;
 
-  private Controller(
-      ControllerConfig config,
-      StateStore store,
-      ResourceCache cache,
-      DesiredStateService state,
-      NorthboundServer northbound,
-      Server southbound,
-      ReconcileEngine<String> devices,
-      DeviceSync sync,
-      HttpServer http,
-      Telemetry telemetry,
-      SnmpPoller poller,
-      ControllerMetrics metrics) {
-    this.metrics = metrics;
-    this.telemetry = telemetry;
-    this.poller = poller;
-    this.southbound = southbound;
-    this.devices = devices;
-    this.sync = sync;
+  private Controller(ControllerConfig config, StateStore store, Leadership leadership)
+      throws IOException {
     this.config = config;
     this.store = store;
-    this.cache = cache;
-    this.state = state;
-    this.northbound = northbound;
-    this.http = http;
+    this.cache = ResourceCache.load(store);
+    this.state = new DesiredStateService(store, cache, config.clock());
+    this.observed = new ObservedStateService(store);
+    this.agents = new AgentSessions(config.clock());
+    this.pushes = new DevicePushes(agents, Ticker.system(), PUSH_TIMEOUT, cache::revision);
+    this.telemetry = config.telemetry().enabled() ? newTelemetry(config, cache) : null;
+    this.poller = telemetry == null ? null : newPoller(config, telemetry);
+    this.polling = poller == null ? null : new Polling(poller, telemetry, cache);
+    CircuitStatusWriter statuses =
+        new CircuitStatusWriter(
+            observed,
+            agents::evidence,
+            telemetry == null ? null : new CircuitLinks(telemetry),
+            config.clock());
+    this.reconciler = new DeviceReconciler(cache, statuses, pushes);
+    this.devices =
+        ReconcileEngine.builder("device", reconciler)
+            .workers(DEVICE_WORKERS)
+            .resync(RESYNC, reconciler::allDevices)
+            .build();
+    agents.wakeWith(devices::enqueue);
+    cache.addListener((rev, events) -> devices.enqueueAll(DeviceWakeups.of(events)));
+    if (telemetry != null) {
+      telemetry.onChange(devices::enqueue);
+    }
+    this.metrics =
+        ControllerMetrics.create(
+            store, cache, agents, pushes, devices, poller, telemetry, config.telemetry());
+    this.endpoints =
+        new Endpoints(config, state, store, observed, cache, agents, telemetry, metrics);
+    this.lifecycle = new Lifecycle(components(), leaderComponents(), leadership);
+  }
+
+  /** What runs on every controller, in start order. */
+  private List<Component> components() {
+    List<Component> always = new ArrayList<>();
+    always.add(Component.of("store", () -> {}, store::close));
+    always.add(Component.of("cache", () -> {}, cache::close));
+    always.add(Component.of("seeds", this::loadSeeds, () -> {}));
+    always.add(Component.of("metrics", () -> {}, metrics::close));
+    if (poller != null) {
+      // The poller's socket and timer; which routers it polls is the leader's (polling).
+      always.add(Component.of("snmp-poller", poller::start, poller::close));
+    }
+    always.add(Component.of("device-engine", devices::start, devices::close));
+    always.addAll(endpoints.components(this::ready));
+    return always;
+  }
+
+  /** What runs only while this controller leads, in start order. */
+  private List<Component> leaderComponents() {
+    Component pushing =
+        Component.of(
+            "pushes-and-statuses",
+            () -> {
+              reconciler.startLeading();
+              devices.enqueueAll(reconciler.allDevices());
+            },
+            reconciler::stopLeading);
+    return polling == null ? List.of(pushing) : List.of(pushing, polling);
+  }
+
+  private static Telemetry newTelemetry(ControllerConfig config, ResourceCache cache) {
+    return new Telemetry(
+        config.telemetry(),
+        config.clock(),
+        id -> {
+          Circuit c = cache.get(Kind.CIRCUIT, id);
+          return c == null ? 0 : c.getSpec().getCommittedMbps();
+        });
+  }
+
+  private static SnmpPoller newPoller(ControllerConfig config, Telemetry telemetry)
+      throws IOException {
+    SecretProvider secrets =
+        config.secretsDir() == null
+            ? SecretProvider.none()
+            : new DirectorySecretProvider(config.secretsDir());
+    return new SnmpPoller(config.telemetry(), secrets, telemetry, config.clock());
+  }
+
+  /** Opens the store, loads seeds, and starts serving; this controller always leads. */
+  public static Controller start(ControllerConfig config) throws IOException {
+    return start(config, Leadership.always());
   }
 
   /**
-   * Opens the store, loads seeds, and starts serving.
+   * Opens the store, loads seeds, and starts serving, running the leader's components while {@code
+   * leadership} says this controller leads.
    *
    * @throws IOException if a port cannot be bound
    */
-  public static Controller start(ControllerConfig config) throws IOException {
+  public static Controller start(ControllerConfig config, Leadership leadership)
+      throws IOException {
     log.info(
         "starting controller: data={} bind={} grpc={} http={} seeds={}",
         config.dataDir().toAbsolutePath(),
@@ -109,223 +175,66 @@ public final class Controller implements AutoCloseable {
         config.httpPort(),
         config.seeds());
     StateStore store = SqliteStateStore.open(config.dataDir(), config.clock());
-    List<AutoCloseable> started = new ArrayList<>();
-    started.add(store);
+    Controller c;
     try {
-      ResourceCache cache = ResourceCache.load(store);
-      started.add(cache);
-      DesiredStateService state = new DesiredStateService(store, cache, config.clock());
-      for (String seed : config.seeds()) {
-        loadSeed(state, seed, config.seedSnmpPort());
-      }
-      DeviceSync sync = new DeviceSync(store, cache, config.clock(), Ticker.system(), PUSH_TIMEOUT);
-      ReconcileEngine<String> devices =
-          ReconcileEngine.builder("device", sync)
-              .workers(DEVICE_WORKERS)
-              .resync(RESYNC, sync::allDevices)
-              .build();
-      sync.wakeWith(devices::enqueue);
-      cache.addListener((rev, events) -> devices.enqueueAll(DeviceWakeups.of(events)));
-      Telemetry telemetry = null;
-      SnmpPoller poller = null;
-      if (config.telemetry().enabled()) {
-        telemetry =
-            new Telemetry(
-                config.telemetry(),
-                config.clock(),
-                id -> {
-                  Circuit c = cache.get(Kind.CIRCUIT, id);
-                  return c == null ? 0 : c.getSpec().getCommittedMbps();
-                });
-        SecretProvider secrets =
-            config.secretsDir() == null
-                ? SecretProvider.none()
-                : new DirectorySecretProvider(config.secretsDir());
-        poller = new SnmpPoller(config.telemetry(), secrets, telemetry, config.clock());
-        started.add(poller);
-        SnmpPoller p = poller;
-        Telemetry tm = telemetry;
-        cache.addListener(
-            (rev, events) -> {
-              for (StoreEvent e : events) {
-                String key = e.kv().key();
-                if (key.startsWith(Kind.DEVICE.prefix())) {
-                  String id = key.substring(Kind.DEVICE.prefix().length());
-                  Device d = cache.get(Kind.DEVICE, id);
-                  if (d == null) {
-                    p.remove(id);
-                    tm.forget(id);
-                  } else {
-                    p.upsert(d);
-                  }
-                }
-              }
-            });
-        poller.replaceAll(cache.list(Kind.DEVICE));
-        telemetry.onChange(devices::enqueue);
-        sync.useTelemetry(telemetry);
-      }
-      ControllerMetrics metrics =
-          ControllerMetrics.create(
-              store, cache, sync, devices, poller, telemetry, config.telemetry());
-      started.add(metrics);
-      if (poller != null) {
-        // After the metrics hooks, so every poll is counted.
-        poller.start();
-      }
-      devices.start();
-      started.add(devices);
-      boolean tls = !config.insecure();
-      if (tls) {
-        config.tls().check(config.clock());
-      } else {
-        log.warn(
-            "--insecure: both gRPC ports serve plaintext without authentication; every caller may"
-                + " change everything and any agent may speak for any device. For a laptop, never"
-                + " for a network.");
-      }
-      Server southbound =
-          grpcBuilder(config, config.agentPort(), "agent")
-              .addService(
-                  ServerInterceptors.intercept(
-                      new AgentGrpcService(sync, tls), new Authenticate(config.policy(), tls)))
-              // The northbound limits (NorthboundServer's constants); agents may ping while idle.
-              .maxInboundMessageSize(NorthboundServer.MAX_INBOUND_MESSAGE_BYTES)
-              .maxInboundMetadataSize(NorthboundServer.MAX_INBOUND_METADATA_BYTES)
-              .permitKeepAliveTime(NorthboundServer.PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
-              .permitKeepAliveWithoutCalls(true)
-              .maxConnectionIdle(NorthboundServer.MAX_CONNECTION_IDLE_MINUTES, TimeUnit.MINUTES)
-              .maxConcurrentCallsPerConnection(NorthboundServer.MAX_CONCURRENT_CALLS_PER_CONNECTION)
-              .build()
-              .start();
-      started.add(() -> southbound.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-      NorthboundServer northbound =
-          new NorthboundServer(
-                  grpcBuilder(config, config.grpcPort(), "northbound")
-                      .permitKeepAliveTime(
-                          NorthboundServer.PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
-                      .permitKeepAliveWithoutCalls(false)
-                      .maxConnectionIdle(
-                          NorthboundServer.MAX_CONNECTION_IDLE_MINUTES, TimeUnit.MINUTES)
-                      .maxConcurrentCallsPerConnection(
-                          NorthboundServer.MAX_CONCURRENT_CALLS_PER_CONNECTION),
-                  state,
-                  store,
-                  telemetry,
-                  config.clock(),
-                  config.policy(),
-                  tls)
-              .start();
-      started.add(() -> northbound.stop(5));
-      Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
-      checks.put("store", () -> answers(store));
-      checks.put("cache", () -> cache.revision() >= store.revision());
-      checks.put("northbound", northbound::isServing);
-      // On the embedded store this controller holds the data directory's lock, so it leads; with
-      // etcd the check follows the lease.
-      checks.put("leader", () -> true);
-      if (poller != null) {
-        SnmpPoller p = poller;
-        checks.put("telemetry", () -> p.stats() != null && !p.closed());
-      }
-      Telemetry tm = telemetry;
-      AtomicReference<ApiRoutes> api = new AtomicReference<>();
-      HttpServer http =
-          HttpServer.start(
-              config.bindAddress(),
-              config.httpPort(),
-              config.tls(),
-              config.policy(),
-              checks,
-              (vertx, router) -> {
-                api.set(new ApiRoutes(vertx, cache, store, tm, config.clock()));
-                api.get().mount(router);
-                // A scrape takes a few hundred ms at fleet scale: off the event loop.
-                router
-                    .get("/metrics")
-                    .blockingHandler(
-                        ctx ->
-                            ctx.response()
-                                .putHeader("content-type", metrics.contentType())
-                                .end(metrics.scrape()));
-                // The NOC dashboard: static files from the classpath, nothing fetched from
-                // elsewhere.
-                router
-                    .route("/*")
-                    .handler(StaticHandler.create("webroot").setCachingEnabled(false));
-              });
-      Controller c =
-          new Controller(
-              config,
-              store,
-              cache,
-              state,
-              northbound,
-              southbound,
-              devices,
-              sync,
-              http,
-              telemetry,
-              poller,
-              metrics);
-      log.info(
-          "controller ready: northbound gRPC on {}:{}, agents on {}:{}, HTTP on {}:{}, store"
-              + " revision {}",
-          config.bindAddress(),
-          northbound.port(),
-          config.bindAddress(),
-          southbound.getPort(),
-          config.bindAddress(),
-          http.port(),
-          store.revision());
-      return c;
+      c = new Controller(config, store, leadership);
     } catch (IOException | RuntimeException e) {
-      for (int i = started.size() - 1; i >= 0; i--) {
-        try {
-          started.get(i).close();
-        } catch (Exception suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
+      store.close();
       throw e;
     }
-  }
-
-  /**
-   * A Netty server builder on {@code port}: TLS requiring client certificates, or plaintext with a
-   * warning per connection.
-   */
-  private static NettyServerBuilder grpcBuilder(ControllerConfig config, int port, String name)
-      throws IOException {
-    InetSocketAddress addr = new InetSocketAddress(config.bindAddress(), port);
-    if (config.insecure()) {
-      return NettyServerBuilder.forAddress(addr)
-          .addTransportFilter(Authenticate.insecureWarnings(name));
+    try {
+      c.lifecycle.start();
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e.getMessage(), e);
     }
-    return NettyServerBuilder.forAddress(addr, config.tls().serverCredentials());
-  }
-
-  /** True if the store serves a read (a closed or broken store throws). */
-  private static boolean answers(StateStore store) {
-    store.get(Kind.ROOT);
-    return true;
-  }
-
-  private static void loadSeed(DesiredStateService state, String name, int snmpPort) {
-    List<Resource> resources =
-        snmpPort == 0 ? Seeds.byName(name) : Seeds.withSnmpPort(Seeds.byName(name), snmpPort);
-    var applied =
-        state.apply(Op.upserts(resources, "seed." + name), "system:seed", "load seed " + name);
-    long changed =
-        applied.changes().stream()
-            .filter(c -> c.getAction() != ChangeAction.CHANGE_ACTION_UNCHANGED)
-            .count();
     log.info(
-        "seed {}: {} objects, {} changed, revision {}",
-        name,
-        resources.size(),
-        changed,
-        applied.revision());
+        "controller ready: northbound gRPC on {}:{}, agents on {}:{}, HTTP on {}:{}, store revision"
+            + " {}",
+        config.bindAddress(),
+        c.grpcPort(),
+        config.bindAddress(),
+        c.agentPort(),
+        config.bindAddress(),
+        c.httpPort(),
+        store.revision());
+    return c;
+  }
+
+  /** Readiness: the store answers, the cache is current, and this controller leads. */
+  private boolean ready(String check) {
+    return switch (check) {
+      case "store" -> {
+        store.get(Kind.ROOT);
+        yield true;
+      }
+      case "cache" -> cache.revision() >= store.revision();
+      case "leader" -> lifecycle.leaderPartsRunning();
+      case "telemetry" -> poller != null && poller.stats() != null && !poller.closed();
+      default -> false;
+    };
+  }
+
+  private void loadSeeds() {
+    for (String name : config.seeds()) {
+      List<Resource> resources =
+          config.seedSnmpPort() == 0
+              ? Seeds.byName(name)
+              : Seeds.withSnmpPort(Seeds.byName(name), config.seedSnmpPort());
+      var applied =
+          state.apply(Op.upserts(resources, "seed." + name), "system:seed", "load seed " + name);
+      long changed =
+          applied.changes().stream()
+              .filter(c -> c.getAction() != ChangeAction.CHANGE_ACTION_UNCHANGED)
+              .count();
+      log.info(
+          "seed {}: {} objects, {} changed, revision {}",
+          name,
+          resources.size(),
+          changed,
+          applied.revision());
+    }
   }
 
   public DesiredStateService state() {
@@ -337,21 +246,26 @@ public final class Controller implements AutoCloseable {
   }
 
   public int grpcPort() {
-    return northbound.port();
+    return endpoints.grpcPort();
   }
 
   /** Watch streams {@code principal} holds open on the northbound port. */
   public int northboundOpenWatches(String principal) {
-    return northbound.openWatches(principal);
+    return endpoints.openWatches(principal);
   }
 
   public int agentPort() {
-    return southbound.getPort();
+    return endpoints.agentPort();
   }
 
-  /** The device reconciler: agent sessions and push counts. */
-  public DeviceSync deviceSync() {
-    return sync;
+  /** The connected agents: sessions and what they said. */
+  public AgentSessions agents() {
+    return agents;
+  }
+
+  /** The pushes to agents (counted since start). */
+  public DevicePushes pushes() {
+    return pushes;
   }
 
   /** The device reconcile engine (queue depth for readiness and tests). */
@@ -370,35 +284,21 @@ public final class Controller implements AutoCloseable {
   }
 
   public int httpPort() {
-    return http.port();
+    return endpoints.httpPort();
   }
 
   public ControllerConfig config() {
     return config;
   }
 
-  /** Stops serving (in-flight calls get a bounded grace period), then closes the store. */
+  /**
+   * Stops serving (in-flight calls get a bounded grace period), stops the leader's components, then
+   * closes the store.
+   */
   @Override
   public void close() {
     log.info("stopping controller");
-    northbound.stop(5);
-    southbound.shutdown();
-    try {
-      if (!southbound.awaitTermination(2, TimeUnit.SECONDS)) {
-        southbound.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      southbound.shutdownNow();
-    }
-    if (poller != null) {
-      poller.close();
-    }
-    devices.close();
-    http.close();
-    metrics.close();
-    cache.close();
-    store.close();
+    lifecycle.close();
     log.info("controller stopped");
   }
 }

@@ -51,9 +51,7 @@ class ReconnectStormIT {
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
     Controller restarted = null;
     try {
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> controller.deviceSync().sessions() == AGENTS);
+      await().atMost(Duration.ofSeconds(60)).until(() -> controller.agents().sessions() == AGENTS);
 
       controller.close();
       await().atMost(Duration.ofSeconds(30)).until(() -> sim.connectedAgents() == 0);
@@ -71,15 +69,15 @@ class ReconnectStormIT {
       Controller c = restarted;
       List<Sample> samples = new CopyOnWriteArrayList<>();
       sampler.scheduleAtFixedRate(
-          () -> samples.add(new Sample(System.nanoTime(), c.deviceSync().sessionsOpened())),
+          () -> samples.add(new Sample(System.nanoTime(), c.agents().sessionsOpened())),
           0,
           50,
           TimeUnit.MILLISECONDS);
       await()
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(100))
-          .until(() -> c.deviceSync().sessions() == AGENTS);
-      samples.add(new Sample(System.nanoTime(), c.deviceSync().sessionsOpened()));
+          .until(() -> c.agents().sessions() == AGENTS);
+      samples.add(new Sample(System.nanoTime(), c.agents().sessionsOpened()));
       assertThat(sim.connectedAgents()).isEqualTo(AGENTS);
 
       // Reconnects per second, from the restart to the last one.

@@ -138,15 +138,15 @@ class SouthboundIT {
     List<String> ids = createCircuits(66);
     awaitAll(ids, CircuitPhase.CIRCUIT_PHASE_ACTIVE);
     awaitSettled();
-    long pushes = controller.deviceSync().pushes();
+    long pushes = controller.pushes().pushes();
     sim.stopAgent(CAMDEN);
-    await().atMost(Duration.ofSeconds(10)).until(() -> !controller.deviceSync().connected(CAMDEN));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !controller.agents().connected(CAMDEN));
     sim.startAgent(CAMDEN);
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> controller.deviceSync().connected(CAMDEN) && sim.agent(CAMDEN).isConnected());
+        .until(() -> controller.agents().connected(CAMDEN) && sim.agent(CAMDEN).isConnected());
     awaitSettled();
-    assertThat(controller.deviceSync().pushes())
+    assertThat(controller.pushes().pushes())
         .as("pushes after the agent's restart")
         .isEqualTo(pushes);
     assertThat(sim.agent(CAMDEN).pushesReceived()).isZero();
@@ -215,12 +215,12 @@ class SouthboundIT {
         .state()
         .apply(List.of(Op.write(Op.Mode.UPDATE, Kind.DEVICE, keep, "")), "test", "keep unowned");
     awaitSettled();
-    long pushes = controller.deviceSync().pushes();
+    long pushes = controller.pushes().pushes();
     sim.router(CAMDEN).addForeign(foreign);
     await().atMost(Duration.ofSeconds(5)).until(() -> sim.agent(CAMDEN).driftsSent() > 0);
     awaitSettled();
     assertThat(sim.router(CAMDEN).get("ge-0/0/3.777")).isPresent();
-    assertThat(controller.deviceSync().pushes()).isEqualTo(pushes);
+    assertThat(controller.pushes().pushes()).isEqualTo(pushes);
   }
 
   @Test
@@ -259,9 +259,9 @@ class SouthboundIT {
                 dir, "127.0.0.1", 0, 0, agentPort, List.of("london"), Clock.systemUTC()));
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> controller.deviceSync().sessions() == 33 && sim.connectedAgents() == 33);
+        .until(() -> controller.agents().sessions() == 33 && sim.connectedAgents() == 33);
     awaitSettled();
-    assertThat(controller.deviceSync().pushes()).as("pushes by the restarted controller").isZero();
+    assertThat(controller.pushes().pushes()).as("pushes by the restarted controller").isZero();
     awaitAll(ids, CircuitPhase.CIRCUIT_PHASE_ACTIVE);
   }
 }

@@ -17,11 +17,8 @@ import org.wayleave.api.v1.Site;
 import org.wayleave.controller.core.ApiException;
 import org.wayleave.controller.core.ErrorCode;
 import org.wayleave.controller.core.Kind;
+import org.wayleave.controller.core.ObservedStateService;
 import org.wayleave.controller.core.ResourceCache;
-import org.wayleave.controller.store.Audit;
-import org.wayleave.controller.store.KeyValue;
-import org.wayleave.controller.store.StateStore;
-import org.wayleave.controller.store.Txn;
 import org.wayleave.controller.telemetry.Telemetry;
 
 /**
@@ -32,8 +29,6 @@ import org.wayleave.controller.telemetry.Telemetry;
  * unacknowledged again.
  */
 public final class Alarms {
-  /** Where acknowledgements live: outside {@code /wayleave/v1/}, which is desired state. */
-  static final String ACK_PREFIX = "/wayleave/noc/alarm-acks/";
 
   /** One alarm as the API shows it. */
   public record Alarm(
@@ -68,7 +63,7 @@ public final class Alarms {
   private record Ack(String by, Instant at, Instant raisedAt) {}
 
   private final ResourceCache cache;
-  private final StateStore store;
+  private final ObservedStateService observed;
   private final Telemetry telemetry;
   private final Clock clock;
   private final Map<String, Ack> acks = new ConcurrentHashMap<>();
@@ -77,15 +72,16 @@ public final class Alarms {
   /**
    * @param telemetry null when routers are not polled (no unreachable-router alarms then)
    */
-  public Alarms(ResourceCache cache, StateStore store, Telemetry telemetry, Clock clock) {
+  public Alarms(
+      ResourceCache cache, ObservedStateService observed, Telemetry telemetry, Clock clock) {
     this.cache = cache;
-    this.store = store;
+    this.observed = observed;
     this.telemetry = telemetry;
     this.clock = clock;
-    for (KeyValue kv : store.list(ACK_PREFIX).kvs()) {
-      JsonObject j = new JsonObject(new String(kv.value(), StandardCharsets.UTF_8));
+    for (Map.Entry<String, byte[]> kv : observed.alarmAcknowledgements().entrySet()) {
+      JsonObject j = new JsonObject(new String(kv.getValue(), StandardCharsets.UTF_8));
       acks.put(
-          kv.key().substring(ACK_PREFIX.length()),
+          kv.getKey(),
           new Ack(
               j.getString("by"),
               Instant.parse(j.getString("at")),
@@ -208,10 +204,7 @@ public final class Alarms {
             .put("by", who)
             .put("at", now.toString())
             .put("raisedAt", a.raisedAt().toString());
-    store.txn(
-        Txn.builder(new Audit(who, "acknowledge alarm " + id))
-            .put(ACK_PREFIX + id, j.encode().getBytes(StandardCharsets.UTF_8))
-            .build());
+    observed.acknowledgeAlarm(id, j.encode().getBytes(StandardCharsets.UTF_8), who);
     acks.put(id, new Ack(who, now, a.raisedAt()));
     return withAck(a);
   }

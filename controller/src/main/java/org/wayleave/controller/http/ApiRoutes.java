@@ -36,6 +36,7 @@ import org.wayleave.api.v1.TelemetryScope;
 import org.wayleave.controller.core.ApiException;
 import org.wayleave.controller.core.ErrorCode;
 import org.wayleave.controller.core.Kind;
+import org.wayleave.controller.core.ObservedStateService;
 import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.northbound.TelemetryQueries;
 import org.wayleave.controller.security.Caller;
@@ -97,12 +98,17 @@ public final class ApiRoutes {
    * @param telemetry null when routers are not polled
    */
   public ApiRoutes(
-      Vertx vertx, ResourceCache cache, StateStore store, Telemetry telemetry, Clock clock) {
+      Vertx vertx,
+      ResourceCache cache,
+      StateStore store,
+      ObservedStateService observed,
+      Telemetry telemetry,
+      Clock clock) {
     this.cache = cache;
     this.store = store;
     this.telemetry = telemetry;
     this.telemetryQueries = new TelemetryQueries(cache, telemetry, clock);
-    this.alarms = new Alarms(cache, store, telemetry, clock);
+    this.alarms = new Alarms(cache, observed, telemetry, clock);
     this.feed = new EventFeed(vertx, cache, alarms);
   }
 

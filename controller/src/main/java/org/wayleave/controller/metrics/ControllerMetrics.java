@@ -29,9 +29,9 @@ import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.reconcile.Outcome;
 import org.wayleave.controller.reconcile.ReconcileEngine;
 import org.wayleave.controller.reconcile.ReconcileListener;
-import org.wayleave.controller.southbound.DeviceSync;
+import org.wayleave.controller.southbound.AgentSessions;
+import org.wayleave.controller.southbound.DevicePushes;
 import org.wayleave.controller.store.StateStore;
-import org.wayleave.controller.store.sqlite.SqliteStateStore;
 import org.wayleave.controller.telemetry.SnmpPoller;
 import org.wayleave.controller.telemetry.Telemetry;
 import org.wayleave.controller.telemetry.TelemetryConfig;
@@ -69,7 +69,7 @@ public final class ControllerMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final InventoryCollector inventory;
   private final JvmGcMetrics gc;
-  private final SqliteStateStore sqlite; // null for another store
+  private final StateStore store;
   private final SnmpPoller poller; // null when telemetry is off
   private volatile boolean closed;
 
@@ -77,12 +77,12 @@ public final class ControllerMetrics implements AutoCloseable {
       PrometheusMeterRegistry registry,
       InventoryCollector inventory,
       JvmGcMetrics gc,
-      SqliteStateStore sqlite,
+      StateStore store,
       SnmpPoller poller) {
     this.registry = registry;
     this.inventory = inventory;
     this.gc = gc;
-    this.sqlite = sqlite;
+    this.store = store;
     this.poller = poller;
   }
 
@@ -99,14 +99,16 @@ public final class ControllerMetrics implements AutoCloseable {
   public static ControllerMetrics create(
       StateStore store,
       ResourceCache cache,
-      DeviceSync sync,
+      AgentSessions agents,
+      DevicePushes pushes,
       ReconcileEngine<String> devices,
       SnmpPoller poller,
       Telemetry telemetry,
       TelemetryConfig telemetryConfig) {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(cache, "cache");
-    Objects.requireNonNull(sync, "sync");
+    Objects.requireNonNull(agents, "agents");
+    Objects.requireNonNull(pushes, "pushes");
     Objects.requireNonNull(devices, "devices");
     TelemetryConfig config =
         telemetryConfig != null
@@ -116,8 +118,8 @@ public final class ControllerMetrics implements AutoCloseable {
     lintClean(registry);
 
     reconcile(registry, devices);
-    agents(registry, sync);
-    SqliteStateStore sqlite = store(registry, store, cache);
+    agents(registry, agents, pushes);
+    store(registry, store, cache);
     telemetry(registry, poller, telemetry, config);
 
     new ClassLoaderMetrics().bindTo(registry);
@@ -142,7 +144,7 @@ public final class ControllerMetrics implements AutoCloseable {
     Gauge.builder("wayleave.circuits", inventory, InventoryCollector::circuitCount)
         .description("Circuits in the plan")
         .register(registry);
-    return new ControllerMetrics(registry, inventory, gc, sqlite, poller);
+    return new ControllerMetrics(registry, inventory, gc, store, poller);
   }
 
   /**
@@ -209,20 +211,19 @@ public final class ControllerMetrics implements AutoCloseable {
         .register(registry);
   }
 
-  private static void agents(MeterRegistry registry, DeviceSync sync) {
-    FunctionCounter.builder("wayleave.agent.pushes", sync, DeviceSync::pushes)
+  private static void agents(MeterRegistry registry, AgentSessions agents, DevicePushes pushes) {
+    FunctionCounter.builder("wayleave.agent.pushes", pushes, DevicePushes::pushes)
         .description("Full-state configuration pushes sent to agents")
         .register(registry);
-    Gauge.builder("wayleave.agent.sessions.connected", sync, DeviceSync::sessions)
+    Gauge.builder("wayleave.agent.sessions.connected", agents, AgentSessions::sessions)
         .description("Agents connected now (one session per device)")
         .register(registry);
-    FunctionCounter.builder("wayleave.agent.sessions.opened", sync, DeviceSync::sessionsOpened)
+    FunctionCounter.builder("wayleave.agent.sessions.opened", agents, AgentSessions::sessionsOpened)
         .description("Agent sessions opened (Hellos accepted), reconnects included")
         .register(registry);
   }
 
-  private static SqliteStateStore store(
-      MeterRegistry registry, StateStore store, ResourceCache cache) {
+  private static void store(MeterRegistry registry, StateStore store, ResourceCache cache) {
     Gauge.builder("wayleave.store.revision", store, StateStore::revision)
         .description("The store's latest committed revision")
         .register(registry);
@@ -238,11 +239,7 @@ public final class ControllerMetrics implements AutoCloseable {
                     + " durable commit")
             .serviceLevelObjectives(COMMIT_SLOS)
             .register(registry);
-    if (store instanceof SqliteStateStore sqlite) {
-      sqlite.onCommit(nanos -> commits.record(Math.max(0, nanos), TimeUnit.NANOSECONDS));
-      return sqlite;
-    }
-    return null;
+    store.onCommit(nanos -> commits.record(Math.max(0, nanos), TimeUnit.NANOSECONDS));
   }
 
   private static void telemetry(
@@ -384,8 +381,8 @@ public final class ControllerMetrics implements AutoCloseable {
       return;
     }
     closed = true;
-    if (sqlite != null) {
-      sqlite.onCommit(nanos -> {});
+    if (store != null) {
+      store.onCommit(nanos -> {});
     }
     if (poller != null) {
       poller.observe((deviceId, result, nanos) -> {});

@@ -83,7 +83,7 @@ public final class NorthboundServer {
   public static final int MAX_CONCURRENT_CALLS_PER_CONNECTION = 100;
 
   private final Server server;
-  private final Principals principals;
+  private final WatchQuota watchQuota;
   private final HealthStatusManager health = new HealthStatusManager();
   private final ScheduledExecutorService deadlines =
       Executors.newSingleThreadScheduledExecutor(
@@ -113,11 +113,20 @@ public final class NorthboundServer {
       Clock clock,
       AccessPolicy policy,
       boolean tls) {
-    this.principals = new Principals(policy, state.cache());
+    this.watchQuota = new WatchQuota(policy.maxWatchesPerPrincipal());
     Authenticate authenticate = new Authenticate(policy, tls);
     DefaultDeadline deadline =
         new DefaultDeadline(DEFAULT_UNARY_DEADLINE_SECONDS, TimeUnit.SECONDS, deadlines);
-    ServerInterceptor[] chain = {deadline, principals, authenticate}; // the last runs first
+    // One job each; the last runs first: who calls, may its role call this, is it over its rate,
+    // what may it see, may it open another Watch, and the call's deadline.
+    ServerInterceptor[] chain = {
+      deadline,
+      watchQuota,
+      new SupplierScopes(policy, state.cache()),
+      new RateLimits(policy),
+      new Principals(),
+      authenticate
+    };
     this.server =
         builder
             .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
@@ -141,7 +150,7 @@ public final class NorthboundServer {
 
   /** Open Watch streams of {@code principal}. */
   public int openWatches(String principal) {
-    return principals.openWatches(principal);
+    return watchQuota.openWatches(principal);
   }
 
   public NorthboundServer start() throws IOException {

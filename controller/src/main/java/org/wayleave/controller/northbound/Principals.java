@@ -1,29 +1,20 @@
 package org.wayleave.controller.northbound;
 
-import io.grpc.Context;
-import io.grpc.Contexts;
-import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.wayleave.api.v1.Supplier;
 import org.wayleave.base.pki.Identity.Role;
-import org.wayleave.controller.core.Kind;
-import org.wayleave.controller.core.ResourceCache;
-import org.wayleave.controller.security.AccessPolicy;
 import org.wayleave.controller.security.Authenticate;
 import org.wayleave.controller.security.Caller;
-import org.wayleave.controller.security.RateLimiter;
 
 /**
- * What an authenticated caller may call on the northbound port (after {@link Authenticate}):
+ * What an authenticated caller's role may call on the northbound port (right after {@link
+ * Authenticate}):
  *
  * <ul>
  *   <li>{@code engineer}: everything;
@@ -34,25 +25,14 @@ import org.wayleave.controller.security.RateLimiter;
  *   <li>{@code agent} and {@code controller} certificates: nothing here.
  * </ul>
  *
- * A role refusal is {@code PERMISSION_DENIED} naming the role and the method, whatever the request
- * names. Each principal's calls are rate-limited by role ({@code RESOURCE_EXHAUSTED} beyond it),
- * and its open {@code Watch} streams are bounded.
+ * A refusal is {@code PERMISSION_DENIED} naming the role and the method, whatever the request
+ * names. The other interceptors of the chain each do one job too: {@link RateLimits}, {@link
+ * SupplierScopes}, {@link WatchQuota}.
  */
 public final class Principals implements ServerInterceptor {
   private static final Logger log = LoggerFactory.getLogger(Principals.class);
   private static final Set<String> SUPPLIER_WRITES =
       Set.of("CreateCircuit", "UpdateCircuit", "DeleteCircuit", "Plan", "Apply");
-
-  private final AccessPolicy policy;
-  private final ResourceCache cache;
-  private final RateLimiter limiter;
-  private final ConcurrentHashMap<String, AtomicInteger> watches = new ConcurrentHashMap<>();
-
-  public Principals(AccessPolicy policy, ResourceCache cache) {
-    this.policy = policy;
-    this.cache = cache;
-    this.limiter = new RateLimiter(c -> policy.rateLimit(c.role()));
-  }
 
   /**
    * The principal of the current call, as the audit trail records it ({@code anonymous} outside a
@@ -85,112 +65,30 @@ public final class Principals implements ServerInterceptor {
     };
   }
 
+  /** Ends {@code call} with {@code status}; the listener for a call that was never started. */
+  static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {
+    call.close(status, new Metadata());
+    return new ServerCall.Listener<>() {};
+  }
+
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     Caller c = Authenticate.caller();
     if (c == null) {
-      call.close(
-          Status.UNAUTHENTICATED.withDescription("no caller: the port is not authenticating"),
-          new Metadata());
-      return new ServerCall.Listener<>() {};
+      return refuse(
+          call,
+          Status.UNAUTHENTICATED.withDescription("no caller: the port is not authenticating"));
     }
-    String method = call.getMethodDescriptor().getBareMethodName();
-    String why = refusal(c.role(), method);
+    String method = call.getMethodDescriptor().getFullMethodName();
+    String why = refusal(c.role(), call.getMethodDescriptor().getBareMethodName());
     if (why != null) {
-      log.info(
-          "refused {} calling {}: {}",
-          c.principal(),
-          call.getMethodDescriptor().getFullMethodName(),
-          why);
-      call.close(
+      log.info("refused {} calling {}: {}", c.principal(), method, why);
+      return refuse(
+          call,
           Status.PERMISSION_DENIED.withDescription(
-              c.principal()
-                  + " may not call "
-                  + call.getMethodDescriptor().getFullMethodName()
-                  + ": "
-                  + why),
-          new Metadata());
-      return new ServerCall.Listener<>() {};
+              c.principal() + " may not call " + method + ": " + why));
     }
-    long waitMs = limiter.acquire(c);
-    if (waitMs > 0) {
-      call.close(
-          Status.RESOURCE_EXHAUSTED.withDescription(
-              c.principal()
-                  + " is over its rate limit of "
-                  + policy.rateLimit(c.role())
-                  + " calls a second; retry in "
-                  + waitMs
-                  + " ms"),
-          new Metadata());
-      return new ServerCall.Listener<>() {};
-    }
-    Scope scope =
-        c.role() == Role.SUPPLIER
-            ? Scope.supplier(c.name(), councils(c.name()), cache)
-            : Scope.all();
-    Context ctx = Context.current().withValue(Scope.KEY, scope);
-    if (!method.equals("Watch")) {
-      return Contexts.interceptCall(ctx, call, headers, next);
-    }
-    AtomicInteger open = watches.computeIfAbsent(c.principal(), k -> new AtomicInteger());
-    if (open.incrementAndGet() > policy.maxWatchesPerPrincipal()) {
-      open.decrementAndGet();
-      call.close(
-          Status.RESOURCE_EXHAUSTED.withDescription(
-              c.principal()
-                  + " already has "
-                  + policy.maxWatchesPerPrincipal()
-                  + " Watch streams open (the most one principal may hold)"),
-          new Metadata());
-      return new ServerCall.Listener<>() {};
-    }
-    ServerCall.Listener<Q> delegate;
-    try {
-      delegate = Contexts.interceptCall(ctx, call, headers, next);
-    } catch (RuntimeException e) {
-      open.decrementAndGet();
-      throw e;
-    }
-    return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
-      private boolean released;
-
-      private void release() {
-        if (!released) {
-          released = true;
-          open.decrementAndGet();
-        }
-      }
-
-      @Override
-      public void onComplete() {
-        release();
-        super.onComplete();
-      }
-
-      @Override
-      public void onCancel() {
-        release();
-        super.onCancel();
-      }
-    };
-  }
-
-  /** The councils a supplier may act for: the policy's list, else its Supplier record's. */
-  private Set<String> councils(String supplier) {
-    return policy
-        .supplierCouncils(supplier)
-        .orElseGet(
-            () -> {
-              Supplier s = cache.get(Kind.SUPPLIER, supplier);
-              return s == null ? Set.of() : Set.copyOf(s.getCouncilsList());
-            });
-  }
-
-  /** Open Watch streams of {@code principal} (for tests and metrics). */
-  int openWatches(String principal) {
-    AtomicInteger n = watches.get(principal);
-    return n == null ? 0 : n.get();
+    return next.startCall(call, headers);
   }
 }

@@ -7,32 +7,33 @@ import org.slf4j.LoggerFactory;
 import org.wayleave.api.v1.AgentMessage;
 import org.wayleave.api.v1.AgentServiceGrpc;
 import org.wayleave.api.v1.ControllerMessage;
+import org.wayleave.api.v1.Hello;
 import org.wayleave.base.pki.Identity;
 import org.wayleave.controller.security.Authenticate;
 import org.wayleave.controller.security.Caller;
 
 /**
  * {@code AgentService.Connect}: one bidirectional stream per agent. The first message must be a
- * Hello naming the device; everything after it is handed to {@link DeviceSync}, which only wakes
+ * Hello naming the device; everything after it is handed to {@link AgentSessions}, which only wakes
  * the device's reconcile.
  */
 public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
   private static final Logger log = LoggerFactory.getLogger(AgentGrpcService.class);
 
-  private final DeviceSync sync;
+  private final AgentSessions sessions;
   private final boolean identified;
 
   /** Any agent may speak for any device: for in-process tests and {@code --insecure}. */
-  public AgentGrpcService(DeviceSync sync) {
-    this(sync, false);
+  public AgentGrpcService(AgentSessions sessions) {
+    this(sessions, false);
   }
 
   /**
    * @param identified whether callers are identified by certificate (behind {@link Authenticate} on
    *     a TLS port): an agent may then say Hello only for the device its certificate names
    */
-  public AgentGrpcService(DeviceSync sync, boolean identified) {
-    this.sync = sync;
+  public AgentGrpcService(AgentSessions sessions, boolean identified) {
+    this.sessions = sessions;
     this.identified = identified;
   }
 
@@ -53,91 +54,103 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
   @Override
   public StreamObserver<AgentMessage> connect(StreamObserver<ControllerMessage> out) {
     // Called in the call's context: the certificate's identity.
-    Caller caller = Authenticate.caller();
-    return new StreamObserver<>() {
-      private AgentSession session;
-      private boolean refused;
+    return new Stream(Authenticate.caller(), out);
+  }
 
-      @Override
-      public void onNext(AgentMessage m) {
-        if (refused) {
-          return; // the stream is ending: nothing more it says is believed
-        }
-        if (m.hasHello()) {
-          if (session != null) {
-            refuse(
-                Status.FAILED_PRECONDITION.withDescription(
-                    "Hello: a session sends one Hello, first"));
-            return;
-          }
-          if (m.getHello().getDeviceId().isEmpty()) {
-            refuse(Status.INVALID_ARGUMENT.withDescription("hello.device_id: is required"));
-            return;
-          }
-          String why = identified ? refusal(caller, m.getHello().getDeviceId()) : null;
-          if (why != null) {
-            refuse(Status.PERMISSION_DENIED.withDescription("hello.device_id: " + why));
-            return;
-          }
-          String broken = AgentProtocol.hello(m.getHello());
-          if (broken != null) {
-            refuse(Status.INVALID_ARGUMENT.withDescription(broken));
-            return;
-          }
-          session = sync.hello(m.getHello(), out);
-          return;
-        }
-        if (session == null) {
-          refuse(Status.FAILED_PRECONDITION.withDescription(m.getMsgCase() + ": send Hello first"));
-          return;
-        }
-        // Checked before anything is believed: a broken message ends the stream and is not used.
-        String broken =
-            switch (m.getMsgCase()) {
-              case REPORT -> AgentProtocol.report(m.getReport(), session);
-              case DRIFT -> AgentProtocol.drift(m.getDrift(), session);
-              default -> null;
-            };
-        if (broken != null) {
-          refuse(Status.INVALID_ARGUMENT.withDescription(broken));
-          return;
-        }
-        switch (m.getMsgCase()) {
-          case REPORT -> sync.report(session, m.getReport());
-          case DRIFT -> sync.drift(session, m.getDrift().getActual());
-          case HEARTBEAT -> sync.heartbeat(session);
-          default -> log.debug("ignoring empty agent message from {}", session.deviceId());
-        }
-      }
+  /** One agent's stream: a Hello first, then reports, drifts and heartbeats, each checked. */
+  private final class Stream implements StreamObserver<AgentMessage> {
+    private final Caller caller;
+    private final StreamObserver<ControllerMessage> out;
+    private AgentSession session;
+    private boolean refused;
 
-      private void refuse(Status status) {
-        refused = true;
-        log.warn(
-            "refusing agent stream{}: {}",
-            session == null ? "" : " of " + session.deviceId(),
-            status.getDescription());
-        if (session != null) {
-          sync.disconnected(session);
-        }
-        out.onError(status.asRuntimeException());
-      }
+    Stream(Caller caller, StreamObserver<ControllerMessage> out) {
+      this.caller = caller;
+      this.out = out;
+    }
 
-      @Override
-      public void onError(Throwable t) {
-        if (session != null) {
-          sync.disconnected(session);
-        }
+    @Override
+    public void onNext(AgentMessage m) {
+      if (refused) {
+        return; // the stream is ending: nothing more it says is believed
       }
+      if (m.hasHello()) {
+        hello(m.getHello());
+        return;
+      }
+      if (session == null) {
+        refuse(Status.FAILED_PRECONDITION.withDescription(m.getMsgCase() + ": send Hello first"));
+        return;
+      }
+      // Checked before anything is believed: a broken message ends the stream and is not used.
+      String broken =
+          switch (m.getMsgCase()) {
+            case REPORT -> AgentProtocol.report(m.getReport(), session);
+            case DRIFT -> AgentProtocol.drift(m.getDrift(), session);
+            default -> null;
+          };
+      if (broken != null) {
+        refuse(Status.INVALID_ARGUMENT.withDescription(broken));
+        return;
+      }
+      switch (m.getMsgCase()) {
+        case REPORT -> sessions.report(session, m.getReport());
+        case DRIFT -> sessions.drift(session, m.getDrift().getActual());
+        case HEARTBEAT -> sessions.heartbeat(session);
+        default -> log.debug("ignoring empty agent message from {}", session.deviceId());
+      }
+    }
 
-      @Override
-      public void onCompleted() {
-        if (session != null) {
-          sync.disconnected(session);
-          session.close(Status.OK);
-        } else {
-          out.onCompleted();
-        }
+    private void hello(Hello h) {
+      if (session != null) {
+        refuse(
+            Status.FAILED_PRECONDITION.withDescription("Hello: a session sends one Hello, first"));
+        return;
       }
-    };
+      if (h.getDeviceId().isEmpty()) {
+        refuse(Status.INVALID_ARGUMENT.withDescription("hello.device_id: is required"));
+        return;
+      }
+      String why = identified ? refusal(caller, h.getDeviceId()) : null;
+      if (why != null) {
+        refuse(Status.PERMISSION_DENIED.withDescription("hello.device_id: " + why));
+        return;
+      }
+      String broken = AgentProtocol.hello(h);
+      if (broken != null) {
+        refuse(Status.INVALID_ARGUMENT.withDescription(broken));
+        return;
+      }
+      session = sessions.hello(h, out);
+    }
+
+    private void refuse(Status status) {
+      refused = true;
+      log.warn(
+          "refusing agent stream{}: {}",
+          session == null ? "" : " of " + session.deviceId(),
+          status.getDescription());
+      if (session != null) {
+        sessions.disconnected(session);
+      }
+      out.onError(status.asRuntimeException());
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      if (session != null) {
+        sessions.disconnected(session);
+      }
+    }
+
+    @Override
+    public void onCompleted() {
+      if (session != null) {
+        sessions.disconnected(session);
+        session.close(Status.OK);
+      } else {
+        out.onCompleted();
+      }
+    }
   }
 }

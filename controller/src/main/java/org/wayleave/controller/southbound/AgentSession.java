@@ -10,12 +10,13 @@ import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.ItemError;
 import org.wayleave.api.v1.Ping;
 import org.wayleave.api.v1.Push;
+import org.wayleave.controller.status.AgentEvidence;
 
 /**
  * One connected agent: what it last told us (applied generation, actual configuration, item errors)
  * and the push it has not answered yet. Thread-safe; sends are serialised.
  */
-final class AgentSession {
+final class AgentSession implements AgentEvidence {
   private final String deviceId;
   private final StreamObserver<ControllerMessage> out;
   private final String agentVersion;
@@ -55,15 +56,18 @@ final class AgentSession {
     return appliedGeneration;
   }
 
-  synchronized DeviceConfig actual() {
+  @Override
+  public synchronized DeviceConfig actual() {
     return actual;
   }
 
-  synchronized List<ItemError> itemErrors() {
+  @Override
+  public synchronized List<ItemError> itemErrors() {
     return itemErrors;
   }
 
-  synchronized long inFlightGeneration() {
+  @Override
+  public synchronized long inFlightGeneration() {
     return inFlightGeneration;
   }
 
@@ -96,7 +100,8 @@ final class AgentSession {
   }
 
   /** Whether the last report refused the push whole: nothing it was sent counts as applied. */
-  synchronized boolean rejected() {
+  @Override
+  public synchronized boolean rejected() {
     return rejected;
   }
 

@@ -2,6 +2,7 @@ package org.wayleave.controller.store;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 /**
  * The only source of truth: a revisioned key-value store. Every successful write that changes
@@ -60,4 +61,11 @@ public interface StateStore extends AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * Hears, after each commit, how long it took from the call to the durable commit (waiting for the
+   * write lock included), for metrics; replaces any listener before. A store that does not time its
+   * commits ignores it.
+   */
+  default void onCommit(LongConsumer nanos) {}
 }

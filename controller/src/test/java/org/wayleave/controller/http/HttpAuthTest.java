@@ -38,6 +38,7 @@ import org.wayleave.base.seed.Seeds;
 import org.wayleave.controller.Controller;
 import org.wayleave.controller.ControllerConfig;
 import org.wayleave.controller.core.Kind;
+import org.wayleave.controller.core.ObservedStateService;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.security.AccessPolicy;
 import org.wayleave.controller.store.Audit;
@@ -222,7 +223,8 @@ class HttpAuthTest {
   }
 
   Alarms.Alarm alarm(Controller ctl, String id) {
-    return new Alarms(ctl.state().cache(), ctl.store(), null, Clock.systemUTC())
+    return new Alarms(
+            ctl.state().cache(), new ObservedStateService(ctl.store()), null, Clock.systemUTC())
         .active().stream().filter(a -> a.id().equals(id)).findFirst().orElseThrow();
   }
 
@@ -312,7 +314,7 @@ class HttpAuthTest {
     assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
     assertThat(new JsonObject(ack.body()).getString("acknowledgedBy")).isEqualTo("noc:wall");
     assertThat(alarm(c, id).acknowledgedBy()).isEqualTo("noc:wall");
-    List<AuditRecord> audit = c.store().audit(Alarms.ACK_PREFIX + id, 0, 10);
+    List<AuditRecord> audit = c.store().audit(ObservedStateService.ALARM_ACK_PREFIX + id, 0, 10);
     assertThat(audit).extracting(AuditRecord::principal).containsExactly("noc:wall");
 
     String other = down(c, "hackney");

@@ -21,10 +21,14 @@ import org.wayleave.base.seed.Seeds;
 import org.wayleave.base.time.Ticker;
 import org.wayleave.controller.core.DesiredStateService;
 import org.wayleave.controller.core.Kind;
+import org.wayleave.controller.core.ObservedStateService;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.reconcile.ReconcileEngine;
-import org.wayleave.controller.southbound.DeviceSync;
+import org.wayleave.controller.southbound.AgentSessions;
+import org.wayleave.controller.southbound.DevicePushes;
+import org.wayleave.controller.southbound.DeviceReconciler;
+import org.wayleave.controller.status.CircuitStatusWriter;
 import org.wayleave.controller.store.Audit;
 import org.wayleave.controller.store.StoreEvent;
 import org.wayleave.controller.store.Txn;
@@ -47,7 +51,8 @@ final class MetricsFixture implements AutoCloseable {
   final SqliteStateStore store;
   final ResourceCache cache;
   final DesiredStateService state;
-  final DeviceSync sync;
+  final AgentSessions sync;
+  final DevicePushes pushes;
   final ReconcileEngine<String> engine;
   final Telemetry telemetry;
 
@@ -73,8 +78,16 @@ final class MetricsFixture implements AutoCloseable {
     state.apply(Op.upserts(Seeds.london(), "seed"), "system:test", "seed");
     state.apply(
         Op.upserts(Seeds.exampleCircuits("london"), "circuits"), "system:test", "example circuits");
-    sync = new DeviceSync(store, cache, Clock.systemUTC(), Ticker.system(), Duration.ofSeconds(30));
-    engine = ReconcileEngine.builder("device", sync).executor(Runnable::run).build();
+    sync = new AgentSessions(Clock.systemUTC());
+    pushes = new DevicePushes(sync, Ticker.system(), Duration.ofSeconds(30), cache::revision);
+    DeviceReconciler reconciler =
+        new DeviceReconciler(
+            cache,
+            new CircuitStatusWriter(
+                new ObservedStateService(store), sync::evidence, null, Clock.systemUTC()),
+            pushes);
+    reconciler.startLeading();
+    engine = ReconcileEngine.builder("device", reconciler).executor(Runnable::run).build();
     telemetry =
         new Telemetry(
             TelemetryConfig.defaults(),
@@ -98,7 +111,8 @@ final class MetricsFixture implements AutoCloseable {
       poller = null;
     }
     metrics =
-        ControllerMetrics.create(store, cache, sync, engine, poller, telemetry, telemetry.config());
+        ControllerMetrics.create(
+            store, cache, sync, pushes, engine, poller, telemetry, telemetry.config());
     // Registered after the metrics' own listener, so it hears a revision only once they have.
     probe = new AppliedProbe(cache.revision());
     cache.addListener(probe);

@@ -303,7 +303,7 @@ class SecurityIT {
           .as("agent port with %s: %s", e.getKey(), Status.fromThrowable(t))
           .isEqualTo(Status.Code.UNAVAILABLE);
     }
-    assertThat(controller.deviceSync().connected("rtr-camden-01")).isFalse();
+    assertThat(controller.agents().connected("rtr-camden-01")).isFalse();
 
     // A certificate from the CA that the policy refuses gets in over TLS but is turned away at
     // once.
@@ -407,7 +407,7 @@ class SecurityIT {
       assertThat(Status.fromThrowable(t).getDescription())
           .contains("speaks for device 'rtr-camden-01', not 'rtr-bromley-01'");
       // The stream is over: a Report for bromley after the refused Hello goes nowhere.
-      assertThat(controller.deviceSync().connected("rtr-bromley-01")).isFalse();
+      assertThat(controller.agents().connected("rtr-bromley-01")).isFalse();
     }
     try (AgentStream engineer =
         AgentStream.open(controller.agentPort(), as(id(Role.ENGINEER, "alice")))) {
@@ -425,7 +425,7 @@ class SecurityIT {
           .isNotNull();
       Awaitility.await()
           .atMost(Duration.ofSeconds(20))
-          .until(() -> controller.deviceSync().connected("rtr-bromley-01"));
+          .until(() -> controller.agents().connected("rtr-bromley-01"));
       // A Report on this session is about bromley and nothing else: it has no device field to lie
       // with.
       assertThat(Report.getDescriptor().findFieldByName("device_id")).isNull();

@@ -46,9 +46,11 @@ import org.wayleave.base.seed.Seeds;
 import org.wayleave.base.time.Ticker;
 import org.wayleave.controller.core.DesiredStateService;
 import org.wayleave.controller.core.Kind;
+import org.wayleave.controller.core.ObservedStateService;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.reconcile.ReconcileEngine;
+import org.wayleave.controller.status.CircuitStatusWriter;
 import org.wayleave.controller.store.sqlite.SqliteStateStore;
 
 /**
@@ -62,7 +64,8 @@ class DeviceSyncTest {
   SqliteStateStore store;
   ResourceCache cache;
   DesiredStateService state;
-  DeviceSync sync;
+  AgentSessions sync;
+  DevicePushes pushes;
   ReconcileEngine<String> engine;
   Server server;
   ManagedChannel channel;
@@ -73,8 +76,16 @@ class DeviceSyncTest {
     cache = ResourceCache.load(store);
     state = new DesiredStateService(store, cache, Clock.systemUTC());
     state.apply(Op.upserts(Seeds.london(), "seed"), "test", "seed");
-    sync = new DeviceSync(store, cache, Clock.systemUTC(), Ticker.system(), Duration.ofSeconds(30));
-    engine = ReconcileEngine.builder("device", sync).workers(2).build();
+    sync = new AgentSessions(Clock.systemUTC());
+    pushes = new DevicePushes(sync, Ticker.system(), Duration.ofSeconds(30), cache::revision);
+    DeviceReconciler reconciler =
+        new DeviceReconciler(
+            cache,
+            new CircuitStatusWriter(
+                new ObservedStateService(store), sync::evidence, null, Clock.systemUTC()),
+            pushes);
+    reconciler.startLeading();
+    engine = ReconcileEngine.builder("device", reconciler).workers(2).build();
     sync.wakeWith(engine::enqueue);
     cache.addListener((rev, events) -> DeviceWakeups.of(events).forEach(engine::enqueue));
     engine.start();
@@ -253,7 +264,7 @@ class DeviceSyncTest {
     create("LPSN-CAM-0001", null);
     FakeAgent first = new FakeAgent().connect(0);
     awaitPhase("LPSN-CAM-0001", CircuitPhase.CIRCUIT_PHASE_ACTIVE);
-    long pushesBefore = sync.pushes();
+    long pushesBefore = pushes.pushes();
     first.disconnect();
     await().atMost(Duration.ofSeconds(5)).until(() -> !sync.connected(DEVICE));
     FakeAgent again = new FakeAgent();
@@ -263,7 +274,7 @@ class DeviceSyncTest {
     engine.enqueue(DEVICE);
     await().atMost(Duration.ofSeconds(5)).until(() -> engine.queueDepth() == 0);
     assertThat(again.pushes).isEmpty();
-    assertThat(sync.pushes()).isEqualTo(pushesBefore);
+    assertThat(pushes.pushes()).isEqualTo(pushesBefore);
     assertThat(phase("LPSN-CAM-0001")).isEqualTo(CircuitPhase.CIRCUIT_PHASE_ACTIVE);
   }
 
@@ -366,7 +377,9 @@ class DeviceSyncTest {
   }
 
   void sameEvidence(CircuitStatus afterProtocolError, CircuitStatus afterGoodbye) {
-    assertThat(CircuitStatusCalculator.sameMeaning(afterProtocolError, afterGoodbye))
+    assertThat(
+            org.wayleave.controller.status.CircuitStatusCalculator.sameMeaning(
+                afterProtocolError, afterGoodbye))
         .as(
             "after the protocol error:%n%s%nafter a clean goodbye:%n%s",
             afterProtocolError, afterGoodbye)

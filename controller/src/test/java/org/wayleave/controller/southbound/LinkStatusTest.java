@@ -19,6 +19,9 @@ import org.wayleave.api.v1.ControllerMessage;
 import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.base.config.SubInterfaces;
+import org.wayleave.controller.status.CircuitStatusCalculator;
+import org.wayleave.controller.status.LinkEvidenceSource;
+import org.wayleave.controller.telemetry.CircuitLinks;
 import org.wayleave.controller.telemetry.DeviceSample;
 import org.wayleave.controller.telemetry.IfMib;
 import org.wayleave.controller.telemetry.IfRow;
@@ -91,7 +94,11 @@ class LinkStatusTest {
   }
 
   CircuitStatus compute(CircuitStatus previous, Telemetry tm) {
-    return CircuitStatusCalculator.compute(circuit, previous, id -> session, tm, NOW);
+    return CircuitStatusCalculator.compute(circuit, previous, id -> session, links(tm), NOW);
+  }
+
+  static LinkEvidenceSource links(Telemetry tm) {
+    return tm == null ? null : new CircuitLinks(tm);
   }
 
   static Condition condition(CircuitStatus s, String type) {
@@ -192,7 +199,7 @@ class LinkStatusTest {
     poll(1, 1, 0, 0);
     CircuitStatus up =
         CircuitStatusCalculator.compute(
-            circuit, down, id -> session, telemetry, NOW.plusSeconds(5));
+            circuit, down, id -> session, links(telemetry), NOW.plusSeconds(5));
     assertThat(up.getPhase()).isEqualTo(CircuitPhase.CIRCUIT_PHASE_ACTIVE);
     assertThat(up.getPhaseTransitionTime().getSeconds())
         .isEqualTo(NOW.plusSeconds(5).getEpochSecond());

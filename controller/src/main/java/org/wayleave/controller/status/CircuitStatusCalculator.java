@@ -1,4 +1,4 @@
-package org.wayleave.controller.southbound;
+package org.wayleave.controller.status;
 
 import com.google.protobuf.Timestamp;
 import java.time.Instant;
@@ -16,14 +16,13 @@ import org.wayleave.api.v1.SubInterface;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.base.config.SubInterfaces;
 import org.wayleave.controller.core.CircuitStatuses;
-import org.wayleave.controller.telemetry.Telemetry;
 
 /**
- * A circuit's status from evidence: what the agents of its devices reported. Pure: the same inputs
- * give the same status, and condition transition times move only when a condition's status flips
- * (as apimachinery's SetStatusCondition does).
+ * A circuit's status from evidence: what the agents of its devices reported, and what SNMP shows of
+ * its interfaces. Pure: the same inputs give the same status, and condition transition times move
+ * only when a condition's status flips (as apimachinery's SetStatusCondition does).
  */
-final class CircuitStatusCalculator {
+public final class CircuitStatusCalculator {
   static final String APPLIED = "Applied";
   static final String IN_SYNC = "InSync";
 
@@ -40,7 +39,7 @@ final class CircuitStatusCalculator {
 
   record End(EndState state, String message) {}
 
-  static End end(Circuit c, Termination t, AgentSession session) {
+  static End end(Circuit c, Termination t, AgentEvidence session) {
     if (session == null) {
       return new End(
           EndState.NO_AGENT, "the agent of device " + t.getDevice() + " is not connected");
@@ -99,20 +98,23 @@ final class CircuitStatusCalculator {
     return null;
   }
 
-  static CircuitStatus compute(
-      Circuit c, CircuitStatus previous, Function<String, AgentSession> sessions, Instant now) {
+  public static CircuitStatus compute(
+      Circuit c, CircuitStatus previous, Function<String, AgentEvidence> sessions, Instant now) {
     return compute(c, previous, sessions, null, now);
   }
 
+  /** A phase with the error that explains it. */
+  private record Phase(CircuitPhase phase, String error) {}
+
   /**
-   * @param telemetry what SNMP shows, or null when routers are not polled (then the agent's word
-   *     alone makes a circuit ACTIVE, and LinkUp says so)
+   * @param links what SNMP shows, or null when routers are not polled (then the agent's word alone
+   *     makes a circuit ACTIVE, and LinkUp says so)
    */
-  static CircuitStatus compute(
+  public static CircuitStatus compute(
       Circuit c,
       CircuitStatus previous,
-      Function<String, AgentSession> sessions,
-      Telemetry telemetry,
+      Function<String, AgentEvidence> sessions,
+      LinkEvidenceSource links,
       Instant now) {
     List<End> ends = new ArrayList<>(2);
     List<Termination> terms = new ArrayList<>(2);
@@ -122,67 +124,92 @@ final class CircuitStatusCalculator {
         terms.add(t);
       }
     }
-    CircuitPhase was =
-        previous == null ? CircuitPhase.CIRCUIT_PHASE_UNSPECIFIED : previous.getPhase();
-    boolean wasUp =
-        was == CircuitPhase.CIRCUIT_PHASE_ACTIVE
-            || was == CircuitPhase.CIRCUIT_PHASE_DRIFTED
-            || was == CircuitPhase.CIRCUIT_PHASE_DEGRADED
-            || was == CircuitPhase.CIRCUIT_PHASE_DOWN;
     boolean allApplied =
         !ends.isEmpty() && ends.stream().allMatch(e -> e.state() == EndState.APPLIED);
-    LinkEvidence link = telemetry == null ? null : LinkEvidence.of(c, terms, telemetry);
-    CircuitPhase phase;
-    String error = "";
-    if (ends.stream().anyMatch(e -> e.state() == EndState.FAILED)) {
-      phase = CircuitPhase.CIRCUIT_PHASE_FAILED;
-      error = first(ends, EndState.FAILED);
-    } else if (allApplied) {
-      if (link == null) {
-        phase = CircuitPhase.CIRCUIT_PHASE_ACTIVE;
-      } else if (link.linkUp() == ConditionStatus.CONDITION_STATUS_FALSE) {
-        phase = CircuitPhase.CIRCUIT_PHASE_DOWN;
-        error = link.linkMessage();
-      } else if (link.linkUp() == ConditionStatus.CONDITION_STATUS_TRUE) {
-        boolean degraded =
-            link.within() == ConditionStatus.CONDITION_STATUS_FALSE
-                || !link.errorMessage().isEmpty();
-        phase = degraded ? CircuitPhase.CIRCUIT_PHASE_DEGRADED : CircuitPhase.CIRCUIT_PHASE_ACTIVE;
-        error = degraded ? link.degradedMessage() : "";
-      } else if (wasUp && was != CircuitPhase.CIRCUIT_PHASE_DRIFTED) {
-        // The router is not answering (or not showing the interface yet): the last evidence stands.
-        phase = was;
-        error = previous.getLastError();
-      } else {
-        phase = CircuitPhase.CIRCUIT_PHASE_PROVISIONING;
-      }
-    } else if (wasUp
-        && ends.stream()
-            .anyMatch(e -> e.state() == EndState.MISSING || e.state() == EndState.PROVISIONING)) {
-      phase = CircuitPhase.CIRCUIT_PHASE_DRIFTED;
-      error = first(ends, EndState.MISSING);
-      if (error.isEmpty()) {
-        // Changed under the agent while a push is out: that end says how.
-        error = first(ends, EndState.PROVISIONING);
-      }
-    } else if (ends.stream().anyMatch(e -> e.state() != EndState.NO_AGENT)) {
-      phase = CircuitPhase.CIRCUIT_PHASE_PROVISIONING;
-    } else if (wasUp) {
-      // The agent went away; the last evidence stands until it returns.
-      phase = was;
-      error = previous.getLastError();
-    } else {
-      phase = CircuitPhase.CIRCUIT_PHASE_PENDING;
-    }
+    LinkEvidence link = links == null ? null : links.of(c, terms);
+    Phase p = phase(ends, allApplied, link, previous);
     long gen = c.getSpec().getGeneration();
     CircuitStatus base = previous != null ? previous : CircuitStatuses.initial(c);
     CircuitStatus.Builder st =
-        base.toBuilder().setPhase(phase).setObservedGeneration(gen).setLastError(error);
-    if (previous == null || previous.getPhase() != phase) {
+        base.toBuilder().setPhase(p.phase()).setObservedGeneration(gen).setLastError(p.error());
+    if (previous == null || previous.getPhase() != p.phase()) {
       st.setPhaseTransitionTime(ts(now));
     }
-    boolean failed = phase == CircuitPhase.CIRCUIT_PHASE_FAILED;
-    boolean applied = allApplied || phase == CircuitPhase.CIRCUIT_PHASE_DRIFTED;
+    agentConditions(st, p, ends, allApplied, gen, now);
+    linkConditions(st, link, gen, now);
+    return st.build();
+  }
+
+  private static boolean wasUp(CircuitPhase was) {
+    return was == CircuitPhase.CIRCUIT_PHASE_ACTIVE
+        || was == CircuitPhase.CIRCUIT_PHASE_DRIFTED
+        || was == CircuitPhase.CIRCUIT_PHASE_DEGRADED
+        || was == CircuitPhase.CIRCUIT_PHASE_DOWN;
+  }
+
+  /** The phase the ends and the link show, and why. */
+  private static Phase phase(
+      List<End> ends, boolean allApplied, LinkEvidence link, CircuitStatus previous) {
+    CircuitPhase was =
+        previous == null ? CircuitPhase.CIRCUIT_PHASE_UNSPECIFIED : previous.getPhase();
+    if (ends.stream().anyMatch(e -> e.state() == EndState.FAILED)) {
+      return new Phase(CircuitPhase.CIRCUIT_PHASE_FAILED, first(ends, EndState.FAILED));
+    }
+    if (allApplied) {
+      return linkPhase(link, was, previous);
+    }
+    if (wasUp(was)
+        && ends.stream()
+            .anyMatch(e -> e.state() == EndState.MISSING || e.state() == EndState.PROVISIONING)) {
+      String error = first(ends, EndState.MISSING);
+      // Changed under the agent while a push is out: that end says how.
+      return new Phase(
+          CircuitPhase.CIRCUIT_PHASE_DRIFTED,
+          error.isEmpty() ? first(ends, EndState.PROVISIONING) : error);
+    }
+    if (ends.stream().anyMatch(e -> e.state() != EndState.NO_AGENT)) {
+      return new Phase(CircuitPhase.CIRCUIT_PHASE_PROVISIONING, "");
+    }
+    if (wasUp(was)) {
+      // The agent went away; the last evidence stands until it returns.
+      return new Phase(was, previous.getLastError());
+    }
+    return new Phase(CircuitPhase.CIRCUIT_PHASE_PENDING, "");
+  }
+
+  /** The phase of a circuit every agent applied: what SNMP shows decides. */
+  private static Phase linkPhase(LinkEvidence link, CircuitPhase was, CircuitStatus previous) {
+    if (link == null) {
+      return new Phase(CircuitPhase.CIRCUIT_PHASE_ACTIVE, "");
+    }
+    if (link.linkUp() == ConditionStatus.CONDITION_STATUS_FALSE) {
+      return new Phase(CircuitPhase.CIRCUIT_PHASE_DOWN, link.linkMessage());
+    }
+    if (link.linkUp() == ConditionStatus.CONDITION_STATUS_TRUE) {
+      boolean degraded =
+          link.within() == ConditionStatus.CONDITION_STATUS_FALSE || !link.errorMessage().isEmpty();
+      return degraded
+          ? new Phase(CircuitPhase.CIRCUIT_PHASE_DEGRADED, link.degradedMessage())
+          : new Phase(CircuitPhase.CIRCUIT_PHASE_ACTIVE, "");
+    }
+    if (wasUp(was) && was != CircuitPhase.CIRCUIT_PHASE_DRIFTED) {
+      // The router is not answering (or not showing the interface yet): the last evidence stands.
+      return new Phase(was, previous.getLastError());
+    }
+    return new Phase(CircuitPhase.CIRCUIT_PHASE_PROVISIONING, "");
+  }
+
+  /** Applied and InSync, from what the agents said. */
+  private static void agentConditions(
+      CircuitStatus.Builder st,
+      Phase p,
+      List<End> ends,
+      boolean allApplied,
+      long gen,
+      Instant now) {
+    boolean failed = p.phase() == CircuitPhase.CIRCUIT_PHASE_FAILED;
+    boolean drifted = p.phase() == CircuitPhase.CIRCUIT_PHASE_DRIFTED;
+    boolean applied = allApplied || drifted;
     setCondition(
         st,
         APPLIED,
@@ -190,10 +217,11 @@ final class CircuitStatusCalculator {
             ? ConditionStatus.CONDITION_STATUS_TRUE
             : ConditionStatus.CONDITION_STATUS_FALSE,
         failed ? "AgentRejected" : applied ? "AgentConfirmed" : "AwaitingAgent",
-        failed ? error : applied ? "the agent applied the circuit's configuration" : message(ends),
+        failed
+            ? p.error()
+            : applied ? "the agent applied the circuit's configuration" : message(ends),
         gen,
         now);
-    boolean drifted = phase == CircuitPhase.CIRCUIT_PHASE_DRIFTED;
     setCondition(
         st,
         IN_SYNC,
@@ -205,9 +233,14 @@ final class CircuitStatusCalculator {
         allApplied ? "Matches" : drifted ? "Drifted" : "NotYetApplied",
         allApplied
             ? "the router carries the circuit as planned"
-            : drifted ? error + "; repairing" : "",
+            : drifted ? p.error() + "; repairing" : "",
         gen,
         now);
+  }
+
+  /** LinkUp, Reachable and WithinCapacity, from what SNMP shows (or that nothing is polled). */
+  private static void linkConditions(
+      CircuitStatus.Builder st, LinkEvidence link, long gen, Instant now) {
     if (link == null) {
       setCondition(
           st,
@@ -217,27 +250,26 @@ final class CircuitStatusCalculator {
           "the controller does not poll routers; ACTIVE rests on the agent's report alone",
           gen,
           now);
-    } else {
-      setCondition(
-          st, LinkEvidence.LINK_UP, link.linkUp(), link.linkReason(), link.linkMessage(), gen, now);
-      setCondition(
-          st,
-          LinkEvidence.REACHABLE,
-          link.reachable(),
-          link.reachableReason(),
-          link.reachableMessage(),
-          gen,
-          now);
-      setCondition(
-          st,
-          LinkEvidence.WITHIN_CAPACITY,
-          link.within(),
-          link.withinReason(),
-          link.withinMessage(),
-          gen,
-          now);
+      return;
     }
-    return st.build();
+    setCondition(
+        st, LinkEvidence.LINK_UP, link.linkUp(), link.linkReason(), link.linkMessage(), gen, now);
+    setCondition(
+        st,
+        LinkEvidence.REACHABLE,
+        link.reachable(),
+        link.reachableReason(),
+        link.reachableMessage(),
+        gen,
+        now);
+    setCondition(
+        st,
+        LinkEvidence.WITHIN_CAPACITY,
+        link.within(),
+        link.withinReason(),
+        link.withinMessage(),
+        gen,
+        now);
   }
 
   private static String first(List<End> ends, EndState state) {
@@ -284,7 +316,7 @@ final class CircuitStatusCalculator {
   }
 
   /** Two statuses that differ only in transition times say the same thing. */
-  static boolean sameMeaning(CircuitStatus a, CircuitStatus b) {
+  public static boolean sameMeaning(CircuitStatus a, CircuitStatus b) {
     return strip(a).equals(strip(b));
   }
 

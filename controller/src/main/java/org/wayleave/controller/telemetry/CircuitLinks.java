@@ -1,4 +1,4 @@
-package org.wayleave.controller.southbound;
+package org.wayleave.controller.telemetry;
 
 import java.util.List;
 import org.wayleave.api.v1.Circuit;
@@ -6,34 +6,25 @@ import org.wayleave.api.v1.ConditionStatus;
 import org.wayleave.api.v1.SubInterface;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.base.config.SubInterfaces;
-import org.wayleave.controller.telemetry.LinkJudge;
-import org.wayleave.controller.telemetry.Telemetry;
+import org.wayleave.controller.status.LinkEvidence;
+import org.wayleave.controller.status.LinkEvidenceSource;
 
 /**
- * What SNMP says about a circuit, over all its ends: the LinkUp, Reachable and WithinCapacity
- * conditions, and whether it is erroring. An end that says FALSE decides; else one that does not
- * know makes it UNKNOWN; TRUE only when every end says so. Messages name the device and interface
- * and carry no changing figure, so a status is rewritten only when its meaning changes.
+ * What SNMP shows about each circuit, from the latest poll of its routers: for every end, the
+ * interface the agent named for it, judged up or down, within or over its committed bandwidth, and
+ * erroring or not. An end that says FALSE decides a condition; else one that does not know makes it
+ * UNKNOWN; TRUE only when every end says so.
  */
-record LinkEvidence(
-    ConditionStatus linkUp,
-    String linkReason,
-    String linkMessage,
-    ConditionStatus reachable,
-    String reachableReason,
-    String reachableMessage,
-    ConditionStatus within,
-    String withinReason,
-    String withinMessage,
-    String errorMessage) {
-
-  static final String LINK_UP = "LinkUp";
-  static final String REACHABLE = "Reachable";
-  static final String WITHIN_CAPACITY = "WithinCapacity";
-
+public final class CircuitLinks implements LinkEvidenceSource {
   private static final ConditionStatus TRUE = ConditionStatus.CONDITION_STATUS_TRUE;
   private static final ConditionStatus FALSE = ConditionStatus.CONDITION_STATUS_FALSE;
   private static final ConditionStatus UNKNOWN = ConditionStatus.CONDITION_STATUS_UNKNOWN;
+
+  private final Telemetry telemetry;
+
+  public CircuitLinks(Telemetry telemetry) {
+    this.telemetry = telemetry;
+  }
 
   private record Part(ConditionStatus status, String reason, String message) {
     Part worse(Part o) {
@@ -45,35 +36,32 @@ record LinkEvidence(
     }
   }
 
-  static LinkEvidence of(Circuit c, List<Termination> ends, Telemetry telemetry) {
+  /** The three conditions and the error message, folded over a circuit's ends. */
+  private final class Fold {
+    final Circuit c;
     Part link = new Part(TRUE, "OperUp", "SNMP shows the circuit's interfaces up");
     Part reach = new Part(TRUE, "Answering", "every router of the circuit answers SNMP");
-    Part within =
-        new Part(
-            TRUE,
-            "UnderThreshold",
-            "utilisation under "
-                + percent(telemetry.config().utilisationThreshold())
-                + " of the committed "
-                + c.getSpec().getCommittedMbps()
-                + " Mbit/s");
+    Part within;
     String errors = "";
-    if (ends.isEmpty()) {
-      Part none =
-          new Part(UNKNOWN, "NoTermination", "the circuit has no termination on a router yet");
-      return new LinkEvidence(
-          none.status,
-          none.reason,
-          none.message,
-          none.status,
-          none.reason,
-          none.message,
-          none.status,
-          none.reason,
-          none.message,
-          "");
+
+    Fold(Circuit c) {
+      this.c = c;
+      within =
+          new Part(
+              TRUE,
+              "UnderThreshold",
+              "utilisation under " + threshold() + " of the committed " + committed() + " Mbit/s");
     }
-    for (Termination t : ends) {
+
+    String committed() {
+      return Long.toString(c.getSpec().getCommittedMbps());
+    }
+
+    String threshold() {
+      return Math.round(telemetry.config().utilisationThreshold() * 100) + "%";
+    }
+
+    void add(Termination t) {
       SubInterface want = SubInterfaces.of(c, t);
       String where = want.getName() + " on " + t.getDevice();
       Telemetry.DeviceView d = telemetry.device(t.getDevice());
@@ -82,9 +70,7 @@ record LinkEvidence(
         link = link.worse(p);
         reach = reach.worse(p);
         within = within.worse(p);
-        continue;
-      }
-      if (!d.reachable()) {
+      } else if (!d.reachable()) {
         reach = reach.worse(new Part(FALSE, "Unreachable", t.getDevice() + ": " + d.reason()));
         link =
             link.worse(
@@ -94,19 +80,23 @@ record LinkEvidence(
                     t.getDevice() + " does not answer SNMP; last known state stands"));
         within =
             within.worse(new Part(UNKNOWN, "Unreachable", t.getDevice() + " does not answer SNMP"));
-        continue;
+      } else {
+        Telemetry.InterfaceView i = d.find(want.getName(), c.getId());
+        if (i == null) {
+          Part p =
+              new Part(
+                  UNKNOWN,
+                  "InterfaceNotSeen",
+                  "SNMP on " + t.getDevice() + " shows no interface " + want.getName() + " yet");
+          link = link.worse(p);
+          within = within.worse(p);
+        } else {
+          judge(i, where);
+        }
       }
-      Telemetry.InterfaceView i = d.find(want.getName(), c.getId());
-      if (i == null) {
-        Part p =
-            new Part(
-                UNKNOWN,
-                "InterfaceNotSeen",
-                "SNMP on " + t.getDevice() + " shows no interface " + want.getName() + " yet");
-        link = link.worse(p);
-        within = within.worse(p);
-        continue;
-      }
+    }
+
+    private void judge(Telemetry.InterfaceView i, String where) {
       LinkJudge.Judgement j =
           LinkJudge.judge(i, c.getSpec().getCommittedMbps(), telemetry.config());
       link =
@@ -125,9 +115,9 @@ record LinkEvidence(
                     "OverThreshold",
                     where
                         + " runs above "
-                        + percent(telemetry.config().utilisationThreshold())
+                        + threshold()
                         + " of the committed "
-                        + c.getSpec().getCommittedMbps()
+                        + committed()
                         + " Mbit/s"));
       } else if (Double.isNaN(j.utilisation())) {
         within =
@@ -141,28 +131,30 @@ record LinkEvidence(
                 + " errors or discards per second";
       }
     }
-    return new LinkEvidence(
-        link.status,
-        link.reason,
-        link.message,
-        reach.status,
-        reach.reason,
-        reach.message,
-        within.status,
-        within.reason,
-        within.message,
-        errors);
-  }
 
-  /** Why a circuit with its links up is DEGRADED. */
-  String degradedMessage() {
-    if (within == FALSE) {
-      return errorMessage.isEmpty() ? withinMessage : withinMessage + "; " + errorMessage;
+    LinkEvidence evidence() {
+      return new LinkEvidence(
+          link.status,
+          link.reason,
+          link.message,
+          reach.status,
+          reach.reason,
+          reach.message,
+          within.status,
+          within.reason,
+          within.message,
+          errors);
     }
-    return errorMessage;
   }
 
-  private static String percent(double fraction) {
-    return Math.round(fraction * 100) + "%";
+  @Override
+  public LinkEvidence of(Circuit c, List<Termination> ends) {
+    if (ends.isEmpty()) {
+      return LinkEvidence.unknown(
+          "NoTermination", "the circuit has no termination on a router yet");
+    }
+    Fold fold = new Fold(c);
+    ends.forEach(fold::add);
+    return fold.evidence();
   }
 }

@@ -1,0 +1,134 @@
+package org.wayleave.controller.southbound;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wayleave.api.v1.ApplyResult;
+import org.wayleave.api.v1.ControllerMessage;
+import org.wayleave.api.v1.DeviceConfig;
+import org.wayleave.api.v1.Hello;
+import org.wayleave.api.v1.Report;
+import org.wayleave.controller.status.AgentEvidence;
+
+/**
+ * The connected agents, one session per device, and what each last said. Session events (hello,
+ * report, drift, disconnect) never act themselves: they record the evidence and wake the device's
+ * key. Runs on every controller; only the leader's reconciler pushes through the sessions.
+ */
+public final class AgentSessions {
+  private static final Logger log = LoggerFactory.getLogger(AgentSessions.class);
+
+  /** Told of each report before it is recorded: the push reconciler's retry bookkeeping. */
+  @FunctionalInterface
+  interface ReportListener {
+    void reported(String deviceId, boolean applied);
+  }
+
+  private final Clock clock;
+  private final Map<String, AgentSession> sessions = new ConcurrentHashMap<>();
+  private final AtomicLong sessionsOpened = new AtomicLong();
+  private volatile Consumer<String> wake = id -> {};
+  private volatile ReportListener reports = (id, applied) -> {};
+
+  public AgentSessions(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** Where session events send device keys (the device reconcile engine's enqueue). */
+  public void wakeWith(Consumer<String> wake) {
+    this.wake = wake;
+  }
+
+  void onReport(ReportListener listener) {
+    this.reports = listener;
+  }
+
+  /** Agent sessions opened (Hellos accepted) since start. */
+  public long sessionsOpened() {
+    return sessionsOpened.get();
+  }
+
+  /** Number of connected agents. */
+  public int sessions() {
+    return sessions.size();
+  }
+
+  public boolean connected(String deviceId) {
+    AgentSession s = sessions.get(deviceId);
+    return s != null && !s.isClosed();
+  }
+
+  /** The open session of {@code deviceId}, or null. */
+  AgentSession session(String deviceId) {
+    AgentSession s = sessions.get(deviceId);
+    return s == null || s.isClosed() ? null : s;
+  }
+
+  /** What the agent of {@code deviceId} last said, or null when none is connected. */
+  public AgentEvidence evidence(String deviceId) {
+    return sessions.get(deviceId);
+  }
+
+  AgentSession hello(Hello h, StreamObserver<ControllerMessage> out) {
+    AgentSession s =
+        new AgentSession(
+            h.getDeviceId(),
+            h.getAgentVersion(),
+            h.getAppliedGeneration(),
+            h.getActual(),
+            out,
+            clock.instant());
+    AgentSession old = sessions.put(h.getDeviceId(), s);
+    if (old != null) {
+      old.close(
+          Status.ABORTED.withDescription(
+              "replaced by a newer session of device " + h.getDeviceId()));
+    }
+    sessionsOpened.incrementAndGet();
+    s.ping(0);
+    log.debug(
+        "agent of {} connected (applied generation {}, {} sub-interfaces)",
+        h.getDeviceId(),
+        h.getAppliedGeneration(),
+        h.getActual().getSubInterfacesCount());
+    wake.accept(h.getDeviceId());
+    return s;
+  }
+
+  void report(AgentSession s, Report r) {
+    boolean applied = r.getResult() == ApplyResult.APPLY_RESULT_APPLIED;
+    reports.reported(s.deviceId(), applied);
+    // A rejected push may come without the router's state (it could not be read): keep the last.
+    s.reported(
+        r.getGeneration(),
+        applied,
+        r.getResult() == ApplyResult.APPLY_RESULT_REJECTED,
+        r.getItemErrorsList(),
+        r.hasActual() ? r.getActual() : null,
+        clock.instant());
+    wake.accept(s.deviceId());
+  }
+
+  void drift(AgentSession s, DeviceConfig actual) {
+    s.drifted(actual, clock.instant());
+    wake.accept(s.deviceId());
+  }
+
+  void heartbeat(AgentSession s) {
+    s.seen(clock.instant());
+  }
+
+  void disconnected(AgentSession s) {
+    s.markClosed();
+    if (sessions.remove(s.deviceId(), s)) {
+      log.debug("agent of {} disconnected", s.deviceId());
+      wake.accept(s.deviceId());
+    }
+  }
+}
