@@ -178,6 +178,37 @@ public record AgentConfig(
    *     names the field
    */
   public static AgentConfig parse(String yaml) {
+    JsonNode root = readMapping(yaml);
+    checkFields(root, FIELDS, "");
+    ControllerAddress controller = parseController(requiredText(root, "controller"));
+    String deviceId = requiredText(root, "device_id");
+    String driver = optionalText(root, "driver", DRIVER_SIM);
+    int heartbeat = parseHeartbeat(root.get("heartbeat_seconds"));
+    String stateFile =
+        optionalText(root, "state_file", "data/agent/" + deviceId + ".applied-generation");
+    List<String> ports = parseSim(root.get("sim"));
+    Tls tls = parseTls(root.get("tls"));
+    boolean insecure = parseInsecure(root.get("insecure"));
+    if (insecure && tls != null) {
+      throw new IllegalArgumentException("insecure: cannot be true together with tls; choose one");
+    }
+    return new AgentConfig(
+        controller.host(),
+        controller.port(),
+        deviceId,
+        driver,
+        heartbeat,
+        Path.of(stateFile),
+        ports,
+        tls,
+        insecure);
+  }
+
+  /** The controller's host and port, as {@code controller} names them. */
+  private record ControllerAddress(String host, int port) {}
+
+  /** The YAML text's top-level mapping. */
+  private static JsonNode readMapping(String yaml) {
     JsonNode root;
     try {
       root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
@@ -191,99 +222,101 @@ public record AgentConfig(
     if (!root.isObject()) {
       throw new IllegalArgumentException("the configuration must be a mapping of field: value");
     }
-    checkFields(root, FIELDS, "");
+    return root;
+  }
 
-    String controller = requiredText(root, "controller");
+  /** {@code host}, {@code host:port}, {@code [v6]} or {@code [v6]:port}; the port defaults. */
+  private static ControllerAddress parseController(String controller) {
     int colon = controller.lastIndexOf(':');
-    String host = controller;
-    int port = DEFAULT_CONTROLLER_PORT;
     if (controller.startsWith("[")) { // [v6]:port or [v6]
       int close = controller.indexOf(']');
       if (close < 0) {
         throw new IllegalArgumentException("controller: unclosed '[' in '" + controller + "'");
       }
-      host = controller.substring(1, close);
+      String host = controller.substring(1, close);
       String rest = controller.substring(close + 1);
-      if (!rest.isEmpty()) {
-        if (!rest.startsWith(":")) {
-          throw new IllegalArgumentException(
-              "controller: expected host:port (got '" + controller + "')");
-        }
-        port = parsePort(rest.substring(1), controller);
+      if (rest.isEmpty()) {
+        return new ControllerAddress(host, DEFAULT_CONTROLLER_PORT);
       }
+      if (!rest.startsWith(":")) {
+        throw new IllegalArgumentException(
+            "controller: expected host:port (got '" + controller + "')");
+      }
+      return new ControllerAddress(host, parsePort(rest.substring(1), controller));
     } else if (colon >= 0 && controller.indexOf(':') == colon) { // host:port
-      host = controller.substring(0, colon);
-      port = parsePort(controller.substring(colon + 1), controller);
+      return new ControllerAddress(
+          controller.substring(0, colon), parsePort(controller.substring(colon + 1), controller));
     } else if (colon >= 0) {
       throw new IllegalArgumentException(
           "controller: write an IPv6 address in brackets, e.g. [::1]:9091 (got '"
               + controller
               + "')");
     }
+    return new ControllerAddress(controller, DEFAULT_CONTROLLER_PORT);
+  }
 
-    String deviceId = requiredText(root, "device_id");
-    String driver = optionalText(root, "driver", DRIVER_SIM);
-    int heartbeat = DEFAULT_HEARTBEAT_SECONDS;
-    JsonNode hb = root.get("heartbeat_seconds");
-    if (hb != null && !hb.isNull()) {
-      if (!hb.isIntegralNumber() || !hb.canConvertToInt()) {
-        throw new IllegalArgumentException(
-            "heartbeat_seconds: must be a whole number of seconds (got '" + hb.asText() + "')");
-      }
-      heartbeat = hb.intValue();
+  private static int parseHeartbeat(JsonNode hb) {
+    if (hb == null || hb.isNull()) {
+      return DEFAULT_HEARTBEAT_SECONDS;
     }
-    String stateFile =
-        optionalText(root, "state_file", "data/agent/" + deviceId + ".applied-generation");
+    if (!hb.isIntegralNumber() || !hb.canConvertToInt()) {
+      throw new IllegalArgumentException(
+          "heartbeat_seconds: must be a whole number of seconds (got '" + hb.asText() + "')");
+    }
+    return hb.intValue();
+  }
 
+  /** The {@code sim} section's port names; empty when it lists none. */
+  private static List<String> parseSim(JsonNode sim) {
     List<String> ports = new ArrayList<>();
-    JsonNode sim = root.get("sim");
-    if (sim != null && !sim.isNull()) {
-      if (!sim.isObject()) {
-        throw new IllegalArgumentException("sim: must be a mapping with 'ports'");
+    if (sim == null || sim.isNull()) {
+      return ports;
+    }
+    if (!sim.isObject()) {
+      throw new IllegalArgumentException("sim: must be a mapping with 'ports'");
+    }
+    checkFields(sim, SIM_FIELDS, "sim.");
+    JsonNode list = sim.get("ports");
+    if (list != null && !list.isNull()) {
+      if (!list.isArray()) {
+        throw new IllegalArgumentException("sim.ports: must be a list of port names");
       }
-      checkFields(sim, SIM_FIELDS, "sim.");
-      JsonNode list = sim.get("ports");
-      if (list != null && !list.isNull()) {
-        if (!list.isArray()) {
-          throw new IllegalArgumentException("sim.ports: must be a list of port names");
+      for (int i = 0; i < list.size(); i++) {
+        JsonNode p = list.get(i);
+        if (!p.isTextual()) {
+          throw new IllegalArgumentException(
+              "sim.ports[" + i + "]: must be a port name (got '" + p + "')");
         }
-        for (int i = 0; i < list.size(); i++) {
-          JsonNode p = list.get(i);
-          if (!p.isTextual()) {
-            throw new IllegalArgumentException(
-                "sim.ports[" + i + "]: must be a port name (got '" + p + "')");
-          }
-          ports.add(p.asText());
-        }
+        ports.add(p.asText());
       }
     }
-    Tls tls = null;
-    JsonNode t = root.get("tls");
-    if (t != null && !t.isNull()) {
-      if (!t.isObject()) {
-        throw new IllegalArgumentException("tls: must be a mapping with cert, key and ca");
-      }
-      checkFields(t, TLS_FIELDS, "tls.");
-      tls =
-          new Tls(
-              Path.of(requiredText(t, "cert", "tls.")),
-              Path.of(requiredText(t, "key", "tls.")),
-              Path.of(requiredText(t, "ca", "tls.")));
+    return ports;
+  }
+
+  /** The {@code tls} section; null when it is not given. */
+  private static Tls parseTls(JsonNode t) {
+    if (t == null || t.isNull()) {
+      return null;
     }
-    boolean insecure = false;
-    JsonNode in = root.get("insecure");
-    if (in != null && !in.isNull()) {
-      if (!in.isBoolean()) {
-        throw new IllegalArgumentException(
-            "insecure: must be true or false (got '" + in.asText() + "')");
-      }
-      insecure = in.booleanValue();
+    if (!t.isObject()) {
+      throw new IllegalArgumentException("tls: must be a mapping with cert, key and ca");
     }
-    if (insecure && tls != null) {
-      throw new IllegalArgumentException("insecure: cannot be true together with tls; choose one");
+    checkFields(t, TLS_FIELDS, "tls.");
+    return new Tls(
+        Path.of(requiredText(t, "cert", "tls.")),
+        Path.of(requiredText(t, "key", "tls.")),
+        Path.of(requiredText(t, "ca", "tls.")));
+  }
+
+  private static boolean parseInsecure(JsonNode in) {
+    if (in == null || in.isNull()) {
+      return false;
     }
-    return new AgentConfig(
-        host, port, deviceId, driver, heartbeat, Path.of(stateFile), ports, tls, insecure);
+    if (!in.isBoolean()) {
+      throw new IllegalArgumentException(
+          "insecure: must be true or false (got '" + in.asText() + "')");
+    }
+    return in.booleanValue();
   }
 
   private static void checkFields(JsonNode node, Set<String> known, String prefix) {

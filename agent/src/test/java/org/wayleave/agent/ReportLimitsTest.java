@@ -36,7 +36,7 @@ class ReportLimitsTest {
                     .setName("ge-0/0/1.100")
                     .setAlias("LPSN-CAM-0001")
                     .setMessage("short"));
-    Report cut = AgentClient.withinLimits(r).build();
+    Report cut = ReportLimits.withinLimits(r).build();
     assertThat(maxChars("message")).isEqualTo(1024);
     assertThat(cut.getItemErrors(0).getMessage())
         .hasSize(1024)
@@ -57,9 +57,9 @@ class ReportLimitsTest {
   void atMostTheContractsNumberOfItemErrors() {
     Report.Builder r =
         Report.newBuilder().setGeneration(7).setResult(ApplyResult.APPLY_RESULT_PARTIAL);
-    IntStream.range(0, AgentClient.MAX_ITEM_ERRORS + 10)
+    IntStream.range(0, ReportLimits.MAX_ITEM_ERRORS + 10)
         .forEach(i -> r.addItemErrors(ItemError.newBuilder().setName("ge-0/0/1." + i)));
-    assertThat(AgentClient.withinLimits(r).getItemErrorsCount())
-        .isEqualTo(AgentClient.MAX_ITEM_ERRORS);
+    assertThat(ReportLimits.withinLimits(r).getItemErrorsCount())
+        .isEqualTo(ReportLimits.MAX_ITEM_ERRORS);
   }
 }

@@ -2,6 +2,7 @@ package org.wayleave.cli;
 
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -89,13 +90,10 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ControllerConfig config;
     Path secretsDir = telemetry.secretsDir(data);
+    ControllerConfig config;
     try {
-      config =
-          new ControllerConfig(
-                  data, bind, grpcPort, httpPort, agentPort, List.of("london"), Clock.systemUTC())
-              .withTelemetry(telemetry.config(Duration.ofSeconds(10)), secretsDir);
+      config = controllerConfig(secretsDir);
     } catch (IllegalArgumentException e) {
       System.err.println("wayleave demo: " + e.getMessage());
       return 2;
@@ -112,20 +110,40 @@ final class DemoCommand implements Callable<Integer> {
             : config.withSecurity(security.controller(), security.policy());
     Controller controller = Controller.start(config);
     seedExampleCircuits(controller);
+    // Agents dial an address the controller's certificate names (it has the bind address and
+    // localhost).
+    String agentHost = bind.equals("0.0.0.0") || bind.equals("::") ? "localhost" : bind;
+    Simulator sim = startSimulator(agentHost + ":" + controller.agentPort(), secrets, security);
+    FaultApi faults = FaultApi.start(sim, bind, simPort);
+    CountDownLatch stopped = closeOnShutdown(faults, sim, controller);
+    printWhereToLook(agentHost, controller, faults, config, security, secretsDir);
+    reportWhenActive(controller);
+    stopped.await();
+    return 0;
+  }
+
+  /** The controller's configuration from the options, before security. */
+  private ControllerConfig controllerConfig(Path secretsDir) {
+    return new ControllerConfig(
+            data, bind, grpcPort, httpPort, agentPort, List.of("london"), Clock.systemUTC())
+        .withTelemetry(telemetry.config(Duration.ofSeconds(10)), secretsDir);
+  }
+
+  /** A simulated router and agent for every council, dialling the controller at {@code target}. */
+  private Simulator startSimulator(
+      String target, DirectorySecretProvider secrets, DemoSecurity.Prepared security)
+      throws IOException {
     // Each simulated agent dials with its own device's certificate, issued from the demo's CA.
     Function<String, ChannelCredentials> agentCredentials =
         insecure
             ? id -> InsecureChannelCredentials.create()
             : AgentCertificates.fromCa(security.pki(), Clock.systemUTC());
-    // Agents dial an address the controller's certificate names (it has the bind address and
-    // localhost).
-    String agentHost = bind.equals("0.0.0.0") || bind.equals("::") ? "localhost" : bind;
-    Simulator sim =
-        Simulator.start(
-            agentHost + ":" + controller.agentPort(),
-            Scenarios.devices("london", 0, secrets),
-            agentCredentials);
-    FaultApi faults = FaultApi.start(sim, bind, simPort);
+    return Simulator.start(target, Scenarios.devices("london", 0, secrets), agentCredentials);
+  }
+
+  /** Closes everything when the process is asked to stop; the latch opens once it has. */
+  private static CountDownLatch closeOnShutdown(
+      FaultApi faults, Simulator sim, Controller controller) {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -137,8 +155,17 @@ final class DemoCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "wayleave-demo-shutdown"));
-    String host = agentHost;
-    String nb = host + ":" + controller.grpcPort();
+    return stopped;
+  }
+
+  /** Prints where to look: the dashboard, the APIs, the certificates, SNMP and the data. */
+  private void printWhereToLook(
+      String host,
+      Controller controller,
+      FaultApi faults,
+      ControllerConfig config,
+      DemoSecurity.Prepared security,
+      Path secretsDir) {
     String web = (insecure ? "http://" : "https://") + host + ":" + controller.httpPort();
     System.out.println();
     System.out.println(
@@ -156,37 +183,7 @@ final class DemoCommand implements Callable<Integer> {
                     + ")"));
     System.out.println("  metrics             " + web + "/metrics   (Prometheus)");
     System.out.println("  controller health   " + web + "/readyz");
-    if (insecure) {
-      System.out.println(
-          "  northbound gRPC     "
-              + nb
-              + "   (grpcurl -plaintext "
-              + nb
-              + " list; wayleave get circuits --insecure)");
-    } else {
-      Path p = security.pki();
-      System.out.println(
-          "  northbound gRPC     "
-              + nb
-              + "   mTLS; ./wayleave get circuits finds "
-              + p.resolve("engineer-demo.crt"));
-      System.out.println(
-          "                      (grpcurl -cacert "
-              + p.resolve("ca.crt")
-              + " -cert "
-              + p.resolve("engineer-demo.crt")
-              + " -key "
-              + p.resolve("engineer-demo.key")
-              + " "
-              + nb
-              + " list)");
-      System.out.println(
-          "  certificates        "
-              + p
-              + "   (engineer, noc and supplier ones; policy in "
-              + data.resolve("policy.yaml")
-              + ")");
-    }
+    printNorthbound(host + ":" + controller.grpcPort(), security);
     System.out.println(
         "  agents dial         "
             + host
@@ -204,9 +201,41 @@ final class DemoCommand implements Callable<Integer> {
                 : ", not polled"));
     System.out.println("  data                " + data.toAbsolutePath());
     System.out.println("Ctrl-C stops everything; ./wayleave demo again resumes from " + data + ".");
-    reportWhenActive(controller);
-    stopped.await();
-    return 0;
+  }
+
+  /** How to reach the northbound gRPC API at {@code nb}, and with which certificates. */
+  private void printNorthbound(String nb, DemoSecurity.Prepared security) {
+    if (insecure) {
+      System.out.println(
+          "  northbound gRPC     "
+              + nb
+              + "   (grpcurl -plaintext "
+              + nb
+              + " list; wayleave get circuits --insecure)");
+      return;
+    }
+    Path p = security.pki();
+    System.out.println(
+        "  northbound gRPC     "
+            + nb
+            + "   mTLS; ./wayleave get circuits finds "
+            + p.resolve("engineer-demo.crt"));
+    System.out.println(
+        "                      (grpcurl -cacert "
+            + p.resolve("ca.crt")
+            + " -cert "
+            + p.resolve("engineer-demo.crt")
+            + " -key "
+            + p.resolve("engineer-demo.key")
+            + " "
+            + nb
+            + " list)");
+    System.out.println(
+        "  certificates        "
+            + p
+            + "   (engineer, noc and supplier ones; policy in "
+            + data.resolve("policy.yaml")
+            + ")");
   }
 
   /** The example circuits, once: a resumed demo keeps whatever the user changed since. */

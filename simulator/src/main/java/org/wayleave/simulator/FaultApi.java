@@ -57,25 +57,48 @@ public final class FaultApi implements AutoCloseable {
   public static FaultApi start(Simulator sim, String host, int port) {
     Vertx vertx = Vertx.vertx();
     Router r = Router.router(vertx);
+    readRoutes(r, sim);
+    agentRoutes(r, sim);
+    vlanRoutes(r, sim);
+    applyFaultRoutes(r, sim);
+    snmpRoutes(r, sim);
+    try {
+      var server =
+          vertx
+              .createHttpServer()
+              .requestHandler(r)
+              .listen(port, host)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+      return new FaultApi(vertx, server);
+    } catch (Exception e) {
+      vertx.close();
+      throw new IllegalStateException(
+          "cannot listen for the fault API on " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** {@code GET /devices} and {@code GET /stats}. */
+  private static void readRoutes(Router r, Simulator sim) {
     r.get("/devices").handler(ctx -> ok(ctx, devices(sim)));
-    r.get("/stats")
-        .blockingHandler(
-            ctx -> {
-              Simulator.Stats st = sim.stats();
-              ok(
-                  ctx,
-                  new JsonObject()
-                      .put("routers", st.routers())
-                      .put("connected", st.connected())
-                      .put("pushes_received", st.pushesReceived())
-                      .put("pushes_redundant", st.pushesRedundant())
-                      .put("reports_sent", st.reportsSent())
-                      .put("sub_interfaces", st.subInterfaces()));
-            });
+    r.get("/stats").blockingHandler(ctx -> ok(ctx, stats(sim.stats())));
+  }
+
+  /** Killing and reviving a device's agent. */
+  private static void agentRoutes(Router r, Simulator sim) {
     r.post("/devices/:id/agent/stop")
         .blockingHandler(ctx -> act(ctx, () -> sim.stopAgent(id(ctx))));
     r.post("/devices/:id/agent/start")
         .blockingHandler(ctx -> act(ctx, () -> sim.startAgent(id(ctx))));
+  }
+
+  /** Changing a router's VLANs behind its agent's back. */
+  private static void vlanRoutes(Router r, Simulator sim) {
     r.post("/devices/:id/vlans/delete")
         .handler(
             ctx ->
@@ -105,6 +128,10 @@ public final class FaultApi implements AutoCloseable {
                                   .setAdminUp(true)
                                   .build());
                     }));
+  }
+
+  /** Making a router's applies slow or fail, and ending that. */
+  private static void applyFaultRoutes(Router r, Simulator sim) {
     r.post("/devices/:id/faults/slow")
         .handler(
             ctx ->
@@ -125,28 +152,9 @@ public final class FaultApi implements AutoCloseable {
                       router.clearFailures();
                       router.setApplyDelay(Duration.ZERO);
                     }));
-    snmpRoutes(r, sim);
-    try {
-      var server =
-          vertx
-              .createHttpServer()
-              .requestHandler(r)
-              .listen(port, host)
-              .toCompletionStage()
-              .toCompletableFuture()
-              .get(30, TimeUnit.SECONDS);
-      return new FaultApi(vertx, server);
-    } catch (Exception e) {
-      vertx.close();
-      throw new IllegalStateException(
-          "cannot listen for the fault API on " + host + ":" + port + ": " + e.getMessage(), e);
-    }
   }
 
-  public int port() {
-    return server.actualPort();
-  }
-
+  /** SNMP faults, for routers that answer SNMP. */
   private static void snmpRoutes(Router r, Simulator sim) {
     r.post("/devices/:id/snmp/link")
         .handler(
@@ -273,6 +281,16 @@ public final class FaultApi implements AutoCloseable {
               .put("sub_interfaces", subs));
     }
     return out;
+  }
+
+  private static JsonObject stats(Simulator.Stats st) {
+    return new JsonObject()
+        .put("routers", st.routers())
+        .put("connected", st.connected())
+        .put("pushes_received", st.pushesReceived())
+        .put("pushes_redundant", st.pushesRedundant())
+        .put("reports_sent", st.reportsSent())
+        .put("sub_interfaces", st.subInterfaces());
   }
 
   /** Where and how a router answers SNMP, and its SNMP faults; never a secret. */

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -13,7 +12,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 import org.wayleave.agent.SimRouter;
-import org.wayleave.api.v1.SubInterface;
 import org.wayleave.simulator.SimDevice;
 import org.wayleave.simulator.SimDevice.PortSpec;
 
@@ -37,6 +35,10 @@ import org.wayleave.simulator.SimDevice.PortSpec;
  * down/up}, {@link #flap flapping}, {@link #congest congestion}, {@link #errorBurst error bursts},
  * {@link #reboot}, {@link #setSilent silence}, {@link #setLossPercent loss}, {@link #setIfXTable no
  * ifXTable}, and {@link #clearFaults}. Safe for use from any thread.
+ *
+ * <p>The interfaces and their rows are kept by an {@link InterfaceTable}, and {@link
+ * TrafficCounters} runs their counters forward; this class holds the clock, the boots and the
+ * faults, and its monitor guards all of it.
  */
 public final class RouterMib {
   private static final long NANOS_PER_TICK = 10_000_000L;
@@ -45,7 +47,6 @@ public final class RouterMib {
   public static final int MAX_CONGESTION_PERCENT = 10_000;
 
   private final SimRouter router;
-  private final List<PortSpec> ports;
   private final LongSupplier clock;
   private final String sysDescr;
 
@@ -53,29 +54,13 @@ public final class RouterMib {
   private long bootNanos;
   private long lastNanos;
   private int boots = 1;
-  private int nextIfIndex;
-  private final Map<String, IfState> portStates = new LinkedHashMap<>();
-  private final Map<String, IfState> subStates = new LinkedHashMap<>();
+  private final InterfaceTable interfaces;
   private Map<String, IfFaults> faults = Map.of();
   private Set<String> linkDownSubs = Set.of();
   private boolean silent;
   private int lossPercent;
   private boolean ifXTable = true;
   private SplittableRandom random;
-
-  /** Faults on one interface. */
-  private static final class IfFaults {
-    boolean linkDown;
-    Flap flap;
-    int congestPercent;
-    long burstFrom;
-    long burstTo;
-    double burstPerSecond;
-
-    boolean isEmpty() {
-      return !linkDown && flap == null && congestPercent == 0 && burstPerSecond == 0;
-    }
-  }
 
   /** A MIB on the system clock. */
   public RouterMib(SimRouter router, List<PortSpec> ports) {
@@ -89,12 +74,11 @@ public final class RouterMib {
    */
   public RouterMib(SimRouter router, List<PortSpec> ports, LongSupplier nanoClock) {
     this.router = Objects.requireNonNull(router, "router");
-    this.ports = List.copyOf(ports);
+    this.interfaces = new InterfaceTable(ports);
     this.clock = Objects.requireNonNull(nanoClock, "nanoClock");
     this.sysDescr = "Wayleave simulated edge router " + router.deviceId();
     this.bootNanos = clock.getAsLong();
     this.lastNanos = bootNanos;
-    boot();
   }
 
   /**
@@ -129,15 +113,12 @@ public final class RouterMib {
    */
   public synchronized MibView view() {
     long now = refresh();
-    List<MibView.IfRow> rows = new ArrayList<>(portStates.size() + subStates.size());
-    for (IfState s : portStates.values()) {
-      rows.add(row(s, now));
-    }
-    for (IfState s : subStates.values()) {
-      rows.add(row(s, now));
-    }
     return new MibView(
-        sysDescr, router.deviceId(), (now - bootNanos) / NANOS_PER_TICK, ifXTable, rows);
+        sysDescr,
+        router.deviceId(),
+        (now - bootNanos) / NANOS_PER_TICK,
+        ifXTable,
+        interfaces.rows(now, faults));
   }
 
   /** How many times the router has booted (1 at first); v3 shows it as snmpEngineBoots. */
@@ -224,8 +205,8 @@ public final class RouterMib {
     bootNanos = now;
     lastNanos = now;
     boots++;
-    boot();
-    sync();
+    interfaces.boot();
+    interfaces.sync(router);
   }
 
   /** A silent router answers nothing at all. */
@@ -277,7 +258,7 @@ public final class RouterMib {
     refresh();
     for (String name : linkDownSubs) {
       router.setOperUp(name, true);
-      IfState s = subStates.get(name);
+      IfState s = interfaces.subInterface(name);
       if (s != null) {
         s.operUp = true;
       }
@@ -331,170 +312,15 @@ public final class RouterMib {
 
   // ---- the model ----
 
-  /** Fresh port states and an empty sub-interface index: the state right after a boot. */
-  private void boot() {
-    portStates.clear();
-    subStates.clear();
-    int index = 1;
-    for (PortSpec p : ports) {
-      IfState s = new IfState(p.name(), true, index++);
-      s.speedMbps = p.speedMbps();
-      s.alias = p.description();
-      portStates.put(p.name(), s);
-    }
-    nextIfIndex = index;
-  }
-
   /** Integrates the counters up to now, then takes in the router's current sub-interfaces. */
   private long refresh() {
     long now = Math.max(lastNanos, clock.getAsLong());
-    advance(now);
-    sync();
+    if (now > lastNanos) {
+      TrafficCounters.advance(interfaces, faults, bootNanos, lastNanos, now);
+      lastNanos = now;
+    }
+    interfaces.sync(router);
     return now;
-  }
-
-  private void sync() {
-    List<SubInterface> subs = router.config().getSubInterfacesList();
-    Set<String> present = new HashSet<>(subs.size() * 2);
-    for (SubInterface si : subs) {
-      String name = si.getName();
-      if (portStates.containsKey(name)) {
-        continue;
-      }
-      present.add(name);
-      IfState s = subStates.get(name);
-      if (s == null) {
-        s = new IfState(name, false, nextIfIndex++);
-        subStates.put(name, s);
-      }
-      s.port = si.getPort();
-      s.speedMbps = si.getBandwidthMbps();
-      s.alias = si.getAlias();
-      s.adminUp = si.getAdminUp();
-      s.operUp = router.operUp(name).orElse(true);
-    }
-    subStates.keySet().retainAll(present);
-  }
-
-  /** Adds what every interface carried and counted from the last step to {@code now}. */
-  private void advance(long now) {
-    long t0 = lastNanos;
-    if (now <= t0) {
-      return;
-    }
-    for (IfState p : portStates.values()) {
-      p.stepIn = 0;
-      p.stepOut = 0;
-    }
-    for (IfState s : subStates.values()) {
-      IfState port = s.port == null ? null : portStates.get(s.port);
-      IfFaults f = faults.get(s.name);
-      IfFaults pf = port == null ? null : faults.get(port.name);
-      if (s.adminUp && s.operUp && (pf == null || !pf.linkDown)) {
-        double in = s.inOctets;
-        double out = s.outOctets;
-        carry(s, f, pf == null ? null : pf.flap, t0, now);
-        if (port != null) {
-          port.stepIn += s.inOctets - in;
-          port.stepOut += s.outOctets - out;
-        }
-      }
-      countErrors(s, f, t0, now);
-    }
-    for (IfState p : portStates.values()) {
-      IfFaults f = faults.get(p.name);
-      if (f == null || !f.linkDown) {
-        if (f != null && f.congestPercent > 0) {
-          carry(p, f, null, t0, now);
-        } else {
-          double base =
-              TrafficModel.octetsPerSecond(p.speedMbps)
-                  * TrafficModel.PORT_BASE_LOAD
-                  / TrafficModel.MAX_LOAD;
-          Flap.upIntervals(
-              t0,
-              now,
-              f == null ? null : f.flap,
-              null,
-              (a, b, w) -> {
-                p.inOctets += w * base * p.inLoad * (b - a) / 1e9;
-                p.outOctets += w * base * p.outLoad * (b - a) / 1e9;
-              });
-          p.inOctets += p.stepIn;
-          p.outOctets += p.stepOut;
-        }
-      }
-      countErrors(p, f, t0, now);
-    }
-    lastNanos = now;
-  }
-
-  /**
-   * Adds what an interface that is up carries over [t0, t1], outside its (and its port's) flapping
-   * downtime.
-   */
-  private void carry(IfState s, IfFaults f, Flap portFlap, long t0, long t1) {
-    double full = TrafficModel.octetsPerSecond(s.speedMbps);
-    int congest = f == null ? 0 : f.congestPercent;
-    long boot = bootNanos;
-    Flap.upIntervals(
-        t0,
-        t1,
-        f == null ? null : f.flap,
-        portFlap,
-        (a, b, w) -> {
-          if (congest > 0) {
-            double octets = w * full * congest / 100.0 * (b - a) / 1e9;
-            s.inOctets += octets;
-            s.outOctets += octets;
-            if (congest > 100) {
-              s.inDiscards += octets * (congest - 100) / congest / TrafficModel.PACKET_OCTETS;
-            }
-          } else {
-            s.inOctets +=
-                w * TrafficModel.swingingOctets(full * s.inLoad, s.phase, a - boot, b - boot);
-            s.outOctets +=
-                w * TrafficModel.swingingOctets(full * s.outLoad, s.phase, a - boot, b - boot);
-          }
-        });
-  }
-
-  private static void countErrors(IfState s, IfFaults f, long t0, long t1) {
-    if (f != null && f.burstPerSecond > 0) {
-      long from = Math.max(t0, f.burstFrom);
-      long to = Math.min(t1, f.burstTo);
-      if (to > from) {
-        s.inErrors += f.burstPerSecond * (to - from) / 1e9;
-      }
-    }
-  }
-
-  private MibView.IfRow row(IfState s, long now) {
-    return new MibView.IfRow(
-        s.ifIndex,
-        s.name,
-        s.physical ? IfMib.ETHERNET_CSMACD : IfMib.L2VLAN,
-        s.speedMbps,
-        s.alias,
-        s.adminUp,
-        operUp(s, now),
-        (long) s.inOctets,
-        (long) s.outOctets,
-        (long) s.inErrors,
-        0,
-        (long) s.inDiscards);
-  }
-
-  private boolean operUp(IfState s, long now) {
-    IfFaults f = faults.get(s.name);
-    if (f != null && (f.linkDown || f.flap != null && f.flap.down(now))) {
-      return false;
-    }
-    if (s.physical) {
-      return true;
-    }
-    IfState port = s.port == null ? null : portStates.get(s.port);
-    return s.adminUp && s.operUp && (port == null || operUp(port, now));
   }
 
   /**
@@ -506,10 +332,7 @@ public final class RouterMib {
       throw new IllegalArgumentException("interface: must not be empty");
     }
     refresh();
-    IfState s = portStates.get(iface);
-    if (s == null) {
-      s = subStates.get(iface);
-    }
+    IfState s = interfaces.find(iface);
     if (s == null) {
       throw new NoSuchElementException(
           "interface: no interface '" + iface + "' on " + router.deviceId());
