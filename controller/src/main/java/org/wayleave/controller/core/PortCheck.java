@@ -23,6 +23,22 @@ final class PortCheck {
   static void check(
       StateView s, String device, String portName, Map<String, String> fieldOf, Violations v) {
     Device d = s.get(Kind.DEVICE, device);
+    List<Use> uses = uses(s, device, portName);
+    if (uses.isEmpty() || d == null) {
+      return;
+    }
+    Port port = References.port(d, portName);
+    OnePort checked = new OnePort(device, portName, uses, fieldOf, v);
+    if (port == null || port.getRole() == PortRole.PORT_ROLE_MANAGEMENT) {
+      checked.refuseLosingPort(port);
+      return;
+    }
+    checked.checkTags();
+    checked.checkBandwidth(port);
+  }
+
+  /** The circuit ends on {@code portName} of {@code device}. */
+  private static List<Use> uses(StateView s, String device, String portName) {
     List<Use> uses = new ArrayList<>();
     for (String id : s.circuitsOn(device, portName)) {
       Circuit c = s.get(Kind.CIRCUIT, id);
@@ -33,11 +49,18 @@ final class PortCheck {
         }
       }
     }
-    if (uses.isEmpty() || d == null) {
-      return;
-    }
-    Port port = References.port(d, portName);
-    if (port == null || port.getRole() == PortRole.PORT_ROLE_MANAGEMENT) {
+    return uses;
+  }
+
+  /**
+   * The checks of one port that carries circuits ({@code uses}); a conflict is recorded in {@code
+   * v} against the batch item {@code fieldOf} names, and not at all when none does.
+   */
+  private record OnePort(
+      String device, String portName, List<Use> uses, Map<String, String> fieldOf, Violations v) {
+
+    /** The port was removed ({@code port} null) or made a management port. */
+    void refuseLosingPort(Port port) {
       String field = fieldOf.get(Kind.DEVICE.name() + "/" + device);
       if (field != null) {
         v.add(
@@ -50,40 +73,53 @@ final class PortCheck {
                 + (port == null ? " and cannot be removed" : " and cannot become a management port")
                 + "; move or delete them first");
       }
-      return;
     }
-    Map<String, Use> byTag = new TreeMap<>();
-    long committed = 0;
-    for (Use u : uses) {
-      committed += u.circuit.getSpec().getCommittedMbps();
-      if (!u.t.hasCTag()) {
-        continue;
-      }
-      String tag = (u.t.hasSTag() ? u.t.getSTag() : 0) + "/" + u.t.getCTag();
-      Use first = byTag.putIfAbsent(tag, u);
-      if (first != null) {
-        Use blamed = fieldOf.containsKey(key(u)) ? u : first;
-        Use other = blamed == u ? first : u;
-        String field = fieldOf.get(key(blamed));
-        if (field == null) {
+
+    /** One c-tag per (device, port, s-tag): a clash is blamed on the later user in the batch. */
+    void checkTags() {
+      Map<String, Use> byTag = new TreeMap<>();
+      for (Use u : uses) {
+        if (!u.t.hasCTag()) {
           continue;
         }
-        v.add(
-            ErrorCode.FAILED_PRECONDITION,
-            prefixed(field, "spec." + blamed.end + ".c_tag"),
-            "VLAN "
-                + blamed.t.getCTag()
-                + (blamed.t.hasSTag() ? " (s-tag " + blamed.t.getSTag() + ")" : "")
-                + " on port "
-                + portName
-                + " of device '"
-                + device
-                + "' is already used by circuit "
-                + other.circuit.getId()
-                + " (one c-tag per device, port and s-tag)");
+        String tag = (u.t.hasSTag() ? u.t.getSTag() : 0) + "/" + u.t.getCTag();
+        Use first = byTag.putIfAbsent(tag, u);
+        if (first != null) {
+          Use blamed = fieldOf.containsKey(key(u)) ? u : first;
+          Use other = blamed == u ? first : u;
+          String field = fieldOf.get(key(blamed));
+          if (field == null) {
+            continue;
+          }
+          v.add(
+              ErrorCode.FAILED_PRECONDITION,
+              prefixed(field, "spec." + blamed.end + ".c_tag"),
+              "VLAN "
+                  + blamed.t.getCTag()
+                  + (blamed.t.hasSTag() ? " (s-tag " + blamed.t.getSTag() + ")" : "")
+                  + " on port "
+                  + portName
+                  + " of device '"
+                  + device
+                  + "' is already used by circuit "
+                  + other.circuit.getId()
+                  + " (one c-tag per device, port and s-tag)");
+        }
       }
     }
-    if (committed > port.getSpeedMbps()) {
+
+    /**
+     * Committed bandwidth within the port speed: an excess is blamed on the first circuit in the
+     * batch, else on the device (its port got slower).
+     */
+    void checkBandwidth(Port port) {
+      long committed = 0;
+      for (Use u : uses) {
+        committed += u.circuit.getSpec().getCommittedMbps();
+      }
+      if (committed <= port.getSpeedMbps()) {
+        return;
+      }
       for (Use u : uses) {
         String field = fieldOf.get(key(u));
         if (field != null) {

@@ -126,83 +126,107 @@ final class References {
               + "'");
     }
     for (CircuitEnds.End end : CircuitEnds.named(c)) {
-      Violations ev = sv.at(end.field());
-      Device d = exists(s, seen, Kind.DEVICE, end.termination().getDevice(), "device", ev);
-      if (d == null) {
-        continue;
-      }
-      Port p = port(d, end.termination().getPort());
-      if (p == null) {
-        ev.add(
-            ErrorCode.NOT_FOUND,
-            "port",
-            "device '" + d.getId() + "' has no port '" + end.termination().getPort() + "'");
-        continue;
-      }
-      if (p.getRole() == PortRole.PORT_ROLE_MANAGEMENT) {
+      circuitEnd(spec, end, council, supplier, s, seen, sv);
+    }
+  }
+
+  /**
+   * One end of a circuit: its device and port exist and may carry it, at a council it may serve.
+   */
+  private static void circuitEnd(
+      CircuitSpec spec,
+      CircuitEnds.End end,
+      Council council,
+      Supplier supplier,
+      StateView s,
+      Visibility seen,
+      Violations sv) {
+    Violations ev = sv.at(end.field());
+    Device d = exists(s, seen, Kind.DEVICE, end.termination().getDevice(), "device", ev);
+    if (d == null) {
+      return;
+    }
+    Port p = port(d, end.termination().getPort());
+    if (p == null) {
+      ev.add(
+          ErrorCode.NOT_FOUND,
+          "port",
+          "device '" + d.getId() + "' has no port '" + end.termination().getPort() + "'");
+      return;
+    }
+    endPort(spec, end, d, p, s, sv, ev);
+    Site site = s.get(Kind.SITE, d.getSite());
+    if (site == null || council == null || site.getCouncil().equals(council.getId())) {
+      return;
+    }
+    endCouncil(end, d, site, council, supplier, ev);
+  }
+
+  /** The port an end terminates on: not a management port, fast enough, the VLAN not reserved. */
+  private static void endPort(
+      CircuitSpec spec,
+      CircuitEnds.End end,
+      Device d,
+      Port p,
+      StateView s,
+      Violations sv,
+      Violations ev) {
+    if (p.getRole() == PortRole.PORT_ROLE_MANAGEMENT) {
+      ev.invalid(
+          "port",
+          "port '"
+              + p.getName()
+              + "' of device '"
+              + d.getId()
+              + "' is a management port; circuits may not terminate on it");
+    }
+    if (spec.getCommittedMbps() > p.getSpeedMbps()) {
+      sv.invalid(
+          "committed_mbps",
+          "must not exceed the speed of port "
+              + p.getName()
+              + " of device '"
+              + d.getId()
+              + "' ("
+              + p.getSpeedMbps()
+              + " Mbit/s; got "
+              + spec.getCommittedMbps()
+              + ")");
+    }
+    if (end.termination().hasCTag()) {
+      VlanPool pool = s.poolFor(d.getId(), p.getName());
+      if (pool != null && pool.getReservedList().contains(end.termination().getCTag())) {
         ev.invalid(
-            "port",
-            "port '"
-                + p.getName()
-                + "' of device '"
-                + d.getId()
-                + "' is a management port; circuits may not terminate on it");
+            "c_tag",
+            "VLAN " + end.termination().getCTag() + " is reserved by pool '" + pool.getId() + "'");
       }
-      if (spec.getCommittedMbps() > p.getSpeedMbps()) {
-        sv.invalid(
-            "committed_mbps",
-            "must not exceed the speed of port "
-                + p.getName()
-                + " of device '"
-                + d.getId()
-                + "' ("
-                + p.getSpeedMbps()
-                + " Mbit/s; got "
-                + spec.getCommittedMbps()
-                + ")");
-      }
-      if (end.termination().hasCTag()) {
-        VlanPool pool = s.poolFor(d.getId(), p.getName());
-        if (pool != null && pool.getReservedList().contains(end.termination().getCTag())) {
-          ev.invalid(
-              "c_tag",
-              "VLAN "
-                  + end.termination().getCTag()
-                  + " is reserved by pool '"
-                  + pool.getId()
-                  + "'");
-        }
-      }
-      Site site = s.get(Kind.SITE, d.getSite());
-      if (site == null || council == null || site.getCouncil().equals(council.getId())) {
-        continue;
-      }
-      if (end.field().equals("a_end")) {
-        ev.add(
-            ErrorCode.FAILED_PRECONDITION,
-            "device",
-            "device '"
-                + d.getId()
-                + "' is at a site of council '"
-                + site.getCouncil()
-                + "', not of council '"
-                + council.getId()
-                + "'");
-      } else if (supplier != null && !supplier.getCouncilsList().contains(site.getCouncil())) {
-        // The other end of a shared-service link: the supplier must serve that council too, or it
-        // could order VLANs on routers of councils that never contracted it.
-        ev.add(
-            ErrorCode.FAILED_PRECONDITION,
-            "device",
-            "device '"
-                + d.getId()
-                + "' is at a site of council '"
-                + site.getCouncil()
-                + "', which supplier '"
-                + supplier.getId()
-                + "' is not contracted to serve (a circuit's supplier must serve the council of"
-                + " every router it terminates on)");
-      }
+    }
+  }
+
+  /**
+   * An end at a site of another council than the circuit's: refused at the A-end; elsewhere only
+   * when the supplier does not serve that council.
+   */
+  private static void endCouncil(
+      CircuitEnds.End end, Device d, Site site, Council council, Supplier supplier, Violations ev) {
+    String atSite =
+        "device '" + d.getId() + "' is at a site of council '" + site.getCouncil() + "'";
+    if (end.field().equals("a_end")) {
+      ev.add(
+          ErrorCode.FAILED_PRECONDITION,
+          "device",
+          atSite + ", not of council '" + council.getId() + "'");
+    } else if (supplier != null && !supplier.getCouncilsList().contains(site.getCouncil())) {
+      // The other end of a shared-service link: the supplier must serve that council too, or it
+      // could order VLANs on routers of councils that never contracted it.
+      ev.add(
+          ErrorCode.FAILED_PRECONDITION,
+          "device",
+          atSite
+              + ", which supplier '"
+              + supplier.getId()
+              + "' is not contracted to serve (a circuit's supplier must serve the council of"
+              + " every router it terminates on)");
     }
   }
 

@@ -250,66 +250,126 @@ final class InventoryCollector implements MultiCollector {
 
   @Override
   public MetricSnapshots collect() {
-    InfoSnapshot.Builder info =
+    Scrape scrape = new Scrape();
+    Map<Telemetry.DeviceView, Index> indexes = new IdentityHashMap<>();
+    Map<String, Telemetry.DeviceView> views = new HashMap<>();
+    for (CircuitEntry c : circuits.values()) {
+      scrape.plan(c);
+      if (telemetry != null) {
+        traffic(c, scrape, views, indexes);
+      }
+    }
+    if (telemetry != null) {
+      for (DeviceEntry d : devices.values()) {
+        Telemetry.DeviceView v = views.computeIfAbsent(d.id(), telemetry::device);
+        if (v != null) {
+          scrape.reachable.dataPoint(gauge(d.labels(), v.reachable() ? 1 : 0));
+        }
+      }
+    }
+    return scrape.build();
+  }
+
+  /**
+   * A circuit's rates (at its A-end), its busiest end's utilisation and its ends' problems, from
+   * what the routers that answer their polls show; {@code views} and {@code indexes} live for one
+   * scrape.
+   */
+  private void traffic(
+      CircuitEntry c,
+      Scrape scrape,
+      Map<String, Telemetry.DeviceView> views,
+      Map<Telemetry.DeviceView, Index> indexes) {
+    double peak = Double.NaN;
+    double problems = Double.NaN;
+    for (int n = 0; n < c.ends().size(); n++) {
+      End e = c.ends().get(n);
+      Telemetry.DeviceView d = views.computeIfAbsent(e.device(), telemetry::device);
+      if (d == null || !d.reachable()) {
+        continue; // the last rates of a silent router are history, not a current value
+      }
+      Telemetry.InterfaceView i = find(d, e.ifName(), c.id(), indexes);
+      if (i == null) {
+        continue;
+      }
+      if (n == 0) {
+        add(scrape.in, c.labels(), i.rates().inBps() / 8);
+        add(scrape.out, c.labels(), i.rates().outBps() / 8);
+      }
+      LinkJudge.Judgement j = LinkJudge.judge(i, c.committedMbps(), config);
+      if (!Double.isNaN(j.utilisation())) {
+        peak = Double.isNaN(peak) ? j.utilisation() : Math.max(peak, j.utilisation());
+      }
+      if (!Double.isNaN(j.problemsPerSecond())) {
+        problems =
+            Double.isNaN(problems) ? j.problemsPerSecond() : problems + j.problemsPerSecond();
+      }
+    }
+    add(scrape.utilisation, c.labels(), peak);
+    add(scrape.errors, c.labels(), problems);
+  }
+
+  /** The series of one scrape, filled circuit by circuit and device by device. */
+  private static final class Scrape {
+    final InfoSnapshot.Builder info =
         InfoSnapshot.builder()
             .name(CIRCUIT_INFO)
             .help(
                 "One sample of 1 per circuit in the plan, labelled with its council and supplier");
-    GaugeSnapshot.Builder phase =
+    final GaugeSnapshot.Builder phase =
         GaugeSnapshot.builder()
             .name(CIRCUIT_PHASE)
             .help(
                 "1 for the phase the circuit is in, 0 for each other phase (PENDING, PROVISIONING,"
                     + " ACTIVE, DEGRADED, DOWN, DRIFTED, FAILED, DECOMMISSIONING)");
-    GaugeSnapshot.Builder linkUp =
+    final GaugeSnapshot.Builder linkUp =
         GaugeSnapshot.builder()
             .name(CIRCUIT_LINK_UP)
             .help(
                 "The circuit's LinkUp condition: 1 when SNMP shows every end's interface up, 0 when"
                     + " an end is down or admin-down; no sample while unknown (not polled yet,"
                     + " router not answering, telemetry off)");
-    GaugeSnapshot.Builder in =
+    final GaugeSnapshot.Builder in =
         GaugeSnapshot.builder()
             .name(CIRCUIT_IN)
             .help(
                 "Bytes per second received on the circuit's sub-interface at its A-end router"
                     + " (ifHCInOctets rate, multiply by 8 for bit/s); no sample until two polls"
                     + " give a rate or while the router does not answer");
-    GaugeSnapshot.Builder out =
+    final GaugeSnapshot.Builder out =
         GaugeSnapshot.builder()
             .name(CIRCUIT_OUT)
             .help(
                 "Bytes per second sent on the circuit's sub-interface at its A-end router"
                     + " (ifHCOutOctets rate, multiply by 8 for bit/s); no sample until two polls"
                     + " give a rate or while the router does not answer");
-    GaugeSnapshot.Builder utilisation =
+    final GaugeSnapshot.Builder utilisation =
         GaugeSnapshot.builder()
             .name(CIRCUIT_UTILISATION)
             .unit(Unit.RATIO)
             .help(
                 "Busier direction over the committed bandwidth (1 = full), at the circuit's busiest"
                     + " end: what the WithinCapacity condition judges");
-    GaugeSnapshot.Builder errors =
+    final GaugeSnapshot.Builder errors =
         GaugeSnapshot.builder()
             .name(CIRCUIT_ERRORS)
             .help(
                 "Inbound and outbound errors plus inbound discards per second, summed over the"
                     + " circuit's ends");
-    GaugeSnapshot.Builder committed =
+    final GaugeSnapshot.Builder committed =
         GaugeSnapshot.builder()
             .name(CIRCUIT_COMMITTED)
             .help(
                 "The circuit's committed bandwidth in bytes per second (committed_mbps * 1e6 / 8)");
-    GaugeSnapshot.Builder reachable =
+    final GaugeSnapshot.Builder reachable =
         GaugeSnapshot.builder()
             .name(DEVICE_REACHABLE)
             .help(
                 "1 when the router answered its last SNMP poll, 0 when it did not; no sample before"
                     + " its first poll or when telemetry is off");
 
-    Map<Telemetry.DeviceView, Index> indexes = new IdentityHashMap<>();
-    Map<String, Telemetry.DeviceView> views = new HashMap<>();
-    for (CircuitEntry c : circuits.values()) {
+    /** What the plan and the circuit's status say: info, phase, LinkUp and committed bandwidth. */
+    void plan(CircuitEntry c) {
       info.dataPoint(InfoDataPointSnapshot.builder().labels(c.labels()).build());
       for (int k = 0; k < PHASES.size(); k++) {
         phase.dataPoint(
@@ -323,55 +383,20 @@ final class InventoryCollector implements MultiCollector {
       if (c.committedMbps() > 0) {
         committed.dataPoint(gauge(c.labels(), c.committedMbps() * 1e6 / 8));
       }
-      if (telemetry == null) {
-        continue;
-      }
-      double peak = Double.NaN;
-      double problems = Double.NaN;
-      for (int n = 0; n < c.ends().size(); n++) {
-        End e = c.ends().get(n);
-        Telemetry.DeviceView d = views.computeIfAbsent(e.device(), telemetry::device);
-        if (d == null || !d.reachable()) {
-          continue; // the last rates of a silent router are history, not a current value
-        }
-        Telemetry.InterfaceView i = find(d, e.ifName(), c.id(), indexes);
-        if (i == null) {
-          continue;
-        }
-        if (n == 0) {
-          add(in, c.labels(), i.rates().inBps() / 8);
-          add(out, c.labels(), i.rates().outBps() / 8);
-        }
-        LinkJudge.Judgement j = LinkJudge.judge(i, c.committedMbps(), config);
-        if (!Double.isNaN(j.utilisation())) {
-          peak = Double.isNaN(peak) ? j.utilisation() : Math.max(peak, j.utilisation());
-        }
-        if (!Double.isNaN(j.problemsPerSecond())) {
-          problems =
-              Double.isNaN(problems) ? j.problemsPerSecond() : problems + j.problemsPerSecond();
-        }
-      }
-      add(utilisation, c.labels(), peak);
-      add(errors, c.labels(), problems);
     }
-    if (telemetry != null) {
-      for (DeviceEntry d : devices.values()) {
-        Telemetry.DeviceView v = views.computeIfAbsent(d.id(), telemetry::device);
-        if (v != null) {
-          reachable.dataPoint(gauge(d.labels(), v.reachable() ? 1 : 0));
-        }
-      }
+
+    MetricSnapshots build() {
+      return MetricSnapshots.of(
+          info.build(),
+          phase.build(),
+          linkUp.build(),
+          in.build(),
+          out.build(),
+          utilisation.build(),
+          errors.build(),
+          committed.build(),
+          reachable.build());
     }
-    return MetricSnapshots.of(
-        info.build(),
-        phase.build(),
-        linkUp.build(),
-        in.build(),
-        out.build(),
-        utilisation.build(),
-        errors.build(),
-        committed.build(),
-        reachable.build());
   }
 
   /**

@@ -62,95 +62,136 @@ final class WatchStreams {
     String who = Principals.current();
     Set<ResourceKind> kinds;
     try {
-      kinds = kinds(req);
-      long now = store.revision();
-      if (req.getFromRevision() < 0) {
-        throw ApiException.of(
-            ErrorCode.INVALID_ARGUMENT,
-            "from_revision",
-            "must not be negative (got " + req.getFromRevision() + ")");
-      }
-      if (req.getFromRevision() > now) {
-        throw ApiException.of(
-            ErrorCode.OUT_OF_RANGE,
-            "from_revision",
-            "revision " + req.getFromRevision() + " is ahead of the store, which is at " + now);
-      }
+      kinds = validate(req);
     } catch (ApiException e) {
       out.onError(Statuses.toStatus(e));
       return;
     }
-    Object lock = new Object();
-    // Events handed to gRPC while the client was not reading; reset whenever the stream drains.
-    AtomicInteger unread = new AtomicInteger();
-    call.setOnReadyHandler(() -> unread.set(0));
-    AtomicReference<Watch> watch = new AtomicReference<>();
-    boolean[] ended = {false};
-    WatchListener listener =
-        new WatchListener() {
-          @Override
-          public void onEvents(long revision, List<StoreEvent> events) {
-            for (StoreEvent e : events) {
-              WatchEvent ev = convert(e, kinds, req, scope);
-              if (ev != null) {
-                synchronized (lock) {
-                  if (call.isCancelled() || ended[0]) {
-                    return;
-                  }
-                  if (!call.isReady() && unread.incrementAndGet() > MAX_UNREAD_EVENTS) {
-                    // A client that stopped reading would otherwise make the server buffer without
-                    // end.
-                    ended[0] = true;
-                    log.warn(
-                        "watch of {} fell {} events behind; ending it", who, MAX_UNREAD_EVENTS);
-                    out.onError(
-                        Status.RESOURCE_EXHAUSTED
-                            .withDescription(
-                                "the client fell "
-                                    + MAX_UNREAD_EVENTS
-                                    + " events behind: watch again with from_revision "
-                                    + revision
-                                    + " to resume")
-                            .asRuntimeException());
-                    Watch w = watch.get();
-                    if (w != null) {
-                      w.close();
-                    }
-                    return;
-                  }
-                  out.onNext(ev);
-                }
-              }
-            }
-          }
-
-          @Override
-          public void onError(Throwable error) {
-            synchronized (lock) {
-              if (!call.isCancelled() && !ended[0]) {
-                ended[0] = true;
-                out.onError(Statuses.toStatus(error));
-              }
-            }
-          }
-        };
-    call.setOnCancelHandler(
-        () -> {
-          Watch w = watch.get();
-          if (w != null) {
-            w.close();
-          }
-        });
+    Forwarder forwarder = new Forwarder(req, call, kinds, scope, who);
+    call.setOnReadyHandler(forwarder::drained);
+    call.setOnCancelHandler(forwarder::closeWatch);
     try {
-      watch.set(store.watch(Kind.ROOT, req.getFromRevision(), listener));
+      forwarder.watch.set(store.watch(Kind.ROOT, req.getFromRevision(), forwarder));
     } catch (RuntimeException e) {
       out.onError(Statuses.toStatus(e));
       return;
     }
     if (call.isCancelled()) {
-      watch.get().close();
+      forwarder.watch.get().close();
     }
     log.debug("watch from revision {} started for {}", req.getFromRevision(), Principals.current());
+  }
+
+  /**
+   * The kinds {@code req} asks for, once its revision is known to be within the store's.
+   *
+   * @throws ApiException if a kind or the revision is not valid
+   */
+  private Set<ResourceKind> validate(WatchRequest req) {
+    Set<ResourceKind> kinds = kinds(req);
+    long now = store.revision();
+    if (req.getFromRevision() < 0) {
+      throw ApiException.of(
+          ErrorCode.INVALID_ARGUMENT,
+          "from_revision",
+          "must not be negative (got " + req.getFromRevision() + ")");
+    }
+    if (req.getFromRevision() > now) {
+      throw ApiException.of(
+          ErrorCode.OUT_OF_RANGE,
+          "from_revision",
+          "revision " + req.getFromRevision() + " is ahead of the store, which is at " + now);
+    }
+    return kinds;
+  }
+
+  /**
+   * Hands one Watch call's store events to its client as API events, and ends the call when the
+   * client falls too far behind or the store watch fails.
+   */
+  private final class Forwarder implements WatchListener {
+    private final WatchRequest req;
+    private final ServerCallStreamObserver<WatchEvent> call;
+    private final Set<ResourceKind> kinds;
+    private final Scope scope;
+    private final String who;
+    private final Object lock = new Object();
+    // Events handed to gRPC while the client was not reading; reset whenever the stream drains.
+    private final AtomicInteger unread = new AtomicInteger();
+    final AtomicReference<Watch> watch = new AtomicReference<>();
+    private boolean ended; // guarded by lock
+
+    Forwarder(
+        WatchRequest req,
+        ServerCallStreamObserver<WatchEvent> call,
+        Set<ResourceKind> kinds,
+        Scope scope,
+        String who) {
+      this.req = req;
+      this.call = call;
+      this.kinds = kinds;
+      this.scope = scope;
+      this.who = who;
+    }
+
+    /** The client read everything handed to gRPC. */
+    void drained() {
+      unread.set(0);
+    }
+
+    void closeWatch() {
+      Watch w = watch.get();
+      if (w != null) {
+        w.close();
+      }
+    }
+
+    @Override
+    public void onEvents(long revision, List<StoreEvent> events) {
+      for (StoreEvent e : events) {
+        WatchEvent ev = convert(e, kinds, req, scope);
+        if (ev != null && !send(ev, revision)) {
+          return;
+        }
+      }
+    }
+
+    /** Sends one event of {@code revision}; false when the call has ended (or ends now). */
+    private boolean send(WatchEvent ev, long revision) {
+      synchronized (lock) {
+        if (call.isCancelled() || ended) {
+          return false;
+        }
+        if (!call.isReady() && unread.incrementAndGet() > MAX_UNREAD_EVENTS) {
+          // A client that stopped reading would otherwise make the server buffer without end.
+          ended = true;
+          log.warn("watch of {} fell {} events behind; ending it", who, MAX_UNREAD_EVENTS);
+          call.onError(
+              Status.RESOURCE_EXHAUSTED
+                  .withDescription(
+                      "the client fell "
+                          + MAX_UNREAD_EVENTS
+                          + " events behind: watch again with from_revision "
+                          + revision
+                          + " to resume")
+                  .asRuntimeException());
+          closeWatch();
+          return false;
+        }
+        call.onNext(ev);
+        return true;
+      }
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      synchronized (lock) {
+        if (!call.isCancelled() && !ended) {
+          ended = true;
+          call.onError(Statuses.toStatus(error));
+        }
+      }
+    }
   }
 
   private static Set<ResourceKind> kinds(WatchRequest req) {
