@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code wayleave agent}: one edge agent, beside one router, until stopped. */
 @Command(
     name = "agent",
+    header = "Runs the edge agent beside one router.",
     mixinStandardHelpOptions = true,
     description = {
       "Runs the edge agent for one router: dials the controller, applies what it pushes,",

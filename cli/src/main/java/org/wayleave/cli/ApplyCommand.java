@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "apply",
+    header = "Applies manifests as one atomic batch (--wait: until ACTIVE).",
     mixinStandardHelpOptions = true,
     description = {
       "Applies manifests as one atomic batch: every object is validated first, and one bad object",

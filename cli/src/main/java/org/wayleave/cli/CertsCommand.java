@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 /** {@code wayleave certs init|issue}: a deployment's CA and the certificates it issues. */
 @Command(
     name = "certs",
+    header = "Makes the deployment's CA and issues certificates from it.",
     mixinStandardHelpOptions = true,
     description = {
       "Makes a deployment's certificate authority and issues certificates from it (ECDSA P-256,"

@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 /** {@code wayleave controller}: runs a controller on the embedded store until stopped. */
 @Command(
     name = "controller",
+    header = "Runs a controller on the embedded SQLite store.",
     mixinStandardHelpOptions = true,
     description = {
       "Runs a controller on the embedded SQLite store in --data.",

@@ -8,6 +8,7 @@ import picocli.CommandLine.Parameters;
 /** {@code wayleave delete KIND ID}. */
 @Command(
     name = "delete",
+    header = "Deletes one object.",
     mixinStandardHelpOptions = true,
     description = {
       "Deletes one object. Refused, changing nothing, while others still refer to it."

@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
 /** {@code wayleave demo}: a controller and a simulated London PSN in one process. */
 @Command(
     name = "demo",
+    header = "Runs a controller and a simulated London PSN on this machine.",
     mixinStandardHelpOptions = true,
     description = {
       "Starts a controller on the embedded store in --data, seeded with London's 33 councils and",

@@ -21,6 +21,7 @@ import picocli.CommandLine.Parameters;
 /** {@code wayleave describe KIND ID}: one object in full, for a person. */
 @Command(
     name = "describe",
+    header = "Shows one object in full; a circuit with its status and history.",
     mixinStandardHelpOptions = true,
     description = {
       "Shows one object in full. For a circuit: its spec, where it lands (device and",

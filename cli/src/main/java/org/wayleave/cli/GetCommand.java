@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
 /** {@code wayleave get KIND [ID]}: lists objects, or shows one. */
 @Command(
     name = "get",
+    header = "Lists the objects of a kind, or shows one.",
     mixinStandardHelpOptions = true,
     description = {
       "Lists the objects of a kind (councils, suppliers, sites, devices, vlanpools, circuits),",

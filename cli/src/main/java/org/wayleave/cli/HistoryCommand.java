@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 /** {@code wayleave history [--circuit ID]}: the audit trail. */
 @Command(
     name = "history",
+    header = "Shows the audit trail, newest first.",
     mixinStandardHelpOptions = true,
     description = {
       "The audit trail, newest first: revision, when, who, what they asked, and what changed.",

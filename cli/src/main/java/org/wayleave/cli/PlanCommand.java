@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 /** {@code wayleave plan -f PATH}: the server-side dry run of an apply, as a readable diff. */
 @Command(
     name = "plan",
+    header = "Shows what 'apply -f' would change; changes nothing.",
     mixinStandardHelpOptions = true,
     description = {
       "Shows what 'apply -f' would change: objects, each device's sub-interfaces, and the VLANs it",

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "rollback",
+    header = "Restores the desired state as it stood at a revision.",
     mixinStandardHelpOptions = true,
     description = {
       "Restores every desired-state object as it stood at revision N (see 'wayleave history') as",

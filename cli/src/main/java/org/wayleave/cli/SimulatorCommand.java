@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
 /** {@code wayleave simulator}: a whole region of simulated routers and their agents. */
 @Command(
     name = "simulator",
+    header = "Runs a simulated PSN region: a router and agent per device.",
     mixinStandardHelpOptions = true,
     description = {
       "Runs one simulated router with its agent for every device of a scenario, all dialling",

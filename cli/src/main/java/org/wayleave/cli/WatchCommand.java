@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 /** {@code wayleave watch}: follows changes as they happen, resumable from a revision. */
 @Command(
     name = "watch",
+    header = "Prints every change as it happens.",
     mixinStandardHelpOptions = true,
     description = {
       "Prints every change as it happens: revision, PUT or DELETE, kind, id, and a circuit's"

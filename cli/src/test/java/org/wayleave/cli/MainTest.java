@@ -28,6 +28,25 @@ class MainTest {
   }
 
   @Test
+  void theCommandListGivesEachCommandOneWholeSentence() {
+    StringBuilderOut out = new StringBuilderOut();
+    assertThat(new CommandLine(new Main()).setOut(out.writer()).execute("--help")).isZero();
+    String list = out.text().substring(out.text().indexOf("Commands:") + "Commands:".length());
+    for (String line : list.strip().split("\\R")) {
+      // "  demo        Runs a controller ...": one line each, a sentence, not a cut-off one.
+      assertThat(line).as("a command's summary on one line").matches("\\s+[a-z]+\\s+\\S.*");
+      if (!line.strip().startsWith("help")) {
+        assertThat(line).as("a whole sentence").endsWith(".");
+      }
+    }
+    StringBuilderOut demo = new StringBuilderOut();
+    new CommandLine(new Main()).setOut(demo.writer()).execute("demo", "--help");
+    assertThat(demo.text())
+        .as("the full text stays in the command's own help")
+        .contains("33 councils");
+  }
+
+  @Test
   void unknownSeedIsRefusedWithTheValidNames() {
     PrintStream saved = System.err;
     ByteArrayOutputStream err = new ByteArrayOutputStream();
