@@ -1,7 +1,9 @@
 package org.wayleave.bench;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -64,6 +66,15 @@ final class Latency {
     n.put("p99", ms(percentileMs(99)));
     n.put("max", ms(maxMs()));
     n.put("count", count());
+    return n;
+  }
+
+  /** {runs, median} of whole runs timed one by one, in ms. */
+  static ObjectNode runs(List<Long> nanos) {
+    ObjectNode n = JsonNodeFactory.instance.objectNode();
+    ArrayNode a = n.putArray("runs");
+    nanos.forEach(x -> a.add(nanosToMs(x)));
+    n.put("median", nanosToMs(Stats.median(nanos)));
     return n;
   }
 

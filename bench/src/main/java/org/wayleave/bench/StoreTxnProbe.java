@@ -1,0 +1,127 @@
+package org.wayleave.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.wayleave.controller.core.Kind;
+import org.wayleave.controller.store.Audit;
+import org.wayleave.controller.store.Compare;
+import org.wayleave.controller.store.StateStore;
+import org.wayleave.controller.store.StoreEvent;
+import org.wayleave.controller.store.Txn;
+import org.wayleave.controller.store.TxnResult;
+import org.wayleave.controller.store.Watch;
+import org.wayleave.controller.store.WatchListener;
+import org.wayleave.controller.store.sqlite.SqliteStateStore;
+
+/**
+ * A core diagnostic: the store alone, on a fresh store of its own (same class, same filesystem)
+ * with one watcher as the controller's cache has. Times single-put transactions (the durable write,
+ * and until the watcher sees it) and batch transactions until the watcher sees them.
+ */
+final class StoreTxnProbe {
+  private final Semaphore seen = new Semaphore(0);
+  private final AtomicLong seenRev = new AtomicLong();
+  private final byte[] value;
+
+  /** Single-put transaction latency, the same until watched, and each batch until watched. */
+  record Result(Latency txn, Latency toWatch, List<Long> batchTxn) {}
+
+  private StoreTxnProbe(byte[] value) {
+    this.value = value;
+  }
+
+  /**
+   * Opens a store in {@code dir} and puts {@code value} under new keys: {@code singles} measured
+   * single puts after {@code warmup} unmeasured ones, then {@code runs} transactions of {@code
+   * batch} puts each.
+   */
+  static Result run(Path dir, byte[] value, int warmup, int singles, int runs, int batch)
+      throws Exception {
+    return new StoreTxnProbe(value).measure(dir, warmup, singles, runs, batch);
+  }
+
+  private Result measure(Path dir, int warmup, int singles, int runs, int batch) throws Exception {
+    Latency txn = new Latency();
+    Latency toWatch = new Latency();
+    List<Long> batchTxn = new ArrayList<>();
+    try (StateStore store = SqliteStateStore.open(dir)) {
+      Watch watch =
+          store.watch(
+              Kind.ROOT,
+              0,
+              new WatchListener() {
+                @Override
+                public void onEvents(long rev, List<StoreEvent> events) {
+                  seenRev.set(rev);
+                  seen.release();
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                  seen.release();
+                }
+              });
+      try {
+        singles(store, warmup, singles, txn, toWatch);
+        batches(store, runs, batch, batchTxn);
+      } finally {
+        watch.close();
+      }
+    }
+    return new Result(txn, toWatch, batchTxn);
+  }
+
+  private void singles(StateStore store, int warmup, int count, Latency txn, Latency toWatch)
+      throws InterruptedException {
+    for (int i = 1; i <= warmup + count; i++) {
+      String key = Kind.CIRCUIT.key(String.format("BENCH-S-%06d", i));
+      Txn t =
+          Txn.builder(new Audit("bench:diag", "create circuit"))
+              .compare(Compare.modRevision(key, 0))
+              .put(key, value)
+              .build();
+      long t0 = System.nanoTime();
+      TxnResult r = store.txn(t);
+      long t1 = System.nanoTime();
+      if (!r.succeeded()) {
+        throw new IllegalStateException("diagnostic store txn refused");
+      }
+      awaitWatched(r.revision());
+      long t2 = System.nanoTime();
+      if (i > warmup) {
+        txn.record(t1 - t0);
+        toWatch.record(t2 - t0);
+      }
+    }
+  }
+
+  private void batches(StateStore store, int runs, int batch, List<Long> batchTxn)
+      throws InterruptedException {
+    for (int r = 1; r <= runs; r++) {
+      Txn.Builder b = Txn.builder(new Audit("bench:diag", "apply batch"));
+      for (int i = 1; i <= batch; i++) {
+        String key = Kind.CIRCUIT.key(String.format("BENCH-SB%d-%06d", r, i));
+        b.compare(Compare.modRevision(key, 0)).put(key, value);
+      }
+      Txn t = b.build();
+      long t0 = System.nanoTime();
+      TxnResult res = store.txn(t);
+      awaitWatched(res.revision());
+      batchTxn.add(System.nanoTime() - t0);
+    }
+  }
+
+  /** Waits until the watcher has seen {@code revision}. */
+  private void awaitWatched(long revision) throws InterruptedException {
+    while (seenRev.get() < revision) {
+      if (!seen.tryAcquire(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(
+            "diagnostic store watch did not deliver revision " + revision);
+      }
+    }
+  }
+}
