@@ -71,6 +71,16 @@ final class ApplyCommand implements Callable<Integer> {
     return req.build();
   }
 
+  /** Says which server-owned fields (from a {@code get -o yaml}) each item's document left out. */
+  static void noteIgnored(String verb, List<ManifestItem> items, PrintStream err) {
+    for (ManifestItem i : items) {
+      String note = i.ignoredNote();
+      if (note != null) {
+        err.println("wayleave " + verb + ": note: " + note);
+      }
+    }
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     List<ManifestItem> items;
@@ -80,6 +90,7 @@ final class ApplyCommand implements Callable<Integer> {
       System.err.println("wayleave apply: " + e.getMessage());
       return 1;
     }
+    noteIgnored("apply", items, System.err);
     ManagedChannel channel;
     try {
       channel = client.channel();
@@ -136,11 +147,16 @@ final class ApplyCommand implements Callable<Integer> {
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, Circuit> latest = new LinkedHashMap<>();
+    // The bar redraws itself with carriage returns only where someone watches it.
+    boolean terminal = System.console() != null;
+    String lastCount = "";
     while (true) {
       try {
         latest = fetch(stub, ids);
       } catch (StatusRuntimeException e) {
-        err.println();
+        if (terminal) {
+          err.println();
+        }
         ClientOptions.unreachable("apply --wait", client.server, e, err);
         return false;
       }
@@ -152,18 +168,19 @@ final class ApplyCommand implements Callable<Integer> {
           latest.values().stream()
               .filter(c -> c.getStatus().getPhase() == CircuitPhase.CIRCUIT_PHASE_FAILED)
               .count();
-      err.print(
-          "\r"
-              + bar(active, ids.size())
-              + " "
-              + active
-              + "/"
-              + ids.size()
-              + " ACTIVE"
-              + (failed > 0 ? ", " + failed + " FAILED" : "")
-              + "   ");
+      String count =
+          active + "/" + ids.size() + " ACTIVE" + (failed > 0 ? ", " + failed + " FAILED" : "");
+      if (terminal) {
+        err.print("\r" + bar(active, ids.size()) + " " + count + "   ");
+      } else if (!count.equals(lastCount)) {
+        // Not a terminal (a log, a pipe): a plain line each time the count moves.
+        err.println(count);
+      }
+      lastCount = count;
       if (active == ids.size()) {
-        err.println();
+        if (terminal) {
+          err.println();
+        }
         System.out.println("All " + ids.size() + " circuit(s) are ACTIVE.");
         return true;
       }
@@ -179,7 +196,9 @@ final class ApplyCommand implements Callable<Integer> {
               .count();
       boolean onlyFailedLeft = failedSinceStart > 0 && active + failedSinceStart == ids.size();
       if (onlyFailedLeft || System.nanoTime() > deadline) {
-        err.println();
+        if (terminal) {
+          err.println();
+        }
         err.println(
             onlyFailedLeft
                 ? "wayleave apply: the agent refused some circuits:"

@@ -45,6 +45,7 @@ final class PlanCommand implements Callable<Integer> {
       System.err.println("wayleave plan: " + e.getMessage());
       return 1;
     }
+    ApplyCommand.noteIgnored("plan", items, System.err);
     ApplyRequest req = ApplyCommand.request(items);
     return client.call(
         "plan",

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.wayleave.api.v1.ObjectMeta;
 import org.wayleave.api.v1.Resource;
 
 /**
@@ -37,10 +38,16 @@ final class Decoder {
   private static final BigInteger TWO_64 = BigInteger.ONE.shiftLeft(64);
 
   /** A decoded document: the object and the line of its id (for duplicate reports). */
-  record Decoded(Resource resource, int idLine) {}
+  /**
+   * @param ignored server-owned fields the document set, which were left out (a manifest from
+   *     {@code get -o yaml}); {@code meta.revision}, if set, became the object's expected revision
+   */
+  record Decoded(Resource resource, int idLine, List<String> ignored) {}
 
   private final Path file;
   private final int document;
+  private final List<String> ignored = new ArrayList<>();
+  private long expectedRevision;
 
   private Decoder(Path file, int document) {
     this.file = file;
@@ -93,6 +100,11 @@ final class Decoder {
       throw new ManifestException(
           file, document, line, "", "invalid " + type.getName() + ": " + e.getMessage(), e);
     }
+    if (expectedRevision > 0) {
+      b.setField(
+          type.findFieldByName("meta"),
+          ObjectMeta.newBuilder().setRevision(expectedRevision).build());
+    }
     Message obj = b.build();
     YamlNode.Entry id = m.get("id");
     if (Kinds.idOf(obj).isEmpty()) {
@@ -101,7 +113,7 @@ final class Decoder {
           "id",
           "required: every " + type.getName() + " needs an id");
     }
-    return new Decoded(Kinds.wrap(kind, obj), id == null ? line : id.line());
+    return new Decoded(Kinds.wrap(kind, obj), id == null ? line : id.line(), List.copyOf(ignored));
   }
 
   /**
@@ -144,8 +156,13 @@ final class Decoder {
         throw error(e.line(), path, unknownField(type, e.key(), top));
       }
       if (Kinds.serverOwned(f)) {
-        throw error(
-            e.line(), path, "server-owned: the controller sets it; leave it out of manifests");
+        // As kubectl does with status: what the controller owns is ignored, and said so; the
+        // revision read with the object is kept as the precondition of the write.
+        if (top && f.getMessageType().equals(ObjectMeta.getDescriptor())) {
+          expectedRevision = revision(e.value(), path, e.line());
+        }
+        ignored.add(path);
+        continue;
       }
       String before = seen.put(f, e.key());
       if (before != null) {
@@ -154,6 +171,32 @@ final class Decoder {
       out.set(f.getJsonName(), value(f, e.value(), path, e.line()));
     }
     return out;
+  }
+
+  /** The {@code revision} inside a {@code meta} mapping, or 0 if it has none. */
+  private long revision(YamlNode meta, String path, int line) throws ManifestException {
+    if (!(meta instanceof YamlNode.Mapping m)) {
+      throw error(
+          line, path, "expected a mapping (as 'get -o yaml' writes it), got " + meta.describe());
+    }
+    YamlNode.Entry r = m.get("revision");
+    if (r == null) {
+      return 0;
+    }
+    String text = r.value() instanceof YamlNode.Scalar s ? s.text().replace("\"", "") : "";
+    try {
+      long rev = Long.parseLong(text);
+      if (rev >= 0) {
+        return rev;
+      }
+    } catch (NumberFormatException ignoredHere) {
+      // refused below
+    }
+    throw error(
+        r.line(),
+        path + ".revision",
+        "must be a revision (a whole number, as 'get -o yaml' writes it), got "
+            + r.value().describe());
   }
 
   private static String unknownField(Descriptor type, String key, boolean top) {

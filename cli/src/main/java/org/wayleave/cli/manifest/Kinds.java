@@ -80,6 +80,13 @@ final class Kinds {
     return f;
   }
 
+  /** The {@code meta.revision} of the object in {@code r} (0 when unset). */
+  static long revisionOf(Resource r) {
+    Message obj = (Message) r.getField(field(r));
+    FieldDescriptor meta = obj.getDescriptorForType().findFieldByName("meta");
+    return meta == null ? 0 : ((ObjectMeta) obj.getField(meta)).getRevision();
+  }
+
   /**
    * True for fields the controller owns and manifests never carry: every {@code meta} ({@code
    * ObjectMeta}), a circuit's {@code status} and its {@code spec.generation}.

@@ -141,7 +141,8 @@ public final class Manifests {
           continue;
         }
         Decoder.Decoded d = Decoder.decode(file, doc);
-        ManifestItem item = new ManifestItem(d.resource(), file, doc.number(), doc.line());
+        ManifestItem item =
+            new ManifestItem(d.resource(), file, doc.number(), doc.line(), d.ignored());
         String key = Kinds.kindOf(d.resource()) + " " + Kinds.idOf(d.resource());
         ManifestItem first = seen.putIfAbsent(key, item);
         if (first != null) {

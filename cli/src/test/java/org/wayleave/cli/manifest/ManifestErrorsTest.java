@@ -39,9 +39,6 @@ class ManifestErrorsTest {
           bad-enum.yaml        | 2   | 8    | spec.kind          | expected one of PSN_ACCESS, SHARED_SERVICE, INTER_SITE (CircuitKind; the CIRCUIT_KIND_ prefix is optional), got 'PSN_ACESS'
           unknown-kind.yaml    | 1   | 2    | kind               | unknown kind 'circuit'; valid kinds are Council, Supplier, Site, Device, VlanPool, Circuit (kinds are case-sensitive: did you mean Circuit?)
           missing-kind.yaml    | 2   | 5    | kind               | missing: every document needs a kind, one of Council, Supplier, Site, Device, VlanPool, Circuit
-          meta-set.yaml        | 1   | 3    | meta               | server-owned: the controller sets it; leave it out of manifests
-          status-set.yaml      | 1   | 5    | status             | server-owned: the controller sets it; leave it out of manifests
-          generation-set.yaml  | 3   | 11   | spec.generation    | server-owned: the controller sets it; leave it out of manifests
           missing-id.yaml      | 1   | 1    | id                 | required: every Site needs an id
           duplicate-key.yaml   | 1   | 4    | name               | duplicate key (first set on line 3)
           set-twice.yaml       | 1   | 4    | gss_code           | set twice (also as 'gssCode')
