@@ -91,6 +91,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Logs.quietFleetOfAgents();
     Path secretsDir = telemetry.secretsDir(data);
     ControllerConfig config;
     try {

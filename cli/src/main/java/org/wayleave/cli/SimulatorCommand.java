@@ -93,6 +93,7 @@ final class SimulatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Logs.quietFleetOfAgents();
     if (!Scenarios.NAMES.contains(scenario)) {
       System.err.println(
           "wayleave simulator: --scenario: unknown '"

@@ -1,6 +1,8 @@
 package org.wayleave.controller.telemetry;
 
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.wayleave.api.v1.Device;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.ResourceCache;
@@ -13,6 +15,8 @@ import org.wayleave.controller.store.StoreEvent;
  * device is forgotten by telemetry too.
  */
 public final class Polling implements Component {
+  private static final Logger log = LoggerFactory.getLogger(Polling.class);
+
   private final SnmpPoller poller;
   private final Telemetry telemetry;
   private final ResourceCache cache;
@@ -33,13 +37,16 @@ public final class Polling implements Component {
   @Override
   public synchronized void start() {
     running = true;
-    poller.replaceAll(cache.list(Kind.DEVICE));
+    List<Device> devices = cache.list(Kind.DEVICE);
+    poller.replaceAll(devices);
+    log.info("leading: polling {} routers", devices.size());
   }
 
   @Override
   public synchronized void stop() {
     running = false;
     poller.replaceAll(List.of());
+    log.info("not leading: polling no router");
   }
 
   private synchronized void changed(StoreEvent e) {

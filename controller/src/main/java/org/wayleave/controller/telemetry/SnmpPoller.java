@@ -107,7 +107,8 @@ public final class SnmpPoller implements AutoCloseable {
   /** Starts polling every known device (and each one added later) on its schedule. */
   public void start() {
     log.info(
-        "SNMP polling: {} routers every {} s, timeout {} ms x {} tries, at most {} at once",
+        "SNMP poller ready: {} routers now, each every {} s, timeout {} ms x {} tries, at most {}"
+            + " at once",
         devices.size(),
         config.interval().toSeconds(),
         config.timeout().toMillis(),
