@@ -108,6 +108,15 @@ class DemoIT {
       reader.start();
     }
 
+    /** The first word after {@code label} on the line of the where-to-look block that has it. */
+    String printed(String label) {
+      return out.stream()
+          .filter(l -> l.contains(label))
+          .findFirst()
+          .orElseThrow()
+          .replaceAll(".*" + label + "\\s+(\\S+).*", "$1");
+    }
+
     void awaitLine(String text) {
       await()
           .atMost(Duration.ofSeconds(120))
@@ -268,24 +277,9 @@ class DemoIT {
     Path data = dir.resolve("data");
     try (Demo demo = new Demo(data, dir.resolve("demo.err"))) {
       demo.awaitLine("All 34 circuits are ACTIVE.");
-      String server =
-          demo.out.stream()
-              .filter(l -> l.contains("northbound gRPC"))
-              .findFirst()
-              .orElseThrow()
-              .replaceAll(".*northbound gRPC\\s+(\\S+).*", "$1");
-      String agents =
-          demo.out.stream()
-              .filter(l -> l.contains("agents dial"))
-              .findFirst()
-              .orElseThrow()
-              .replaceAll(".*agents dial\\s+(\\S+).*", "$1");
-      String faults =
-          demo.out.stream()
-              .filter(l -> l.contains("simulator faults"))
-              .findFirst()
-              .orElseThrow()
-              .replaceAll(".*simulator faults\\s+(\\S+)/devices.*", "$1");
+      String server = demo.printed("northbound gRPC");
+      String agents = demo.printed("agents dial");
+      String faults = demo.printed("simulator faults").replaceAll("/devices$", "");
       Path pki = data.resolve("pki");
       var engineer =
           channel(server, TlsFiles.in(pki, new Identity(Identity.Role.ENGINEER, "demo")));

@@ -1,7 +1,6 @@
 package org.wayleave.cli.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.Timestamp;
 import java.nio.file.Files;
@@ -103,7 +102,7 @@ class ManifestRoundTripTest {
   }
 
   @Test
-  void withStatusShowsServerOwnedFieldsWhichReadThenRefuses() throws Exception {
+  void withStatusShowsServerOwnedFieldsWhichReadBackIgnoredKeepingTheRevision() throws Exception {
     String yaml = Manifests.toYaml(List.of(STORED), true);
     Path file = Files.writeString(tmp.resolve("circuit.yaml"), yaml);
 
@@ -114,9 +113,13 @@ class ManifestRoundTripTest {
         .contains("  generation: 3\n")
         .contains("status:\n  phase: ACTIVE\n")
         .contains("  - type: LinkUp\n    status: \"TRUE\"\n");
-    ManifestException e = catchThrowableOfType(ManifestException.class, () -> Manifests.read(file));
-    assertThat(e.field()).isEqualTo("meta");
-    assertThat(e.line()).isEqualTo(3);
+    // What get -o yaml wrote applies back: the controller's fields are ignored (with a note), and
+    // the revision read with the object is the write's precondition.
+    ManifestItem item = Manifests.read(file).get(0);
+    assertThat(item.ignored()).containsExactly("meta", "spec.generation", "status");
+    assertThat(Encoder.withoutServerFields(item.resource()))
+        .isEqualTo(Encoder.withoutServerFields(STORED));
+    assertThat(Kinds.revisionOf(item.resource())).isEqualTo(42);
   }
 
   @Test
