@@ -12,7 +12,6 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * Secrets as files in a directory, one file per secret, as mounted secrets are in container
@@ -23,10 +22,6 @@ import java.util.regex.Pattern;
  * directory is refused. Values are read once and cached.
  */
 public final class DirectorySecretProvider implements SecretProvider {
-  /** Path segments of a reference: slug-like, never {@code .} or {@code ..}. */
-  public static final Pattern REF =
-      Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}(/[A-Za-z0-9][A-Za-z0-9_.-]{0,62}){0,7}");
-
   private final Path dir;
   private final ConcurrentHashMap<String, String> cache = new ConcurrentHashMap<>();
 
@@ -36,11 +31,6 @@ public final class DirectorySecretProvider implements SecretProvider {
 
   public Path dir() {
     return dir;
-  }
-
-  /** Whether a reference is well formed (checked before any file is touched). */
-  public static boolean validRef(String ref) {
-    return ref != null && REF.matcher(ref).matches() && !ref.contains("..");
   }
 
   @Override
@@ -124,7 +114,7 @@ public final class DirectorySecretProvider implements SecretProvider {
   }
 
   private Path file(String ref) {
-    if (!validRef(ref)) {
+    if (!SecretProvider.validRef(ref)) {
       throw new SecretException(
           "secret reference '"
               + ref

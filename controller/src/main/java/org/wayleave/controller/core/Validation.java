@@ -19,7 +19,7 @@ import org.wayleave.api.v1.Supplier;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.api.v1.VlanPool;
 import org.wayleave.api.v1.VlanRange;
-import org.wayleave.base.secrets.DirectorySecretProvider;
+import org.wayleave.base.secrets.SecretProvider;
 
 /**
  * Field rules that an object must satisfy on its own, before it is compared with the store. Each
@@ -166,7 +166,7 @@ public final class Validation {
   private static void secretRef(String ref, String field, String when, Violations v) {
     if (ref.isEmpty()) {
       v.invalid(field, "is required " + when);
-    } else if (!DirectorySecretProvider.validRef(ref)) {
+    } else if (!SecretProvider.validRef(ref)) {
       v.invalid(
           field,
           "must be a secret reference: a relative path of names made of letters, digits, '.', '_'"
