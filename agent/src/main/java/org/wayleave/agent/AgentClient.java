@@ -162,6 +162,13 @@ public final class AgentClient implements AutoCloseable {
     return stats.pushesRedundant.get();
   }
 
+  /**
+   * Pushes refused because they came from a lower term than the one followed (a deposed leader).
+   */
+  public long pushesRefused() {
+    return stats.pushesRefused.get();
+  }
+
   public long reportsSent() {
     return stats.reportsSent.get();
   }

@@ -21,6 +21,9 @@ final class AgentStats {
   /** Pushes applied whose configuration the router already carried. */
   final AtomicLong pushesRedundant = new AtomicLong();
 
+  /** Pushes from a lower term than the agent follows (a deposed leader's), not applied. */
+  final AtomicLong pushesRefused = new AtomicLong();
+
   final AtomicLong reportsSent = new AtomicLong();
   final AtomicLong driftsSent = new AtomicLong();
   final AtomicLong heartbeatsSent = new AtomicLong();

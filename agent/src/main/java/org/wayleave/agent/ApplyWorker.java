@@ -82,6 +82,9 @@ final class ApplyWorker {
           p.push.getGeneration());
       return;
     }
+    if (!follows(p.session, p.push)) {
+      return;
+    }
     Report report = applyAndDescribe(p.push);
     if (p.session.send(AgentMessage.newBuilder().setReport(report).build())) {
       stats.reportsSent.incrementAndGet();
@@ -144,6 +147,40 @@ final class ApplyWorker {
     } catch (DriverException | RuntimeException unreadable) {
       // Leave actual unset: we do not know what the router carries.
     }
+  }
+
+  /**
+   * Whether {@code push} comes from the leader the agent follows: its term is at least the highest
+   * one followed (a higher term is remembered before anything is applied). A lower term is a
+   * deposed leader's: nothing of it is applied, and the session ends so the agent dials again.
+   */
+  private boolean follows(SessionStream session, Push push) {
+    long followed;
+    try {
+      followed = store.term();
+    } catch (RuntimeException e) {
+      followed = 0;
+    }
+    if (push.getTerm() < followed) {
+      stats.pushesRefused.incrementAndGet();
+      log.warn(
+          "agent {}: push {} comes from term {}, below term {} already followed: a deposed"
+              + " controller; nothing applied, dialling again",
+          deviceId,
+          push.getGeneration(),
+          push.getTerm(),
+          followed);
+      session.cancel("push from term " + push.getTerm() + ", below term " + followed);
+      return false;
+    }
+    if (push.getTerm() > followed) {
+      try {
+        store.save(store.load(), push.getTerm());
+      } catch (RuntimeException e) {
+        log.error("agent {}: cannot record term {}: {}", deviceId, push.getTerm(), e.getMessage());
+      }
+    }
+    return true;
   }
 
   private void recordApplied(long generation) {

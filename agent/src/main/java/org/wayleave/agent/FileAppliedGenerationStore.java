@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the applied generation in a small text file (the number and a newline). A save writes a
- * temporary file beside it, forces it to disk and renames it over the old one, so a crash leaves
- * either the old number or the new one, never a torn file.
+ * Keeps the applied generation and the term in a small text file ({@code "<generation> <term>"} and
+ * a newline; the generation alone while no term was followed, as files from before terms hold). A
+ * save writes a temporary file beside it, forces it to disk and renames it over the old one, so a
+ * crash leaves either the old numbers or the new ones, never a torn file.
  */
 public final class FileAppliedGenerationStore implements AppliedGenerationStore {
   private static final Logger log = LoggerFactory.getLogger(FileAppliedGenerationStore.class);
@@ -40,32 +41,51 @@ public final class FileAppliedGenerationStore implements AppliedGenerationStore 
    */
   @Override
   public synchronized long load() {
+    return read()[0];
+  }
+
+  @Override
+  public synchronized long term() {
+    return read()[1];
+  }
+
+  /**
+   * The generation and the term. A missing file means 0 and 0. So does an unreadable or garbled
+   * one, with a warning: the worst a too-low generation costs is one redundant (idempotent) push,
+   * and a too-low term only trusts the leader the controller has now.
+   */
+  private long[] read() {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.US_ASCII).trim();
     } catch (NoSuchFileException e) {
-      return 0;
+      return new long[] {0, 0};
     } catch (IOException e) {
       log.warn("cannot read applied generation from {} ({}); reporting 0", file, e.toString());
-      return 0;
+      return new long[] {0, 0};
     }
+    String[] parts = text.split("\\s+");
     try {
-      long g = Long.parseLong(text);
-      if (g >= 0) {
-        return g;
+      long g = Long.parseLong(parts[0]);
+      long t = parts.length > 1 ? Long.parseLong(parts[1]) : 0;
+      if (g >= 0 && t >= 0 && parts.length <= 2) {
+        return new long[] {g, t};
       }
     } catch (NumberFormatException e) {
       // fall through
     }
     log.warn("applied generation file {} holds '{}', not a generation; reporting 0", file, text);
-    return 0;
+    return new long[] {0, 0};
   }
 
   @Override
-  public synchronized void save(long generation) {
+  public synchronized void save(long generation, long term) {
     if (generation < 0) {
       throw new IllegalArgumentException(
           "generation: must not be negative (got " + generation + ")");
+    }
+    if (term < 0) {
+      throw new IllegalArgumentException("term: must not be negative (got " + term + ")");
     }
     Path dir = file.getParent();
     Path tmp = null;
@@ -73,7 +93,10 @@ public final class FileAppliedGenerationStore implements AppliedGenerationStore 
       Files.createDirectories(dir);
       tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.write(ByteBuffer.wrap((generation + "\n").getBytes(StandardCharsets.US_ASCII)));
+        ch.write(
+            ByteBuffer.wrap(
+                (generation + (term > 0 ? " " + term : "") + "\n")
+                    .getBytes(StandardCharsets.US_ASCII)));
         ch.force(true);
       }
       try {

@@ -56,6 +56,7 @@ final class StateMessages {
             .setAgentVersion(settings.agentVersion())
             .setAppliedGeneration(applied)
             .setActual(actual)
+            .setTerm(followedTerm())
             .build();
     if (s.send(AgentMessage.newBuilder().setHello(hello).build())) {
       s.markHelloSent();
@@ -64,6 +65,15 @@ final class StateMessages {
           deviceId,
           applied,
           actual.getSubInterfacesCount());
+    }
+  }
+
+  /** The highest leader term followed, as stored; 0 if the store cannot be read. */
+  private long followedTerm() {
+    try {
+      return store.term();
+    } catch (RuntimeException e) {
+      return 0;
     }
   }
 

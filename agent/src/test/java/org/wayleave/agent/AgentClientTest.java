@@ -186,6 +186,50 @@ class AgentClientTest {
   }
 
   @Test
+  void aPushFromALowerTermThanFollowedIsRefusedEvenAfterARestart() {
+    Path stateFile = dir.resolve("agent/applied-generation");
+    AgentClient first = startConnected(new FileAppliedGenerationStore(stateFile));
+    FakeController.Stream leader = controller.latest();
+    SubInterface s = sub("ge-0/0/0", 100, "LPSN-CAM-0001");
+    leader.pushInTerm(7, 5, config(s), false);
+    awaitReport(leader, 1);
+
+    // A deposed leader (term 3) pushes an empty router: nothing is applied, the session ends.
+    leader.pushInTerm(8, 3, config(), false);
+    await().atMost(WAIT).until(leader::ended);
+    assertThat(first.pushesRefused()).isEqualTo(1);
+    assertThat(leader.reports()).as("no report for the refused push").hasSize(1);
+    assertThat(router.config()).isEqualTo(config(s));
+    // It dials again and says which term it follows.
+    await().atMost(WAIT).until(() -> controller.greeted().size() >= 2);
+    assertThat(controller.latest().hellos().get(0).getTerm()).isEqualTo(5);
+
+    // A new process remembers the term: the deposed leader is still refused.
+    first.stop();
+    AgentClient second = startConnected(new FileAppliedGenerationStore(stateFile));
+    FakeController.Stream again = controller.latest();
+    assertThat(again.hellos().get(0).getTerm()).isEqualTo(5);
+    again.pushInTerm(9, 3, config(), false);
+    await().atMost(WAIT).until(again::ended);
+    assertThat(second.pushesRefused()).isEqualTo(1);
+    assertThat(router.config()).isEqualTo(config(s));
+    // The leader of a later term is followed.
+    FakeController.Stream next = awaitNewStream(again);
+    next.pushInTerm(10, 6, config(), false);
+    awaitReport(next, 1);
+    assertThat(router.config()).isEqualTo(config());
+  }
+
+  private FakeController.Stream awaitNewStream(FakeController.Stream old) {
+    await()
+        .atMost(WAIT)
+        .until(() -> controller.latest() != old && !controller.latest().hellos().isEmpty());
+    FakeController.Stream s = controller.latest();
+    await().atMost(WAIT).until(() -> !s.received.isEmpty());
+    return s;
+  }
+
+  @Test
   void aPartialApplyReportsItemErrorsAndDoesNotSaveTheGeneration() {
     AppliedGenerationStore store = new AppliedGenerationStore.InMemory();
     store.save(2);

@@ -92,11 +92,17 @@ final class FakeController extends AgentServiceGrpc.AgentServiceImplBase {
     }
 
     void push(long generation, DeviceConfig desired, boolean keepUnowned) {
+      pushInTerm(generation, 0, desired, keepUnowned);
+    }
+
+    /** A push from the leader of {@code term}. */
+    void pushInTerm(long generation, long term, DeviceConfig desired, boolean keepUnowned) {
       send(
           ControllerMessage.newBuilder()
               .setPush(
                   Push.newBuilder()
                       .setGeneration(generation)
+                      .setTerm(term)
                       .setDesired(desired)
                       .setKeepUnownedVlans(keepUnowned))
               .build());

@@ -34,6 +34,24 @@ class FileAppliedGenerationStoreTest {
   }
 
   @Test
+  void theTermIsKeptBesideTheGenerationAndAFileWithoutOneMeansTermZero() throws IOException {
+    Path file = dir.resolve("applied-generation");
+    Files.writeString(file, "42\n"); // as agents wrote it before terms
+    FileAppliedGenerationStore store = new FileAppliedGenerationStore(file);
+    assertThat(store.load()).isEqualTo(42);
+    assertThat(store.term()).isZero();
+
+    store.save(43, 7);
+    assertThat(Files.readString(file)).isEqualTo("43 7\n");
+    store.save(44); // a generation alone keeps the term
+    FileAppliedGenerationStore again = new FileAppliedGenerationStore(file);
+    assertThat(again.load()).isEqualTo(44);
+    assertThat(again.term()).isEqualTo(7);
+    Files.writeString(file, "44 seven\n");
+    assertThat(again.term()).as("garbled: term 0, with a warning").isZero();
+  }
+
+  @Test
   void aGarbledFileMeansZeroRatherThanAStuckAgent() throws IOException {
     Path file = dir.resolve("applied-generation");
     Files.writeString(file, "forty-two");

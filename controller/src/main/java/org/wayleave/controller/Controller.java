@@ -77,7 +77,8 @@ public final class Controller implements AutoCloseable {
     this.state = new DesiredStateService(store, cache, config.clock());
     this.observed = new ObservedStateService(store);
     this.agents = new AgentSessions(config.clock());
-    this.pushes = new DevicePushes(agents, Ticker.system(), PUSH_TIMEOUT, cache::revision);
+    this.pushes =
+        new DevicePushes(agents, Ticker.system(), PUSH_TIMEOUT, cache::revision, leadership::term);
     this.telemetry = config.telemetry().enabled() ? newTelemetry(config, cache) : null;
     this.poller = telemetry == null ? null : newPoller(config, telemetry);
     this.polling = poller == null ? null : new Polling(poller, telemetry, cache);

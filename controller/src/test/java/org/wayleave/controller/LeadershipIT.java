@@ -184,6 +184,11 @@ class LeadershipIT {
     assertThat(pushes.get(pushes.size() - 1).getGeneration())
         .as("generations only grow across terms")
         .isGreaterThan(pushes.get((int) pushesBefore - 1).getGeneration());
+    assertThat(pushes.get((int) pushesBefore - 1).getTerm()).as("the first term").isEqualTo(1);
+    assertThat(pushes.get(pushes.size() - 1).getTerm())
+        .as("pushes carry the new leader's term, so agents can refuse the old one")
+        .isEqualTo(leadership.term())
+        .isEqualTo(2);
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> phase("LPSN-CAM-0901") != CircuitPhase.CIRCUIT_PHASE_PENDING);

@@ -11,9 +11,11 @@ import java.util.function.Consumer;
 public class Leadership {
   private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean leading;
+  private volatile long term;
 
   protected Leadership(boolean leading) {
     this.leading = leading;
+    this.term = leading ? 1 : 0;
   }
 
   /** Leads from the start and never stops: the embedded store's controller. */
@@ -30,16 +32,42 @@ public class Leadership {
     return leading;
   }
 
+  /**
+   * The current (or last) term this controller led in: it grows each time leadership is gained, so
+   * no two leaders share one. Pushes carry it; agents refuse a lower one than they followed. The
+   * embedded store's controller leads in term 1 for good.
+   */
+  public long term() {
+    return term;
+  }
+
   /** Hears every change from now on, with the new value. */
   public void onChange(Consumer<Boolean> listener) {
     listeners.add(listener);
   }
 
-  /** Gains ({@code true}) or loses leadership; listeners hear it on this thread, in order. */
+  /**
+   * Gains ({@code true}, in the next term) or loses leadership; listeners hear it on this thread,
+   * in order.
+   */
   public synchronized void set(boolean leading) {
+    set(leading, leading ? term + 1 : term);
+  }
+
+  /**
+   * Gains leadership in {@code term} (from an election: its key's revision), or loses it.
+   *
+   * @throws IllegalArgumentException if a gained term is not above the last one
+   */
+  public synchronized void set(boolean leading, long term) {
     if (this.leading == leading) {
       return;
     }
+    if (leading && term <= this.term && this.term > 0) {
+      throw new IllegalArgumentException(
+          "term: a new term must be above " + this.term + " (got " + term + ")");
+    }
+    this.term = term;
     this.leading = leading;
     for (Consumer<Boolean> l : listeners) {
       l.accept(leading);

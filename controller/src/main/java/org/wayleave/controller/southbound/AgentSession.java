@@ -139,7 +139,7 @@ final class AgentSession implements AgentEvidence {
 
   /** Sends a push and records it as in flight; false if the session is closed. */
   synchronized boolean push(
-      long generation, DeviceConfig desired, boolean keepUnowned, long nowNanos) {
+      long generation, long term, DeviceConfig desired, boolean keepUnowned, long nowNanos) {
     if (closed) {
       return false;
     }
@@ -153,6 +153,7 @@ final class AgentSession implements AgentEvidence {
             .setPush(
                 Push.newBuilder()
                     .setGeneration(generation)
+                    .setTerm(term)
                     .setDesired(desired)
                     .setKeepUnownedVlans(keepUnowned))
             .build())) {

@@ -35,6 +35,7 @@ public final class DevicePushes {
   private final Ticker ticker;
   private final Duration pushTimeout;
   private final LongSupplier storeRevision;
+  private final LongSupplier term;
 
   /** The highest generation each device has seen: generations only grow, across terms too. */
   private final Map<String, Long> generations = new ConcurrentHashMap<>();
@@ -50,14 +51,26 @@ public final class DevicePushes {
   /**
    * @param storeRevision a generation is at least the store's revision, so generations grow across
    *     controller restarts too
+   * @param term the leader's term, carried by every push so agents can refuse a deposed leader
    */
   public DevicePushes(
-      AgentSessions sessions, Ticker ticker, Duration pushTimeout, LongSupplier storeRevision) {
+      AgentSessions sessions,
+      Ticker ticker,
+      Duration pushTimeout,
+      LongSupplier storeRevision,
+      LongSupplier term) {
     this.sessions = sessions;
     this.ticker = ticker;
     this.pushTimeout = pushTimeout;
     this.storeRevision = storeRevision;
+    this.term = term;
     sessions.onReport(this::reported);
+  }
+
+  /** Pushes without a term (0): a controller that keeps none, as in tests of one controller. */
+  public DevicePushes(
+      AgentSessions sessions, Ticker ticker, Duration pushTimeout, LongSupplier storeRevision) {
+    this(sessions, ticker, pushTimeout, storeRevision, () -> 0);
   }
 
   /** Pushes sent since start. */
@@ -124,7 +137,7 @@ public final class DevicePushes {
   private Result push(Device device, DeviceConfig desired, AgentSession s, boolean keep) {
     long gen = nextGeneration(device.getId(), s);
     pushed.put(device.getId(), desired);
-    if (!s.push(gen, desired, keep, ticker.read())) {
+    if (!s.push(gen, term.getAsLong(), desired, keep, ticker.read())) {
       return Result.done();
     }
     pushes.incrementAndGet();
