@@ -69,11 +69,12 @@ public final class Controller implements AutoCloseable {
   private final Endpoints endpoints;
   private final Lifecycle lifecycle;
 
-  private Controller(ControllerConfig config, StateStore store, Leadership leadership)
+  private Controller(
+      ControllerConfig config, StateStore store, ResourceCache cache, Leadership leadership)
       throws IOException {
     this.config = config;
     this.store = store;
-    this.cache = ResourceCache.load(store);
+    this.cache = cache;
     this.state = new DesiredStateService(store, cache, config.clock());
     this.observed = new ObservedStateService(store);
     this.agents = new AgentSessions(config.clock());
@@ -176,10 +177,16 @@ public final class Controller implements AutoCloseable {
         config.httpPort(),
         config.seeds());
     StateStore store = SqliteStateStore.open(config.dataDir(), config.clock());
+    ResourceCache cache = null;
     Controller c;
     try {
-      c = new Controller(config, store, leadership);
+      cache = ResourceCache.load(store);
+      c = new Controller(config, store, cache, leadership);
     } catch (IOException | RuntimeException e) {
+      // Nothing has started yet but what was opened here.
+      if (cache != null) {
+        cache.close();
+      }
       store.close();
       throw e;
     }
