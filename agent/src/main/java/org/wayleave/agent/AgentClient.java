@@ -7,6 +7,8 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,19 +40,30 @@ public final class AgentClient implements AutoCloseable {
   private final AgentSettings settings;
   private final Driver driver;
   private final AppliedGenerationStore store;
-  private final ManagedChannel ownedChannel;
+  private final List<ManagedChannel> ownedChannels;
   private final AgentExecutors executors;
   private final AgentStats stats = new AgentStats();
   private final SessionLoop sessions;
   private final DriftReporter drift;
 
   private AgentClient(Builder b) {
-    Channel channel = b.channel != null ? b.channel : b.ownedChannel;
+    List<SessionLoop.Endpoint> endpoints = new ArrayList<>();
+    if (b.channel != null) {
+      endpoints.add(
+          new SessionLoop.Endpoint(
+              b.channel.authority(),
+              AgentServiceGrpc.newStub(b.channel),
+              b.channel instanceof ManagedChannel m ? m : null));
+    } else {
+      for (ManagedChannel c : b.ownedChannels) {
+        endpoints.add(new SessionLoop.Endpoint(c.authority(), AgentServiceGrpc.newStub(c), c));
+      }
+    }
     this.settings =
         new AgentSettings(
             b.deviceId,
             b.agentVersion,
-            channel.authority(),
+            String.join(", ", endpoints.stream().map(SessionLoop.Endpoint::target).toList()),
             b.backoff,
             b.heartbeat,
             b.establishTimeout,
@@ -58,15 +71,12 @@ public final class AgentClient implements AutoCloseable {
             b.clock);
     this.driver = b.driver;
     this.store = b.store;
-    this.ownedChannel = b.ownedChannel;
+    this.ownedChannels = List.copyOf(b.ownedChannels);
     this.executors = new AgentExecutors(b.deviceId, b.scheduler, b.applyExecutor);
-    ManagedChannel steered =
-        ownedChannel != null ? ownedChannel : b.channel instanceof ManagedChannel m ? m : null;
     this.sessions =
         new SessionLoop(
             settings,
-            AgentServiceGrpc.newStub(channel),
-            steered,
+            endpoints,
             executors,
             stats,
             new StateMessages(settings, driver, store, stats),
@@ -110,18 +120,16 @@ public final class AgentClient implements AutoCloseable {
     Duration stopTimeout = settings.stopTimeout();
     try {
       executors.shutdown(stopTimeout);
-      if (ownedChannel != null) {
-        ownedChannel.shutdown();
-        if (!ownedChannel.awaitTermination(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-          ownedChannel.shutdownNow();
+      ownedChannels.forEach(ManagedChannel::shutdown);
+      for (ManagedChannel c : ownedChannels) {
+        if (!c.awaitTermination(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          c.shutdownNow();
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       executors.shutdownWorkerNow();
-      if (ownedChannel != null) {
-        ownedChannel.shutdownNow();
-      }
+      ownedChannels.forEach(ManagedChannel::shutdownNow);
     }
     log.info("agent {} stopped", settings.deviceId());
   }
@@ -193,7 +201,7 @@ public final class AgentClient implements AutoCloseable {
     private Driver driver;
     private AppliedGenerationStore store = new AppliedGenerationStore.InMemory();
     private Channel channel;
-    private ManagedChannel ownedChannel;
+    private List<ManagedChannel> ownedChannels = List.of();
     private ScheduledExecutorService scheduler;
     private Executor applyExecutor;
     private Duration establishTimeout = Duration.ofSeconds(10);
@@ -231,7 +239,7 @@ public final class AgentClient implements AutoCloseable {
      */
     public Builder channel(Channel channel) {
       this.channel = Objects.requireNonNull(channel, "channel");
-      this.ownedChannel = null;
+      this.ownedChannels = List.of();
       return this;
     }
 
@@ -249,11 +257,30 @@ public final class AgentClient implements AutoCloseable {
      * the client owns the channel and shuts it down on {@link #stop()}.
      */
     public Builder target(String hostPort, ChannelCredentials credentials) {
-      this.ownedChannel =
-          Grpc.newChannelBuilder(hostPort, credentials)
-              .keepAliveTime(30, TimeUnit.SECONDS)
-              .keepAliveTimeout(10, TimeUnit.SECONDS)
-              .build();
+      return targets(List.of(hostPort), credentials);
+    }
+
+    /**
+     * Dial the controllers at {@code hostPorts} with {@code credentials}, one after the other: a
+     * session that ends (or that a controller which does not lead refuses) is followed by one to
+     * the next, after the usual jittered backoff, so the agent ends up on the leader. The client
+     * owns the channels and shuts them down on {@link #stop()}.
+     *
+     * @throws IllegalArgumentException if {@code hostPorts} is empty
+     */
+    public Builder targets(List<String> hostPorts, ChannelCredentials credentials) {
+      if (hostPorts.isEmpty()) {
+        throw new IllegalArgumentException("targets: at least one controller address");
+      }
+      List<ManagedChannel> channels = new ArrayList<>();
+      for (String hostPort : hostPorts) {
+        channels.add(
+            Grpc.newChannelBuilder(hostPort, credentials)
+                .keepAliveTime(30, TimeUnit.SECONDS)
+                .keepAliveTimeout(10, TimeUnit.SECONDS)
+                .build());
+      }
+      this.ownedChannels = List.copyOf(channels);
       this.channel = null;
       return this;
     }
@@ -329,7 +356,7 @@ public final class AgentClient implements AutoCloseable {
       if (driver == null) {
         throw new IllegalArgumentException("driver: must be set");
       }
-      if (channel == null && ownedChannel == null) {
+      if (channel == null && ownedChannels.isEmpty()) {
         throw new IllegalArgumentException("channel: set channel(...) or target(host:port)");
       }
       return new AgentClient(this);

@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * controller: controller.psn.example:9091   # host[:port]; the port defaults to 9091
+ * # controller: [ctl-a.psn.example, ctl-b.psn.example]   # or several, dialled in turn: the agent
+ * #                                         # ends up on the one that leads
  * device_id: rtr-camden-01
  * driver: sim                               # only sim for now
  * heartbeat_seconds: 10                     # default 10
@@ -46,6 +48,8 @@ import java.util.regex.Pattern;
  * @param simPorts the simulated router's physical ports (driver {@code sim})
  * @param tls the agent's certificate, key and CA; null when not given
  * @param insecure whether the agent dials in plaintext (never together with {@code tls})
+ * @param moreControllers the other controllers' addresses ({@code host:port}), dialled in turn
+ *     after the first
  */
 public record AgentConfig(
     String controllerHost,
@@ -56,7 +60,32 @@ public record AgentConfig(
     Path stateFile,
     List<String> simPorts,
     Tls tls,
-    boolean insecure) {
+    boolean insecure,
+    List<String> moreControllers) {
+
+  /** One controller. */
+  public AgentConfig(
+      String controllerHost,
+      int controllerPort,
+      String deviceId,
+      String driver,
+      int heartbeatSeconds,
+      Path stateFile,
+      List<String> simPorts,
+      Tls tls,
+      boolean insecure) {
+    this(
+        controllerHost,
+        controllerPort,
+        deviceId,
+        driver,
+        heartbeatSeconds,
+        stateFile,
+        simPorts,
+        tls,
+        insecure,
+        List.of());
+  }
 
   /**
    * The agent's certificate and key, and the CA the controller's certificate must chain to (PEM
@@ -86,6 +115,7 @@ public record AgentConfig(
   private static final Set<String> SIM_FIELDS = Set.of("ports");
 
   public AgentConfig {
+    moreControllers = List.copyOf(moreControllers);
     if (controllerHost == null || !HOST.matcher(controllerHost).matches()) {
       throw new IllegalArgumentException(
           "controller: host must be a name or address (got '" + controllerHost + "')");
@@ -133,8 +163,19 @@ public record AgentConfig(
 
   /** {@code host:port}, with brackets around an IPv6 host: what a gRPC channel dials. */
   public String controllerTarget() {
-    String host = controllerHost.contains(":") ? "[" + controllerHost + "]" : controllerHost;
-    return host + ":" + controllerPort;
+    return target(controllerHost, controllerPort);
+  }
+
+  /** Every controller to dial, {@code host:port} each, the first first. */
+  public List<String> controllerTargets() {
+    List<String> all = new ArrayList<>();
+    all.add(controllerTarget());
+    all.addAll(moreControllers);
+    return all;
+  }
+
+  private static String target(String host, int port) {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   public Duration heartbeatInterval() {
@@ -180,7 +221,8 @@ public record AgentConfig(
   public static AgentConfig parse(String yaml) {
     JsonNode root = readMapping(yaml);
     checkFields(root, FIELDS, "");
-    ControllerAddress controller = parseController(requiredText(root, "controller"));
+    List<ControllerAddress> controllers = parseControllers(root);
+    ControllerAddress controller = controllers.get(0);
     String deviceId = requiredText(root, "device_id");
     String driver = optionalText(root, "driver", DRIVER_SIM);
     int heartbeat = parseHeartbeat(root.get("heartbeat_seconds"));
@@ -201,7 +243,36 @@ public record AgentConfig(
         Path.of(stateFile),
         ports,
         tls,
-        insecure);
+        insecure,
+        controllers.subList(1, controllers.size()).stream()
+            .map(c -> target(c.host(), c.port()))
+            .toList());
+  }
+
+  /** {@code controller}: one address, or a list of them (at least one, none twice). */
+  private static List<ControllerAddress> parseControllers(JsonNode root) {
+    JsonNode n = root.get("controller");
+    if (n == null || !n.isArray()) {
+      return List.of(parseController(requiredText(root, "controller")));
+    }
+    if (n.isEmpty()) {
+      throw new IllegalArgumentException("controller: must name at least one controller");
+    }
+    List<ControllerAddress> out = new ArrayList<>();
+    for (int i = 0; i < n.size(); i++) {
+      JsonNode e = n.get(i);
+      if (!e.isTextual() || e.asText().isBlank()) {
+        throw new IllegalArgumentException(
+            "controller[" + i + "]: must be a non-empty string (got '" + e.asText() + "')");
+      }
+      ControllerAddress a = parseController(e.asText().trim());
+      if (out.contains(a)) {
+        throw new IllegalArgumentException(
+            "controller[" + i + "]: " + target(a.host(), a.port()) + " is listed twice");
+      }
+      out.add(a);
+    }
+    return out;
   }
 
   /** The controller's host and port, as {@code controller} names them. */

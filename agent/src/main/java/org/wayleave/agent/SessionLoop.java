@@ -4,6 +4,7 @@ import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,11 +20,17 @@ final class SessionLoop implements SessionStream.Listener {
   // Logs under the client's name, as operators and tests know it.
   private static final Logger log = LoggerFactory.getLogger(AgentClient.class);
 
-  private final AgentSettings settings;
-  private final AgentServiceGrpc.AgentServiceStub stub;
+  /**
+   * One controller the agent may dial.
+   *
+   * @param target its address, for logs
+   * @param steered the channel whose connection this loop steers (the client's own, or a managed
+   *     one given), or null when the client was given one it cannot steer
+   */
+  record Endpoint(String target, AgentServiceGrpc.AgentServiceStub stub, ManagedChannel steered) {}
 
-  /** The channel whose connection this loop steers (the client's own, or a managed one given). */
-  private final ManagedChannel steered;
+  private final AgentSettings settings;
+  private final List<Endpoint> endpoints;
 
   private final AgentExecutors executors;
   private final AgentStats stats;
@@ -37,23 +44,22 @@ final class SessionLoop implements SessionStream.Listener {
   private SessionStream current;
   private ScheduledFuture<?> reconnectTask;
   private int attempt;
+  private int endpoint;
 
   /**
-   * @param steered the channel to steer, or null when the client was given one it cannot steer
+   * @param endpoints the controllers to dial, in turn (one after a session with the other ended)
    * @param messages sends Hello when a stream opens, and the heartbeats
    * @param applier takes the controller's pushes
    */
   SessionLoop(
       AgentSettings settings,
-      AgentServiceGrpc.AgentServiceStub stub,
-      ManagedChannel steered,
+      List<Endpoint> endpoints,
       AgentExecutors executors,
       AgentStats stats,
       StateMessages messages,
       ApplyWorker applier) {
     this.settings = settings;
-    this.stub = stub;
-    this.steered = steered;
+    this.endpoints = List.copyOf(endpoints);
     this.executors = executors;
     this.stats = stats;
     this.messages = messages;
@@ -131,36 +137,48 @@ final class SessionLoop implements SessionStream.Listener {
     }
   }
 
+  /** The controller being dialled, or the one of the open session. */
+  private Endpoint endpoint() {
+    synchronized (lock) {
+      return endpoints.get(endpoint);
+    }
+  }
+
   private void connect() {
     SessionStream s = new SessionStream(settings, executors, this);
+    Endpoint e;
     synchronized (lock) {
       if (stopped) {
         return;
       }
       reconnectTask = null;
       current = s;
+      e = endpoints.get(endpoint);
     }
+    ManagedChannel steered = e.steered();
     // This attempt's moment was chosen by our own jittered backoff: make the channel try to connect
     // now, not at its own (barely jittered) reconnect schedule, which would line up every agent
     // that lost the controller at the same moment. Open the stream once that attempt has settled.
     if (steered != null) {
       steered.resetConnectBackoff();
       awaitConnection(
-          s, steered.getState(true), System.nanoTime() + settings.establishTimeout().toNanos());
+          s, e, steered.getState(true), System.nanoTime() + settings.establishTimeout().toNanos());
     } else {
-      openStream(s);
+      openStream(s, e);
     }
   }
 
   /**
    * Opens the stream once the channel is READY; a failed or slow connection is a failed attempt.
    */
-  private void awaitConnection(SessionStream s, ConnectivityState state, long deadlineNanos) {
+  private void awaitConnection(
+      SessionStream s, Endpoint e, ConnectivityState state, long deadlineNanos) {
     if (s.ended()) {
       return;
     }
+    ManagedChannel steered = e.steered();
     switch (state) {
-      case READY -> openStream(s);
+      case READY -> openStream(s, e);
       case TRANSIENT_FAILURE, SHUTDOWN ->
           s.end(Status.UNAVAILABLE.withDescription("cannot connect to the controller"));
       default -> {
@@ -169,7 +187,7 @@ final class SessionLoop implements SessionStream.Listener {
           return;
         }
         steered.notifyWhenStateChanged(
-            state, () -> awaitConnection(s, steered.getState(false), deadlineNanos));
+            state, () -> awaitConnection(s, e, steered.getState(false), deadlineNanos));
         executors.schedule(
             () -> {
               if (!s.streamOpened() && !s.ended()) {
@@ -186,14 +204,14 @@ final class SessionLoop implements SessionStream.Listener {
         "no connection to the controller within " + settings.establishTimeout());
   }
 
-  private void openStream(SessionStream s) {
+  private void openStream(SessionStream s, Endpoint e) {
     if (!s.markStreamOpened()) {
       return;
     }
     try {
-      stub.connect(s);
-    } catch (RuntimeException e) {
-      s.end(Status.fromThrowable(e));
+      e.stub().connect(s);
+    } catch (RuntimeException failed) {
+      s.end(Status.fromThrowable(failed));
       return;
     }
     executors.schedule(
@@ -202,7 +220,7 @@ final class SessionLoop implements SessionStream.Listener {
             log.warn(
                 "agent {}: no answer from controller {} within {}; will retry",
                 settings.deviceId(),
-                settings.target(),
+                e.target(),
                 settings.establishTimeout());
             s.cancel("no answer from the controller within " + settings.establishTimeout());
           }
@@ -223,7 +241,9 @@ final class SessionLoop implements SessionStream.Listener {
     }
     stats.connects.incrementAndGet();
     log.info(
-        "agent {}: session with controller {} established", settings.deviceId(), settings.target());
+        "agent {}: session with controller {} established",
+        settings.deviceId(),
+        endpoint().target());
   }
 
   @Override
@@ -240,11 +260,15 @@ final class SessionLoop implements SessionStream.Listener {
   public void ended(SessionStream s, Status status) {
     Duration delay;
     int thisAttempt;
+    String target;
     synchronized (lock) {
       if (current != s || stopped) {
         return;
       }
       current = null;
+      target = endpoints.get(endpoint).target();
+      // The next controller in turn: this one went away, or does not lead (it refused us).
+      endpoint = (endpoint + 1) % endpoints.size();
       thisAttempt = attempt;
       // Bounded so the counter cannot overflow; Backoff caps long before.
       attempt = Math.min(attempt + 1, 1_000);
@@ -261,7 +285,7 @@ final class SessionLoop implements SessionStream.Listener {
     log.warn(
         "agent {}: session with controller {} ended ({}); redialling in {} ms (attempt {})",
         settings.deviceId(),
-        settings.target(),
+        target,
         why,
         delay.toMillis(),
         thisAttempt + 1);

@@ -11,6 +11,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -459,6 +460,51 @@ class AgentClientTest {
         .during(Duration.ofMillis(200))
         .atMost(Duration.ofSeconds(2))
         .until(() -> controller.streams.size() == 1 && client.reconnectAttempts() == attempts);
+  }
+
+  @Test
+  void withSeveralControllersItDialsTheNextWhenOneRefusesAndEndsUpOnTheLeader() throws Exception {
+    FakeController follower = new FakeController();
+    follower.refuseHellos =
+        Status.UNAVAILABLE.withDescription("hello: this controller does not lead now");
+    FakeController leader = new FakeController();
+    Server f =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .addService(follower)
+            .build()
+            .start();
+    Server l =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .addService(leader)
+            .build()
+            .start();
+    try {
+      AgentClient client =
+          start(
+              builder(driver, new AppliedGenerationStore.InMemory())
+                  .targets(
+                      List.of("127.0.0.1:" + f.getPort(), "127.0.0.1:" + l.getPort()),
+                      InsecureChannelCredentials.create()));
+      await().atMost(WAIT).until(client::isConnected);
+      assertThat(follower.greeted()).as("the first controller was tried and refused").isNotEmpty();
+      assertThat(leader.greeted()).hasSize(1);
+      leader.latest().push(1, config(sub("ge-0/0/0", 100, "LPSN-CAM-0001")));
+      assertThat(awaitReport(leader.latest(), 1).getResult())
+          .isEqualTo(ApplyResult.APPLY_RESULT_APPLIED);
+
+      // Leadership moves: the old leader sends the agent away, the other one now takes it.
+      leader.refuseHellos = Status.UNAVAILABLE.withDescription("no longer leads");
+      follower.refuseHellos = null;
+      int triedBefore = follower.greeted().size();
+      leader.latest().close();
+      await()
+          .atMost(WAIT)
+          .until(() -> follower.greeted().size() > triedBefore && client.isConnected());
+      assertThat(follower.latest().hellos().get(0).getAppliedGeneration()).isEqualTo(1);
+    } finally {
+      f.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      l.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
   }
 
   @Test

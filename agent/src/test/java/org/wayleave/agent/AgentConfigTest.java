@@ -29,6 +29,39 @@ class AgentConfigTest {
   @TempDir Path dir;
 
   @Test
+  void readsSeveralControllersToDialInTurn() {
+    AgentConfig c =
+        AgentConfig.parse(
+            "controller: [ctl-a.psn.example, 'ctl-b.psn.example:19091', '[::1]:7000']\n"
+                + "device_id: rtr-camden-01\nsim: {ports: [ge-0/0/0]}\ninsecure: true\n");
+    assertThat(c.controllerTarget()).isEqualTo("ctl-a.psn.example:9091");
+    assertThat(c.controllerTargets())
+        .containsExactly("ctl-a.psn.example:9091", "ctl-b.psn.example:19091", "[::1]:7000");
+    assertThat(
+            AgentConfig.parse(
+                    "controller: ctl-a\ndevice_id: rtr-camden-01\nsim: {ports: [ge-0/0/0]}\n")
+                .controllerTargets())
+        .containsExactly("ctl-a:9091");
+    assertThatThrownBy(
+            () ->
+                AgentConfig.parse(
+                    "controller: []\ndevice_id: rtr-camden-01\nsim: {ports: [ge-0/0/0]}\n"))
+        .hasMessage("controller: must name at least one controller");
+    assertThatThrownBy(
+            () ->
+                AgentConfig.parse(
+                    "controller: [a, 'a:9091']\n"
+                        + "device_id: rtr-camden-01\n"
+                        + "sim: {ports: [ge-0/0/0]}\n"))
+        .hasMessage("controller[1]: a:9091 is listed twice");
+    assertThatThrownBy(
+            () ->
+                AgentConfig.parse(
+                    "controller: [a, '']\ndevice_id: rtr-camden-01\nsim: {ports: [ge-0/0/0]}\n"))
+        .hasMessageStartingWith("controller[1]: must be a non-empty string");
+  }
+
+  @Test
   void readsEveryField() throws Exception {
     Path file = dir.resolve("agent.yaml");
     Files.writeString(file, VALID);

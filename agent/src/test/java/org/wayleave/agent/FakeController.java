@@ -23,6 +23,9 @@ final class FakeController extends AgentServiceGrpc.AgentServiceImplBase {
   /** Acknowledge each Hello with a Ping, as the real controller does. */
   volatile boolean ackHellos = true;
 
+  /** When set, each Hello is refused with it, as a controller that does not lead refuses. */
+  volatile Status refuseHellos;
+
   private final AtomicLong nonces = new AtomicLong();
 
   @Override
@@ -55,6 +58,14 @@ final class FakeController extends AgentServiceGrpc.AgentServiceImplBase {
     @Override
     public void onNext(AgentMessage m) {
       received.add(m);
+      Status refusal = refuseHellos;
+      if (m.hasHello() && refusal != null) {
+        synchronized (this) {
+          closed = true;
+        }
+        out.onError(refusal.asRuntimeException());
+        return;
+      }
       if (m.hasHello() && ackHellos) {
         send(
             ControllerMessage.newBuilder()

@@ -81,7 +81,7 @@ final class AgentCommand implements Callable<Integer> {
             .deviceId(cfg.deviceId())
             .driver(cfg.createDriver())
             .generationStore(new FileAppliedGenerationStore(cfg.stateFile()))
-            .target(cfg.controllerTarget(), credentials)
+            .targets(cfg.controllerTargets(), credentials)
             .backoff(new Backoff(Backoff.DEFAULT_BASE, Backoff.DEFAULT_CAP))
             .heartbeatInterval(cfg.heartbeatInterval())
             .build();

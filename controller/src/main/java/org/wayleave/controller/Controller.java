@@ -1,5 +1,6 @@
 package org.wayleave.controller;
 
+import io.grpc.Status;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,7 +105,8 @@ public final class Controller implements AutoCloseable {
         ControllerMetrics.create(
             store, cache, agents, pushes, devices, poller, telemetry, config.telemetry());
     this.endpoints =
-        new Endpoints(config, state, store, observed, cache, agents, telemetry, metrics);
+        new Endpoints(
+            config, state, store, observed, cache, agents, telemetry, metrics, leadership::leading);
     this.lifecycle = new Lifecycle(components(), leaderComponents(), leadership);
   }
 
@@ -133,7 +135,13 @@ public final class Controller implements AutoCloseable {
               reconciler.startLeading();
               devices.enqueueAll(reconciler.allDevices());
             },
-            reconciler::stopLeading);
+            () -> {
+              reconciler.stopLeading();
+              // Agents here would wait for pushes that never come: send them to the leader.
+              agents.closeAll(
+                  Status.UNAVAILABLE.withDescription(
+                      "this controller no longer leads; dial another controller"));
+            });
     return polling == null ? List.of(pushing) : List.of(pushing, polling);
   }
 

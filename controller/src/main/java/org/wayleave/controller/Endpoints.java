@@ -44,6 +44,7 @@ final class Endpoints {
   private final AgentSessions agents;
   private final Telemetry telemetry;
   private final ControllerMetrics metrics;
+  private final BooleanSupplier leading;
   private Server southbound;
   private NorthboundServer northbound;
   private HttpServer http;
@@ -56,7 +57,8 @@ final class Endpoints {
       ResourceCache cache,
       AgentSessions agents,
       Telemetry telemetry,
-      ControllerMetrics metrics) {
+      ControllerMetrics metrics,
+      BooleanSupplier leading) {
     this.config = config;
     this.state = state;
     this.store = store;
@@ -65,6 +67,7 @@ final class Endpoints {
     this.agents = agents;
     this.telemetry = telemetry;
     this.metrics = metrics;
+    this.leading = leading;
   }
 
   /**
@@ -96,7 +99,8 @@ final class Endpoints {
         grpcBuilder(config.agentPort(), "agent")
             .addService(
                 ServerInterceptors.intercept(
-                    new AgentGrpcService(agents, tls()), new Authenticate(config.policy(), tls())))
+                    new AgentGrpcService(agents, tls(), leading),
+                    new Authenticate(config.policy(), tls())))
             // The northbound limits (NorthboundServer's constants); agents may ping while idle.
             .maxInboundMessageSize(NorthboundServer.MAX_INBOUND_MESSAGE_BYTES)
             .maxInboundMetadataSize(NorthboundServer.MAX_INBOUND_METADATA_BYTES)

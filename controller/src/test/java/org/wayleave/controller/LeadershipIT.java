@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
@@ -52,6 +53,7 @@ class LeadershipIT {
   ManagedChannel channel;
   final List<Push> pushes = new CopyOnWriteArrayList<>();
   StreamObserver<AgentMessage> agent;
+  Agent current;
 
   @BeforeEach
   void start() throws Exception {
@@ -68,14 +70,19 @@ class LeadershipIT {
     controller = Controller.start(config, leadership);
     channel =
         NettyChannelBuilder.forAddress("127.0.0.1", controller.agentPort()).usePlaintext().build();
-    agent = AgentServiceGrpc.newStub(channel).connect(new Agent());
+    connect(DeviceConfig.newBuilder().setDeviceId(DEVICE).build());
+  }
+
+  /** Opens a session as Camden's agent would, with the router carrying {@code actual}. */
+  Agent connect(DeviceConfig actual) {
+    Agent a = new Agent();
+    current = a;
+    agent = AgentServiceGrpc.newStub(channel).connect(a);
     agent.onNext(
         AgentMessage.newBuilder()
-            .setHello(
-                Hello.newBuilder()
-                    .setDeviceId(DEVICE)
-                    .setActual(DeviceConfig.newBuilder().setDeviceId(DEVICE)))
+            .setHello(Hello.newBuilder().setDeviceId(DEVICE).setActual(actual))
             .build());
+    return a;
   }
 
   @AfterEach
@@ -90,6 +97,8 @@ class LeadershipIT {
 
   /** An agent that applies every push at once and reports the router carrying it. */
   final class Agent implements StreamObserver<ControllerMessage> {
+    volatile Status ended;
+
     @Override
     public void onNext(ControllerMessage m) {
       if (m.hasPush()) {
@@ -106,10 +115,14 @@ class LeadershipIT {
     }
 
     @Override
-    public void onError(Throwable t) {}
+    public void onError(Throwable t) {
+      ended = Status.fromThrowable(t);
+    }
 
     @Override
-    public void onCompleted() {}
+    public void onCompleted() {
+      ended = Status.OK;
+    }
   }
 
   Circuit circuit(String id) {
@@ -151,8 +164,17 @@ class LeadershipIT {
         .until(() -> phase("LPSN-CAM-0900") == CircuitPhase.CIRCUIT_PHASE_PROVISIONING);
     await().atMost(Duration.ofSeconds(10)).until(() -> controller.poller().stats().polls() > 0);
 
+    Agent first = current;
     leadership.set(false);
     long pushesBefore = pushes.size();
+    // Its agents are sent on, and a new one is refused: only the leader takes sessions.
+    await().atMost(Duration.ofSeconds(5)).until(() -> first.ended != null);
+    assertThat(first.ended.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(first.ended.getDescription()).contains("no longer leads");
+    Agent refused = connect(pushes.get(pushes.size() - 1).getDesired());
+    await().atMost(Duration.ofSeconds(5)).until(() -> refused.ended != null);
+    assertThat(refused.ended.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(refused.ended.getDescription()).contains("does not lead now");
     long revision = controller.store().revision();
     long polls = controller.poller().stats().polls();
     // Any controller still takes writes; none of the leader's work follows from this one.
@@ -169,9 +191,11 @@ class LeadershipIT {
         .as("no poll started while not leading (one in flight at the flip may end)")
         .isLessThanOrEqualTo(polls + 1);
     assertThat(phase("LPSN-CAM-0901")).isEqualTo(CircuitPhase.CIRCUIT_PHASE_PENDING);
-    assertThat(controller.agents().connected(DEVICE)).as("sessions stay up").isTrue();
+    assertThat(controller.agents().connected(DEVICE)).isFalse();
 
     leadership.set(true);
+    // The agent dials again and is taken: it gets what changed meanwhile.
+    connect(pushes.get(pushes.size() - 1).getDesired());
     await()
         .atMost(Duration.ofSeconds(10))
         .until(

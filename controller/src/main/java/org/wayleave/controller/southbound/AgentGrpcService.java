@@ -2,6 +2,7 @@ package org.wayleave.controller.southbound;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wayleave.api.v1.AgentMessage;
@@ -21,20 +22,23 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
   private static final Logger log = LoggerFactory.getLogger(AgentGrpcService.class);
 
   private final AgentSessions sessions;
+  private final BooleanSupplier leading;
   private final boolean identified;
 
   /** Any agent may speak for any device: for in-process tests and {@code --insecure}. */
   public AgentGrpcService(AgentSessions sessions) {
-    this(sessions, false);
+    this(sessions, false, () -> true);
   }
 
   /**
+   * @param leading whether this controller leads now: only then does it take agents' sessions
    * @param identified whether callers are identified by certificate (behind {@link Authenticate} on
    *     a TLS port): an agent may then say Hello only for the device its certificate names
    */
-  public AgentGrpcService(AgentSessions sessions, boolean identified) {
+  public AgentGrpcService(AgentSessions sessions, boolean identified, BooleanSupplier leading) {
     this.sessions = sessions;
     this.identified = identified;
+    this.leading = leading;
   }
 
   /** Why {@code caller} may not speak for {@code device}, or null if it may. */
@@ -114,6 +118,14 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
       String why = identified ? refusal(caller, h.getDeviceId()) : null;
       if (why != null) {
         refuse(Status.PERMISSION_DENIED.withDescription("hello.device_id: " + why));
+        return;
+      }
+      if (!leading.getAsBoolean()) {
+        // Only the leader pushes: an agent here would wait for nothing. UNAVAILABLE sends it on to
+        // the next controller of its list.
+        refuse(
+            Status.UNAVAILABLE.withDescription(
+                "hello: this controller does not lead now; dial another controller"));
         return;
       }
       String broken = AgentProtocol.hello(h);

@@ -75,6 +75,17 @@ public final class AgentSessions {
     return sessions.get(deviceId);
   }
 
+  /**
+   * Ends every session with {@code status}: this controller stopped leading, and its agents must
+   * find the one that leads now.
+   */
+  public void closeAll(Status status) {
+    for (AgentSession s : sessions.values()) {
+      s.close(status);
+      disconnected(s);
+    }
+  }
+
   AgentSession hello(Hello h, StreamObserver<ControllerMessage> out) {
     AgentSession s =
         new AgentSession(
