@@ -2,6 +2,7 @@ package org.wayleave.controller.store.etcd;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
@@ -53,8 +54,10 @@ import org.wayleave.controller.store.WatchListener;
  * and watch its prefix for live changes ({@link EtcdWatch}); as the records are live keys, etcd
  * compaction never removes them, so a watch never loses history and, when its etcd stream ends or
  * is compacted away, resumes from the last revision it delivered. {@link #listAt} reads etcd at the
- * revision of the audit record's commit and fails with {@link CompactedException} once etcd has
- * compacted that revision.
+ * last etcd revision that still shows the store revision asked for (just before the next store
+ * revision's commit) and fails with {@link CompactedException} once etcd has compacted it. The
+ * store never compacts etcd itself: that is the cluster's (or its operator's) business, and the
+ * audit records, being live keys, are never compacted away.
  */
 public final class EtcdStateStore implements StateStore {
   private static final Logger log = LoggerFactory.getLogger(EtcdStateStore.class);
@@ -139,13 +142,8 @@ public final class EtcdStateStore implements StateStore {
     if (rev == 0) {
       return new Range(List.of(), 0);
     }
-    long etcdRev = etcdRevisionOf(rev);
-    GetOption at = GetOption.builder().isPrefix(true).withRevision(etcdRev).build();
     try {
-      GetResponse r =
-          Etcd.await(
-              client.getKVClient().get(keys.kv(prefix), at), "listAt " + prefix + " @" + rev);
-      return new Range(decode(r), rev);
+      return new Range(decode(rangeAt(prefix, rev)), rev);
     } catch (StoreException e) {
       if (Etcd.isCompacted(e)) {
         throw new CompactedException(rev, rev);
@@ -154,13 +152,38 @@ public final class EtcdStateStore implements StateStore {
     }
   }
 
-  /** The etcd revision at which store revision {@code rev} was committed. */
-  private long etcdRevisionOf(long rev) {
-    GetResponse r = Etcd.await(client.getKVClient().get(keys.audit(rev)), "audit record " + rev);
-    if (r.getKvs().isEmpty()) {
-      throw new StoreException("no audit record for revision " + rev);
+  /**
+   * The keys under {@code prefix} as they stood at store revision {@code rev}: read at the etcd
+   * revision just before the next store revision's commit (the latest etcd revision that still
+   * shows {@code rev}, so the most likely to survive compaction), or now if {@code rev} is the
+   * latest.
+   */
+  private GetResponse rangeAt(String prefix, long rev) {
+    ByteSequence next = keys.audit(rev + 1);
+    ByteSequence from = keys.kv(prefix);
+    String what = "listAt " + prefix + " @" + rev;
+    while (true) {
+      GetResponse later = Etcd.await(client.getKVClient().get(next), what);
+      if (!later.getKvs().isEmpty()) {
+        long etcdRev = later.getKvs().get(0).getModRevision() - 1;
+        GetOption at = GetOption.builder().isPrefix(true).withRevision(etcdRev).build();
+        return Etcd.await(client.getKVClient().get(from, at), what);
+      }
+      // rev is the latest: read now, with a check in the same snapshot that it still is.
+      TxnResponse now =
+          Etcd.await(
+              client
+                  .getKVClient()
+                  .txn()
+                  .Then(
+                      Op.get(next, GetOption.DEFAULT),
+                      Op.get(from, GetOption.builder().isPrefix(true).build()))
+                  .commit(),
+              what);
+      if (now.getGetResponses().get(0).getKvs().isEmpty()) {
+        return now.getGetResponses().get(1);
+      }
     }
-    return r.getKvs().get(0).getModRevision();
   }
 
   @Override

@@ -28,12 +28,14 @@ import org.wayleave.controller.testing.SystemParts;
 final class EtcdServer implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
-  private final Process process;
+  private final List<String> command;
   private final Path dir;
   private final String endpoint;
   private final Thread shutdownHook;
+  private volatile Process process;
 
-  private EtcdServer(Process process, Path dir, String endpoint) {
+  private EtcdServer(List<String> command, Process process, Path dir, String endpoint) {
+    this.command = command;
     this.process = process;
     this.dir = dir;
     this.endpoint = endpoint;
@@ -49,29 +51,26 @@ final class EtcdServer implements AutoCloseable {
     int peerPort = freePort();
     String client = "http://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
+    List<String> command =
+        List.of(
+            etcd.toString(),
+            "--name=test",
+            "--data-dir=" + dir.resolve("data"),
+            "--listen-client-urls=" + client,
+            "--advertise-client-urls=" + client,
+            "--listen-peer-urls=" + peer,
+            "--initial-advertise-peer-urls=" + peer,
+            "--initial-cluster=test=" + peer,
+            "--initial-cluster-state=new",
+            "--log-level=warn");
     Process p;
     try {
-      p =
-          new ProcessBuilder(
-                  List.of(
-                      etcd.toString(),
-                      "--name=test",
-                      "--data-dir=" + dir.resolve("data"),
-                      "--listen-client-urls=" + client,
-                      "--advertise-client-urls=" + client,
-                      "--listen-peer-urls=" + peer,
-                      "--initial-advertise-peer-urls=" + peer,
-                      "--initial-cluster=test=" + peer,
-                      "--initial-cluster-state=new",
-                      "--log-level=warn"))
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("etcd.log").toFile())
-              .start();
+      p = launch(command, dir);
     } catch (IOException e) {
       deleteTree(dir);
       throw e;
     }
-    EtcdServer server = new EtcdServer(p, dir, client);
+    EtcdServer server = new EtcdServer(command, p, dir, client);
     try {
       server.awaitHealthy();
     } catch (IOException | InterruptedException | RuntimeException e) {
@@ -79,6 +78,20 @@ final class EtcdServer implements AutoCloseable {
       throw e;
     }
     return server;
+  }
+
+  private static Process launch(List<String> command, Path dir) throws IOException {
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("etcd.log").toFile()))
+        .start();
+  }
+
+  /** Kills etcd and starts it again on the same ports and data: its clients' streams break. */
+  synchronized void restart() throws IOException, InterruptedException {
+    stopProcess();
+    process = launch(command, dir);
+    awaitHealthy();
   }
 
   String endpoint() {
@@ -136,6 +149,12 @@ final class EtcdServer implements AutoCloseable {
   }
 
   private synchronized void stop() {
+    stopProcess();
+    deleteTree(dir);
+  }
+
+  private void stopProcess() {
+    Process process = this.process;
     process.destroy();
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -146,7 +165,6 @@ final class EtcdServer implements AutoCloseable {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
-    deleteTree(dir);
   }
 
   private static void deleteTree(Path root) {
