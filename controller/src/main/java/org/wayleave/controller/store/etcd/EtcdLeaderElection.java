@@ -11,6 +11,7 @@ import io.etcd.jetcd.support.CloseableClient;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +21,9 @@ import org.wayleave.controller.store.StoreException;
 /**
  * A candidate in an etcd election ({@code Election.campaign} on a lease of {@value #TTL_SECONDS} s
  * kept alive while it takes part). It is the leader from a successful campaign until it resigns,
- * closes, or its lease is lost (the keep-alive stream fails or ends); then it is out and must join
- * again. It asks etcd for the result of its own campaign instead of observing the election, so a
+ * closes, or its lease is lost (the keep-alive stream fails or ends, etcd says it expired, or no
+ * renewal came for a whole TTL); then it is out, and a new {@link #campaign()} joins again on a new
+ * lease. It asks etcd for the result of its own campaign instead of observing the election, so a
  * missed first observation (a known jetcd pitfall) cannot leave it unaware.
  */
 final class EtcdLeaderElection implements LeaderElection {
@@ -34,6 +36,11 @@ final class EtcdLeaderElection implements LeaderElection {
   private final Consumer<EtcdLeaderElection> onClose;
   private volatile boolean leader;
   private volatile boolean closed;
+
+  /** When the lease was last known alive: granted or renewed ({@link System#nanoTime()}). */
+  private volatile long aliveAt;
+
+  private volatile boolean leaseLost;
   private long leaseId;
   private CloseableClient keepAlive;
   private LeaderKey leaderKey;
@@ -56,7 +63,12 @@ final class EtcdLeaderElection implements LeaderElection {
       if (leader) {
         return;
       }
-      if (keepAlive == null) {
+      if (keepAlive == null || leaseLost) {
+        if (keepAlive != null) {
+          keepAlive.close();
+        }
+        leaseLost = false;
+        aliveAt = System.nanoTime();
         leaseId = Etcd.await(client.getLeaseClient().grant(TTL_SECONDS), "lease grant").getID();
         keepAlive = client.getLeaseClient().keepAlive(leaseId, new LeaseObserver());
       }
@@ -82,7 +94,10 @@ final class EtcdLeaderElection implements LeaderElection {
 
   @Override
   public boolean isLeader() {
-    return leader && !closed;
+    // Without a renewal for a whole TTL the lease may have expired in etcd (while jetcd keeps
+    // trying to reach it): leadership is then no longer certain, so it is not claimed.
+    boolean leaseFresh = System.nanoTime() - aliveAt < TimeUnit.SECONDS.toNanos(TTL_SECONDS);
+    return leader && !closed && leaseFresh;
   }
 
   @Override
@@ -118,7 +133,13 @@ final class EtcdLeaderElection implements LeaderElection {
   /** Leadership ends when the lease's keep-alive stream fails or ends. */
   private final class LeaseObserver implements StreamObserver<LeaseKeepAliveResponse> {
     @Override
-    public void onNext(LeaseKeepAliveResponse value) {}
+    public void onNext(LeaseKeepAliveResponse value) {
+      if (value.getTTL() > 0) {
+        aliveAt = System.nanoTime();
+      } else {
+        lost("lease expired");
+      }
+    }
 
     @Override
     public void onError(Throwable t) {
@@ -135,6 +156,7 @@ final class EtcdLeaderElection implements LeaderElection {
         log.warn("{} lost leadership of {}: {}", candidateId, name, why);
       }
       leader = false;
+      leaseLost = true;
     }
   }
 }

@@ -37,6 +37,9 @@ final class EtcdTxnWriter {
   /** How many times a transaction is read and tried again when other writers keep coming first. */
   private static final int MAX_ATTEMPTS = 1000;
 
+  /** etcd's default limit on the operations (and on the compares) of one transaction. */
+  static final int MAX_TXN_OPS = 128;
+
   private final KV kv;
   private final EtcdKeys keys;
   private final Clock clock;
@@ -80,6 +83,16 @@ final class EtcdTxnWriter {
         // Nothing to write (no puts, only deletes of absent keys): never sent, revision unmoved.
         return new Outcome(new TxnResult(true, s.revision()), false);
       }
+      if (events.size() + 2 > MAX_TXN_OPS) {
+        throw new StoreException(
+            "transaction changes "
+                + events.size()
+                + " keys; etcd takes at most "
+                + (MAX_TXN_OPS - 2)
+                + " per transaction (its --max-txn-ops is "
+                + MAX_TXN_OPS
+                + " by default); nothing written");
+      }
       AuditRecord record =
           new AuditRecord(
               rev, clock.instant(), txn.audit().principal(), txn.audit().action(), events);
@@ -91,26 +104,41 @@ final class EtcdTxnWriter {
         "transaction gave up after " + MAX_ATTEMPTS + " attempts: other writers kept coming first");
   }
 
-  /** The counter and every key named by {@code txn}, in one etcd snapshot. */
+  /**
+   * The counter and every key named by {@code txn}, in one etcd snapshot: the first etcd
+   * transaction reads the counter and the first keys, later ones (when there are more keys than
+   * etcd takes in one transaction) read at the first one's revision.
+   */
   private Snapshot read(Txn txn) {
     Set<String> names = new LinkedHashSet<>();
     txn.compares().forEach(c -> names.add(c.key()));
     names.addAll(txn.puts().keySet());
     names.addAll(txn.deletes());
     List<String> ordered = new ArrayList<>(names);
-    Op[] gets = new Op[ordered.size() + 1];
-    gets[0] = Op.get(keys.revision(), GetOption.DEFAULT);
-    for (int i = 0; i < ordered.size(); i++) {
-      gets[i + 1] = Op.get(keys.kv(ordered.get(i)), GetOption.DEFAULT);
-    }
-    TxnResponse r = Etcd.await(kv.txn().Then(gets).commit(), "transaction read");
-    List<GetResponse> got = r.getGetResponses();
-    GetResponse counter = got.get(0);
-    long counterMod = counter.getKvs().isEmpty() ? 0 : counter.getKvs().get(0).getModRevision();
     Map<String, Read> read = new HashMap<>();
-    for (int i = 0; i < ordered.size(); i++) {
-      String key = ordered.get(i);
-      GetResponse g = got.get(i + 1);
+    int firstChunk = Math.min(ordered.size(), MAX_TXN_OPS - 1);
+    List<Op> gets = new ArrayList<>();
+    gets.add(Op.get(keys.revision(), GetOption.DEFAULT));
+    ordered.subList(0, firstChunk).forEach(k -> gets.add(Op.get(keys.kv(k), GetOption.DEFAULT)));
+    TxnResponse first = Etcd.await(kv.txn().Then(gets.toArray(Op[]::new)).commit(), "txn read");
+    GetResponse counter = first.getGetResponses().get(0);
+    collect(
+        ordered.subList(0, firstChunk), first.getGetResponses().subList(1, firstChunk + 1), read);
+    GetOption atFirst = GetOption.builder().withRevision(first.getHeader().getRevision()).build();
+    for (int from = firstChunk; from < ordered.size(); from += MAX_TXN_OPS) {
+      List<String> chunk = ordered.subList(from, Math.min(ordered.size(), from + MAX_TXN_OPS));
+      Op[] more = chunk.stream().map(k -> Op.get(keys.kv(k), atFirst)).toArray(Op[]::new);
+      TxnResponse r = Etcd.await(kv.txn().Then(more).commit(), "txn read");
+      collect(chunk, r.getGetResponses(), read);
+    }
+    long counterMod = counter.getKvs().isEmpty() ? 0 : counter.getKvs().get(0).getModRevision();
+    return new Snapshot(EtcdStateStore.revisionIn(counter), counterMod, read);
+  }
+
+  private static void collect(List<String> names, List<GetResponse> got, Map<String, Read> read) {
+    for (int i = 0; i < names.size(); i++) {
+      String key = names.get(i);
+      GetResponse g = got.get(i);
       if (g.getKvs().isEmpty()) {
         read.put(key, new Read(null, 0));
       } else {
@@ -121,7 +149,6 @@ final class EtcdTxnWriter {
                 EtcdCodec.fromEnvelope(key, found.getValue().getBytes()), found.getModRevision()));
       }
     }
-    return new Snapshot(EtcdStateStore.revisionIn(counter), counterMod, read);
   }
 
   /**
@@ -158,12 +185,16 @@ final class EtcdTxnWriter {
     List<Cmp> guards = new ArrayList<>();
     guards.add(
         new Cmp(keys.revision(), Cmp.Op.EQUAL, CmpTarget.modRevision(s.counterModRevision())));
-    for (var e : s.keys().entrySet()) {
-      guards.add(
-          new Cmp(
-              keys.kv(e.getKey()),
-              Cmp.Op.EQUAL,
-              CmpTarget.modRevision(e.getValue().etcdModRevision())));
+    // Every store write moves the counter, so its guard alone keeps the snapshot; the guards on
+    // the keys read also keep out writers that bypass the store, when etcd takes that many.
+    if (s.keys().size() < MAX_TXN_OPS) {
+      for (var e : s.keys().entrySet()) {
+        guards.add(
+            new Cmp(
+                keys.kv(e.getKey()),
+                Cmp.Op.EQUAL,
+                CmpTarget.modRevision(e.getValue().etcdModRevision())));
+      }
     }
     List<Op> ops = new ArrayList<>();
     ops.add(Op.put(keys.revision(), bytes(Long.toString(rev)), PutOption.DEFAULT));

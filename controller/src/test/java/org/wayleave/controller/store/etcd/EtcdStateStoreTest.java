@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.wayleave.controller.store.CompactedException;
+import org.wayleave.controller.store.Compare;
 import org.wayleave.controller.store.LeaderElection;
 import org.wayleave.controller.store.StateStore;
 import org.wayleave.controller.store.StateStoreContractTest;
@@ -134,6 +135,50 @@ class EtcdStateStoreTest extends StateStoreContractTest {
       assertThat(rec.revisions).containsExactly(r1, r2, r3);
       w.close();
     }
+  }
+
+  @Test
+  void aTxnNamingMoreKeysThanEtcdTakesInOneTxnIsReadInPartsAndGuardedByTheRevision() {
+    int n = 300;
+    for (int i = 0; i < 3; i++) {
+      put("/big/existing" + i, "x");
+    }
+    Txn.Builder t = newTxn();
+    for (int i = 0; i < n; i++) {
+      t.compare(Compare.absent("/big/c" + i));
+    }
+    for (int i = 0; i < 3; i++) {
+      t.compare(Compare.modRevision("/big/existing" + i, i + 1));
+    }
+    for (int i = 0; i < 100; i++) {
+      t.put("/big/p" + i, bytes("v" + i));
+    }
+    TxnResult r = store.txn(t.build());
+    assertThat(r.succeeded()).isTrue();
+    assertThat(r.revision()).isEqualTo(4);
+    assertThat(store.list("/big/p").kvs()).hasSize(100);
+    // A compare beyond the first part of the read is checked too.
+    TxnResult stale =
+        store.txn(
+            newTxn()
+                .compare(Compare.absent("/big/p99"))
+                .compare(Compare.modRevision("/big/existing2", 2))
+                .put("/big/q", bytes("q"))
+                .build());
+    assertThat(stale.succeeded()).isFalse();
+  }
+
+  @Test
+  void aTxnChangingMoreKeysThanEtcdTakesIsRefusedWithNothingWritten() {
+    Txn.Builder t = newTxn();
+    for (int i = 0; i < 200; i++) {
+      t.put("/many/" + i, bytes("v"));
+    }
+    assertThatThrownBy(() -> store.txn(t.build()))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("max-txn-ops");
+    assertThat(store.revision()).isZero();
+    assertThat(store.list("/many/").kvs()).isEmpty();
   }
 
   /** Puts, trying again while the client reconnects to a restarted etcd. */
