@@ -9,6 +9,7 @@ import java.util.Arrays;
  * Where a store keeps its parts inside its namespace {@code N}: {@code N rev} (the store revision,
  * decimal), {@code N kv/<key>} (each stored key, in an {@link EtcdCodec} envelope), {@code N
  * audit/<20-digit revision>} (one record per committed revision) and {@code N election/<name>}.
+ * Namespaces end in {@code /}; two stores' namespaces must not be nested one inside the other.
  */
 final class EtcdKeys {
   private static final int REVISION_DIGITS = 20;
@@ -20,8 +21,9 @@ final class EtcdKeys {
   private final int kvPrefixLength;
 
   EtcdKeys(String namespace) {
-    if (namespace.isEmpty()) {
-      throw new IllegalArgumentException("the namespace cannot be empty");
+    if (namespace.length() < 2 || !namespace.endsWith("/")) {
+      throw new IllegalArgumentException(
+          "the namespace must be a non-empty path ending in '/', e.g. /wayleave/: " + namespace);
     }
     this.namespace = namespace;
     this.revision = bytes(namespace + "rev");

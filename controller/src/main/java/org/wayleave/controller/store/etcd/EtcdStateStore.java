@@ -39,8 +39,8 @@ import org.wayleave.controller.store.WatchListener;
  * so it cannot be the store's revision. The store keeps its own: a counter key ({@code N rev}) that
  * every writing transaction moves by exactly one, in the same etcd transaction as the change. A
  * stored key's value is an envelope carrying its store create revision, mod revision and version
- * beside the value ({@link EtcdCodec}); {@link org.wayleave.controller.store.Compare}s are checked
- * against those. A fresh namespace has no counter: revision 0.
+ * beside the value ({@link EtcdCodec}); {@code Compare}s are checked against those. A fresh
+ * namespace has no counter: revision 0.
  *
  * <p><b>Transactions.</b> {@link EtcdTxnWriter} reads the counter and every key the transaction
  * names in one etcd snapshot, checks the compares and builds the changes (with their before-values)
@@ -58,6 +58,14 @@ import org.wayleave.controller.store.WatchListener;
  * revision's commit) and fails with {@link CompactedException} once etcd has compacted it. The
  * store never compacts etcd itself: that is the cluster's (or its operator's) business, and the
  * audit records, being live keys, are never compacted away.
+ *
+ * <p><b>Limits.</b> etcd takes at most 128 operations per transaction by default ({@code
+ * --max-txn-ops}): a transaction may change at most 126 keys (the counter and the audit record take
+ * two), and is refused before anything is sent otherwise. An etcd request is at most 1.5 MiB by
+ * default ({@code --max-request-bytes}), and the audit record repeats each changed value with the
+ * one it replaced, so a transaction's values must stay well under half of that. The audit log grows
+ * without bound, as the SQLite store's does. A write whose answer is lost (etcd unreachable after
+ * sending) is reported as failed although it may have been committed; reading the keys again tells.
  */
 public final class EtcdStateStore implements StateStore {
   private static final Logger log = LoggerFactory.getLogger(EtcdStateStore.class);
@@ -81,8 +89,8 @@ public final class EtcdStateStore implements StateStore {
 
   /**
    * Connects to the etcd cluster at {@code endpoints} (e.g. {@code http://127.0.0.1:2379}) and
-   * opens the store kept under {@code namespace} (e.g. {@code /wayleave/}); closing the store
-   * closes the connection.
+   * opens the store kept under {@code namespace} (e.g. {@code /wayleave/}, ending in {@code /});
+   * closing the store closes the connection.
    */
   public static EtcdStateStore open(List<String> endpoints, String namespace) {
     Client client = Client.builder().endpoints(endpoints.toArray(String[]::new)).build();

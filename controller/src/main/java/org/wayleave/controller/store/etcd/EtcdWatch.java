@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,10 +41,13 @@ final class EtcdWatch implements Watch {
   private final ScheduledExecutorService thread;
   private final EtcdAuditReader reader;
 
-  // Touched only on the watch's thread.
+  // Touched only on the watch's thread (stopping also closes the etcd watcher).
   private long lastHandled;
   private long generation;
-  private Watcher watcher;
+  private final AtomicReference<Watcher> watcher = new AtomicReference<>();
+
+  /** Held around every listener call: an error never overlaps an event. */
+  private final Object listenerLock = new Object();
 
   private volatile boolean ended;
 
@@ -70,7 +74,7 @@ final class EtcdWatch implements Watch {
 
   /** Starts delivering every revision after {@code fromRevision}. */
   void start(long fromRevision) {
-    thread.execute(
+    onThread(
         () -> {
           lastHandled = fromRevision;
           resync();
@@ -90,7 +94,10 @@ final class EtcdWatch implements Watch {
         return;
       }
       WatchOption opt = WatchOption.builder().isPrefix(true).withRevision(readAt + 1).build();
-      watcher = client.getWatchClient().watch(keys.auditPrefix(), opt, streamListener(gen));
+      watcher.set(client.getWatchClient().watch(keys.auditPrefix(), opt, streamListener(gen)));
+      if (ended) {
+        closeWatcher();
+      }
     } catch (RuntimeException e) {
       log.warn("watch of {} could not catch up, trying again: {}", prefix, e.getMessage());
       retryLater();
@@ -165,10 +172,15 @@ final class EtcdWatch implements Watch {
     if (mine.isEmpty()) {
       return;
     }
-    try {
-      listener.onEvents(record.revision(), List.copyOf(mine));
-    } catch (RuntimeException e) {
-      log.warn("watch listener of {} failed at revision {}", prefix, record.revision(), e);
+    synchronized (listenerLock) {
+      if (ended) {
+        return;
+      }
+      try {
+        listener.onEvents(record.revision(), List.copyOf(mine));
+      } catch (RuntimeException e) {
+        log.warn("watch listener of {} failed at revision {}", prefix, record.revision(), e);
+      }
     }
   }
 
@@ -192,8 +204,7 @@ final class EtcdWatch implements Watch {
   }
 
   private void closeWatcher() {
-    Watcher w = watcher;
-    watcher = null;
+    Watcher w = watcher.getAndSet(null);
     if (w != null) {
       try {
         w.close();
@@ -203,28 +214,34 @@ final class EtcdWatch implements Watch {
     }
   }
 
-  /** Ends the watch with {@code error} (the store closed): one {@code onError}, nothing after. */
+  /**
+   * Ends the watch with {@code error} (the store closed): one {@code onError}, on the caller's
+   * thread once any event being delivered is done, and nothing after.
+   */
   void fail(Throwable error) {
     if (end()) {
-      thread.execute(
-          () -> {
-            closeWatcher();
-            try {
-              listener.onError(error);
-            } catch (RuntimeException e) {
-              log.warn("watch listener of {} failed on error", prefix, e);
-            }
-          });
-      thread.shutdown();
+      stop();
+      synchronized (listenerLock) {
+        try {
+          listener.onError(error);
+        } catch (RuntimeException e) {
+          log.warn("watch listener of {} failed on error", prefix, e);
+        }
+      }
     }
   }
 
   @Override
   public void close() {
     if (end()) {
-      thread.execute(this::closeWatcher);
-      thread.shutdown();
+      stop();
     }
+  }
+
+  /** Closes the etcd stream and stops the thread, interrupting an etcd read it may wait on. */
+  private void stop() {
+    closeWatcher();
+    thread.shutdownNow();
   }
 
   private boolean end() {
