@@ -11,6 +11,9 @@ import io.etcd.jetcd.options.CompactOption;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,6 +92,35 @@ class EtcdStateStoreTest extends StateStoreContractTest {
       try (LeaderElection second = store.leaderElection("controllers", "second")) {
         second.campaign();
         assertThat(second.isLeader()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void aSecondCandidateWaitsWhileTheFirstLeadsAndTakesOverWhenItLeaves() throws Exception {
+    LeaderElection first = store.leaderElection("controllers", "first");
+    first.campaign();
+    try (LeaderElection second = store.leaderElection("controllers", "second")) {
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<?> campaigning =
+            pool.submit(
+                () -> {
+                  second.campaign();
+                  return null;
+                });
+        TimeUnit.MILLISECONDS.sleep(500);
+        assertThat(campaigning).isNotDone();
+        assertThat(second.isLeader()).isFalse();
+        assertThat(first.isLeader()).isTrue();
+
+        first.close();
+        campaigning.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(second.isLeader()).isTrue();
+        assertThat(first.isLeader()).isFalse();
+      } finally {
+        pool.shutdownNow();
+        first.close();
       }
     }
   }
