@@ -1,0 +1,162 @@
+package org.wayleave.controller.store.etcd;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.election.CampaignResponse;
+import io.etcd.jetcd.election.LeaderKey;
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.support.CloseableClient;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wayleave.controller.store.LeaderElection;
+import org.wayleave.controller.store.StoreException;
+
+/**
+ * A candidate in an etcd election ({@code Election.campaign} on a lease of {@value #TTL_SECONDS} s
+ * kept alive while it takes part). It is the leader from a successful campaign until it resigns,
+ * closes, or its lease is lost (the keep-alive stream fails or ends, etcd says it expired, or no
+ * renewal came for a whole TTL); then it is out, and a new {@link #campaign()} joins again on a new
+ * lease. It asks etcd for the result of its own campaign instead of observing the election, so a
+ * missed first observation (a known jetcd pitfall) cannot leave it unaware.
+ */
+final class EtcdLeaderElection implements LeaderElection {
+  private static final Logger log = LoggerFactory.getLogger(EtcdLeaderElection.class);
+  static final long TTL_SECONDS = 10;
+
+  private final Client client;
+  private final ByteSequence name;
+  private final String candidateId;
+  private final Consumer<EtcdLeaderElection> onClose;
+  private volatile boolean leader;
+  private volatile boolean closed;
+
+  /** When the lease was last known alive: granted or renewed ({@link System#nanoTime()}). */
+  private volatile long aliveAt;
+
+  private volatile boolean leaseLost;
+  private long leaseId;
+  private CloseableClient keepAlive;
+  private LeaderKey leaderKey;
+
+  EtcdLeaderElection(
+      Client client, ByteSequence name, String candidateId, Consumer<EtcdLeaderElection> onClose) {
+    this.client = client;
+    this.name = name;
+    this.candidateId = candidateId;
+    this.onClose = onClose;
+  }
+
+  @Override
+  public void campaign() throws InterruptedException {
+    CompletableFuture<CampaignResponse> campaign;
+    synchronized (this) {
+      if (closed) {
+        throw new StoreException("the election has been left");
+      }
+      if (leader) {
+        return;
+      }
+      if (keepAlive == null || leaseLost) {
+        if (keepAlive != null) {
+          keepAlive.close();
+        }
+        leaseLost = false;
+        aliveAt = System.nanoTime();
+        leaseId = Etcd.await(client.getLeaseClient().grant(TTL_SECONDS), "lease grant").getID();
+        keepAlive = client.getLeaseClient().keepAlive(leaseId, new LeaseObserver());
+      }
+      campaign =
+          client.getElectionClient().campaign(name, leaseId, ByteSequence.from(candidateId, UTF_8));
+    }
+    CampaignResponse won;
+    try {
+      won = campaign.get();
+    } catch (InterruptedException e) {
+      campaign.cancel(true);
+      close();
+      throw e;
+    } catch (ExecutionException e) {
+      throw new StoreException("campaign failed: " + e.getCause().getMessage(), e.getCause());
+    }
+    synchronized (this) {
+      leaderKey = won.getLeader();
+      leader = !closed;
+    }
+    log.info("{} leads {}", candidateId, name);
+  }
+
+  @Override
+  public boolean isLeader() {
+    // Without a renewal for a whole TTL the lease may have expired in etcd (while jetcd keeps
+    // trying to reach it): leadership is then no longer certain, so it is not claimed.
+    boolean leaseFresh = System.nanoTime() - aliveAt < TimeUnit.SECONDS.toNanos(TTL_SECONDS);
+    return leader && !closed && leaseFresh;
+  }
+
+  @Override
+  public void close() {
+    LeaderKey key;
+    CloseableClient alive;
+    long lease;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      leader = false;
+      key = leaderKey;
+      alive = keepAlive;
+      lease = leaseId;
+    }
+    try {
+      if (key != null) {
+        Etcd.await(client.getElectionClient().resign(key), "resign");
+      }
+      if (alive != null) {
+        alive.close();
+        Etcd.await(client.getLeaseClient().revoke(lease), "lease revoke");
+      }
+    } catch (RuntimeException e) {
+      log.warn("leaving election {} cleanly failed: {}", name, e.getMessage());
+    } finally {
+      onClose.accept(this);
+    }
+  }
+
+  /** Leadership ends when the lease's keep-alive stream fails or ends. */
+  private final class LeaseObserver implements StreamObserver<LeaseKeepAliveResponse> {
+    @Override
+    public void onNext(LeaseKeepAliveResponse value) {
+      if (value.getTTL() > 0) {
+        aliveAt = System.nanoTime();
+      } else {
+        lost("lease expired");
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      lost(t.getMessage());
+    }
+
+    @Override
+    public void onCompleted() {
+      lost("keep-alive ended");
+    }
+
+    private void lost(String why) {
+      if (leader) {
+        log.warn("{} lost leadership of {}: {}", candidateId, name, why);
+      }
+      leader = false;
+      leaseLost = true;
+    }
+  }
+}

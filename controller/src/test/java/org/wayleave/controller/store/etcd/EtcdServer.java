@@ -1,0 +1,182 @@
+package org.wayleave.controller.store.etcd;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.wayleave.controller.testing.SystemParts;
+
+/**
+ * A real etcd for tests: a child process on free loopback ports (client and peer), with its own
+ * temporary data directory. {@link #start()} returns once etcd answers its health check; {@link
+ * #close()} kills it and deletes the directory. A JVM shutdown hook does the same if a test run is
+ * cut short.
+ */
+final class EtcdServer implements AutoCloseable {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+  private final List<String> command;
+  private final Path dir;
+  private final String endpoint;
+  private final Thread shutdownHook;
+  private volatile Process process;
+
+  private EtcdServer(List<String> command, Process process, Path dir, String endpoint) {
+    this.command = command;
+    this.process = process;
+    this.dir = dir;
+    this.endpoint = endpoint;
+    this.shutdownHook = new Thread(this::stop, "etcd-test-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /** Starts etcd (skipping the test, or failing it in CI, when etcd is not installed). */
+  static EtcdServer start() throws IOException, InterruptedException {
+    Path etcd = SystemParts.require("etcd", "etcd-server");
+    Path dir = Files.createTempDirectory("wayleave-etcd-");
+    int clientPort = freePort();
+    int peerPort = freePort();
+    String client = "http://127.0.0.1:" + clientPort;
+    String peer = "http://127.0.0.1:" + peerPort;
+    List<String> command =
+        List.of(
+            etcd.toString(),
+            "--name=test",
+            "--data-dir=" + dir.resolve("data"),
+            "--listen-client-urls=" + client,
+            "--advertise-client-urls=" + client,
+            "--listen-peer-urls=" + peer,
+            "--initial-advertise-peer-urls=" + peer,
+            "--initial-cluster=test=" + peer,
+            "--initial-cluster-state=new",
+            "--log-level=warn");
+    Process p;
+    try {
+      p = launch(command, dir);
+    } catch (IOException e) {
+      deleteTree(dir);
+      throw e;
+    }
+    EtcdServer server = new EtcdServer(command, p, dir, client);
+    try {
+      server.awaitHealthy();
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  private static Process launch(List<String> command, Path dir) throws IOException {
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("etcd.log").toFile()))
+        .start();
+  }
+
+  /** Kills etcd and starts it again on the same ports and data: its clients' streams break. */
+  synchronized void restart() throws IOException, InterruptedException {
+    stopProcess();
+    process = launch(command, dir);
+    awaitHealthy();
+  }
+
+  String endpoint() {
+    return endpoint;
+  }
+
+  private void awaitHealthy() throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpRequest health =
+        HttpRequest.newBuilder(URI.create(endpoint + "/health"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "etcd exited at start (" + process.exitValue() + "): " + log());
+      }
+      try {
+        HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200 && r.body().contains("\"health\":\"true\"")) {
+          return;
+        }
+      } catch (IOException e) {
+        // Not listening yet.
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(
+        "etcd did not become healthy within " + START_TIMEOUT + ": " + log());
+  }
+
+  private String log() {
+    try {
+      return Files.readString(dir.resolve("etcd.log"), UTF_8);
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // Already shutting down: the hook runs stop() again, which is harmless.
+    }
+  }
+
+  private synchronized void stop() {
+    stopProcess();
+    deleteTree(dir);
+  }
+
+  private void stopProcess() {
+    Process process = this.process;
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + root, e);
+    }
+  }
+}
