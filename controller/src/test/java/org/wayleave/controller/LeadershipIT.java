@@ -184,7 +184,15 @@ class LeadershipIT {
             List.of(Op.write(Op.Mode.CREATE, Kind.CIRCUIT, circuit("LPSN-CAM-0901"), "")),
             "test",
             "create while not leading");
-    Thread.sleep(QUIET.toMillis());
+    // Nothing of the leader's happens for a while: many poll intervals and reconcile rounds.
+    await()
+        .during(QUIET)
+        .atMost(QUIET.plusSeconds(2))
+        .until(
+            () ->
+                pushes.size() == pushesBefore
+                    && statusWritesAfter(revision) == 0
+                    && controller.poller().stats().polls() <= polls + 1);
     assertThat(pushes).as("no push while not leading").hasSize((int) pushesBefore);
     assertThat(statusWritesAfter(revision)).as("no status write while not leading").isZero();
     assertThat(controller.poller().stats().polls())

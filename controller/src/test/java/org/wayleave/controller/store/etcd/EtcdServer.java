@@ -1,6 +1,7 @@
 package org.wayleave.controller.store.etcd;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.wayleave.controller.testing.SystemParts;
 
 /**
@@ -73,7 +75,7 @@ final class EtcdServer implements AutoCloseable {
     EtcdServer server = new EtcdServer(command, p, dir, client);
     try {
       server.awaitHealthy();
-    } catch (IOException | InterruptedException | RuntimeException e) {
+    } catch (RuntimeException e) {
       server.close();
       throw e;
     }
@@ -98,30 +100,33 @@ final class EtcdServer implements AutoCloseable {
     return endpoint;
   }
 
-  private void awaitHealthy() throws IOException, InterruptedException {
+  private void awaitHealthy() {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     HttpRequest health =
         HttpRequest.newBuilder(URI.create(endpoint + "/health"))
             .timeout(Duration.ofSeconds(2))
             .build();
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "etcd exited at start (" + process.exitValue() + "): " + log());
-      }
-      try {
-        HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200 && r.body().contains("\"health\":\"true\"")) {
-          return;
-        }
-      } catch (IOException e) {
-        // Not listening yet.
-      }
-      Thread.sleep(100);
+    try {
+      await()
+          .atMost(START_TIMEOUT)
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                if (!process.isAlive()) {
+                  throw new IllegalStateException(
+                      "etcd exited at start (" + process.exitValue() + "): " + log());
+                }
+                try {
+                  HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
+                  return r.statusCode() == 200 && r.body().contains("\"health\":\"true\"");
+                } catch (IOException e) {
+                  return false; // not listening yet
+                }
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException(
+          "etcd did not become healthy within " + START_TIMEOUT + ": " + log(), e);
     }
-    throw new IllegalStateException(
-        "etcd did not become healthy within " + START_TIMEOUT + ": " + log());
   }
 
   private String log() {
