@@ -1,5 +1,6 @@
 package org.wayleave.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,6 +11,8 @@ import java.util.concurrent.CountDownLatch;
 import org.wayleave.base.seed.Seeds;
 import org.wayleave.controller.Controller;
 import org.wayleave.controller.ControllerConfig;
+import org.wayleave.controller.store.StoreException;
+import org.wayleave.controller.store.etcd.EtcdSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,10 +20,12 @@ import picocli.CommandLine.Option;
 /** {@code wayleave controller}: runs a controller on the embedded store until stopped. */
 @Command(
     name = "controller",
-    header = "Runs a controller on the embedded SQLite store.",
+    header = "Runs a controller, on the embedded SQLite store or on an etcd cluster.",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs a controller on the embedded SQLite store in --data.",
+      "Runs a controller on the embedded SQLite store in --data, or on an etcd cluster with",
+      "--store etcd://HOST:PORT,... beside other controllers: all serve the API, dashboard and",
+      "metrics; the elected leader alone pushes to agents, polls routers and writes statuses.",
       "Polls every router's IF-MIB over SNMP (v2c, or v3 authPriv with secrets from --secrets) and",
       "judges circuits by it: ACTIVE needs the agent's report and the interface up.",
       "Both gRPC ports require TLS client certificates from the deployment's CA (wayleave certs);",
@@ -68,9 +73,63 @@ final class ControllerCommand implements Callable<Integer> {
           "Load a seed inventory at start: london (33 boroughs), eastern (5 counties). Idempotent.")
   List<String> seeds = new ArrayList<>();
 
+  @Option(
+      names = "--store",
+      paramLabel = "etcd://HOST:PORT[,HOST:PORT...][/NAMESPACE]",
+      description =
+          "Keep state on this etcd cluster (namespace default /wayleave/) instead of the embedded"
+              + " SQLite store in --data.")
+  String store;
+
+  @Option(
+      names = "--etcd-ca",
+      paramLabel = "FILE",
+      description = "Talk TLS to etcd, trusting this CA (PEM).")
+  Path etcdCa;
+
+  @Option(
+      names = "--etcd-cert",
+      paramLabel = "FILE",
+      description = "This controller's client certificate for etcd (PEM; with --etcd-key).")
+  Path etcdCert;
+
+  @Option(names = "--etcd-key", paramLabel = "FILE", description = "Its private key (PKCS#8 PEM).")
+  Path etcdKey;
+
+  @Option(
+      names = "--etcd-max-txn-ops",
+      defaultValue = "128",
+      description =
+          "etcd's --max-txn-ops: one write changes at most this many keys less two"
+              + " (default: ${DEFAULT-VALUE}, etcd's own default).")
+  int etcdMaxTxnOps;
+
+  @Option(
+      names = "--name",
+      description = "This controller's name in the leader election (default: the host name).")
+  String name = ControllerConfig.defaultName();
+
   @Mixin TelemetryOptions telemetry = new TelemetryOptions();
 
   @Mixin ServerSecurityOptions security = new ServerSecurityOptions();
+
+  /** The etcd settings from the options, or null for the embedded store. */
+  private EtcdSettings etcd() {
+    if (store == null) {
+      if (etcdCa != null || etcdCert != null || etcdKey != null) {
+        throw new IllegalArgumentException("--etcd-ca, --etcd-cert and --etcd-key need --store");
+      }
+      return null;
+    }
+    for (Path f : new Path[] {etcdCa, etcdCert, etcdKey}) {
+      if (f != null && !Files.isReadable(f)) {
+        throw new IllegalArgumentException("cannot read " + f);
+      }
+    }
+    return EtcdSettings.parse(store)
+        .withMaxTxnOps(etcdMaxTxnOps)
+        .withTls(etcdCa, etcdCert, etcdKey);
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -87,11 +146,18 @@ final class ControllerCommand implements Callable<Integer> {
           new ControllerConfig(data, bind, grpcPort, httpPort, agentPort, seeds, Clock.systemUTC())
               .withTelemetry(telemetry.config(Duration.ofSeconds(60)), telemetry.secretsDir(data));
       config = security.apply(config, data);
+      config = config.withStore(etcd(), name);
     } catch (IllegalArgumentException e) {
       System.err.println("wayleave controller: " + e.getMessage());
       return 2;
     }
-    Controller controller = Controller.start(config);
+    Controller controller;
+    try {
+      controller = Controller.start(config);
+    } catch (StoreException e) {
+      System.err.println("wayleave controller: " + e.getMessage());
+      return 1;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -48,8 +48,10 @@ final class SimulatorCommand implements Callable<Integer> {
   @Option(
       names = "--controller",
       defaultValue = "localhost:9091",
-      paramLabel = "HOST:PORT",
-      description = "The controller's agent (southbound) address (default: ${DEFAULT-VALUE}).")
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
+      description =
+          "The controllers' agent (southbound) addresses; agents find the leader among them"
+              + " (default: ${DEFAULT-VALUE}).")
   String controller;
 
   @Option(

@@ -19,6 +19,7 @@ import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.ObservedStateService;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.core.ResourceCache;
+import org.wayleave.controller.lifecycle.Campaign;
 import org.wayleave.controller.lifecycle.Component;
 import org.wayleave.controller.lifecycle.Leadership;
 import org.wayleave.controller.lifecycle.Lifecycle;
@@ -30,6 +31,7 @@ import org.wayleave.controller.southbound.DeviceReconciler;
 import org.wayleave.controller.southbound.DeviceWakeups;
 import org.wayleave.controller.status.CircuitStatusWriter;
 import org.wayleave.controller.store.StateStore;
+import org.wayleave.controller.store.etcd.EtcdStateStore;
 import org.wayleave.controller.store.sqlite.SqliteStateStore;
 import org.wayleave.controller.telemetry.CircuitLinks;
 import org.wayleave.controller.telemetry.Polling;
@@ -69,6 +71,11 @@ public final class Controller implements AutoCloseable {
   private final ControllerMetrics metrics;
   private final Endpoints endpoints;
   private final Lifecycle lifecycle;
+  private final Campaign campaign;
+  private final Leadership leadership;
+
+  /** The election the controllers sharing one etcd store campaign in. */
+  public static final String ELECTION = "controllers";
 
   private Controller(
       ControllerConfig config, StateStore store, ResourceCache cache, Leadership leadership)
@@ -77,7 +84,7 @@ public final class Controller implements AutoCloseable {
     this.store = store;
     this.cache = cache;
     this.state = new DesiredStateService(store, cache, config.clock());
-    this.observed = new ObservedStateService(store);
+    this.observed = new ObservedStateService(store, leadership::fence);
     this.agents = new AgentSessions(config.clock());
     this.pushes =
         new DevicePushes(agents, Ticker.system(), PUSH_TIMEOUT, cache::revision, leadership::term);
@@ -90,7 +97,7 @@ public final class Controller implements AutoCloseable {
             agents::evidence,
             telemetry == null ? null : new CircuitLinks(telemetry),
             config.clock());
-    this.reconciler = new DeviceReconciler(cache, statuses, pushes);
+    this.reconciler = new DeviceReconciler(cache, statuses, pushes, leadership::recordRefusal);
     this.devices =
         ReconcileEngine.builder("device", reconciler)
             .workers(DEVICE_WORKERS)
@@ -103,10 +110,17 @@ public final class Controller implements AutoCloseable {
     }
     this.metrics =
         ControllerMetrics.create(
-            store, cache, agents, pushes, devices, poller, telemetry, config.telemetry());
+                store, cache, agents, pushes, devices, poller, telemetry, config.telemetry())
+            .addLeadership(leadership);
     this.endpoints =
         new Endpoints(
             config, state, store, observed, cache, agents, telemetry, metrics, leadership::leading);
+    this.campaign =
+        config.etcd() == null
+            ? null
+            : new Campaign(
+                store.leaderElection(ELECTION, config.name()), leadership, config.name());
+    this.leadership = leadership;
     this.lifecycle = new Lifecycle(components(), leaderComponents(), leadership);
   }
 
@@ -123,6 +137,10 @@ public final class Controller implements AutoCloseable {
     }
     always.add(Component.of("device-engine", devices::start, devices::close));
     always.addAll(endpoints.components(this::ready));
+    if (campaign != null) {
+      // Last: a controller campaigns only once it serves, and stops leading before anything stops.
+      always.add(Component.of("election", campaign::start, campaign::close));
+    }
     return always;
   }
 
@@ -164,9 +182,12 @@ public final class Controller implements AutoCloseable {
     return new SnmpPoller(config.telemetry(), secrets, telemetry, config.clock());
   }
 
-  /** Opens the store, loads seeds, and starts serving; this controller always leads. */
+  /**
+   * Opens the store, loads seeds, and starts serving. On the embedded store this controller always
+   * leads; on etcd it campaigns, and leads while elected.
+   */
   public static Controller start(ControllerConfig config) throws IOException {
-    return start(config, Leadership.always());
+    return start(config, config.etcd() == null ? Leadership.always() : Leadership.manual(false));
   }
 
   /**
@@ -184,7 +205,10 @@ public final class Controller implements AutoCloseable {
         config.grpcPort(),
         config.httpPort(),
         config.seeds());
-    StateStore store = SqliteStateStore.open(config.dataDir(), config.clock());
+    StateStore store =
+        config.etcd() == null
+            ? SqliteStateStore.open(config.dataDir(), config.clock())
+            : EtcdStateStore.open(config.etcd(), config.clock());
     ResourceCache cache = null;
     Controller c;
     try {
@@ -222,11 +246,13 @@ public final class Controller implements AutoCloseable {
   private boolean ready(String check) {
     return switch (check) {
       case "store" -> {
-        store.get(Kind.ROOT);
+        store.revision();
         yield true;
       }
       case "cache" -> cache.revision() >= store.revision();
-      case "leader" -> lifecycle.leaderPartsRunning();
+      // A follower serves reads and writes too; what must hold is that the leader's parts run
+      // exactly while it leads.
+      case "leader" -> lifecycle.leaderPartsRunning() == leadership.leading();
       case "telemetry" -> poller != null && poller.stats() != null && !poller.closed();
       default -> false;
     };
@@ -255,6 +281,11 @@ public final class Controller implements AutoCloseable {
 
   public DesiredStateService state() {
     return state;
+  }
+
+  /** Whether this controller leads, and in which term. */
+  public Leadership leadership() {
+    return leadership;
   }
 
   public StateStore store() {

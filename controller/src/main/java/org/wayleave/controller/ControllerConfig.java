@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.wayleave.base.pki.TlsFiles;
 import org.wayleave.base.seed.Seeds;
 import org.wayleave.controller.security.AccessPolicy;
+import org.wayleave.controller.store.etcd.EtcdSettings;
 import org.wayleave.controller.telemetry.TelemetryConfig;
 
 /**
@@ -27,6 +28,9 @@ import org.wayleave.controller.telemetry.TelemetryConfig;
  *     them in plaintext ({@code --insecure}: every caller has every right, and each connection is
  *     logged as a warning)
  * @param policy who may do what
+ * @param etcd the etcd cluster the store lives on, or null for the embedded SQLite store in {@code
+ *     dataDir}
+ * @param name this controller's name among several (its candidate id in the leader election)
  */
 public record ControllerConfig(
     Path dataDir,
@@ -40,7 +44,9 @@ public record ControllerConfig(
     Path secretsDir,
     int seedSnmpPort,
     TlsFiles tls,
-    AccessPolicy policy) {
+    AccessPolicy policy,
+    EtcdSettings etcd,
+    String name) {
   public static final int DEFAULT_GRPC_PORT = 9090;
   public static final int DEFAULT_AGENT_PORT = 9091;
   public static final int DEFAULT_HTTP_PORT = 8080;
@@ -56,6 +62,10 @@ public record ControllerConfig(
     Objects.requireNonNull(telemetry, "telemetry");
     checkPort("seedSnmpPort", seedSnmpPort);
     Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(name, "name");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("name must not be blank");
+    }
   }
 
   /** Whether both gRPC ports run without TLS. */
@@ -87,7 +97,9 @@ public record ControllerConfig(
         null,
         0,
         null,
-        AccessPolicy.defaults());
+        AccessPolicy.defaults(),
+        null,
+        defaultName());
   }
 
   /** The same with other telemetry settings and secrets. */
@@ -104,7 +116,9 @@ public record ControllerConfig(
         secrets,
         seedSnmpPort,
         tls,
-        policy);
+        policy,
+        etcd,
+        name);
   }
 
   /** The same with seeded routers answering SNMP on another port. */
@@ -121,7 +135,9 @@ public record ControllerConfig(
         secretsDir,
         port,
         tls,
-        policy);
+        policy,
+        etcd,
+        name);
   }
 
   /**
@@ -141,7 +157,37 @@ public record ControllerConfig(
         secretsDir,
         seedSnmpPort,
         tls,
-        policy);
+        policy,
+        etcd,
+        name);
+  }
+
+  /** The same with the store on etcd ({@code null}: the embedded store) under {@code name}. */
+  public ControllerConfig withStore(EtcdSettings etcd, String name) {
+    return new ControllerConfig(
+        dataDir,
+        bindAddress,
+        grpcPort,
+        httpPort,
+        agentPort,
+        seeds,
+        clock,
+        telemetry,
+        secretsDir,
+        seedSnmpPort,
+        tls,
+        policy,
+        etcd,
+        name);
+  }
+
+  /** The host's name, the default controller name. */
+  public static String defaultName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "controller";
+    }
   }
 
   private static void checkPort(String name, int port) {

@@ -238,7 +238,7 @@ public final class Simulator implements AutoCloseable {
             .agentVersion("wayleave-sim")
             .driver(new SimDriver(n.router))
             .generationStore(n.generations)
-            .target(target, credentials.apply(deviceId))
+            .targets(List.of(target.split(",")), credentials.apply(deviceId))
             .scheduler(timers)
             .applyExecutor(appliers)
             .backoff(backoff)

@@ -37,6 +37,9 @@ public final class DesiredStateService {
   private final Clock clock;
   private final ReentrantLock writeMutex = new ReentrantLock(true);
 
+  /** How many times a write is planned again when other controllers keep changing the state. */
+  static final int MAX_PLAN_ATTEMPTS = 20;
+
   public DesiredStateService(StateStore store, ResourceCache cache, Clock clock) {
     this.store = store;
     this.cache = cache;
@@ -72,17 +75,21 @@ public final class DesiredStateService {
   public Plan plan(List<Op> ops, String principal, Visibility seen) {
     writeMutex.lock();
     try {
-      return planLocked(ops, principal, seen);
+      return planLocked(ops, principal, seen).plan();
     } finally {
       writeMutex.unlock();
     }
   }
 
-  private Plan planLocked(List<Op> ops, String principal, Visibility seen) {
+  /** A plan and the revision of the state it was made from. */
+  private record Planned(Plan plan, long revision) {}
+
+  private Planned planLocked(List<Op> ops, String principal, Visibility seen) {
     cache.awaitRevisionOrThrow(store.revision());
     cache.readLock().lock();
     try {
-      return new BatchPlanner(cache.unlocked(), clock.instant(), principal, seen).plan(ops);
+      Plan plan = new BatchPlanner(cache.unlocked(), clock.instant(), principal, seen).plan(ops);
+      return new Planned(plan, cache.revision());
     } finally {
       cache.readLock().unlock();
     }
@@ -107,45 +114,70 @@ public final class DesiredStateService {
   public Applied apply(List<Op> ops, String principal, String action, Visibility seen) {
     writeMutex.lock();
     try {
-      Plan plan = planLocked(ops, principal, seen);
-      if (plan.writes().isEmpty()) {
-        return new Applied(store.revision(), plan, plan.changes());
-      }
-      Txn.Builder txn = Txn.builder(new Audit(principal, action));
-      for (Plan.Write w : plan.writes()) {
-        if (w.expectedModRevision() >= 0) {
-          txn.compare(Compare.modRevision(w.key(), w.expectedModRevision()));
+      for (int attempt = 1; ; attempt++) {
+        Applied applied = tryApply(ops, principal, action, seen);
+        if (applied != null) {
+          return applied;
         }
-        if (w.value() == null) {
-          txn.delete(w.key());
-        } else {
-          txn.put(w.key(), w.value());
-        }
-      }
-      for (Plan.Write w : plan.writes()) {
-        if (w.value() != null && w.obj() != null) {
-          cache.expect(w.key(), w.value(), w.obj());
+        if (attempt == MAX_PLAN_ATTEMPTS) {
+          throw ApiException.of(
+              ErrorCode.FAILED_PRECONDITION,
+              "",
+              "the desired state kept changing while the request was planned (other controllers"
+                  + " wrote it "
+                  + MAX_PLAN_ATTEMPTS
+                  + " times); retry");
         }
       }
-      TxnResult r;
-      try {
-        r = store.txn(txn.build());
-      } finally {
-        // Unused hints (a failed or refused write) must not outlive this write.
-        cache.awaitRevisionQuietly(store.revision());
-        cache.forgetHints();
-      }
-      if (!r.succeeded()) {
-        throw ApiException.of(
-            ErrorCode.FAILED_PRECONDITION,
-            "",
-            "the state changed while the request was planned (another controller wrote it); retry");
-      }
-      cache.awaitRevisionOrThrow(r.revision());
-      return new Applied(r.revision(), plan, stamp(plan.changes(), r.revision()));
     } finally {
       writeMutex.unlock();
     }
+  }
+
+  /**
+   * Plans {@code ops} against the cache at its revision R and commits the writes only if no
+   * desired-state key changed after R: the whole plan, every rule it checked included, holds at
+   * commit as it did when planned, whichever controller wrote in between.
+   *
+   * @return the outcome, or null if the desired state changed after R (plan again)
+   */
+  private Applied tryApply(List<Op> ops, String principal, String action, Visibility seen) {
+    Planned planned = planLocked(ops, principal, seen);
+    Plan plan = planned.plan();
+    if (plan.writes().isEmpty()) {
+      return new Applied(planned.revision(), plan, plan.changes());
+    }
+    Txn.Builder txn =
+        Txn.builder(new Audit(principal, action))
+            .unchangedSince(planned.revision(), Kind.DESIRED_PREFIXES);
+    for (Plan.Write w : plan.writes()) {
+      if (w.expectedModRevision() >= 0) {
+        txn.compare(Compare.modRevision(w.key(), w.expectedModRevision()));
+      }
+      if (w.value() == null) {
+        txn.delete(w.key());
+      } else {
+        txn.put(w.key(), w.value());
+      }
+    }
+    for (Plan.Write w : plan.writes()) {
+      if (w.value() != null && w.obj() != null) {
+        cache.expect(w.key(), w.value(), w.obj());
+      }
+    }
+    TxnResult r;
+    try {
+      r = store.txn(txn.build());
+    } finally {
+      // Unused hints (a failed or refused write) must not outlive this write.
+      cache.awaitRevisionQuietly(store.revision());
+      cache.forgetHints();
+    }
+    if (!r.succeeded()) {
+      return null;
+    }
+    cache.awaitRevisionOrThrow(r.revision());
+    return new Applied(r.revision(), plan, stamp(plan.changes(), r.revision()));
   }
 
   /** The changes with the store revisions of the write filled into each object's meta. */

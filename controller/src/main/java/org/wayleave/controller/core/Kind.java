@@ -96,6 +96,9 @@ public final class Kind<T extends Message> {
   public static final List<Kind<?>> ALL =
       List.of(COUNCIL, SUPPLIER, SITE, DEVICE, VLAN_POOL, CIRCUIT);
 
+  /** Where desired state lives: the prefixes of every kind (circuit status is not under any). */
+  public static final List<String> DESIRED_PREFIXES = ALL.stream().map(Kind::prefix).toList();
+
   /** Circuit status lives apart from the spec so status writes never stale a client's etag. */
   public static final String CIRCUIT_STATUS_PREFIX = ROOT + "circuitstatus/";
 

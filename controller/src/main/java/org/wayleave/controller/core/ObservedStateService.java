@@ -3,11 +3,14 @@ package org.wayleave.controller.core;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.CircuitStatus;
 import org.wayleave.controller.store.Audit;
 import org.wayleave.controller.store.Compare;
+import org.wayleave.controller.store.Fence;
 import org.wayleave.controller.store.KeyValue;
+import org.wayleave.controller.store.NotLeaderException;
 import org.wayleave.controller.store.StateStore;
 import org.wayleave.controller.store.Txn;
 
@@ -24,9 +27,20 @@ public final class ObservedStateService {
   public static final String ALARM_ACK_PREFIX = "/wayleave/noc/alarm-acks/";
 
   private final StateStore store;
+  private final Supplier<Fence> fence;
 
+  /** Status writes go unfenced: for a store only this process writes. */
   public ObservedStateService(StateStore store) {
+    this(store, () -> null);
+  }
+
+  /**
+   * Status writes carry the claim {@code fence} gives (the leader's, null for none), so a deposed
+   * leader's are refused by the store.
+   */
+  public ObservedStateService(StateStore store, Supplier<Fence> fence) {
     this.store = store;
+    this.fence = fence;
   }
 
   /** A circuit's new status, computed from {@code circuit} as it stood (its spec revision). */
@@ -38,6 +52,7 @@ public final class ObservedStateService {
    * woken again by its own change).
    *
    * @return false if a circuit changed meanwhile and nothing was written
+   * @throws NotLeaderException if this controller no longer leads; nothing was written
    */
   public boolean writeStatuses(String device, List<StatusWrite> writes) {
     if (writes.isEmpty()) {
@@ -48,6 +63,10 @@ public final class ObservedStateService {
       Circuit c = w.circuit();
       txn.compare(Compare.modRevision(Kind.CIRCUIT.key(c.getId()), c.getMeta().getRevision()));
       txn.put(Kind.CIRCUIT_STATUS_PREFIX + c.getId(), w.status().toByteArray());
+    }
+    Fence claim = fence.get();
+    if (claim != null) {
+      txn.fence(claim);
     }
     return store.txn(txn.build()).succeeded();
   }

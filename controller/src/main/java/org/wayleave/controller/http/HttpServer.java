@@ -131,12 +131,14 @@ public final class HttpServer implements AutoCloseable {
     boolean ok = true;
     for (var e : checks.entrySet()) {
       boolean pass;
+      String why = "failing";
       try {
         pass = e.getValue().getAsBoolean();
       } catch (RuntimeException ex) {
         pass = false;
+        why = "failing: " + ex.getMessage();
       }
-      results.put(e.getKey(), pass ? "ok" : "failing");
+      results.put(e.getKey(), pass ? "ok" : why);
       ok &= pass;
     }
     json(

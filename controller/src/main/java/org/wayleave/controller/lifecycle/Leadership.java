@@ -2,7 +2,9 @@ package org.wayleave.controller.lifecycle;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.wayleave.controller.store.Fence;
 
 /**
  * Whether this controller leads now, and word when that changes. On the embedded store a controller
@@ -12,6 +14,8 @@ public class Leadership {
   private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean leading;
   private volatile long term;
+  private volatile Fence fence;
+  private final AtomicLong refusals = new AtomicLong();
 
   protected Leadership(boolean leading) {
     this.leading = leading;
@@ -41,6 +45,24 @@ public class Leadership {
     return term;
   }
 
+  /**
+   * The claim the leader's store writes carry (the last one held, after leadership is lost: the
+   * store then refuses them), or null when they go unfenced.
+   */
+  public Fence fence() {
+    return fence;
+  }
+
+  /** Counts a leader's write the store refused: the fence did its work. */
+  public void recordRefusal() {
+    refusals.incrementAndGet();
+  }
+
+  /** Leader's writes refused by the store since start. */
+  public long refusals() {
+    return refusals.get();
+  }
+
   /** Hears every change from now on, with the new value. */
   public void onChange(Consumer<Boolean> listener) {
     listeners.add(listener);
@@ -60,6 +82,14 @@ public class Leadership {
    * @throws IllegalArgumentException if a gained term is not above the last one
    */
   public synchronized void set(boolean leading, long term) {
+    set(leading, term, null);
+  }
+
+  /**
+   * Gains leadership in {@code term} with {@code fence} to put on the leader's writes (null: they
+   * go unfenced), or loses it.
+   */
+  public synchronized void set(boolean leading, long term, Fence fence) {
     if (this.leading == leading) {
       return;
     }
@@ -68,6 +98,7 @@ public class Leadership {
           "term: a new term must be above " + this.term + " (got " + term + ")");
     }
     this.term = term;
+    this.fence = leading ? fence : this.fence;
     this.leading = leading;
     for (Consumer<Boolean> l : listeners) {
       l.accept(leading);

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.wayleave.controller.core.ResourceCache;
+import org.wayleave.controller.lifecycle.Leadership;
 import org.wayleave.controller.reconcile.Outcome;
 import org.wayleave.controller.reconcile.ReconcileEngine;
 import org.wayleave.controller.reconcile.ReconcileListener;
@@ -357,6 +358,20 @@ public final class ControllerMetrics implements AutoCloseable {
   }
 
   /** Every series in the Prometheus text format (0.0.4); see {@link #contentType()}. */
+  /** Whether this controller leads, in which term, and the deposed leader's writes refused. */
+  public ControllerMetrics addLeadership(Leadership leadership) {
+    Gauge.builder("wayleave.leader", leadership, l -> l.leading() ? 1 : 0)
+        .description("1 while this controller leads (runs pushes, polling and status writes)")
+        .register(registry);
+    Gauge.builder("wayleave.leader.term", leadership, Leadership::term)
+        .description("The term this controller leads in, or last led in (0: never)")
+        .register(registry);
+    FunctionCounter.builder("wayleave.leader.writes.refused", leadership, Leadership::refusals)
+        .description("Status writes the store refused because this controller no longer led")
+        .register(registry);
+    return this;
+  }
+
   public String scrape() {
     return registry.scrape();
   }

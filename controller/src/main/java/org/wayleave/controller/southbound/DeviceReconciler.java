@@ -3,6 +3,8 @@ package org.wayleave.controller.southbound;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.Device;
 import org.wayleave.api.v1.DeviceConfig;
@@ -12,6 +14,7 @@ import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.reconcile.Reconciler;
 import org.wayleave.controller.reconcile.Result;
 import org.wayleave.controller.status.CircuitStatusWriter;
+import org.wayleave.controller.store.NotLeaderException;
 
 /**
  * The device reconciler, level-triggered: for a device key it reads the desired configuration fresh
@@ -23,9 +26,11 @@ import org.wayleave.controller.status.CircuitStatusWriter;
  * handed are dropped without a push or a status write.
  */
 public final class DeviceReconciler implements Reconciler<String> {
+  private static final Logger log = LoggerFactory.getLogger(DeviceReconciler.class);
   private final ResourceCache cache;
   private final CircuitStatusWriter statuses;
   private final DevicePushes pushes;
+  private final Runnable onFenced;
 
   /** Held (shared) by every reconcile; stop takes it exclusively to wait for running ones. */
   private final ReentrantReadWriteLock running = new ReentrantReadWriteLock();
@@ -33,9 +38,16 @@ public final class DeviceReconciler implements Reconciler<String> {
   private volatile boolean leading;
 
   public DeviceReconciler(ResourceCache cache, CircuitStatusWriter statuses, DevicePushes pushes) {
+    this(cache, statuses, pushes, () -> {});
+  }
+
+  /** As above; {@code onFenced} hears each status write the store refused as a deposed leader's. */
+  public DeviceReconciler(
+      ResourceCache cache, CircuitStatusWriter statuses, DevicePushes pushes, Runnable onFenced) {
     this.cache = cache;
     this.statuses = statuses;
     this.pushes = pushes;
+    this.onFenced = onFenced;
   }
 
   /** Starts working (a new term): what was pushed before is forgotten; reconcile every device. */
@@ -84,7 +96,14 @@ public final class DeviceReconciler implements Reconciler<String> {
     }
     // Status first, from the evidence as it stands: a drift is recorded before the repair push,
     // whose report could otherwise land before the status write and hide the drift.
-    statuses.write(deviceId, circuits);
+    try {
+      statuses.write(deviceId, circuits);
+    } catch (NotLeaderException e) {
+      // Deposed while this ran: the store refused the write; nothing is pushed either.
+      log.warn("status of {} not written: {}", deviceId, e.getMessage());
+      onFenced.run();
+      return Result.done();
+    }
     return device == null ? Result.done() : pushes.sync(device, desired);
   }
 

@@ -17,12 +17,41 @@ public final class Txn {
   private final Map<String, byte[]> puts;
   private final List<String> deletes;
   private final Audit audit;
+  private final Since since;
+  private final Fence fence;
+
+  /**
+   * A guard on whole prefixes: no key under any of {@code prefixes} changed after store revision
+   * {@code revision}. It holds a plan made from a snapshot to that snapshot as a whole, so that two
+   * writers planning against the same revision cannot both commit when either changes what the
+   * other read.
+   */
+  public record Since(long revision, List<String> prefixes) {
+    public Since {
+      if (revision < 0) {
+        throw new IllegalArgumentException("revision cannot be negative: " + revision);
+      }
+      prefixes = List.copyOf(prefixes);
+    }
+
+    /** Whether {@code key} lies under one of the guarded prefixes. */
+    public boolean covers(String key) {
+      for (String p : prefixes) {
+        if (key.startsWith(p)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
 
   private Txn(Builder b) {
     this.compares = List.copyOf(b.compares);
     this.puts = Collections.unmodifiableMap(new LinkedHashMap<>(b.puts));
     this.deletes = List.copyOf(b.deletes);
     this.audit = Objects.requireNonNull(b.audit, "audit is required on every transaction");
+    this.since = b.since;
+    this.fence = b.fence;
   }
 
   public static Builder builder(Audit audit) {
@@ -46,6 +75,16 @@ public final class Txn {
     return audit;
   }
 
+  /** The prefix guard, or null for none. */
+  public Since since() {
+    return since;
+  }
+
+  /** The leader's claim the write is made under, or null for a write anyone may make. */
+  public Fence fence() {
+    return fence;
+  }
+
   /** True when the transaction writes nothing (it then never moves the revision). */
   public boolean isEmpty() {
     return puts.isEmpty() && deletes.isEmpty();
@@ -57,6 +96,8 @@ public final class Txn {
     private final Map<String, byte[]> puts = new LinkedHashMap<>();
     private final List<String> deletes = new ArrayList<>();
     private Audit audit;
+    private Since since;
+    private Fence fence;
 
     public Builder audit(Audit audit) {
       this.audit = audit;
@@ -83,6 +124,24 @@ public final class Txn {
         throw new IllegalArgumentException("key appears twice in one transaction: " + key);
       }
       deletes.add(key);
+      return this;
+    }
+
+    /**
+     * Fails the transaction (as a failed compare does) if any key under {@code prefixes} changed
+     * after store revision {@code revision}.
+     */
+    public Builder unchangedSince(long revision, List<String> prefixes) {
+      this.since = new Since(revision, prefixes);
+      return this;
+    }
+
+    /**
+     * Commits only while {@code fence} holds; a lost claim refuses the write with {@link
+     * NotLeaderException}.
+     */
+    public Builder fence(Fence fence) {
+      this.fence = Objects.requireNonNull(fence, "fence");
       return this;
     }
 

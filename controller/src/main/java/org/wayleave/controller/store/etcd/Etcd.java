@@ -10,7 +10,7 @@ import org.wayleave.controller.store.StoreException;
 /** Waits for jetcd calls and turns their failures into {@link StoreException}s. */
 final class Etcd {
   /** How long one etcd call may take before the store gives up on it. */
-  static final long CALL_TIMEOUT_SECONDS = 30;
+  static final long CALL_TIMEOUT_SECONDS = 10;
 
   private Etcd() {}
 
@@ -20,14 +20,14 @@ final class Etcd {
     } catch (InterruptedException e) {
       call.cancel(true);
       Thread.currentThread().interrupt();
-      throw new StoreException(what + " interrupted", e);
+      throw new StoreException("etcd " + what + " interrupted", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new StoreException(what + " failed: " + cause.getMessage(), cause);
+      throw new StoreException("etcd " + what + " failed: " + cause.getMessage(), cause);
     } catch (TimeoutException e) {
       call.cancel(true);
       throw new StoreException(
-          what + " got no answer from etcd within " + CALL_TIMEOUT_SECONDS + " s", e);
+          "etcd " + what + ": no answer within " + CALL_TIMEOUT_SECONDS + " s", e);
     }
   }
 

@@ -9,12 +9,14 @@ import io.etcd.jetcd.election.LeaderKey;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.support.CloseableClient;
 import io.grpc.stub.StreamObserver;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wayleave.controller.store.Fence;
 import org.wayleave.controller.store.LeaderElection;
 import org.wayleave.controller.store.StoreException;
 
@@ -27,6 +29,18 @@ import org.wayleave.controller.store.StoreException;
  * missed first observation (a known jetcd pitfall) cannot leave it unaware.
  */
 final class EtcdLeaderElection implements LeaderElection {
+  /**
+   * A leader's claim as etcd holds it: the election's leader key, created at revision {@code term}
+   * (etcd revisions only grow, so no two leaders share a term). A write fenced by it commits only
+   * if that key still exists with that create revision.
+   */
+  record Claim(ByteSequence leaderKey, long term, EtcdLeaderElection election) implements Fence {
+    @Override
+    public boolean holds() {
+      return election.isLeader() && election.term() == term;
+    }
+  }
+
   private static final Logger log = LoggerFactory.getLogger(EtcdLeaderElection.class);
   static final long TTL_SECONDS = 10;
 
@@ -43,7 +57,7 @@ final class EtcdLeaderElection implements LeaderElection {
   private volatile boolean leaseLost;
   private long leaseId;
   private CloseableClient keepAlive;
-  private LeaderKey leaderKey;
+  private volatile LeaderKey leaderKey;
 
   EtcdLeaderElection(
       Client client, ByteSequence name, String candidateId, Consumer<EtcdLeaderElection> onClose) {
@@ -98,6 +112,44 @@ final class EtcdLeaderElection implements LeaderElection {
     // trying to reach it): leadership is then no longer certain, so it is not claimed.
     boolean leaseFresh = System.nanoTime() - aliveAt < TimeUnit.SECONDS.toNanos(TTL_SECONDS);
     return leader && !closed && leaseFresh;
+  }
+
+  /** The create revision of this candidate's leader key while it leads; 0 otherwise. */
+  @Override
+  public long term() {
+    LeaderKey key = leaderKey;
+    return isLeader() && key != null ? key.getRevision() : 0;
+  }
+
+  @Override
+  public Fence fence() {
+    LeaderKey key = leaderKey;
+    if (!isLeader() || key == null) {
+      return null;
+    }
+    return new Claim(key.getKey(), key.getRevision(), this);
+  }
+
+  /**
+   * Gives up leadership that etcd no longer records (the leader key is gone): the next {@link
+   * #campaign()} joins again.
+   */
+  void lose(String why) {
+    if (leader) {
+      log.warn("{} lost leadership of {}: {}", candidateId, name, why);
+    }
+    leader = false;
+  }
+
+  /** Who leads now, as etcd says (its candidate id), or empty if nobody does. */
+  @Override
+  public Optional<String> leader() {
+    try {
+      var r = Etcd.await(client.getElectionClient().leader(name), "election leader");
+      return Optional.of(r.getKv().getValue().toString(UTF_8));
+    } catch (StoreException e) {
+      return Optional.empty();
+    }
   }
 
   @Override

@@ -80,11 +80,12 @@ public final class EtcdStateStore implements StateStore {
   private volatile boolean closed;
   private volatile LongConsumer commitObserver = nanos -> {};
 
-  private EtcdStateStore(Client client, boolean ownsClient, String namespace, Clock clock) {
+  private EtcdStateStore(
+      Client client, boolean ownsClient, String namespace, Clock clock, int maxTxnOps) {
     this.client = client;
     this.ownsClient = ownsClient;
     this.keys = new EtcdKeys(namespace);
-    this.writer = new EtcdTxnWriter(client.getKVClient(), keys, clock);
+    this.writer = new EtcdTxnWriter(client.getKVClient(), keys, clock, maxTxnOps);
   }
 
   /**
@@ -93,11 +94,34 @@ public final class EtcdStateStore implements StateStore {
    * closing the store closes the connection.
    */
   public static EtcdStateStore open(List<String> endpoints, String namespace) {
-    Client client = Client.builder().endpoints(endpoints.toArray(String[]::new)).build();
+    return open(
+        new EtcdSettings(endpoints, namespace, null, null, null, EtcdTxnWriter.DEFAULT_MAX_TXN_OPS),
+        Clock.systemUTC());
+  }
+
+  /**
+   * Connects as {@code settings} say and opens the store; closing the store closes the connection.
+   *
+   * @throws StoreException naming etcd and the endpoints if no member answers
+   */
+  public static EtcdStateStore open(EtcdSettings settings, Clock clock) {
+    Client client = EtcdClients.connect(settings);
     try {
-      EtcdStateStore store = new EtcdStateStore(client, true, namespace, Clock.systemUTC());
+      EtcdStateStore store =
+          new EtcdStateStore(client, true, settings.namespace(), clock, settings.maxTxnOps());
+      long rev;
+      try {
+        rev = store.revision();
+      } catch (StoreException e) {
+        throw new StoreException(
+            "etcd at " + settings.endpoints() + " does not answer: " + e.getMessage(), e);
+      }
       log.info(
-          "etcd store open at {} under {}, revision {}", endpoints, namespace, store.revision());
+          "etcd store open at {} under {}{}, revision {}",
+          settings.endpoints(),
+          settings.namespace(),
+          settings.tls() ? " over TLS" : "",
+          rev);
       return store;
     } catch (RuntimeException e) {
       client.close();
@@ -107,7 +131,7 @@ public final class EtcdStateStore implements StateStore {
 
   /** Opens the store under {@code namespace} on a client the caller keeps and closes. */
   public static EtcdStateStore open(Client client, String namespace, Clock clock) {
-    return new EtcdStateStore(client, false, namespace, clock);
+    return new EtcdStateStore(client, false, namespace, clock, EtcdTxnWriter.DEFAULT_MAX_TXN_OPS);
   }
 
   // ---------------------------------------------------------------- reads

@@ -21,7 +21,9 @@ import java.util.Map;
 import java.util.Set;
 import org.wayleave.controller.store.AuditRecord;
 import org.wayleave.controller.store.Compare;
+import org.wayleave.controller.store.Fence;
 import org.wayleave.controller.store.KeyValue;
+import org.wayleave.controller.store.NotLeaderException;
 import org.wayleave.controller.store.StoreEvent;
 import org.wayleave.controller.store.StoreException;
 import org.wayleave.controller.store.Txn;
@@ -38,11 +40,12 @@ final class EtcdTxnWriter {
   private static final int MAX_ATTEMPTS = 1000;
 
   /** etcd's default limit on the operations (and on the compares) of one transaction. */
-  static final int MAX_TXN_OPS = 128;
+  static final int DEFAULT_MAX_TXN_OPS = 128;
 
   private final KV kv;
   private final EtcdKeys keys;
   private final Clock clock;
+  private final int maxTxnOps;
 
   /**
    * How a transaction ended.
@@ -55,27 +58,29 @@ final class EtcdTxnWriter {
   private record Read(KeyValue kv, long etcdModRevision) {}
 
   /** The store revision and the keys read in one snapshot. */
-  private record Snapshot(long revision, long counterModRevision, Map<String, Read> keys) {
+  private record Snapshot(
+      long revision, long counterModRevision, long etcdRevision, Map<String, Read> keys) {
     KeyValue current(String key) {
       return keys.get(key).kv();
     }
   }
 
-  EtcdTxnWriter(KV kv, EtcdKeys keys, Clock clock) {
+  EtcdTxnWriter(KV kv, EtcdKeys keys, Clock clock, int maxTxnOps) {
+    if (maxTxnOps < 8) {
+      throw new IllegalArgumentException("maxTxnOps must be at least 8 (got " + maxTxnOps + ")");
+    }
     this.kv = kv;
     this.keys = keys;
     this.clock = clock;
+    this.maxTxnOps = maxTxnOps;
   }
 
   Outcome write(Txn txn) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      checkFenceHere(txn.fence());
       Snapshot s = read(txn);
-      for (Compare c : txn.compares()) {
-        KeyValue cur = s.current(c.key());
-        long modRev = cur == null ? 0 : cur.modRevision();
-        if (modRev != c.expectedModRevision()) {
-          return new Outcome(new TxnResult(false, s.revision()), false);
-        }
+      if (!comparesHold(txn, s)) {
+        return new Outcome(new TxnResult(false, s.revision()), false);
       }
       long rev = s.revision() + 1;
       List<StoreEvent> events = changes(txn, s, rev);
@@ -83,25 +88,75 @@ final class EtcdTxnWriter {
         // Nothing to write (no puts, only deletes of absent keys): never sent, revision unmoved.
         return new Outcome(new TxnResult(true, s.revision()), false);
       }
-      if (events.size() + 2 > MAX_TXN_OPS) {
+      if (events.size() + 2 > maxTxnOps) {
         throw new StoreException(
             "transaction changes "
                 + events.size()
-                + " keys; etcd takes at most "
-                + (MAX_TXN_OPS - 2)
-                + " per transaction (its --max-txn-ops is "
-                + MAX_TXN_OPS
-                + " by default); nothing written");
+                + " keys; this store takes at most "
+                + (maxTxnOps - 2)
+                + " per transaction (etcd's --max-txn-ops, "
+                + maxTxnOps
+                + " here, less two); nothing written");
       }
       AuditRecord record =
           new AuditRecord(
               rev, clock.instant(), txn.audit().principal(), txn.audit().action(), events);
-      if (commit(s, rev, events, record)) {
+      if (commit(s, rev, events, record, txn.fence())) {
         return new Outcome(new TxnResult(true, rev), true);
       }
+      checkFenceInEtcd(txn.fence());
     }
     throw new StoreException(
         "transaction gave up after " + MAX_ATTEMPTS + " attempts: other writers kept coming first");
+  }
+
+  /** Whether the compares and the prefix guard hold on {@code s}. */
+  private boolean comparesHold(Txn txn, Snapshot s) {
+    for (Compare c : txn.compares()) {
+      KeyValue cur = s.current(c.key());
+      long modRev = cur == null ? 0 : cur.modRevision();
+      if (modRev != c.expectedModRevision()) {
+        return false;
+      }
+    }
+    Txn.Since since = txn.since();
+    if (since == null || since.revision() >= s.revision()) {
+      return true;
+    }
+    boolean[] changed = {false};
+    new EtcdAuditReader(kv, keys)
+        .history(
+            since.revision(),
+            s.etcdRevision(),
+            r -> r.changes().forEach(e -> changed[0] |= since.covers(e.kv().key())));
+    return !changed[0];
+  }
+
+  /** Refuses at once a write under a claim this process already knows to be lost. */
+  private static void checkFenceHere(Fence fence) {
+    if (fence != null && !fence.holds()) {
+      throw notLeader(fence, "this controller's lease on it is lost");
+    }
+  }
+
+  /** After a failed commit: refuses the write if etcd no longer holds the claim's leader key. */
+  private void checkFenceInEtcd(Fence fence) {
+    if (fence instanceof EtcdLeaderElection.Claim claim) {
+      GetResponse r = Etcd.await(kv.get(claim.leaderKey()), "leader key");
+      if (r.getKvs().isEmpty() || r.getKvs().get(0).getCreateRevision() != claim.term()) {
+        claim.election().lose("its leader key is gone from etcd");
+        throw notLeader(fence, "its leader key is gone from etcd");
+      }
+    }
+  }
+
+  private static NotLeaderException notLeader(Fence fence, String why) {
+    return new NotLeaderException(
+        "refused: written under leadership in term "
+            + fence.term()
+            + ", which is over ("
+            + why
+            + "); nothing written");
   }
 
   /**
@@ -116,7 +171,7 @@ final class EtcdTxnWriter {
     names.addAll(txn.deletes());
     List<String> ordered = new ArrayList<>(names);
     Map<String, Read> read = new HashMap<>();
-    int firstChunk = Math.min(ordered.size(), MAX_TXN_OPS - 1);
+    int firstChunk = Math.min(ordered.size(), maxTxnOps - 1);
     List<Op> gets = new ArrayList<>();
     gets.add(Op.get(keys.revision(), GetOption.DEFAULT));
     ordered.subList(0, firstChunk).forEach(k -> gets.add(Op.get(keys.kv(k), GetOption.DEFAULT)));
@@ -125,14 +180,15 @@ final class EtcdTxnWriter {
     collect(
         ordered.subList(0, firstChunk), first.getGetResponses().subList(1, firstChunk + 1), read);
     GetOption atFirst = GetOption.builder().withRevision(first.getHeader().getRevision()).build();
-    for (int from = firstChunk; from < ordered.size(); from += MAX_TXN_OPS) {
-      List<String> chunk = ordered.subList(from, Math.min(ordered.size(), from + MAX_TXN_OPS));
+    for (int from = firstChunk; from < ordered.size(); from += maxTxnOps) {
+      List<String> chunk = ordered.subList(from, Math.min(ordered.size(), from + maxTxnOps));
       Op[] more = chunk.stream().map(k -> Op.get(keys.kv(k), atFirst)).toArray(Op[]::new);
       TxnResponse r = Etcd.await(kv.txn().Then(more).commit(), "txn read");
       collect(chunk, r.getGetResponses(), read);
     }
     long counterMod = counter.getKvs().isEmpty() ? 0 : counter.getKvs().get(0).getModRevision();
-    return new Snapshot(EtcdStateStore.revisionIn(counter), counterMod, read);
+    return new Snapshot(
+        EtcdStateStore.revisionIn(counter), counterMod, first.getHeader().getRevision(), read);
   }
 
   private static void collect(List<String> names, List<GetResponse> got, Map<String, Read> read) {
@@ -181,13 +237,17 @@ final class EtcdTxnWriter {
   }
 
   /** Commits the changes if nothing changed since {@code s}; false if something did. */
-  private boolean commit(Snapshot s, long rev, List<StoreEvent> events, AuditRecord record) {
+  private boolean commit(
+      Snapshot s, long rev, List<StoreEvent> events, AuditRecord record, Fence fence) {
     List<Cmp> guards = new ArrayList<>();
     guards.add(
         new Cmp(keys.revision(), Cmp.Op.EQUAL, CmpTarget.modRevision(s.counterModRevision())));
     // Every store write moves the counter, so its guard alone keeps the snapshot; the guards on
     // the keys read also keep out writers that bypass the store, when etcd takes that many.
-    if (s.keys().size() < MAX_TXN_OPS) {
+    if (fence instanceof EtcdLeaderElection.Claim claim) {
+      guards.add(new Cmp(claim.leaderKey(), Cmp.Op.EQUAL, CmpTarget.createRevision(claim.term())));
+    }
+    if (s.keys().size() + guards.size() <= maxTxnOps) {
       for (var e : s.keys().entrySet()) {
         guards.add(
             new Cmp(

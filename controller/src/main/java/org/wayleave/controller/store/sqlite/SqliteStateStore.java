@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wayleave.controller.store.AuditRecord;
 import org.wayleave.controller.store.CompactedException;
+import org.wayleave.controller.store.Fence;
 import org.wayleave.controller.store.KeyValue;
 import org.wayleave.controller.store.LeaderElection;
 import org.wayleave.controller.store.Range;
@@ -267,6 +268,22 @@ public final class SqliteStateStore implements StateStore {
       @Override
       public boolean isLeader() {
         return leader && !closed;
+      }
+
+      @Override
+      public long term() {
+        return isLeader() ? 1 : 0;
+      }
+
+      /** Unfenced: nobody else can write this store while the process holds its directory. */
+      @Override
+      public Fence fence() {
+        return null;
+      }
+
+      @Override
+      public Optional<String> leader() {
+        return isLeader() ? Optional.of(candidateId) : Optional.empty();
       }
 
       @Override

@@ -2,6 +2,7 @@ package org.wayleave.controller.store.sqlite;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
@@ -12,6 +13,7 @@ import java.util.Map;
 import org.wayleave.controller.store.Audit;
 import org.wayleave.controller.store.Compare;
 import org.wayleave.controller.store.KeyValue;
+import org.wayleave.controller.store.NotLeaderException;
 import org.wayleave.controller.store.StoreEvent;
 import org.wayleave.controller.store.Txn;
 import org.wayleave.controller.store.TxnResult;
@@ -49,7 +51,14 @@ final class TxnWriter {
     try (PreparedStatement sel = writer.prepareStatement(Rows.SELECT_KV)) {
       // Keys read for the compares are read once: the writes below reuse them as "before".
       Map<String, KeyValue> read = new HashMap<>();
-      if (!comparesHold(txn, sel, read)) {
+      if (txn.fence() != null && !txn.fence().holds()) {
+        writer.rollback();
+        throw new NotLeaderException(
+            "refused: written under leadership in term "
+                + txn.fence().term()
+                + ", which this controller no longer holds");
+      }
+      if (!comparesHold(txn, sel, read) || changedSince(txn.since(), revision)) {
         writer.rollback();
         return Outcome.unchanged(false, revision);
       }
@@ -85,6 +94,27 @@ final class TxnWriter {
       }
     }
     return true;
+  }
+
+  /** Whether a key the guard covers changed after its revision (up to {@code revision}). */
+  private boolean changedSince(Txn.Since since, long revision) throws SQLException {
+    if (since == null || since.revision() >= revision) {
+      return false;
+    }
+    if (since.revision() < SqliteSchema.readMeta(writer, "compacted")) {
+      return true; // the changes since are no longer all logged: assume the worst
+    }
+    try (PreparedStatement ps = writer.prepareStatement("SELECT key FROM log WHERE rev > ?")) {
+      ps.setLong(1, since.revision());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (since.covers(rs.getString(1))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   private List<StoreEvent> applyWrites(

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,33 +28,56 @@ import org.wayleave.controller.testing.SystemParts;
  * #close()} kills it and deletes the directory. A JVM shutdown hook does the same if a test run is
  * cut short.
  */
-final class EtcdServer implements AutoCloseable {
+public final class EtcdServer implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
   private final List<String> command;
   private final Path dir;
   private final String endpoint;
+  private final String health;
   private final Thread shutdownHook;
   private volatile Process process;
 
-  private EtcdServer(List<String> command, Process process, Path dir, String endpoint) {
+  private EtcdServer(
+      List<String> command, Process process, Path dir, String endpoint, String health) {
     this.command = command;
     this.process = process;
     this.dir = dir;
     this.endpoint = endpoint;
+    this.health = health;
     this.shutdownHook = new Thread(this::stop, "etcd-test-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
+  /**
+   * TLS for etcd's client port.
+   *
+   * @param cert etcd's server certificate (valid for 127.0.0.1)
+   * @param key its key
+   * @param ca the CA clients' certificates must chain to: etcd requires one from every client
+   */
+  public record Tls(Path cert, Path key, Path ca) {}
+
   /** Starts etcd (skipping the test, or failing it in CI, when etcd is not installed). */
-  static EtcdServer start() throws IOException, InterruptedException {
+  public static EtcdServer start() throws IOException, InterruptedException {
+    return start(null, List.of());
+  }
+
+  /**
+   * Starts etcd with TLS on its client port ({@code tls}; null: plaintext) and {@code extraFlags}.
+   */
+  public static EtcdServer start(Tls tls, List<String> extraFlags)
+      throws IOException, InterruptedException {
     Path etcd = SystemParts.require("etcd", "etcd-server");
     Path dir = Files.createTempDirectory("wayleave-etcd-");
     int clientPort = freePort();
     int peerPort = freePort();
-    String client = "http://127.0.0.1:" + clientPort;
+    int metricsPort = freePort();
+    String client = (tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
-    List<String> command =
+    String metrics = "http://127.0.0.1:" + metricsPort;
+    List<String> command = new ArrayList<>();
+    command.addAll(
         List.of(
             etcd.toString(),
             "--name=test",
@@ -64,7 +88,17 @@ final class EtcdServer implements AutoCloseable {
             "--initial-advertise-peer-urls=" + peer,
             "--initial-cluster=test=" + peer,
             "--initial-cluster-state=new",
-            "--log-level=warn");
+            "--listen-metrics-urls=" + metrics,
+            "--log-level=warn"));
+    if (tls != null) {
+      command.addAll(
+          List.of(
+              "--cert-file=" + tls.cert(),
+              "--key-file=" + tls.key(),
+              "--trusted-ca-file=" + tls.ca(),
+              "--client-cert-auth"));
+    }
+    command.addAll(extraFlags);
     Process p;
     try {
       p = launch(command, dir);
@@ -72,7 +106,7 @@ final class EtcdServer implements AutoCloseable {
       deleteTree(dir);
       throw e;
     }
-    EtcdServer server = new EtcdServer(command, p, dir, client);
+    EtcdServer server = new EtcdServer(command, p, dir, client, metrics + "/health");
     try {
       server.awaitHealthy();
     } catch (RuntimeException e) {
@@ -90,22 +124,20 @@ final class EtcdServer implements AutoCloseable {
   }
 
   /** Kills etcd and starts it again on the same ports and data: its clients' streams break. */
-  synchronized void restart() throws IOException, InterruptedException {
+  public synchronized void restart() throws IOException, InterruptedException {
     stopProcess();
     process = launch(command, dir);
     awaitHealthy();
   }
 
-  String endpoint() {
+  public String endpoint() {
     return endpoint;
   }
 
   private void awaitHealthy() {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    HttpRequest health =
-        HttpRequest.newBuilder(URI.create(endpoint + "/health"))
-            .timeout(Duration.ofSeconds(2))
-            .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(health)).timeout(Duration.ofSeconds(2)).build();
     try {
       await()
           .atMost(START_TIMEOUT)
@@ -117,7 +149,7 @@ final class EtcdServer implements AutoCloseable {
                       "etcd exited at start (" + process.exitValue() + "): " + log());
                 }
                 try {
-                  HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
+                  HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
                   return r.statusCode() == 200 && r.body().contains("\"health\":\"true\"");
                 } catch (IOException e) {
                   return false; // not listening yet
