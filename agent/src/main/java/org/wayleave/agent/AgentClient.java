@@ -276,8 +276,10 @@ public final class AgentClient implements AutoCloseable {
       for (String hostPort : hostPorts) {
         channels.add(
             Grpc.newChannelBuilder(hostPort, credentials)
-                .keepAliveTime(30, TimeUnit.SECONDS)
-                .keepAliveTimeout(10, TimeUnit.SECONDS)
+                // A controller that stops answering (paused, or its host gone without a
+                // reset) is left within 15 s, for the next one in the list.
+                .keepAliveTime(10, TimeUnit.SECONDS)
+                .keepAliveTimeout(5, TimeUnit.SECONDS)
                 .build());
       }
       this.ownedChannels = List.copyOf(channels);

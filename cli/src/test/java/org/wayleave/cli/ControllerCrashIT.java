@@ -3,6 +3,7 @@ package org.wayleave.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
@@ -67,10 +68,10 @@ class ControllerCrashIT {
   @TempDir Path tmp;
 
   /** Where one circuit lands. */
-  private record Target(String council, String supplier, String device, String port) {}
+  record Target(String council, String supplier, String device, String port) {}
 
   /** A create the controller acknowledged, with the VLAN it allocated. */
-  private record Acked(String id, Target target, int cTag, int round) {}
+  record Acked(String id, Target target, int cTag, int round) {}
 
   @Test
   void everyAcknowledgedCreateSurvivesSigkillAndRestart() throws Exception {
@@ -228,7 +229,21 @@ class ControllerCrashIT {
    */
   private static void verify(
       ChildController child, Map<String, Acked> acked, Set<String> inDoubt, String tag) {
-    CircuitServiceBlockingStub stub = CircuitServiceGrpc.newBlockingStub(child.channel());
+    verify(child.channel(), "CRASH-", acked, inDoubt, tag, () -> child.stderrTail(30));
+  }
+
+  /**
+   * Every acknowledged circuit is present as acknowledged, no VLAN is used twice, and no circuit
+   * whose id starts with {@code idPrefix} exists that was neither acknowledged nor in doubt.
+   */
+  static void verify(
+      ManagedChannel channel,
+      String idPrefix,
+      Map<String, Acked> acked,
+      Set<String> inDoubt,
+      String tag,
+      java.util.function.Supplier<String> log) {
+    CircuitServiceBlockingStub stub = CircuitServiceGrpc.newBlockingStub(channel);
     List<String> problems = new ArrayList<>();
 
     // 1. GetCircuit for every id acknowledged in any round so far.
@@ -306,7 +321,7 @@ class ControllerCrashIT {
             problems.add(vlan + " is used by both " + other + " and " + c.getId());
           }
         }
-        if (c.getId().startsWith("CRASH-")
+        if (c.getId().startsWith(idPrefix)
             && !acked.containsKey(c.getId())
             && !inDoubt.contains(c.getId())) {
           problems.add(c.getId() + " exists but was never acknowledged nor in flight at a kill");
@@ -333,8 +348,8 @@ class ControllerCrashIT {
                 + " circuits listed; "
                 + inDoubt.size()
                 + " creates in doubt"
-                + "\nchild stderr tail:\n"
-                + child.stderrTail(30))
+                + "\nlog tail:\n"
+                + log.get())
         .isEmpty();
     System.out.println(
         tag
@@ -345,7 +360,7 @@ class ControllerCrashIT {
             + " circuits listed, no VLAN used twice");
   }
 
-  private static Circuit circuit(String id, Target target, int round, int thread) {
+  static Circuit circuit(String id, Target target, int round, int thread) {
     return Circuit.newBuilder()
         .setId(id)
         .setSpec(
@@ -364,7 +379,7 @@ class ControllerCrashIT {
    * Every access port of every device in the london seed, with the device's council and the first
    * supplier contracted to serve it, interleaved so consecutive targets are on different devices.
    */
-  private static List<Target> londonTargets() {
+  static List<Target> londonTargets() {
     Map<String, String> siteCouncil = new HashMap<>();
     List<Supplier> suppliers = new ArrayList<>();
     List<Device> devices = new ArrayList<>();

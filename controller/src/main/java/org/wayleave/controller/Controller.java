@@ -4,7 +4,9 @@ import io.grpc.Status;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wayleave.api.v1.ChangeAction;
@@ -72,6 +74,7 @@ public final class Controller implements AutoCloseable {
   private final Endpoints endpoints;
   private final Lifecycle lifecycle;
   private final Campaign campaign;
+  private final StoreHealth storeHealth;
   private final Leadership leadership;
 
   /** The election the controllers sharing one etcd store campaign in. */
@@ -85,6 +88,10 @@ public final class Controller implements AutoCloseable {
     this.cache = cache;
     this.state = new DesiredStateService(store, cache, config.clock());
     this.observed = new ObservedStateService(store, leadership::fence);
+    this.storeHealth =
+        new StoreHealth(
+            store,
+            config.etcd() == null ? "the SQLite store" : "etcd at " + config.etcd().endpoints());
     this.agents = new AgentSessions(config.clock());
     this.pushes =
         new DevicePushes(agents, Ticker.system(), PUSH_TIMEOUT, cache::revision, leadership::term);
@@ -121,6 +128,7 @@ public final class Controller implements AutoCloseable {
             : new Campaign(
                 store.leaderElection(ELECTION, config.name()), leadership, config.name());
     this.leadership = leadership;
+    endpoints.leadership(this::leadershipInfo);
     this.lifecycle = new Lifecycle(components(), leaderComponents(), leadership);
   }
 
@@ -129,6 +137,7 @@ public final class Controller implements AutoCloseable {
     List<Component> always = new ArrayList<>();
     always.add(Component.of("store", () -> {}, store::close));
     always.add(Component.of("cache", () -> {}, cache::close));
+    always.add(Component.of("store-probe", storeHealth::start, storeHealth::close));
     always.add(Component.of("seeds", this::loadSeeds, () -> {}));
     always.add(Component.of("metrics", () -> {}, metrics::close));
     if (poller != null) {
@@ -245,11 +254,8 @@ public final class Controller implements AutoCloseable {
   /** Readiness: the store answers, the cache is current, and this controller leads. */
   private boolean ready(String check) {
     return switch (check) {
-      case "store" -> {
-        store.revision();
-        yield true;
-      }
-      case "cache" -> cache.revision() >= store.revision();
+      case "store" -> storeHealth.check();
+      case "cache" -> cache.revision() >= storeHealth.revision();
       // A follower serves reads and writes too; what must hold is that the leader's parts run
       // exactly while it leads.
       case "leader" -> lifecycle.leaderPartsRunning() == leadership.leading();
@@ -281,6 +287,18 @@ public final class Controller implements AutoCloseable {
 
   public DesiredStateService state() {
     return state;
+  }
+
+  private Map<String, Object> leadershipInfo() {
+    Map<String, Object> about = new LinkedHashMap<>();
+    about.put("name", config.name());
+    about.put("leading", leadership.leading());
+    about.put("term", leadership.term());
+    about.put("store", config.etcd() == null ? "sqlite" : "etcd");
+    if (campaign != null) {
+      about.put("leader", campaign.leader());
+    }
+    return about;
   }
 
   /** Whether this controller leads, and in which term. */

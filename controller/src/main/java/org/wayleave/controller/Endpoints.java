@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wayleave.controller.core.DesiredStateService;
@@ -45,6 +46,7 @@ final class Endpoints {
   private final Telemetry telemetry;
   private final ControllerMetrics metrics;
   private final BooleanSupplier leading;
+  private volatile Supplier<Map<String, Object>> leadership = Map::of;
   private Server southbound;
   private NorthboundServer northbound;
   private HttpServer http;
@@ -144,6 +146,11 @@ final class Endpoints {
             .start();
   }
 
+  /** What {@code GET /leader} answers: who this controller is, whether it leads, the term. */
+  void leadership(Supplier<Map<String, Object>> about) {
+    this.leadership = about;
+  }
+
   private void startHttp(Predicate<String> ready) {
     Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
     checks.put("store", () -> ready.test("store"));
@@ -164,6 +171,14 @@ final class Endpoints {
             checks,
             (vertx, router) -> {
               new ApiRoutes(vertx, cache, store, observed, telemetry, config.clock()).mount(router);
+              // Open, as /readyz: which controller leads is what a NOC and a script ask first.
+              router
+                  .get("/leader")
+                  .blockingHandler(
+                      ctx ->
+                          ctx.response()
+                              .putHeader("content-type", "application/json")
+                              .end(new io.vertx.core.json.JsonObject(leadership.get()).encode()));
               // A scrape takes a few hundred ms at fleet scale: off the event loop.
               router
                   .get("/metrics")

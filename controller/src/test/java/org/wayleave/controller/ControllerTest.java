@@ -1,6 +1,7 @@
 package org.wayleave.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -89,10 +90,16 @@ class ControllerTest {
   void readinessFailsOnceTheStoreIsGone() throws Exception {
     try (Controller c = Controller.start(config(dir, List.of()))) {
       c.store().close();
+      // The store is probed in the background: /readyz says so within a probe or two.
       HttpResponse<String> readyz =
-          HttpClient.newHttpClient().send(get(c, "/readyz"), HttpResponse.BodyHandlers.ofString());
-      assertThat(readyz.statusCode()).isEqualTo(503);
-      assertThat(readyz.body()).contains("\"store\":\"failing\"");
+          await()
+              .atMost(java.time.Duration.ofSeconds(5))
+              .until(
+                  () ->
+                      HttpClient.newHttpClient()
+                          .send(get(c, "/readyz"), HttpResponse.BodyHandlers.ofString()),
+                  r -> r.statusCode() == 503);
+      assertThat(readyz.body()).contains("\"store\":\"failing: store is closed\"");
     }
   }
 

@@ -289,6 +289,7 @@ public final class FaultApi implements AutoCloseable {
         .put("connected", st.connected())
         .put("pushes_received", st.pushesReceived())
         .put("pushes_redundant", st.pushesRedundant())
+        .put("pushes_refused", st.pushesRefused())
         .put("reports_sent", st.reportsSent())
         .put("sub_interfaces", st.subInterfaces());
   }

@@ -274,6 +274,7 @@ public final class Simulator implements AutoCloseable {
       int connected,
       long pushesReceived,
       long pushesRedundant,
+      long pushesRefused,
       long reportsSent,
       long subInterfaces) {}
 
@@ -281,6 +282,7 @@ public final class Simulator implements AutoCloseable {
     int connected = 0;
     long pushes = 0;
     long redundant = 0;
+    long refused = 0;
     long reports = 0;
     long subs = 0;
     for (Node n : nodes.values()) {
@@ -289,10 +291,11 @@ public final class Simulator implements AutoCloseable {
         connected += n.agent.isConnected() ? 1 : 0;
         pushes += n.agent.pushesReceived();
         redundant += n.agent.pushesRedundant();
+        refused += n.agent.pushesRefused();
         reports += n.agent.reportsSent();
       }
     }
-    return new Stats(nodes.size(), connected, pushes, redundant, reports, subs);
+    return new Stats(nodes.size(), connected, pushes, redundant, refused, reports, subs);
   }
 
   @Override

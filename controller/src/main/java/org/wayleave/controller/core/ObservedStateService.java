@@ -58,13 +58,16 @@ public final class ObservedStateService {
     if (writes.isEmpty()) {
       return true;
     }
-    Txn.Builder txn = Txn.builder(new Audit(RECONCILER, "status of circuits on " + device));
+    Fence claim = fence.get();
+    String action = "status of circuits on " + device;
+    Txn.Builder txn =
+        Txn.builder(
+            new Audit(RECONCILER, claim == null ? action : action + " in term " + claim.term()));
     for (StatusWrite w : writes) {
       Circuit c = w.circuit();
       txn.compare(Compare.modRevision(Kind.CIRCUIT.key(c.getId()), c.getMeta().getRevision()));
       txn.put(Kind.CIRCUIT_STATUS_PREFIX + c.getId(), w.status().toByteArray());
     }
-    Fence claim = fence.get();
     if (claim != null) {
       txn.fence(claim);
     }

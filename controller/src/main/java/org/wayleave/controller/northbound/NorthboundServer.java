@@ -64,9 +64,9 @@ public final class NorthboundServer {
 
   /**
    * Most frequent keepalive ping a client may send, in seconds (Netty only). A client pinging more
-   * often is sent GOAWAY ({@code ENHANCE_YOUR_CALM}). The agents ping every 30 s.
+   * often is sent GOAWAY ({@code ENHANCE_YOUR_CALM}). The agents ping every 10 s.
    */
-  public static final long PERMIT_KEEPALIVE_SECONDS = 10;
+  public static final long PERMIT_KEEPALIVE_SECONDS = 5;
 
   /**
    * A connection with no call open for this long, in minutes, is closed with GOAWAY (Netty only);

@@ -24,9 +24,9 @@ import org.wayleave.controller.store.StoreException;
  * A candidate in an etcd election ({@code Election.campaign} on a lease of {@value #TTL_SECONDS} s
  * kept alive while it takes part). It is the leader from a successful campaign until it resigns,
  * closes, or its lease is lost (the keep-alive stream fails or ends, etcd says it expired, or no
- * renewal came for a whole TTL); then it is out, and a new {@link #campaign()} joins again on a new
- * lease. It asks etcd for the result of its own campaign instead of observing the election, so a
- * missed first observation (a known jetcd pitfall) cannot leave it unaware.
+ * renewal came for two thirds of the TTL); then it is out, and a new {@link #campaign()} joins
+ * again on a new lease. It asks etcd for the result of its own campaign instead of observing the
+ * election, so a missed first observation (a known jetcd pitfall) cannot leave it unaware.
  */
 final class EtcdLeaderElection implements LeaderElection {
   /**
@@ -42,7 +42,7 @@ final class EtcdLeaderElection implements LeaderElection {
   }
 
   private static final Logger log = LoggerFactory.getLogger(EtcdLeaderElection.class);
-  static final long TTL_SECONDS = 10;
+  static final long TTL_SECONDS = 3;
 
   private final Client client;
   private final ByteSequence name;
@@ -77,7 +77,7 @@ final class EtcdLeaderElection implements LeaderElection {
       if (leader) {
         return;
       }
-      if (keepAlive == null || leaseLost) {
+      if (keepAlive == null || leaseLost || !leaseFresh()) {
         if (keepAlive != null) {
           keepAlive.close();
         }
@@ -110,8 +110,16 @@ final class EtcdLeaderElection implements LeaderElection {
   public boolean isLeader() {
     // Without a renewal for a whole TTL the lease may have expired in etcd (while jetcd keeps
     // trying to reach it): leadership is then no longer certain, so it is not claimed.
-    boolean leaseFresh = System.nanoTime() - aliveAt < TimeUnit.SECONDS.toNanos(TTL_SECONDS);
-    return leader && !closed && leaseFresh;
+    return leader && !closed && leaseFresh();
+  }
+
+  /**
+   * Whether the lease was renewed within two thirds of its TTL: this side gives up before etcd
+   * (counting from when it got the renewal, a little earlier than the answer came back) can expire
+   * it. A stale lease is replaced at the next campaign.
+   */
+  private boolean leaseFresh() {
+    return System.nanoTime() - aliveAt < TimeUnit.SECONDS.toNanos(TTL_SECONDS) * 2 / 3;
   }
 
   /** The create revision of this candidate's leader key while it leads; 0 otherwise. */
