@@ -6,11 +6,19 @@
 # It runs as root in the wayleave image (which has /bin/sh and /usr/local/bin/wayleave) because
 # new named volumes belong to root. Certificates last 397 days: delete one and run
 # `docker compose up certs` to issue it again.
+#
+# Usage: certs.sh PKI_DIR PROMETHEUS_TLS_DIR SECRETS_DIR CONTROLLER_DATA_DIR...
+# (the compose file passes where it mounts each volume).
 set -eu
 
-state=/var/lib/wayleave
-pki="$state/pki"
-prom="$state/prometheus-tls"
+if [ "$#" -lt 4 ]; then
+  echo "usage: certs.sh PKI_DIR PROMETHEUS_TLS_DIR SECRETS_DIR CONTROLLER_DATA_DIR..." >&2
+  exit 2
+fi
+pki="$1"
+prom="$2"
+secrets="$3"
+shift 3
 # The image's user (cli/pom.xml, wayleave.image.user) and prom/prometheus's (nobody).
 app="${WAYLEAVE_UID:-65532}:${WAYLEAVE_GID:-65532}"
 prometheus="${PROMETHEUS_UID:-65534}:${PROMETHEUS_GID:-65534}"
@@ -39,7 +47,7 @@ issue engineer admin "$pki"
 issue noc prometheus "$prom"
 cp "$pki/ca.crt" "$prom/ca.crt"
 
-mkdir -p "$state/secrets" "$state/controller-1" "$state/controller-2"
-chown -R "$app" "$pki" "$state/secrets" "$state/controller-1" "$state/controller-2"
+mkdir -p "$secrets" "$@"
+chown -R "$app" "$pki" "$secrets" "$@"
 chown -R "$prometheus" "$prom"
 echo "certs: CA and certificates ready in $pki and $prom"
