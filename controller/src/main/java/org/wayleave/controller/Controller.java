@@ -33,6 +33,7 @@ import org.wayleave.controller.southbound.DeviceReconciler;
 import org.wayleave.controller.southbound.DeviceWakeups;
 import org.wayleave.controller.status.CircuitStatusWriter;
 import org.wayleave.controller.store.StateStore;
+import org.wayleave.controller.store.etcd.EtcdCompactor;
 import org.wayleave.controller.store.etcd.EtcdStateStore;
 import org.wayleave.controller.store.sqlite.SqliteStateStore;
 import org.wayleave.controller.telemetry.CircuitLinks;
@@ -169,7 +170,26 @@ public final class Controller implements AutoCloseable {
                   Status.UNAVAILABLE.withDescription(
                       "this controller no longer leads; dial another controller"));
             });
-    return polling == null ? List.of(pushing) : List.of(pushing, polling);
+    List<Component> leading = new ArrayList<>(List.of(pushing));
+    if (polling != null) {
+      leading.add(polling);
+    }
+    if (store instanceof EtcdStateStore etcd) {
+      leading.add(compaction(etcd));
+    }
+    return leading;
+  }
+
+  /** The leader compacts etcd's old history, a fresh compactor each time it leads. */
+  private static Component compaction(EtcdStateStore etcd) {
+    EtcdCompactor[] running = new EtcdCompactor[1];
+    return Component.of(
+        "etcd-compaction",
+        () -> {
+          running[0] = etcd.compactor(EtcdCompactor.DEFAULT_INTERVAL);
+          running[0].start();
+        },
+        () -> running[0].close());
   }
 
   private static Telemetry newTelemetry(ControllerConfig config, ResourceCache cache) {

@@ -13,13 +13,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -322,9 +320,5 @@ class EtcdControllersTest {
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("does not answer");
     }
-  }
-
-  static Set<String> ids(List<Circuit> circuits) {
-    return circuits.stream().map(Circuit::getId).collect(Collectors.toSet());
   }
 }

@@ -9,6 +9,7 @@ import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -56,7 +57,7 @@ import org.wayleave.controller.store.WatchListener;
  * is compacted away, resumes from the last revision it delivered. {@link #listAt} reads etcd at the
  * last etcd revision that still shows the store revision asked for (just before the next store
  * revision's commit) and fails with {@link CompactedException} once etcd has compacted it. The
- * store never compacts etcd itself: that is the cluster's (or its operator's) business, and the
+ * leader compacts etcd's old history ({@link EtcdCompactor}, five minutes behind its head); the
  * audit records, being live keys, are never compacted away.
  *
  * <p><b>Limits.</b> etcd takes at most 128 operations per transaction by default ({@code
@@ -309,6 +310,14 @@ public final class EtcdStateStore implements StateStore {
         new EtcdLeaderElection(client, keys.election(name), candidateId, elections::remove);
     elections.add(e);
     return e;
+  }
+
+  /**
+   * A compactor of this cluster's old history, one {@code interval} behind its head; the caller
+   * starts it (on the leader only) and closes it.
+   */
+  public EtcdCompactor compactor(Duration interval) {
+    return new EtcdCompactor(client.getKVClient(), interval);
   }
 
   // ---------------------------------------------------------------- lifecycle

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.CompactOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.wayleave.controller.store.AuditRecord;
 import org.wayleave.controller.store.CompactedException;
 import org.wayleave.controller.store.Compare;
 import org.wayleave.controller.store.LeaderElection;
@@ -121,6 +123,35 @@ class EtcdStateStoreTest extends StateStoreContractTest {
       } finally {
         pool.shutdownNow();
         first.close();
+      }
+    }
+  }
+
+  @Test
+  void theCompactorCompactsOneIntervalBehindAndTheAuditTrailSurvives() throws Exception {
+    long r1 = put("/c/a", "a1");
+    long r2 = put("/c/a", "a2");
+    try (EtcdCompactor compactor = ((EtcdStateStore) store).compactor(Duration.ofMillis(200))) {
+      compactor.start();
+      // Nothing older than one interval is compacted at first; then the history behind it is.
+      await().atMost(WAIT).until(() -> compactor.compactedAt() > 0);
+      long r3 = put("/c/b", "b1");
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThatThrownBy(() -> store.listAt("/c/", r1))
+                      .isInstanceOf(CompactedException.class));
+      assertThat(keys(store.listAt("/c/", r3))).containsExactly("/c/a", "/c/b");
+      // The audit trail and watches from before the compaction lose nothing.
+      assertThat(store.audit("/c/", 0, 10))
+          .extracting(AuditRecord::revision)
+          .containsExactly(r3, r2, r1);
+      Collected rec = new Collected();
+      try (Watch w = store.watch("/c/", r1, rec)) {
+        await().atMost(WAIT).until(() -> rec.lastRevision() >= r3 || !rec.errors.isEmpty());
+        assertThat(rec.errors).isEmpty();
+        assertThat(rec.revisions).containsExactly(r2, r3);
       }
     }
   }
