@@ -112,7 +112,8 @@ final class MetricsFixture implements AutoCloseable {
     }
     metrics =
         ControllerMetrics.create(
-            store, cache, sync, pushes, engine, poller, telemetry, telemetry.config());
+                store, cache, sync, pushes, engine, poller, telemetry, telemetry.config())
+            .addLeadership(org.wayleave.controller.lifecycle.Leadership.always());
     // Registered after the metrics' own listener, so it hears a revision only once they have.
     probe = new AppliedProbe(cache.revision());
     cache.addListener(probe);
