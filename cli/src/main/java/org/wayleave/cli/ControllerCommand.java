@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 /** {@code wayleave controller}: runs a controller on the embedded store until stopped. */
 @Command(
     name = "controller",
-    header = "Runs a controller, on the embedded SQLite store or on an etcd cluster.",
+    header = "Runs a controller on SQLite or on etcd.",
     mixinStandardHelpOptions = true,
     description = {
       "Runs a controller on the embedded SQLite store in --data, or on an etcd cluster with",
