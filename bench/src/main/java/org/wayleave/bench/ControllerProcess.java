@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * One controller of the HA topology: {@code wayleave controller --store etcd://...} in a child JVM
  * on fixed ports of 127.0.0.1 chosen once, so that a restart after a kill comes back where the
- * agents and the clients look for it. Plaintext ({@code --insecure}).
+ * agents and the clients look for it; mutual TLS or plaintext as {@link HaPki} says.
  */
 final class ControllerProcess {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,7 +32,8 @@ final class ControllerProcess {
   private final String heap;
   private final List<String> jvmOptions;
   private final Path dir;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(LEADER_TIMEOUT).build();
+  private final HttpClient http;
+  private final String leaderUrl;
   private volatile Process process;
   private volatile boolean listening;
 
@@ -41,7 +42,13 @@ final class ControllerProcess {
    * log under {@code dir}; not started.
    */
   ControllerProcess(
-      String name, String storeUrl, Path dir, Path secrets, HaOptions o, List<String> jvmOptions)
+      String name,
+      String storeUrl,
+      Path dir,
+      Path secrets,
+      HaPki pki,
+      HaOptions o,
+      List<String> jvmOptions)
       throws IOException {
     this.name = name;
     this.dir = dir;
@@ -73,12 +80,14 @@ final class ControllerProcess {
             "--data",
             dir.resolve("data").toString(),
             "--secrets",
-            secrets.toString(),
-            "--insecure"));
+            secrets.toString()));
+    c.addAll(pki.controllerFlags(name));
     if (o.noSnmp) {
       c.add("--no-telemetry");
     }
     this.command = List.copyOf(c);
+    this.http = pki.httpClient(LEADER_TIMEOUT);
+    this.leaderUrl = pki.httpScheme() + "://127.0.0.1:" + httpPort + "/leader";
     Files.createDirectories(dir);
   }
 
@@ -127,9 +136,7 @@ final class ControllerProcess {
     try {
       HttpResponse<String> r =
           http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/leader"))
-                  .timeout(LEADER_TIMEOUT)
-                  .build(),
+              HttpRequest.newBuilder(URI.create(leaderUrl)).timeout(LEADER_TIMEOUT).build(),
               HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
     } catch (IOException e) {

@@ -101,7 +101,8 @@ final class FailoverPhase {
     topology.awaitAgentsSettled(settle());
     int acksBefore = writers.ackCount();
     Await.until(() -> writers.ackCount() > acksBefore, settle(), "writes to be acknowledged");
-    long termBefore = leader.leader().path("term").asLong();
+    JsonNode leading = leader.leader();
+    long termBefore = leading == null ? -1 : leading.path("term").asLong();
     long redundantBefore = topology.stats().path("pushes_redundant").asLong();
     int leaderIndex = topology.controllers().indexOf(leader);
     int survivorIndex = topology.controllers().indexOf(survivor);

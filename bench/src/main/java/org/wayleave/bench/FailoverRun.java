@@ -33,7 +33,11 @@ final class FailoverRun {
       topology.awaitAgentsSettled(Duration.ofSeconds(Math.max(60, o.failoverTimeoutS)));
       progress.say("failover: one leader, every agent connected; writers on, %d kills", o.kills);
       HaWriters writers =
-          new HaWriters(topology.controllers(), Workload.of(Seeds.byName(CoreBenchmark.SEED)), o);
+          new HaWriters(
+              topology.controllers(),
+              topology.pki(),
+              Workload.of(Seeds.byName(CoreBenchmark.SEED)),
+              o);
       try {
         writers.start();
         List<FailoverPhase.Kill> kills =

@@ -93,6 +93,13 @@ final class HaOptions {
               + " polls, as deployed; routers bind 127.1.0.1-33:16161).")
   boolean noSnmp;
 
+  @Option(
+      names = "--insecure",
+      description =
+          "Controllers, agents and the benchmark's client talk plaintext (the default is mutual TLS"
+              + " from a CA made for the run, as deployed).")
+  boolean insecure;
+
   @Option(names = "--keep-data", description = "Keep the data directory after the run.")
   boolean keepData;
 

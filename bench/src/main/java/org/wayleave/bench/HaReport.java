@@ -114,7 +114,14 @@ final class HaReport {
     p.put("poll_ms", FailoverPhase.POLL_MS);
     p.put("failover_timeout_s", o.failoverTimeoutS);
     p.put("lease_ttl_s", LEASE_TTL_S);
-    p.put("tls", false);
+    p.put("tls", !o.insecure);
+    p.put(
+        "tls_detail",
+        o.insecure
+            ? "plaintext (--insecure): northbound gRPC, agents' gRPC and HTTP"
+            : "mutual TLS on the northbound and agents' gRPC (a CA made for the run, ECDSA P-256;"
+                + " the writers as an engineer, each agent with its device's certificate), HTTPS"
+                + " for /leader; etcd plaintext, as in docker-compose.yml");
     p.put("snmp_polling", !o.noSnmp);
     p.put(
         "controller_jvm",

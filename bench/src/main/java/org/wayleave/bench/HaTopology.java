@@ -10,22 +10,29 @@ import java.util.List;
 /**
  * The deployment's topology as processes on loopback: a 3-member etcd cluster, two controllers on
  * it ({@link ControllerProcess}) and the simulated London PSN ({@link SimulatorProcess}) whose
- * agents dial both and settle on the leader. Closing it (or the JVM ending) kills every process and
- * deletes their data unless asked to keep it.
+ * agents dial both and settle on the leader, with mutual TLS unless {@code --insecure} ({@link
+ * HaPki}). Closing it (or the JVM ending) kills every process and deletes their data unless asked
+ * to keep it.
  */
 final class HaTopology implements AutoCloseable {
   /** JVM options of the controllers and the simulator: small heaps and one GC thread on 2 cores. */
   static final List<String> CHILD_JVM_OPTIONS = List.of("-XX:+UseSerialGC");
 
   private final HaOptions o;
+  private final HaPki pki;
   private final ChildProcesses group;
   private final EtcdCluster etcd;
   private final List<ControllerProcess> controllers;
   private SimulatorProcess simulator;
 
   private HaTopology(
-      HaOptions o, ChildProcesses group, EtcdCluster etcd, List<ControllerProcess> controllers) {
+      HaOptions o,
+      HaPki pki,
+      ChildProcesses group,
+      EtcdCluster etcd,
+      List<ControllerProcess> controllers) {
     this.o = o;
+    this.pki = pki;
     this.group = group;
     this.etcd = etcd;
     this.controllers = controllers;
@@ -41,19 +48,24 @@ final class HaTopology implements AutoCloseable {
       etcd =
           EtcdCluster.start(etcdCommand, dir.resolve("etcd"), HaOptions.ETCD_MEMBERS, o.keepData);
       progress.say("failover: etcd at %s", etcd.storeUrl());
-      List<ControllerProcess> cs = new ArrayList<>();
+      List<String> names = new ArrayList<>();
       for (int i = 1; i <= HaOptions.CONTROLLERS; i++) {
-        String name = "controller-" + i;
+        names.add("controller-" + i);
+      }
+      HaPki pki = o.insecure ? HaPki.insecure() : HaPki.make(dir.resolve("pki"), names);
+      List<ControllerProcess> cs = new ArrayList<>();
+      for (String name : names) {
         cs.add(
             new ControllerProcess(
                 name,
                 etcd.storeUrl(),
                 dir.resolve(name),
                 dir.resolve("secrets"),
+                pki,
                 o,
                 CHILD_JVM_OPTIONS));
       }
-      t = new HaTopology(o, group, etcd, List.copyOf(cs));
+      t = new HaTopology(o, pki, group, etcd, List.copyOf(cs));
       t.startControllers();
       progress.say("failover: controllers listening; starting the simulator (%s)", "london");
       t.startSimulator(dir);
@@ -85,6 +97,7 @@ final class HaTopology implements AutoCloseable {
     if (o.noSnmp) {
       args.add("--no-snmp");
     }
+    args.addAll(pki.simulatorFlags());
     simulator = SimulatorProcess.start(o.simHeap, CHILD_JVM_OPTIONS, args, dir);
     group.add(simulator.process());
     simulator.awaitHttpPort();
@@ -92,6 +105,11 @@ final class HaTopology implements AutoCloseable {
 
   private Duration startTimeout() {
     return Duration.ofSeconds(Math.max(90, o.failoverTimeoutS));
+  }
+
+  /** How the processes talk: mutual TLS or plaintext. */
+  HaPki pki() {
+    return pki;
   }
 
   List<ControllerProcess> controllers() {

@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -47,9 +48,10 @@ final class HaWriters {
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicInteger[] rehome;
 
-  HaWriters(List<ControllerProcess> controllers, Workload workload, HaOptions o) {
+  HaWriters(List<ControllerProcess> controllers, HaPki pki, Workload workload, HaOptions o)
+      throws IOException {
     for (ControllerProcess c : controllers) {
-      channels.add(NettyChannelBuilder.forAddress("127.0.0.1", c.grpcPort).usePlaintext().build());
+      channels.add(NettyChannelBuilder.forAddress("127.0.0.1", c.grpcPort, pki.engineer()).build());
     }
     this.workload = workload;
     this.o = o;

@@ -17,8 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A benchmark's simulated routers: {@code wayleave simulator} in a child JVM, so that this JVM's
  * heap is the controller's alone (the southbound benchmark's {@code --scenario scale}, the HA
- * benchmark's {@code london} dialling two controllers); its agents connect in plaintext. Finds its
- * HTTP port in its output and reads its {@code /stats} there.
+ * benchmark's {@code london} dialling two controllers). Finds its HTTP port in its output and reads
+ * its {@code /stats} there.
  */
 final class SimulatorProcess implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,13 +50,14 @@ final class SimulatorProcess implements AutoCloseable {
             "--devices",
             Integer.toString(devices),
             "--controller",
-            "127.0.0.1:" + agentPort),
+            "127.0.0.1:" + agentPort,
+            "--insecure"),
         data);
   }
 
   /**
    * Starts {@code wayleave simulator} with {@code scenarioArgs} (the scenario, the controllers'
-   * agent addresses, ...), its fault API on a free port, agents dialling in plaintext, with {@code
+   * agent addresses, {@code --insecure} or the CA, ...), its fault API on a free port, with {@code
    * -Xmx<heap>} and {@code jvmOptions}; its secrets and stderr in {@code data}.
    */
   static SimulatorProcess start(
@@ -66,8 +67,7 @@ final class SimulatorProcess implements AutoCloseable {
     List<String> args = new ArrayList<>();
     args.add("simulator");
     args.addAll(scenarioArgs);
-    args.addAll(
-        List.of("--http-port", "0", "--insecure", "--secrets", data.resolve("secrets").toString()));
+    args.addAll(List.of("--http-port", "0", "--secrets", data.resolve("secrets").toString()));
     Process p =
         ChildJvm.start(
             heap,
