@@ -17,7 +17,7 @@ final class ApplyPhase {
   /** Wall time of each measured Apply, and the size of the last request and response. */
   record Result(List<Long> nanos, long requestBytes, long responseBytes) {}
 
-  static Result run(CoreClient client, Workload workload, CoreOptions o, Progress progress) {
+  static Result run(CoreClient client, Workload workload, StoreSizes o, Progress progress) {
     for (int w = 1; w <= o.batchWarmup; w++) {
       ApplyRequest req = CoreClient.batch(workload, "BENCH-AW" + w, 1, o.batch);
       progress.say("apply warm-up %d/%d: %d circuits", w, o.batchWarmup, o.batch);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,6 +59,20 @@ final class BenchJson {
     machine.put(
         "java_vm",
         System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
+  }
+
+  /**
+   * Puts {@code machine.filesystem}: the type and device of {@code fs}, where the data directory
+   * was (relative to {@code cwd} when under it), whether it is kept, and whether it is in memory.
+   */
+  static void putFilesystem(
+      ObjectNode machine, FileStore fs, Path cwd, Path dataDir, boolean dataDirKept) {
+    ObjectNode n = machine.putObject("filesystem");
+    n.put("type", fs.type());
+    n.put("device", fs.name());
+    n.put("data_dir", BenchPaths.recorded(cwd, dataDir));
+    n.put("data_dir_kept", dataDirKept);
+    n.put("memory_backed", CoreBenchmark.isMemoryFs(fs.type()));
   }
 
   /** The operating system's name, version and architecture. */

@@ -20,7 +20,7 @@ final class ChildJvm {
   private ChildJvm() {}
 
   /**
-   * Starts {@code mainClass} with {@code args} and {@code -Xmx<heap>}.
+   * Starts {@code mainClass} with {@code args}, {@code -Xmx<heap>} and {@code jvmOptions}.
    *
    * @param stdin where its stdin comes from ({@link ProcessBuilder.Redirect#PIPE} to write to it)
    * @param stderr the file its stderr goes to
@@ -28,6 +28,7 @@ final class ChildJvm {
    */
   static Process start(
       String heap,
+      List<String> jvmOptions,
       String mainClass,
       List<String> args,
       ProcessBuilder.Redirect stdin,
@@ -38,6 +39,7 @@ final class ChildJvm {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + heap);
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass);

@@ -113,7 +113,7 @@ public final class CoreBenchmark implements Callable<Integer> {
     OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
     double loadStart = os.getSystemLoadAverage();
     CpuUse cpu = new CpuUse();
-    Progress progress = new Progress(stderr, Locale.ROOT, options.quiet);
+    Progress progress = new Progress(stderr, Locale.ROOT, options.said.quiet);
     progress.say("data in %s (%s on %s); seeding %s", dataDir, fs.type(), fs.name(), SEED);
     CoreFigures figures = CoreSession.run(options, workload, dataDir, progress);
     double loadEnd = os.getSystemLoadAverage();

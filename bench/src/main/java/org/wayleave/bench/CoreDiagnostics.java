@@ -66,7 +66,7 @@ final class CoreDiagnostics {
             + " on the same controller and filesystem.");
     progress.say("diagnostics: %d of each single-item probe", o.diag);
     CoreDiagnostics diagnostics =
-        new CoreDiagnostics(controller, client, workload, o.diag, o.batch);
+        new CoreDiagnostics(controller, client, workload, o.diag, o.sizes.batch);
     diagnostics.grpc(d, createdIds);
     diagnostics.inProcess(d);
     diagnostics.fileSync(d, dataDir);

@@ -1,10 +1,8 @@
 package org.wayleave.bench;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import org.wayleave.controller.northbound.CircuitGrpcService;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,42 +27,7 @@ final class CoreOptions {
               + " bench/target/bench-data). Keep it on the real disk, not tmpfs.")
   Path dir;
 
-  @Option(
-      names = "--creates",
-      paramLabel = "N",
-      defaultValue = "2000",
-      description = "Measured sequential CreateCircuit calls (default: ${DEFAULT-VALUE}).")
-  int creates;
-
-  @Option(
-      names = "--warmup",
-      paramLabel = "N",
-      defaultValue = "300",
-      description = "Unmeasured CreateCircuit calls first (default: ${DEFAULT-VALUE}).")
-  int warmup;
-
-  @Option(
-      names = "--batch",
-      paramLabel = "N",
-      defaultValue = "5000",
-      description = "New circuits in each measured Apply (default: ${DEFAULT-VALUE}).")
-  int batch;
-
-  @Option(
-      names = "--batch-warmup",
-      paramLabel = "N",
-      defaultValue = "1",
-      description =
-          "Unmeasured Apply calls before the measured ones, so the JIT has compiled the batch path"
-              + " (default: ${DEFAULT-VALUE}).")
-  int batchWarmup;
-
-  @Option(
-      names = "--batch-runs",
-      paramLabel = "N",
-      defaultValue = "3",
-      description = "Measured Apply calls, each on fresh ids (default: ${DEFAULT-VALUE}).")
-  int batchRuns;
+  @Mixin StoreSizes sizes = new StoreSizes(3);
 
   @Option(
       names = "--list",
@@ -112,14 +75,7 @@ final class CoreOptions {
       description = "Keep the default data directory after the run (a --dir is always kept).")
   boolean keepData;
 
-  @Option(
-      names = "--note",
-      paramLabel = "TEXT",
-      description = "A note to record in the JSON (repeatable), e.g. 'other builds running'.")
-  List<String> notes = new ArrayList<>();
-
-  @Option(names = "--quiet", description = "No progress lines on stderr.")
-  boolean quiet;
+  @Mixin RunNotes said = new RunNotes();
 
   /** Unmeasured ListCircuits calls before the measured ones. */
   int listWarmup() {
@@ -128,36 +84,18 @@ final class CoreOptions {
 
   /** Circuits the creates and the applies (warm-up ones too) make, before any list fill. */
   long createdBeforeList() {
-    return (long) warmup + creates + (long) batch * (batchRuns + batchWarmup);
+    return sizes.circuits();
   }
 
   /** Fails with a usage error for a size out of bounds. */
   void validate(CommandLine cl) {
-    requireAtLeast(cl, "--creates", creates, 1);
-    requireAtLeast(cl, "--warmup", warmup, 0);
-    requireAtLeast(cl, "--batch", batch, 1);
-    requireAtLeast(cl, "--batch-runs", batchRuns, 1);
-    requireAtLeast(cl, "--batch-warmup", batchWarmup, 0);
+    sizes.validate(cl);
     requireAtLeast(cl, "--list", list, 1);
     requireAtLeast(cl, "--list-repeats", listRepeats, 1);
     requireAtLeast(cl, "--raw-commits", rawCommits, 1);
     requireAtLeast(cl, "--diag", diag, 0);
-    if (list > CoreBenchmark.MAX_PAGE_SIZE) {
-      throw new CommandLine.ParameterException(
-          cl,
-          "--list must be at most "
-              + CoreBenchmark.MAX_PAGE_SIZE
-              + " (the server caps page_size there); got "
-              + list);
-    }
-    if (batch > CircuitGrpcService.MAX_BATCH) {
-      throw new CommandLine.ParameterException(
-          cl,
-          "--batch must be at most "
-              + CircuitGrpcService.MAX_BATCH
-              + " (the server's Apply limit); got "
-              + batch);
-    }
+    requireAtMost(
+        cl, "--list", list, CoreBenchmark.MAX_PAGE_SIZE, "the server caps page_size there");
   }
 
   /** Fails with a usage error if the run would create more circuits than {@code workload} fits. */
@@ -179,7 +117,15 @@ final class CoreOptions {
     }
   }
 
-  private static void requireAtLeast(CommandLine cl, String name, int value, int min) {
+  /** Fails with a usage error unless {@code value <= max}, saying {@code why}. */
+  static void requireAtMost(CommandLine cl, String name, int value, int max, String why) {
+    if (value > max) {
+      throw new CommandLine.ParameterException(
+          cl, name + " must be at most " + max + " (" + why + "); got " + value);
+    }
+  }
+
+  static void requireAtLeast(CommandLine cl, String name, int value, int min) {
     if (value < min) {
       throw new CommandLine.ParameterException(
           cl, name + " must be at least " + min + "; got " + value);

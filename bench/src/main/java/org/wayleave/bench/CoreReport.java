@@ -56,7 +56,7 @@ final class CoreReport {
     if (o.jfr != null) {
       root.put("jfr", o.jfr.toAbsolutePath().toString());
     }
-    ArrayNode noteArray = BenchJson.putNotes(root, o.notes);
+    ArrayNode noteArray = BenchJson.putNotes(root, o.said.notes);
     String fsType = run.fs().type();
     if (CoreBenchmark.isMemoryFs(fsType)) {
       noteArray.add(
@@ -70,12 +70,7 @@ final class CoreReport {
   private void machine(ObjectNode machine) {
     BenchJson.putJvm(machine);
     machine.put("os", BenchJson.os());
-    ObjectNode fsNode = machine.putObject("filesystem");
-    fsNode.put("type", run.fs().type());
-    fsNode.put("device", run.fs().name());
-    fsNode.put("data_dir", BenchPaths.recorded(run.cwd(), run.dataDir()));
-    fsNode.put("data_dir_kept", run.dataDirKept());
-    fsNode.put("memory_backed", CoreBenchmark.isMemoryFs(run.fs().type()));
+    BenchJson.putFilesystem(machine, run.fs(), run.cwd(), run.dataDir(), run.dataDirKept());
     // The 1-minute load average lags: at the start it still counts whatever ran just before (such
     // as bench/run's own build). cpu_busy_during_run is the precise figure.
     machine.put("load_average_1m_start", Stats.round2(run.loadStart()));
@@ -90,11 +85,7 @@ final class CoreReport {
     params.put("councils", workload.councils());
     params.put("circuit_ports", workload.ports());
     params.put("committed_mbps", Workload.COMMITTED_MBPS);
-    params.put("warmup", o.warmup);
-    params.put("creates", o.creates);
-    params.put("batch", o.batch);
-    params.put("batch_runs", o.batchRuns);
-    params.put("batch_warmup", o.batchWarmup);
+    o.sizes.put(params);
     params.put("list", o.list);
     params.put("list_repeats", o.listRepeats);
     params.put("list_warmup", o.listWarmup());
@@ -114,7 +105,7 @@ final class CoreReport {
     ObjectNode results = root.putObject("results");
     results.set("create_ms", create.full());
     ObjectNode apply = Latency.runs(figures.apply().nanos());
-    apply.put("batch_size", o.batch);
+    apply.put("batch_size", o.sizes.batch);
     apply.put("request_bytes", figures.apply().requestBytes());
     apply.put("response_bytes", figures.apply().responseBytes());
     results.set("apply_batch_ms", apply);

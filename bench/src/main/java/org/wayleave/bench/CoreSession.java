@@ -20,20 +20,12 @@ final class CoreSession {
 
   static CoreFigures run(CoreOptions o, Workload workload, Path dataDir, Progress progress)
       throws Exception {
-    try (Controller controller =
-            Controller.start(
-                new ControllerConfig(
-                    dataDir.resolve("controller"),
-                    "127.0.0.1",
-                    0,
-                    0,
-                    List.of(CoreBenchmark.SEED),
-                    Clock.systemUTC()));
+    try (Controller controller = Controller.start(config(dataDir.resolve("controller")));
         CoreClient client =
             CoreClient.connect(controller.grpcPort(), workload.targets().get(0).council());
         Recording recording = o.jfr == null ? null : startRecording(o.jfr)) {
       // a. sequential creates
-      CreatePhase.Result create = CreatePhase.run(client, workload, o, progress);
+      CreatePhase.Result create = CreatePhase.run(client, workload, o.sizes, progress);
 
       // d. raw fsync'd commits, same filesystem, same JVM, controller idle
       progress.say(
@@ -47,7 +39,7 @@ final class CoreSession {
               raw);
 
       // b. batch apply; c. list
-      ApplyPhase.Result apply = ApplyPhase.run(client, workload, o, progress);
+      ApplyPhase.Result apply = ApplyPhase.run(client, workload, o.sizes, progress);
       ListPhase.Result list =
           ListPhase.run(client, controller.state().cache(), workload, o, progress);
       if (recording != null) {
@@ -69,6 +61,15 @@ final class CoreSession {
       }
       return new CoreFigures(create, raw, rawSettings, apply, list, diagnostics);
     }
+  }
+
+  /**
+   * The controller under test: the embedded SQLite store in {@code dir}, seeded, every listener on
+   * a free port of 127.0.0.1, plaintext, no telemetry.
+   */
+  static ControllerConfig config(Path dir) {
+    return new ControllerConfig(
+        dir, "127.0.0.1", 0, 0, List.of(CoreBenchmark.SEED), Clock.systemUTC());
   }
 
   /**

@@ -17,6 +17,7 @@ final class CpuUse {
   private final long wallStart = System.nanoTime();
   private final long[] statStart = procStat();
   private final long ownStart = ownCpuNanos();
+  private final long childrenStart = reapedChildrenCpuNanos();
 
   /** Busy and total jiffies of all CPUs, or null where {@code /proc/stat} is not readable. */
   private static long[] procStat() {
@@ -46,10 +47,45 @@ final class CpuUse {
     return -1;
   }
 
+  /**
+   * CPU time of this JVM's child processes that have ended and been waited for ({@code cutime +
+   * cstime} of {@code /proc/self/stat}), or -1 where unknown.
+   */
+  private static long reapedChildrenCpuNanos() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      // Fields count from after the command name in parentheses; f[0] is field 3 (state).
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+      long ticks = Long.parseLong(f[13]) + Long.parseLong(f[14]);
+      return ticks * 1_000_000_000L / ProcCpu.clockTicks();
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   /** Average CPUs busy over the run: {all, this JVM, everything else}; null if unknown. */
   double[] since() {
+    return since(false);
+  }
+
+  /**
+   * As {@link #since()}, counting as the benchmark's own the CPU of its child processes that have
+   * ended (and been waited for) since: call it once they all have.
+   */
+  double[] sinceWithEndedChildren() {
+    return since(true);
+  }
+
+  private double[] since(boolean children) {
     long[] end = procStat();
     long own = ownCpuNanos();
+    if (children) {
+      long c = reapedChildrenCpuNanos();
+      if (c < 0 || childrenStart < 0) {
+        return null;
+      }
+      own += c - childrenStart;
+    }
     double wallS = (System.nanoTime() - wallStart) / 1e9;
     if (statStart == null || end == null || own < 0 || ownStart < 0 || wallS <= 0) {
       return null;

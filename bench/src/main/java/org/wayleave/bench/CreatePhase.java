@@ -15,7 +15,7 @@ final class CreatePhase {
   /** The measured creates' latency, and the ids of the circuits they created. */
   record Result(Latency latency, List<String> createdIds) {}
 
-  static Result run(CoreClient client, Workload workload, CoreOptions o, Progress progress) {
+  static Result run(CoreClient client, Workload workload, StoreSizes o, Progress progress) {
     progress.say("create: %d warmup + %d measured, sequential", o.warmup, o.creates);
     Latency create = new Latency();
     List<String> createdIds = new ArrayList<>(o.creates);

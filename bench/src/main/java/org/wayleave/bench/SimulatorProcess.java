@@ -10,17 +10,22 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The southbound benchmark's simulated routers: {@code wayleave simulator --scenario scale} in a
- * child JVM, so that this JVM's heap is the controller's alone; its agents connect to the
- * controller in plaintext. Finds its HTTP port in its output and reads its {@code /stats} there.
+ * A benchmark's simulated routers: {@code wayleave simulator} in a child JVM, so that this JVM's
+ * heap is the controller's alone (the southbound benchmark's {@code --scenario scale}, the HA
+ * benchmark's {@code london} dialling two controllers). Finds its HTTP port in its output and reads
+ * its {@code /stats} there.
  */
 final class SimulatorProcess implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final Process process;
   private final List<String> out;
+  private final HttpClient http = HttpClient.newHttpClient();
   private int httpPort;
 
   private SimulatorProcess(Process process, List<String> out) {
@@ -34,26 +39,41 @@ final class SimulatorProcess implements AutoCloseable {
    */
   static SimulatorProcess start(String heap, int devices, int agentPort, Path data)
       throws IOException {
+    // The in-process controller serves plaintext: this measures the protocol and the reconcile
+    // loop, not TLS.
+    return start(
+        heap,
+        List.of(),
+        List.of(
+            "--scenario",
+            "scale",
+            "--devices",
+            Integer.toString(devices),
+            "--controller",
+            "127.0.0.1:" + agentPort,
+            "--insecure"),
+        data);
+  }
+
+  /**
+   * Starts {@code wayleave simulator} with {@code scenarioArgs} (the scenario, the controllers'
+   * agent addresses, {@code --insecure} or the CA, ...), its fault API on a free port, with {@code
+   * -Xmx<heap>} and {@code jvmOptions}; its secrets and stderr in {@code data}.
+   */
+  static SimulatorProcess start(
+      String heap, List<String> jvmOptions, List<String> scenarioArgs, Path data)
+      throws IOException {
     List<String> out = new CopyOnWriteArrayList<>();
+    List<String> args = new ArrayList<>();
+    args.add("simulator");
+    args.addAll(scenarioArgs);
+    args.addAll(List.of("--http-port", "0", "--secrets", data.resolve("secrets").toString()));
     Process p =
         ChildJvm.start(
             heap,
+            jvmOptions,
             "org.wayleave.cli.Main",
-            List.of(
-                "simulator",
-                "--scenario",
-                "scale",
-                "--devices",
-                Integer.toString(devices),
-                // The in-process controller serves plaintext: this measures the protocol and the
-                // reconcile loop, not TLS.
-                "--controller",
-                "127.0.0.1:" + agentPort,
-                "--http-port",
-                "0",
-                "--insecure",
-                "--secrets",
-                data.resolve("secrets").toString()),
+            args,
             ProcessBuilder.Redirect.from(new File("/dev/null")),
             data.resolve("simulator.err"),
             out::add,
@@ -78,15 +98,18 @@ final class SimulatorProcess implements AutoCloseable {
    */
   ObjectNode stats() throws IOException, InterruptedException {
     return (ObjectNode)
-        new ObjectMapper()
-            .readTree(
-                HttpClient.newHttpClient()
-                    .send(
-                        HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + httpPort + "/stats"))
-                            .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                    .body());
+        JSON.readTree(
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/stats"))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body());
+  }
+
+  /** The simulator's process. */
+  Process process() {
+    return process;
   }
 
   @Override

@@ -50,6 +50,7 @@ final class TelemetryFleet implements AutoCloseable {
     Process p =
         ChildJvm.start(
             heap,
+            List.of(),
             TelemetryFleetMain.class.getName(),
             List.of(
                 Integer.toString(devices),
