@@ -20,8 +20,9 @@ final class HaReport {
   static final long TARGET_FAILOVER_MS = 5_000;
   static final int TARGET_KILLS_MIN = 20;
 
-  /** The controller's etcd lease, {@code EtcdLeaderElection.TTL_SECONDS} (recorded, not read). */
-  static final int LEASE_TTL_S = 3;
+  /** The controller's etcd lease TTL. */
+  static final long LEASE_TTL_S =
+      org.wayleave.controller.store.etcd.EtcdStateStore.LEASE_TTL_SECONDS;
 
   /**
    * Where and how the run went, besides its figures.

@@ -317,6 +317,7 @@ public final class Controller implements AutoCloseable {
     about.put("store", config.etcd() == null ? "sqlite" : "etcd");
     if (campaign != null) {
       about.put("leader", campaign.leader());
+      about.put("lease_ttl_s", EtcdStateStore.LEASE_TTL_SECONDS);
     }
     return about;
   }

@@ -71,6 +71,9 @@ import org.wayleave.controller.store.WatchListener;
 public final class EtcdStateStore implements StateStore {
   private static final Logger log = LoggerFactory.getLogger(EtcdStateStore.class);
 
+  /** The TTL of the lease a leader holds its election key on, in seconds. */
+  public static final long LEASE_TTL_SECONDS = EtcdLeaderElection.TTL_SECONDS;
+
   private final Client client;
   private final boolean ownsClient;
   private final EtcdKeys keys;
