@@ -17,7 +17,8 @@ public final class Lifecycle implements AutoCloseable {
   private final List<Component> whileLeading;
   private final Leadership leadership;
   private final List<Component> started = new ArrayList<>();
-  private boolean leaderPartsRunning;
+  // Volatile, read without the lock: /readyz must answer while a stop waits on a silent store.
+  private volatile boolean leaderPartsRunning;
   private boolean closed;
 
   public Lifecycle(List<Component> always, List<Component> whileLeading, Leadership leadership) {
@@ -47,7 +48,7 @@ public final class Lifecycle implements AutoCloseable {
   }
 
   /** Whether the leader-only components run now. */
-  public synchronized boolean leaderPartsRunning() {
+  public boolean leaderPartsRunning() {
     return leaderPartsRunning;
   }
 

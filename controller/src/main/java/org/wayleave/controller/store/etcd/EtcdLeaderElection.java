@@ -152,10 +152,16 @@ final class EtcdLeaderElection implements LeaderElection {
   /** Who leads now, as etcd says (its candidate id), or empty if nobody does. */
   @Override
   public Optional<String> leader() {
+    // Asked for /leader: a second at most, so a silent etcd does not hold the page.
+    CompletableFuture<io.etcd.jetcd.election.LeaderResponse> call =
+        client.getElectionClient().leader(name);
     try {
-      var r = Etcd.await(client.getElectionClient().leader(name), "election leader");
-      return Optional.of(r.getKv().getValue().toString(UTF_8));
-    } catch (StoreException e) {
+      return Optional.of(call.get(1, TimeUnit.SECONDS).getKv().getValue().toString(UTF_8));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      call.cancel(true);
       return Optional.empty();
     }
   }
