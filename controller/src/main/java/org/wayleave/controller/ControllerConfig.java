@@ -104,40 +104,17 @@ public record ControllerConfig(
 
   /** The same with other telemetry settings and secrets. */
   public ControllerConfig withTelemetry(TelemetryConfig t, Path secrets) {
-    return new ControllerConfig(
-        dataDir,
-        bindAddress,
-        grpcPort,
-        httpPort,
-        agentPort,
-        seeds,
-        clock,
-        t,
-        secrets,
-        seedSnmpPort,
-        tls,
-        policy,
-        etcd,
-        name);
+    Copy c = new Copy(this);
+    c.telemetry = t;
+    c.secretsDir = secrets;
+    return c.build();
   }
 
   /** The same with seeded routers answering SNMP on another port. */
   public ControllerConfig withSeedSnmpPort(int port) {
-    return new ControllerConfig(
-        dataDir,
-        bindAddress,
-        grpcPort,
-        httpPort,
-        agentPort,
-        seeds,
-        clock,
-        telemetry,
-        secretsDir,
-        port,
-        tls,
-        policy,
-        etcd,
-        name);
+    Copy c = new Copy(this);
+    c.seedSnmpPort = port;
+    return c.build();
   }
 
   /**
@@ -145,40 +122,59 @@ public record ControllerConfig(
    * policy}.
    */
   public ControllerConfig withSecurity(TlsFiles tls, AccessPolicy policy) {
-    return new ControllerConfig(
-        dataDir,
-        bindAddress,
-        grpcPort,
-        httpPort,
-        agentPort,
-        seeds,
-        clock,
-        telemetry,
-        secretsDir,
-        seedSnmpPort,
-        tls,
-        policy,
-        etcd,
-        name);
+    Copy c = new Copy(this);
+    c.tls = tls;
+    c.policy = policy;
+    return c.build();
   }
 
   /** The same with the store on etcd ({@code null}: the embedded store) under {@code name}. */
   public ControllerConfig withStore(EtcdSettings etcd, String name) {
-    return new ControllerConfig(
-        dataDir,
-        bindAddress,
-        grpcPort,
-        httpPort,
-        agentPort,
-        seeds,
-        clock,
-        telemetry,
-        secretsDir,
-        seedSnmpPort,
-        tls,
-        policy,
-        etcd,
-        name);
+    Copy c = new Copy(this);
+    c.etcd = etcd;
+    c.name = name;
+    return c.build();
+  }
+
+  /** A config's fields, to change some and build another (records have no copy-with). */
+  private static final class Copy {
+    private final ControllerConfig from;
+    TelemetryConfig telemetry;
+    Path secretsDir;
+    int seedSnmpPort;
+    TlsFiles tls;
+    AccessPolicy policy;
+    EtcdSettings etcd;
+    String name;
+
+    Copy(ControllerConfig from) {
+      this.from = from;
+      this.telemetry = from.telemetry;
+      this.secretsDir = from.secretsDir;
+      this.seedSnmpPort = from.seedSnmpPort;
+      this.tls = from.tls;
+      this.policy = from.policy;
+      this.etcd = from.etcd;
+      this.name = from.name;
+    }
+
+    ControllerConfig build() {
+      return new ControllerConfig(
+          from.dataDir,
+          from.bindAddress,
+          from.grpcPort,
+          from.httpPort,
+          from.agentPort,
+          from.seeds,
+          from.clock,
+          telemetry,
+          secretsDir,
+          seedSnmpPort,
+          tls,
+          policy,
+          etcd,
+          name);
+    }
   }
 
   /** The host's name, the default controller name. */
