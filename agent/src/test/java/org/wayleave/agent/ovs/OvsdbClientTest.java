@@ -7,17 +7,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,75 +25,31 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OvsdbClientTest {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final Path SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
 
   @TempDir Path dir;
-  Process server;
+  OvsdbServer server;
   Path socket;
   OvsdbClient client;
 
-  static String require(String command) {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      for (String base : List.of(d, "/usr/sbin", "/sbin")) {
-        Path p = Path.of(base, command);
-        if (Files.isExecutable(p)) {
-          return p.toString();
-        }
-      }
-    }
-    String message = command + " is not installed: apt-get install openvswitch-switch";
-    if ("1".equals(System.getenv("WAYLEAVE_REQUIRE_SYSTEM_TESTS"))) {
-      throw new AssertionError(message + " (system tests are required here)");
-    }
-    Assumptions.abort(message + "; skipping this system test");
-    return null;
-  }
-
   @BeforeEach
   void startServer() throws Exception {
-    String tool = require("ovsdb-tool");
-    String serverBin = require("ovsdb-server");
-    Path db = dir.resolve("conf.db");
-    run(tool, "create", db.toString(), SCHEMA.toString());
-    socket = dir.resolve("db.sock");
-    server =
-        new ProcessBuilder(
-                serverBin,
-                db.toString(),
-                "--remote=punix:" + socket,
-                "--unixctl=" + dir.resolve("ovsdb.ctl"),
-                "-vconsole:off",
-                "--log-file=" + dir.resolve("ovsdb.log"))
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("ovsdb.out").toFile())
-            .start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(socket));
+    server = OvsdbServer.start(dir);
+    socket = server.socket();
     client = OvsdbClient.connect(socket, Duration.ofSeconds(5));
-    // ovs-vsctl init: the root row every switch configuration hangs from.
-    client.transact(
-        OvsdbClient.OPEN_VSWITCH,
-        List.of(op("{\"op\":\"insert\",\"table\":\"Open_vSwitch\",\"row\":{}}")));
   }
 
   @AfterEach
-  void stopServer() throws InterruptedException {
+  void stopServer() {
     if (client != null) {
       client.close();
     }
     if (server != null) {
-      server.destroyForcibly();
-      server.waitFor(10, TimeUnit.SECONDS);
+      server.close();
     }
   }
 
   static ObjectNode op(String json) throws IOException {
     return (ObjectNode) JSON.readTree(json);
-  }
-
-  static void run(String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
   }
 
   List<String> portNames() throws Exception {
@@ -174,7 +126,7 @@ class OvsdbClientTest {
     assertThat(initial.path("Port").toString()).contains("p100");
 
     // Someone at the console, with Open vSwitch's own tool.
-    run(require("ovs-vsctl"), "--db=unix:" + socket, "--no-wait", "del-port", "br0", "p100");
+    server.vsctl("del-port", "br0", "p100");
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> updates.stream().anyMatch(u -> u.path("Port").toString().contains("p100")));
@@ -187,7 +139,7 @@ class OvsdbClientTest {
   void callsFailAndTheListenerHearsItWhenTheServerGoes() throws Exception {
     List<Throwable> heard = new CopyOnWriteArrayList<>();
     client.onClose(e -> heard.add(e == null ? new IOException("none") : e));
-    server.destroyForcibly();
+    server.close();
     await().atMost(Duration.ofSeconds(5)).until(() -> !heard.isEmpty());
     assertThat(client.isOpen()).isFalse();
     assertThatThrownBy(() -> client.listDbs())

@@ -1,0 +1,295 @@
+package org.wayleave.agent.ovs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.wayleave.agent.ApplyOutcome;
+import org.wayleave.agent.Driver;
+import org.wayleave.agent.DriverException;
+import org.wayleave.api.v1.DeviceConfig;
+import org.wayleave.api.v1.ItemError;
+import org.wayleave.api.v1.SubInterface;
+import org.wayleave.base.config.ConfigDiff;
+
+/**
+ * A router that is an Open vSwitch bridge, driven through its database (OVSDB).
+ *
+ * <p><b>Model.</b> Each of the device's ports is an OVS port on {@code bridge} ({@code ports} maps
+ * the device's names, such as {@code ge-0/0/1}, to the OVS ones, which are Linux interface names
+ * and so cannot hold a {@code /}: {@code ge-0-0-1}). A sub-interface {@code ge-0/0/1.100} is an
+ * internal port {@code ge-0-0-1.100} with tag 100, whose {@code external_ids} carry the
+ * sub-interface's name, its port, the circuit id, the committed bandwidth and the admin state: what
+ * {@link #read} reports, with the tag as OVS holds it. A parent port passes only the VLANs of its
+ * sub-interfaces ({@code trunks}), and the uplink, if any, those of every sub-interface; a port
+ * with none passes only VLAN 4095, which 802.1Q reserves (an empty {@code trunks} would pass every
+ * VLAN). An internal port named like a sub-interface of a mapped port but not made by this driver
+ * is reported too (without a circuit id), so the controller sees it and removes it.
+ *
+ * <p><b>Apply</b> is the difference against what OVS holds, sent as one OVSDB transaction: the
+ * switch ends on the old configuration or on the new one, never half. An item the driver cannot
+ * express (a port with no OVS port, a QinQ s-tag) fails on its own and is left out; when OVS
+ * refuses the transaction, every item in it fails with OVS's reason and nothing changed.
+ *
+ * <p><b>Out-of-band changes</b> come from an OVSDB monitor on the ports: any change heard is passed
+ * on, and the agent reads the router and reports what differs. The driver's own applies are heard
+ * too; reading them back finds nothing to report.
+ */
+public final class OvsDriver implements Driver {
+  /** The external_ids keys this driver writes. */
+  static final String SUB_INTERFACE = "wayleave-sub-interface";
+
+  static final String PORT = "wayleave-port";
+  static final String CIRCUIT = "wayleave-circuit";
+  static final String BANDWIDTH = "wayleave-bandwidth-mbps";
+  static final String ADMIN_UP = "wayleave-admin-up";
+
+  /** The VLAN a port with no sub-interface passes: reserved by 802.1Q, so nothing. */
+  static final int CLOSED_VLAN = 4095;
+
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private final OvsdbClient db;
+  private final String deviceId;
+  private final String bridge;
+  private final Map<String, String> ports;
+  private final String uplink;
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * @param db the switch's database
+   * @param deviceId the device this switch is
+   * @param bridge the bridge the device's ports are on
+   * @param ports the device's port names to OVS port names
+   * @param uplink the device port that carries every circuit's VLAN onward, or null for none
+   */
+  public OvsDriver(
+      OvsdbClient db, String deviceId, String bridge, Map<String, String> ports, String uplink) {
+    this.db = Objects.requireNonNull(db, "db");
+    this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
+    this.bridge = Objects.requireNonNull(bridge, "bridge");
+    this.ports = Map.copyOf(ports);
+    if (uplink != null && !ports.containsKey(uplink)) {
+      throw new IllegalArgumentException("uplink: '" + uplink + "' is not one of the ports");
+    }
+    this.uplink = uplink;
+  }
+
+  /** Starts hearing changes made to the switch's ports behind the agent's back. */
+  public void monitor() throws DriverException {
+    ObjectNode what = NODES.objectNode();
+    what.putObject("Port").putArray("columns").add("name").add("tag").add("external_ids");
+    what.putObject("Bridge").putArray("columns").add("ports");
+    try {
+      db.monitor(
+          OvsdbClient.OPEN_VSWITCH,
+          "wayleave-" + deviceId,
+          what,
+          update -> listeners.forEach(Runnable::run));
+    } catch (OvsdbException e) {
+      throw new DriverException("cannot monitor OVS: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void onOutOfBandChange(Runnable listener) {
+    listeners.add(listener);
+  }
+
+  // ---------------------------------------------------------------- read
+
+  /** A port of the bridge as OVS holds it. */
+  record OvsPort(String uuid, String name, int tag, Map<String, String> externalIds) {}
+
+  @Override
+  public DeviceConfig read() throws DriverException {
+    return configOf(bridgePorts());
+  }
+
+  private List<OvsPort> bridgePorts() throws DriverException {
+    ObjectNode bridgeRow = select("Bridge", List.of("ports"), whereName(bridge));
+    ObjectNode portRows = select("Port", List.of("_uuid", "name", "tag", "external_ids"), null);
+    ArrayNode r;
+    try {
+      r = db.transact(OvsdbClient.OPEN_VSWITCH, List.of(bridgeRow, portRows));
+    } catch (OvsdbException e) {
+      throw new DriverException("cannot read OVS: " + e.getMessage(), e);
+    }
+    JsonNode rows = r.get(0).path("rows");
+    if (rows.isEmpty()) {
+      throw new DriverException("OVS has no bridge '" + bridge + "'");
+    }
+    TreeSet<String> onBridge = new TreeSet<>(Ovsdb.uuids(rows.get(0).path("ports")));
+    List<OvsPort> out = new ArrayList<>();
+    for (JsonNode row : r.get(1).path("rows")) {
+      String uuid = row.path("_uuid").get(1).asText();
+      if (onBridge.contains(uuid)) {
+        JsonNode tag = row.path("tag");
+        out.add(
+            new OvsPort(
+                uuid,
+                row.path("name").asText(),
+                tag.isInt() ? tag.asInt() : 0,
+                Ovsdb.map(row.path("external_ids"))));
+      }
+    }
+    return out;
+  }
+
+  private DeviceConfig configOf(List<OvsPort> onBridge) {
+    List<SubInterface> subs = new ArrayList<>();
+    for (OvsPort p : onBridge) {
+      SubInterface s = subInterfaceOf(p);
+      if (s != null) {
+        subs.add(s);
+      }
+    }
+    subs.sort(Comparator.comparing(SubInterface::getName));
+    return DeviceConfig.newBuilder().setDeviceId(deviceId).addAllSubInterfaces(subs).build();
+  }
+
+  /** The sub-interface an OVS port stands for, or null when it stands for none. */
+  private SubInterface subInterfaceOf(OvsPort p) {
+    Map<String, String> ids = p.externalIds();
+    String name = ids.get(SUB_INTERFACE);
+    if (name != null) {
+      return SubInterface.newBuilder()
+          .setName(name)
+          .setPort(ids.getOrDefault(PORT, ""))
+          .setCTag(p.tag())
+          .setAlias(ids.getOrDefault(CIRCUIT, ""))
+          .setBandwidthMbps(parseLong(ids.get(BANDWIDTH)))
+          .setAdminUp(Boolean.parseBoolean(ids.getOrDefault(ADMIN_UP, "false")))
+          .build();
+    }
+    // Someone else's port named like one of ours: report it, so the controller removes it.
+    for (var e : ports.entrySet()) {
+      Matcher m = Pattern.compile(Pattern.quote(e.getValue()) + "\\.(\\d{1,4})").matcher(p.name());
+      if (m.matches()) {
+        return SubInterface.newBuilder()
+            .setName(e.getKey() + "." + m.group(1))
+            .setPort(e.getKey())
+            .setCTag(p.tag())
+            .build();
+      }
+    }
+    return null;
+  }
+
+  private static long parseLong(String s) {
+    try {
+      return s == null ? 0 : Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  // ---------------------------------------------------------------- apply
+
+  @Override
+  public ApplyOutcome apply(DeviceConfig desired, boolean keepUnowned) throws DriverException {
+    if (!desired.getDeviceId().isEmpty() && !desired.getDeviceId().equals(deviceId)) {
+      throw new DriverException(
+          "desired.device_id: '"
+              + desired.getDeviceId()
+              + "' is not this router ('"
+              + deviceId
+              + "')");
+    }
+    List<OvsPort> before = bridgePorts();
+    DeviceConfig actual = configOf(before);
+    ConfigDiff diff;
+    try {
+      diff = ConfigDiff.between(actual, desired, keepUnowned);
+    } catch (IllegalArgumentException e) {
+      throw new DriverException(e.getMessage(), e);
+    }
+    if (diff.isEmpty()) {
+      return new ApplyOutcome(List.of(), actual);
+    }
+    Map<String, String> uuids = new LinkedHashMap<>();
+    for (OvsPort p : before) {
+      SubInterface s = subInterfaceOf(p);
+      if (s != null) {
+        uuids.put(s.getName(), p.uuid());
+      }
+    }
+    OvsTransaction txn = new OvsTransaction(bridge, ports, uuids);
+    List<ItemError> refused = diff.applyEach(txn);
+    List<ItemError> errors = new ArrayList<>(refused);
+    if (!txn.items().isEmpty()) {
+      Map<String, List<Integer>> trunks = trunks(desired, refused, actual, keepUnowned);
+      txn.setTrunks(trunks);
+      try {
+        db.transact(OvsdbClient.OPEN_VSWITCH, txn.operations());
+      } catch (OvsdbException e) {
+        for (SubInterface s : txn.items()) {
+          errors.add(
+              ItemError.newBuilder()
+                  .setName(s.getName())
+                  .setAlias(s.getAlias())
+                  .setMessage("OVS refused the change: " + e.getMessage())
+                  .build());
+        }
+      }
+    }
+    return new ApplyOutcome(errors, read());
+  }
+
+  /**
+   * The VLANs each mapped OVS port should pass once the apply is done: its sub-interfaces' tags
+   * (those that apply, plus unowned ones kept), and on the uplink every one of them.
+   */
+  private Map<String, List<Integer>> trunks(
+      DeviceConfig desired, List<ItemError> refused, DeviceConfig actual, boolean keepUnowned) {
+    Map<String, TreeSet<Integer>> vlans = new TreeMap<>();
+    ports.values().forEach(p -> vlans.put(p, new TreeSet<>()));
+    TreeSet<String> failed = new TreeSet<>();
+    refused.forEach(e -> failed.add(e.getName()));
+    Map<String, SubInterface> after = new LinkedHashMap<>();
+    if (keepUnowned) {
+      actual.getSubInterfacesList().forEach(s -> after.put(s.getName(), s));
+    }
+    desired.getSubInterfacesList().stream()
+        .filter(s -> !failed.contains(s.getName()))
+        .forEach(s -> after.put(s.getName(), s));
+    for (SubInterface s : after.values()) {
+      String parent = ports.get(s.getPort());
+      if (parent != null) {
+        vlans.get(parent).add(s.getCTag());
+        if (uplink != null) {
+          vlans.get(ports.get(uplink)).add(s.getCTag());
+        }
+      }
+    }
+    Map<String, List<Integer>> out = new TreeMap<>();
+    vlans.forEach(
+        (port, set) -> out.put(port, set.isEmpty() ? List.of(CLOSED_VLAN) : List.copyOf(set)));
+    return out;
+  }
+
+  // ---------------------------------------------------------------- OVSDB helpers
+
+  private static ObjectNode select(String table, List<String> columns, ArrayNode where) {
+    ObjectNode op = NODES.objectNode().put("op", "select").put("table", table);
+    op.set("where", where == null ? NODES.arrayNode() : where);
+    ArrayNode cols = op.putArray("columns");
+    columns.forEach(cols::add);
+    return op;
+  }
+
+  static ArrayNode whereName(String name) {
+    return NODES.arrayNode().add(NODES.arrayNode().add("name").add("==").add(name));
+  }
+}
