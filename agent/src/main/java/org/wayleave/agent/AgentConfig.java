@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.wayleave.agent.ovs.OvsDriver;
+import org.wayleave.agent.ovs.OvsSettings;
 
 /**
  * How to run one agent, as read from YAML:
@@ -25,7 +27,7 @@ import java.util.regex.Pattern;
  * # controller: [ctl-a.psn.example, ctl-b.psn.example]   # or several, dialled in turn: the agent
  * #                                         # ends up on the one that leads
  * device_id: rtr-camden-01
- * driver: sim                               # only sim for now
+ * driver: sim                               # sim, or ovs (an Open vSwitch bridge; see OvsSettings)
  * heartbeat_seconds: 10                     # default 10
  * state_file: data/agent/rtr-camden-01.applied-generation   # this is the default
  * sim:
@@ -42,7 +44,7 @@ import java.util.regex.Pattern;
  * @param controllerHost the controller's southbound host name or address (IPv6 without brackets)
  * @param controllerPort the controller's southbound port
  * @param deviceId the device this agent speaks for
- * @param driver the driver kind; only {@code sim}
+ * @param driver the driver kind: {@code sim} or {@code ovs}
  * @param heartbeatSeconds seconds between heartbeats
  * @param stateFile where the applied generation is kept across restarts
  * @param simPorts the simulated router's physical ports (driver {@code sim})
@@ -50,6 +52,7 @@ import java.util.regex.Pattern;
  * @param insecure whether the agent dials in plaintext (never together with {@code tls})
  * @param moreControllers the other controllers' addresses ({@code host:port}), dialled in turn
  *     after the first
+ * @param ovs the switch (driver {@code ovs}), or null
  */
 public record AgentConfig(
     String controllerHost,
@@ -61,7 +64,34 @@ public record AgentConfig(
     List<String> simPorts,
     Tls tls,
     boolean insecure,
-    List<String> moreControllers) {
+    List<String> moreControllers,
+    OvsSettings ovs) {
+
+  /** A sim router, or none. */
+  public AgentConfig(
+      String controllerHost,
+      int controllerPort,
+      String deviceId,
+      String driver,
+      int heartbeatSeconds,
+      Path stateFile,
+      List<String> simPorts,
+      Tls tls,
+      boolean insecure,
+      List<String> moreControllers) {
+    this(
+        controllerHost,
+        controllerPort,
+        deviceId,
+        driver,
+        heartbeatSeconds,
+        stateFile,
+        simPorts,
+        tls,
+        insecure,
+        moreControllers,
+        null);
+  }
 
   /** One controller. */
   public AgentConfig(
@@ -96,11 +126,12 @@ public record AgentConfig(
   public static final int DEFAULT_CONTROLLER_PORT = 9091;
   public static final int DEFAULT_HEARTBEAT_SECONDS = 10;
   public static final String DRIVER_SIM = "sim";
+  public static final String DRIVER_OVS = "ovs";
 
   private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:-]{1,253}");
   private static final Pattern PORT_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9/:_-]{0,31}");
-  private static final Set<String> KNOWN_DRIVERS = Set.of("sim", "linux");
+  private static final Set<String> KNOWN_DRIVERS = Set.of("sim", "ovs", "linux");
   private static final Set<String> FIELDS =
       Set.of(
           "controller",
@@ -109,6 +140,7 @@ public record AgentConfig(
           "heartbeat_seconds",
           "state_file",
           "sim",
+          "ovs",
           "tls",
           "insecure");
   private static final Set<String> TLS_FIELDS = Set.of("cert", "key", "ca");
@@ -133,11 +165,11 @@ public record AgentConfig(
     }
     if (driver == null || !KNOWN_DRIVERS.contains(driver)) {
       throw new IllegalArgumentException(
-          "driver: must be one of sim, linux (got '" + driver + "')");
+          "driver: must be one of sim, ovs, linux (got '" + driver + "')");
     }
-    if (!driver.equals(DRIVER_SIM)) {
+    if (driver.equals("linux")) {
       throw new IllegalArgumentException(
-          "driver: '" + driver + "' is not supported yet; only 'sim' is");
+          "driver: 'linux' is not supported yet (this kernel has no 802.1Q module); use ovs");
     }
     if (heartbeatSeconds < 1 || heartbeatSeconds > 3600) {
       throw new IllegalArgumentException(
@@ -145,7 +177,16 @@ public record AgentConfig(
     }
     Objects.requireNonNull(stateFile, "state_file");
     simPorts = List.copyOf(simPorts);
-    if (simPorts.isEmpty()) {
+    if (driver.equals(DRIVER_OVS)) {
+      if (ovs == null) {
+        throw new IllegalArgumentException("ovs: driver ovs needs the ovs section");
+      }
+      if (!simPorts.isEmpty()) {
+        throw new IllegalArgumentException("sim: only with driver sim (driver is ovs)");
+      }
+    } else if (ovs != null) {
+      throw new IllegalArgumentException("ovs: only with driver ovs (driver is " + driver + ")");
+    } else if (simPorts.isEmpty()) {
       throw new IllegalArgumentException("sim.ports: the sim driver needs at least one port");
     }
     Set<String> seen = new HashSet<>();
@@ -184,9 +225,14 @@ public record AgentConfig(
 
   /**
    * The driver this configuration names: a {@link SimDriver} over a new router with the configured
-   * ports.
+   * ports, or an {@link OvsDriver} connected to the switch's database.
+   *
+   * @throws DriverException if the switch's database does not answer
    */
-  public Driver createDriver() {
+  public Driver createDriver() throws DriverException {
+    if (driver.equals(DRIVER_OVS)) {
+      return ovs.connect(deviceId);
+    }
     return new SimDriver(new SimRouter(deviceId, simPorts));
   }
 
@@ -246,7 +292,8 @@ public record AgentConfig(
         insecure,
         controllers.subList(1, controllers.size()).stream()
             .map(c -> target(c.host(), c.port()))
-            .toList());
+            .toList(),
+        OvsSettings.parse(root.get("ovs")));
   }
 
   /** {@code controller}: one address, or a list of them (at least one, none twice). */

@@ -136,11 +136,11 @@ class AgentConfigTest {
         arguments(
             "linux driver",
             "controller: h:1\ndevice_id: rtr-a\ndriver: linux",
-            "driver: 'linux' is not supported yet; only 'sim' is"),
+            "driver: 'linux' is not supported yet (this kernel has no 802.1Q module); use ovs"),
         arguments(
             "unknown driver",
             "controller: h:1\ndevice_id: rtr-a\ndriver: netconf\nsim: {ports: [eth0]}",
-            "driver: must be one of sim, linux (got 'netconf')"),
+            "driver: must be one of sim, ovs, linux (got 'netconf')"),
         arguments(
             "heartbeat zero",
             "controller: h:1\ndevice_id: rtr-a\nheartbeat_seconds: 0\nsim: {ports: [e0]}",
@@ -177,7 +177,7 @@ class AgentConfigTest {
             "unknown field",
             "controller: h:1\ndevice_id: rtr-a\nheartbeat: 5\nsim: {ports: [eth0]}",
             "heartbeat: unknown field (known: controller, device_id, driver, heartbeat_seconds,"
-                + " insecure, sim, state_file, tls)"),
+                + " insecure, ovs, sim, state_file, tls)"),
         arguments(
             "tls not a mapping",
             "controller: h:1\ndevice_id: rtr-a\nsim: {ports: [e0]}\ntls: yes",

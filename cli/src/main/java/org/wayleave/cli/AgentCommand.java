@@ -9,6 +9,8 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import org.wayleave.agent.AgentClient;
 import org.wayleave.agent.AgentConfig;
+import org.wayleave.agent.Driver;
+import org.wayleave.agent.DriverException;
 import org.wayleave.agent.FileAppliedGenerationStore;
 import org.wayleave.base.pki.TlsFiles;
 import org.wayleave.base.time.Backoff;
@@ -76,10 +78,17 @@ final class AgentCommand implements Callable<Integer> {
               + "or insecure: true for a controller run with --insecure");
       return 2;
     }
+    Driver driver;
+    try {
+      driver = cfg.createDriver();
+    } catch (DriverException e) {
+      System.err.println("wayleave agent: " + config + ": " + e.getMessage());
+      return 1;
+    }
     AgentClient client =
         AgentClient.builder()
             .deviceId(cfg.deviceId())
-            .driver(cfg.createDriver())
+            .driver(driver)
             .generationStore(new FileAppliedGenerationStore(cfg.stateFile()))
             .targets(cfg.controllerTargets(), credentials)
             .backoff(new Backoff(Backoff.DEFAULT_BASE, Backoff.DEFAULT_CAP))
