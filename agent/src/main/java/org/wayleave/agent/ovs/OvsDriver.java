@@ -68,6 +68,12 @@ public final class OvsDriver implements Driver {
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
   /**
+   * True while this driver's own transaction is out: ovsdb-server sends a monitor's update on the
+   * same connection before the transaction's reply, so what is heard meanwhile is our own doing.
+   */
+  private volatile boolean applying;
+
+  /**
    * @param db the switch's database
    * @param deviceId the device this switch is
    * @param bridge the bridge the device's ports are on
@@ -96,7 +102,11 @@ public final class OvsDriver implements Driver {
           OvsdbClient.OPEN_VSWITCH,
           "wayleave-" + deviceId,
           what,
-          update -> listeners.forEach(Runnable::run));
+          update -> {
+            if (!applying) {
+              listeners.forEach(Runnable::run);
+            }
+          });
     } catch (OvsdbException e) {
       throw new DriverException("cannot monitor OVS: " + e.getMessage(), e);
     }
@@ -231,6 +241,7 @@ public final class OvsDriver implements Driver {
     if (!txn.items().isEmpty()) {
       Map<String, List<Integer>> trunks = trunks(desired, refused, actual, keepUnowned);
       txn.setTrunks(trunks);
+      applying = true;
       try {
         db.transact(OvsdbClient.OPEN_VSWITCH, txn.operations());
       } catch (OvsdbException e) {
@@ -242,6 +253,8 @@ public final class OvsDriver implements Driver {
                   .setMessage("OVS refused the change: " + e.getMessage())
                   .build());
         }
+      } finally {
+        applying = false;
       }
     }
     return new ApplyOutcome(errors, read());

@@ -162,9 +162,19 @@ class OvsDriverTest {
     AtomicInteger heard = new AtomicInteger();
     driver.onOutOfBandChange(heard::incrementAndGet);
     driver.monitor();
+    // The driver's own applies are not news.
+    driver.apply(
+        config(
+            sub("ge-0/0/1", 100, "LPSN-CAM-0001", 100), sub("ge-0/0/1", 102, "LPSN-CAM-0005", 10)),
+        false);
+    driver.apply(want, false);
 
-    // Someone deletes the circuit's port and adds one of their own on ge-0/0/2.
+    // Someone deletes the circuit's port: heard once. Updates come in order on the connection, so
+    // had the applies been heard, they would have counted first.
     server.vsctl("del-port", "br0", "ge-0-0-1.100");
+    await().atMost(Duration.ofSeconds(5)).until(() -> heard.get() >= 1);
+    assertThat(heard.get()).isEqualTo(1);
+    // And adds one of their own on ge-0/0/2.
     server.vsctl(
         "add-port",
         "br0",
