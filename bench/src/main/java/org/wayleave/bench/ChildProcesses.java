@@ -1,8 +1,6 @@
 package org.wayleave.bench;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.wayleave.base.net.LoopbackPorts;
 
 /**
  * The processes a benchmark started and the directory they keep their state in: closing it (or the
@@ -37,11 +36,9 @@ final class ChildProcesses implements AutoCloseable {
     return p;
   }
 
-  /** A free TCP port on the loopback address now (a later bind may still race for it). */
+  /** A free loopback port (see {@link LoopbackPorts}). */
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    return LoopbackPorts.free();
   }
 
   /** SIGKILL to every process still running, newest first, each awaited. */

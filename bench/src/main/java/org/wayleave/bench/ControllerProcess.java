@@ -92,8 +92,11 @@ final class ControllerProcess {
   }
 
   /** Starts it, into {@code group}; {@link #awaitListening} waits for it to serve. */
+  private Path log;
+
   void start(ChildProcesses group) throws IOException {
     listening = false;
+    log = dir.resolve("stderr-" + System.currentTimeMillis() + ".log");
     process =
         group.add(
             ChildJvm.start(
@@ -102,7 +105,7 @@ final class ControllerProcess {
                 "org.wayleave.cli.Main",
                 command,
                 ProcessBuilder.Redirect.from(new File("/dev/null")),
-                dir.resolve("stderr-" + System.currentTimeMillis() + ".log"),
+                log,
                 line -> {
                   if (line.startsWith("wayleave controller listening:")) {
                     listening = true;
@@ -117,12 +120,27 @@ final class ControllerProcess {
         () -> {
           if (!process.isAlive()) {
             throw new IllegalStateException(
-                name + " exited " + process.exitValue() + " at start; its log is under " + dir);
+                name
+                    + " exited "
+                    + process.exitValue()
+                    + " at start; the end of its log ("
+                    + log
+                    + "):\n"
+                    + tail(log, 30));
           }
           return listening;
         },
         timeout,
         name + " to listen");
+  }
+
+  private static String tail(Path file, int lines) {
+    try {
+      List<String> all = java.nio.file.Files.readAllLines(file);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(unreadable: " + e.getMessage() + ")";
+    }
   }
 
   /** SIGKILL, and waits until it is gone. */
