@@ -67,33 +67,7 @@ public record AgentConfig(
     List<String> moreControllers,
     OvsSettings ovs) {
 
-  /** A sim router, or none. */
-  public AgentConfig(
-      String controllerHost,
-      int controllerPort,
-      String deviceId,
-      String driver,
-      int heartbeatSeconds,
-      Path stateFile,
-      List<String> simPorts,
-      Tls tls,
-      boolean insecure,
-      List<String> moreControllers) {
-    this(
-        controllerHost,
-        controllerPort,
-        deviceId,
-        driver,
-        heartbeatSeconds,
-        stateFile,
-        simPorts,
-        tls,
-        insecure,
-        moreControllers,
-        null);
-  }
-
-  /** One controller. */
+  /** One controller, no switch: a sim router. */
   public AgentConfig(
       String controllerHost,
       int controllerPort,
@@ -114,7 +88,8 @@ public record AgentConfig(
         simPorts,
         tls,
         insecure,
-        List.of());
+        List.of(),
+        null);
   }
 
   /**
