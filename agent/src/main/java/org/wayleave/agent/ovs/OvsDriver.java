@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -65,6 +66,7 @@ public final class OvsDriver implements Driver {
   private final String bridge;
   private final Map<String, String> ports;
   private final String uplink;
+  private final Datapath datapath;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
   /**
@@ -82,6 +84,23 @@ public final class OvsDriver implements Driver {
    */
   public OvsDriver(
       OvsdbClient db, String deviceId, String bridge, Map<String, String> ports, String uplink) {
+    this(db, deviceId, bridge, ports, uplink, null);
+  }
+
+  /**
+   * As above, with the switch daemon: each apply then waits until {@code ovs-vswitchd} has made the
+   * database's ports real, and sets their rates and link states ({@link Datapath}).
+   *
+   * @param datapath the switch beside the database, or null when only the database is driven
+   */
+  OvsDriver(
+      OvsdbClient db,
+      String deviceId,
+      String bridge,
+      Map<String, String> ports,
+      String uplink,
+      Datapath datapath) {
+    this.datapath = datapath;
     this.db = Objects.requireNonNull(db, "db");
     this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
     this.bridge = Objects.requireNonNull(bridge, "bridge");
@@ -226,6 +245,7 @@ public final class OvsDriver implements Driver {
       throw new DriverException(e.getMessage(), e);
     }
     if (diff.isEmpty()) {
+      syncDatapath(actual, Set.of());
       return new ApplyOutcome(List.of(), actual);
     }
     Map<String, String> uuids = new LinkedHashMap<>();
@@ -241,9 +261,16 @@ public final class OvsDriver implements Driver {
     if (!txn.items().isEmpty()) {
       Map<String, List<Integer>> trunks = trunks(desired, refused, actual, keepUnowned);
       txn.setTrunks(trunks);
+      List<ObjectNode> ops = new ArrayList<>(txn.operations());
+      if (datapath != null) {
+        ops.addAll(Ovsdb.bumpNextCfg());
+      }
       applying = true;
       try {
-        db.transact(OvsdbClient.OPEN_VSWITCH, txn.operations());
+        ArrayNode r = db.transact(OvsdbClient.OPEN_VSWITCH, ops);
+        if (datapath != null) {
+          awaitSwitch(r.get(ops.size() - 1).path("rows").path(0).path("next_cfg").asLong());
+        }
       } catch (OvsdbException e) {
         for (SubInterface s : txn.items()) {
           errors.add(
@@ -257,7 +284,80 @@ public final class OvsDriver implements Driver {
         applying = false;
       }
     }
-    return new ApplyOutcome(errors, read());
+    DeviceConfig after = read();
+    Set<String> changed = new TreeSet<>();
+    txn.items().forEach(i -> changed.add(i.getName()));
+    syncDatapath(after, changed);
+    return new ApplyOutcome(errors, after);
+  }
+
+  /** Waits until the switch daemon has caught up with configuration {@code nextCfg}. */
+  private void awaitSwitch(long nextCfg) throws OvsdbException {
+    long deadline = System.nanoTime() + OvsSettings.CALL_TIMEOUT.toNanos();
+    ObjectNode q = select("Open_vSwitch", List.of("cur_cfg"), null);
+    while (true) {
+      ArrayNode r = db.transact(OvsdbClient.OPEN_VSWITCH, List.of(q));
+      if (r.get(0).path("rows").path(0).path("cur_cfg").asLong() >= nextCfg) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new OvsdbException(
+            "ovs-vswitchd did not take configuration " + nextCfg + " within the timeout");
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new OvsdbException("interrupted waiting for ovs-vswitchd");
+      }
+    }
+  }
+
+  /**
+   * Gives the sub-interfaces OVS holds their rates and link states; {@code changed} names those
+   * this apply touched, whose links are set whatever they show (a port just made starts down).
+   */
+  private void syncDatapath(DeviceConfig actual, Set<String> changed) throws DriverException {
+    if (datapath == null) {
+      return;
+    }
+    Map<String, JsonNode> ifaces = new TreeMap<>();
+    try {
+      ArrayNode r =
+          db.transact(
+              OvsdbClient.OPEN_VSWITCH,
+              List.of(select("Interface", List.of("name", "ofport", "admin_state"), null)));
+      r.get(0).path("rows").forEach(row -> ifaces.put(row.path("name").asText(), row));
+    } catch (OvsdbException e) {
+      throw new DriverException("cannot read OVS interfaces: " + e.getMessage(), e);
+    }
+    List<Datapath.Rate> rates = new ArrayList<>();
+    for (SubInterface s : actual.getSubInterfacesList()) {
+      String parent = ports.get(s.getPort());
+      if (parent == null || s.getAlias().isEmpty()) {
+        continue; // not ours: the controller removes it
+      }
+      String name = parent + "." + s.getCTag();
+      JsonNode iface = ifaces.get(name);
+      JsonNode up = ifaces.get(parent);
+      if (iface == null || iface.path("ofport").asInt(-1) <= 0) {
+        continue;
+      }
+      boolean isUp = "up".equals(iface.path("admin_state").asText());
+      if (changed.contains(s.getName()) || isUp != s.getAdminUp()) {
+        datapath.link(name, s.getAdminUp());
+      }
+      if (up != null && up.path("ofport").asInt(-1) > 0) {
+        rates.add(
+            new Datapath.Rate(
+                name,
+                iface.path("ofport").asInt(),
+                up.path("ofport").asInt(),
+                s.getCTag(),
+                s.getBandwidthMbps()));
+      }
+    }
+    datapath.sync(rates);
   }
 
   /**

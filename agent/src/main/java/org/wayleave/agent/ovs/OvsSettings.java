@@ -25,15 +25,23 @@ import org.wayleave.agent.DriverException;
  *   ports:                                         # device port: OVS port (a Linux name, no '/')
  *     ge-0/0/0: ge-0-0-0
  *     ge-0/0/1: ge-0-0-1
+ *   openflow: unix:/run/wayleave/rtr-camden-01/br0.mgmt  # optional: this is the default
  * </pre>
+ *
+ * <p>{@code openflow} is the bridge's OpenFlow management socket, where committed rates are set as
+ * meters ({@link Datapath}); {@code off} drives the database alone (no rates, no link states: for a
+ * database without a switch daemon, as in tests).
  *
  * @param socket the OVSDB server's Unix socket
  * @param bridge the bridge the device's ports are on
  * @param ports device port name to OVS port name
  * @param uplink the device port carrying every circuit's VLAN onward, or null
+ * @param openflow the bridge's OpenFlow target ({@code unix:PATH}), or null for none
  */
-public record OvsSettings(Path socket, String bridge, Map<String, String> ports, String uplink) {
-  private static final Set<String> FIELDS = Set.of("socket", "bridge", "uplink", "ports");
+public record OvsSettings(
+    Path socket, String bridge, Map<String, String> ports, String uplink, String openflow) {
+  private static final Set<String> FIELDS =
+      Set.of("socket", "bridge", "uplink", "ports", "openflow");
 
   /** A Linux interface name short enough to take a {@code .4094} suffix and stay within 15. */
   private static final Pattern OVS_PORT = Pattern.compile("[A-Za-z0-9_-]{1,10}");
@@ -115,7 +123,22 @@ public record OvsSettings(Path socket, String bridge, Map<String, String> ports,
               }
               ports.put(e.getKey(), e.getValue().asText());
             });
-    return new OvsSettings(Path.of(socket), bridge, ports, text(ovs, "uplink"));
+    JsonNode of = ovs.get("openflow");
+    // YAML reads a bare off as false.
+    String openflow =
+        of != null && of.isBoolean() && !of.asBoolean() ? "off" : text(ovs, "openflow");
+    if (openflow == null) {
+      Path dir = Path.of(socket).toAbsolutePath().getParent();
+      openflow = "unix:" + dir.resolve(bridge + ".mgmt");
+    } else if (openflow.equals("off")) {
+      openflow = null;
+    } else if (!openflow.startsWith("unix:") && !openflow.matches("(tcp|ssl):.+:\\d+")) {
+      throw new IllegalArgumentException(
+          "ovs.openflow: must be unix:PATH, tcp:HOST:PORT, ssl:HOST:PORT or off (got '"
+              + openflow
+              + "')");
+    }
+    return new OvsSettings(Path.of(socket), bridge, ports, text(ovs, "uplink"), openflow);
   }
 
   private static String text(JsonNode n, String field) {
@@ -143,7 +166,23 @@ public record OvsSettings(Path socket, String bridge, Map<String, String> ports,
       throw new DriverException("ovs.socket: " + e.getMessage(), e);
     }
     try {
-      OvsDriver driver = new OvsDriver(client, deviceId, bridge, ports, uplink);
+      Datapath datapath = null;
+      if (openflow != null) {
+        datapath = new Datapath(Programs.find("ovs-ofctl"), Programs.find("ip"), openflow);
+        try {
+          datapath.check();
+        } catch (DriverException e) {
+          throw new DriverException(
+              "ovs.openflow: the switch does not answer OpenFlow at "
+                  + openflow
+                  + " (is ovs-vswitchd running with bridge "
+                  + bridge
+                  + "? 'openflow: off' drives the database alone): "
+                  + e.getMessage(),
+              e);
+        }
+      }
+      OvsDriver driver = new OvsDriver(client, deviceId, bridge, ports, uplink, datapath);
       driver.read();
       driver.monitor();
       return driver;

@@ -3,6 +3,7 @@ package org.wayleave.agent.ovs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,5 +56,20 @@ final class Ovsdb {
     ArrayNode items = NODES.arrayNode();
     ids.forEach(id -> items.add(NODES.arrayNode().add(kind).add(id)));
     return NODES.arrayNode().add("set").add(items);
+  }
+
+  /**
+   * Operations that ask the switch daemon to take the transaction's configuration, as {@code
+   * ovs-vsctl} does: {@code next_cfg} is incremented, and the last operation's result holds its new
+   * value, which {@code cur_cfg} reaches once the daemon has applied it.
+   */
+  static List<ObjectNode> bumpNextCfg() {
+    ObjectNode bump = NODES.objectNode().put("op", "mutate").put("table", "Open_vSwitch");
+    bump.putArray("where");
+    bump.putArray("mutations").add(NODES.arrayNode().add("next_cfg").add("+=").add(1));
+    ObjectNode read = NODES.objectNode().put("op", "select").put("table", "Open_vSwitch");
+    read.putArray("where");
+    read.putArray("columns").add("next_cfg");
+    return List.of(bump, read);
   }
 }

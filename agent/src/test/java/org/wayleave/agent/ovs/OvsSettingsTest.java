@@ -39,6 +39,12 @@ class OvsSettingsTest {
     assertThat(c.ovs().bridge()).isEqualTo("br0");
     assertThat(c.ovs().ports()).containsEntry("ge-0/0/1", "ge-0-0-1");
     assertThat(c.ovs().uplink()).isEqualTo("ge-0/0/0");
+    assertThat(c.ovs().openflow()).as("beside the database").isEqualTo("unix:/run/x/br0.mgmt");
+    assertThat(
+            AgentConfig.parse(config(section(Path.of("/s")) + "  openflow: off\n"))
+                .ovs()
+                .openflow())
+        .isNull();
 
     assertThatThrownBy(() -> AgentConfig.parse(config("")))
         .hasMessage("ovs: driver ovs needs the ovs section");
@@ -54,6 +60,9 @@ class OvsSettingsTest {
         .hasMessageStartingWith("ovs.uplink: 'ge-0/0/9' is not one of ovs.ports");
     assertThatThrownBy(() -> AgentConfig.parse(config(section(Path.of("/s")) + "  colour: blue\n")))
         .hasMessageStartingWith("ovs.colour: unknown field");
+    assertThatThrownBy(
+            () -> AgentConfig.parse(config(section(Path.of("/s")) + "  openflow: br0.mgmt\n")))
+        .hasMessageStartingWith("ovs.openflow: must be unix:PATH");
     assertThatThrownBy(
             () ->
                 AgentConfig.parse(
@@ -76,7 +85,14 @@ class OvsSettingsTest {
           "add-port",
           "br0",
           "ge-0-0-1");
-      Driver d = AgentConfig.parse(config(section(server.socket()))).createDriver();
+      AgentConfig noSwitch = AgentConfig.parse(config(section(server.socket())));
+      assertThatThrownBy(noSwitch::createDriver)
+          .isInstanceOf(DriverException.class)
+          .hasMessageContaining(
+              "ovs.openflow: the switch does not answer OpenFlow at unix:"
+                  + dir.resolve("br0.mgmt"));
+      Driver d =
+          AgentConfig.parse(config(section(server.socket()) + "  openflow: off\n")).createDriver();
       assertThat(d).isInstanceOf(OvsDriver.class);
       assertThat(d.read())
           .isEqualTo(DeviceConfig.newBuilder().setDeviceId("rtr-camden-01").build());
