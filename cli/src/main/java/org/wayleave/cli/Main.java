@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Provisioning controller for Public Services Network circuits.",
     subcommands = {
       DemoCommand.class,
+      LabCommand.class,
       ControllerCommand.class,
       AgentCommand.class,
       SimulatorCommand.class,
