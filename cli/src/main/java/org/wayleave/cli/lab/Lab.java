@@ -317,6 +317,20 @@ public final class Lab implements AutoCloseable {
   }
 
   /**
+   * Adds a host {@code wl-ID} on the supplier's switch, an access port on {@code vlan}, with {@code
+   * cidr} (a test's stray host, say); removed with the lab.
+   */
+  public String addHost(String id, int vlan, String cidr) {
+    String ns = PREFIX + id;
+    namespace(ns);
+    String peer = "svc-" + id;
+    veth("eth0", ns, peer, PREFIX + "psn");
+    vsctl(dir.resolve("psn"), "add-port", "psn", peer, "tag=" + vlan);
+    Shell.run("ip", "-n", ns, "addr", "add", cidr, "dev", "eth0");
+    return ns;
+  }
+
+  /**
    * Starts {@code r}'s agent in its namespace: {@code java} with this process's class path, running
    * {@code wayleave agent} on {@code config}, its output in the router's directory.
    */

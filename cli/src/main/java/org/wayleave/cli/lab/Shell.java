@@ -22,11 +22,11 @@ public final class Shell {
   }
 
   /** Runs {@code cmd} and returns what it printed; throws naming it when it fails. */
-  static String run(String... cmd) {
+  public static String run(String... cmd) {
     return run(List.of(cmd), Map.of());
   }
 
-  static String run(List<String> cmd, Map<String, String> env) {
+  public static String run(List<String> cmd, Map<String, String> env) {
     try {
       ProcessBuilder pb = new ProcessBuilder(resolve(cmd)).redirectErrorStream(true);
       pb.environment().putAll(env);
@@ -51,7 +51,7 @@ public final class Shell {
   }
 
   /** Runs {@code cmd}, ignoring failure: for tearing down what may already be gone. */
-  static boolean tryRun(String... cmd) {
+  public static boolean tryRun(String... cmd) {
     try {
       run(cmd);
       return true;
@@ -61,7 +61,7 @@ public final class Shell {
   }
 
   /** Starts a long-running {@code cmd}, its output to {@code log}. */
-  static Process start(List<String> cmd, Map<String, String> env, Path log) {
+  public static Process start(List<String> cmd, Map<String, String> env, Path log) {
     try {
       ProcessBuilder pb =
           new ProcessBuilder(resolve(cmd)).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -73,7 +73,7 @@ public final class Shell {
   }
 
   /** The program's path (the sbin directories included), or null when it is not installed. */
-  static Path which(String program) {
+  public static Path which(String program) {
     List<String> dirs =
         new ArrayList<>(
             List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
