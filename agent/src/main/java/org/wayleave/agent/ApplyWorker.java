@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wayleave.api.v1.AgentMessage;
 import org.wayleave.api.v1.ApplyResult;
+import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.ItemError;
 import org.wayleave.api.v1.Push;
 import org.wayleave.api.v1.Report;
@@ -120,7 +121,8 @@ final class ApplyWorker {
                 ? ApplyResult.APPLY_RESULT_APPLIED
                 : ApplyResult.APPLY_RESULT_PARTIAL)
         .addAllItemErrors(outcome.itemErrors())
-        .setActual(outcome.actual());
+        .setActual(outcome.actual())
+        .putAllOsNames(OsNames.of(driver, outcome.actual(), deviceId));
     if (!outcome.complete()) {
       log.warn(
           "agent {}: push {} applied in part; {} item(s) failed, first: {} {}",
@@ -143,7 +145,8 @@ final class ApplyWorker {
     r.setResult(ApplyResult.APPLY_RESULT_REJECTED)
         .addItemErrors(ItemError.newBuilder().setMessage(message));
     try {
-      r.setActual(driver.read());
+      DeviceConfig actual = driver.read();
+      r.setActual(actual).putAllOsNames(OsNames.of(driver, actual, deviceId));
     } catch (DriverException | RuntimeException unreadable) {
       // Leave actual unset: we do not know what the router carries.
     }

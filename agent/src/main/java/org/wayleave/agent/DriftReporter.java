@@ -71,7 +71,12 @@ final class DriftReporter {
           e.getMessage());
       return;
     }
-    if (s.send(AgentMessage.newBuilder().setDrift(Drift.newBuilder().setActual(actual)).build())) {
+    Drift drift =
+        Drift.newBuilder()
+            .setActual(actual)
+            .putAllOsNames(OsNames.of(driver, actual, deviceId))
+            .build();
+    if (s.send(AgentMessage.newBuilder().setDrift(drift).build())) {
       stats.driftsSent.incrementAndGet();
       log.info(
           "agent {}: router changed out of band; Drift sent ({} sub-interfaces)",

@@ -1,5 +1,6 @@
 package org.wayleave.agent;
 
+import java.util.Map;
 import org.wayleave.api.v1.DeviceConfig;
 
 /**
@@ -42,4 +43,18 @@ public interface Driver {
    * on any thread and must return quickly; the agent reads the router afterwards itself.
    */
   void onOutOfBandChange(Runnable listener);
+
+  /**
+   * The names the router's own OS gives its ports and the sub-interfaces in {@code actual}, keyed
+   * by Wayleave's name ({@code ge-0/0/1}, {@code ge-0/0/1.100}), only where they differ (Linux
+   * names cannot hold '/'). The controller matches SNMP's interface names against them. Sent with
+   * every Hello, Report and Drift.
+   *
+   * @param actual what {@link #read} or {@link #apply} just returned
+   * @return the differing names; empty when the router's OS uses Wayleave's names, as on the
+   *     simulator
+   */
+  default Map<String, String> osNames(DeviceConfig actual) {
+    return Map.of();
+  }
 }

@@ -56,6 +56,7 @@ final class StateMessages {
             .setAgentVersion(settings.agentVersion())
             .setAppliedGeneration(applied)
             .setActual(actual)
+            .putAllOsNames(OsNames.of(driver, actual, deviceId))
             .setTerm(followedTerm())
             .build();
     if (s.send(AgentMessage.newBuilder().setHello(hello).build())) {

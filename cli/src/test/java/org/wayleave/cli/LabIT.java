@@ -109,7 +109,11 @@ class LabIT {
     await()
         .atMost(within)
         .pollInterval(Duration.ofMillis(100))
-        .untilAsserted(() -> assertThat(circuit(id).getStatus().getPhase()).isEqualTo(phase));
+        .untilAsserted(
+            () -> {
+              Circuit c = circuit(id);
+              assertThat(c.getStatus().getPhase()).as("%s: %s", id, c.getStatus()).isEqualTo(phase);
+            });
   }
 
   @Test
@@ -356,6 +360,9 @@ class LabIT {
             "-Oqv",
             camden.mgmtAddress(),
             "1.3.6.1.2.1.31.1.1.1.10." + ifIndex);
-    return Long.parseLong(out.trim());
+    String out = Shell.run(cmd, Map.of("SNMP_PERSISTENT_DIR", state.toString(), "MIBS", ""));
+    // The first run also says it made its state directory; the value is the last line.
+    String[] lines = out.strip().split("\n");
+    return Long.parseLong(lines[lines.length - 1].trim());
   }
 }

@@ -103,7 +103,7 @@ public final class Controller implements AutoCloseable {
         new CircuitStatusWriter(
             observed,
             agents::evidence,
-            telemetry == null ? null : new CircuitLinks(telemetry),
+            telemetry == null ? null : new CircuitLinks(telemetry, agents::osName),
             config.clock());
     this.reconciler = new DeviceReconciler(cache, statuses, pushes, leadership::recordRefusal);
     this.devices =

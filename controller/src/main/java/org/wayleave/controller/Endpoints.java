@@ -140,6 +140,7 @@ final class Endpoints {
                 state,
                 store,
                 telemetry,
+                agents::osName,
                 config.clock(),
                 config.policy(),
                 tls())
@@ -170,7 +171,9 @@ final class Endpoints {
             config.policy(),
             checks,
             (vertx, router) -> {
-              new ApiRoutes(vertx, cache, store, observed, telemetry, config.clock()).mount(router);
+              new ApiRoutes(
+                      vertx, cache, store, observed, telemetry, agents::osName, config.clock())
+                  .mount(router);
               // Open, as /readyz: which controller leads is what a NOC and a script ask first.
               router
                   .get("/leader")

@@ -136,6 +136,22 @@ public final class OvsDriver implements Driver {
     listeners.add(listener);
   }
 
+  /**
+   * Linux's names: each mapped port's OVS name ({@code ge-0-0-1}), and each sub-interface's
+   * internal port ({@code ge-0-0-1.100}), which snmpd reports as ifName and ifDescr.
+   */
+  @Override
+  public Map<String, String> osNames(DeviceConfig actual) {
+    Map<String, String> names = new TreeMap<>(ports);
+    for (SubInterface s : actual.getSubInterfacesList()) {
+      String parent = ports.get(s.getPort());
+      if (parent != null && s.getSTag() == 0) {
+        names.put(s.getName(), parent + "." + s.getCTag());
+      }
+    }
+    return names;
+  }
+
   // ---------------------------------------------------------------- read
 
   /** A port of the bridge as OVS holds it. */
@@ -291,6 +307,15 @@ public final class OvsDriver implements Driver {
     return new ApplyOutcome(errors, after);
   }
 
+  /**
+   * Gives what OVS holds its rates and link states again, as an agent starting does: a push cut
+   * short by the agent's death may have left the database on the new configuration (which the
+   * controller then finds in sync and does not push again) with its links and meters not yet set.
+   */
+  public void resyncDatapath() throws DriverException {
+    syncDatapath(read(), Set.of());
+  }
+
   /** Waits until the switch daemon has caught up with configuration {@code nextCfg}. */
   private void awaitSwitch(long nextCfg) throws OvsdbException {
     long deadline = System.nanoTime() + OvsSettings.CALL_TIMEOUT.toNanos();
@@ -317,7 +342,8 @@ public final class OvsDriver implements Driver {
    * Gives the sub-interfaces OVS holds their rates and link states; {@code changed} names those
    * this apply touched, whose links are set whatever they show (a port just made starts down).
    */
-  private void syncDatapath(DeviceConfig actual, Set<String> changed) throws DriverException {
+  private synchronized void syncDatapath(DeviceConfig actual, Set<String> changed)
+      throws DriverException {
     if (datapath == null) {
       return;
     }

@@ -183,7 +183,7 @@ public record OvsSettings(
         }
       }
       OvsDriver driver = new OvsDriver(client, deviceId, bridge, ports, uplink, datapath);
-      driver.read();
+      driver.resyncDatapath();
       driver.monitor();
       return driver;
     } catch (DriverException | RuntimeException e) {

@@ -98,6 +98,11 @@ class OvsDriverTest {
     assertThat(server.get("Port", "ge-0-0-0", "trunks")).isEqualTo("[100, 101]");
     // A port without circuits passes nothing (an empty trunks would pass every VLAN).
     assertThat(server.get("Port", "ge-0-0-2", "trunks")).isEqualTo("[4095]");
+    // What snmpd will call them: Linux's names, reported beside the configuration.
+    assertThat(driver.osNames(out.actual()))
+        .containsEntry("ge-0/0/1.100", "ge-0-0-1.100")
+        .containsEntry("ge-0/0/1.101", "ge-0-0-1.101")
+        .containsEntry("ge-0/0/1", "ge-0-0-1");
   }
 
   @Test

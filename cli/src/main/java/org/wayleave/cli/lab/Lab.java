@@ -291,6 +291,9 @@ public final class Lab implements AutoCloseable {
               "# " + r.deviceId() + ": v3 authPriv only, as the controller's device record says",
               "createUser wayleave SHA-256 \"" + secret[0] + "\" AES \"" + secret[1] + "\"",
               "rouser wayleave priv",
+              "# A port deleted and made again (a repair) is a new interface under the same name:",
+              "# without this, snmpd keeps the old one's row too, down for ever.",
+              "interface_replace_old yes",
               ""));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -43,6 +43,7 @@ import org.wayleave.controller.security.Caller;
 import org.wayleave.controller.store.AuditRecord;
 import org.wayleave.controller.store.StateStore;
 import org.wayleave.controller.store.StoreEvent;
+import org.wayleave.controller.telemetry.OsNames;
 import org.wayleave.controller.telemetry.Telemetry;
 
 /**
@@ -96,6 +97,7 @@ public final class ApiRoutes {
 
   /**
    * @param telemetry null when routers are not polled
+   * @param osNames the names routers' OSes give sub-interfaces, as their agents report
    */
   public ApiRoutes(
       Vertx vertx,
@@ -103,11 +105,12 @@ public final class ApiRoutes {
       StateStore store,
       ObservedStateService observed,
       Telemetry telemetry,
+      OsNames osNames,
       Clock clock) {
     this.cache = cache;
     this.store = store;
     this.telemetry = telemetry;
-    this.telemetryQueries = new TelemetryQueries(cache, telemetry, clock);
+    this.telemetryQueries = new TelemetryQueries(cache, telemetry, osNames, clock);
     this.alarms = new Alarms(cache, observed, telemetry, clock);
     this.feed = new EventFeed(vertx, cache, alarms);
   }

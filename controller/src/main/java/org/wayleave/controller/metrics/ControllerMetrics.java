@@ -134,7 +134,7 @@ public final class ControllerMetrics implements AutoCloseable {
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
 
-    InventoryCollector inventory = new InventoryCollector(cache, telemetry, config);
+    InventoryCollector inventory = new InventoryCollector(cache, telemetry, config, agents::osName);
     registry.getPrometheusRegistry().register(inventory);
     Gauge.builder("wayleave.snmp.routers.reachable", inventory, i -> i.routers(true))
         .description("Routers in the plan that answered their last SNMP poll")

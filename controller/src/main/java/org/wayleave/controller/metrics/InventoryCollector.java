@@ -32,6 +32,7 @@ import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.store.StoreEvent;
 import org.wayleave.controller.telemetry.LinkJudge;
+import org.wayleave.controller.telemetry.OsNames;
 import org.wayleave.controller.telemetry.Telemetry;
 import org.wayleave.controller.telemetry.TelemetryConfig;
 
@@ -77,8 +78,8 @@ final class InventoryCollector implements MultiCollector {
   private static final List<String> PHASE_NAMES =
       PHASES.stream().map(InventoryCollector::phaseName).toList();
 
-  /** One end of a circuit as SNMP names it: the router and the sub-interface. */
-  private record End(String device, String ifName) {}
+  /** One end of a circuit: the router and the sub-interface as Wayleave names it. */
+  private record End(String device, String subInterface) {}
 
   /**
    * A circuit as the metrics need it; replaced whole on every change, so scrapes see it consistent.
@@ -96,6 +97,7 @@ final class InventoryCollector implements MultiCollector {
   private final ResourceCache cache;
   private final Telemetry telemetry; // null when the controller does not poll
   private final TelemetryConfig config;
+  private final OsNames osNames;
   private final Map<String, CircuitEntry> circuits = new ConcurrentSkipListMap<>();
   private final Map<String, DeviceEntry> devices = new ConcurrentSkipListMap<>();
   private final Object updates = new Object();
@@ -104,11 +106,15 @@ final class InventoryCollector implements MultiCollector {
   /**
    * Starts following {@code cache}: registers its listener first, then loads what is there, so no
    * change falls between the two.
+   *
+   * @param osNames the names routers' OSes give sub-interfaces, looked up at each scrape
    */
-  InventoryCollector(ResourceCache cache, Telemetry telemetry, TelemetryConfig config) {
+  InventoryCollector(
+      ResourceCache cache, Telemetry telemetry, TelemetryConfig config, OsNames osNames) {
     this.cache = cache;
     this.telemetry = telemetry;
     this.config = config;
+    this.osNames = osNames;
     cache.addListener((rev, events) -> onEvents(events));
     synchronized (updates) {
       cache.readLock().lock();
@@ -288,7 +294,8 @@ final class InventoryCollector implements MultiCollector {
       if (d == null || !d.reachable()) {
         continue; // the last rates of a silent router are history, not a current value
       }
-      Telemetry.InterfaceView i = find(d, e.ifName(), c.id(), indexes);
+      Telemetry.InterfaceView i =
+          find(d, osNames.osName(e.device(), e.subInterface()), c.id(), indexes);
       if (i == null) {
         continue;
       }
@@ -326,9 +333,10 @@ final class InventoryCollector implements MultiCollector {
         GaugeSnapshot.builder()
             .name(CIRCUIT_LINK_UP)
             .help(
-                "The circuit's LinkUp condition: 1 when SNMP shows every end's interface up, 0 when"
-                    + " an end is down or admin-down; no sample while unknown (not polled yet,"
-                    + " router not answering, telemetry off)");
+                "The circuit's LinkUp condition: 1 when SNMP shows every end's interface up (and"
+                    + " its port, where SNMP shows it), 0 when an end or its port is down or"
+                    + " admin-down; no sample while unknown (not polled yet, router not answering,"
+                    + " telemetry off)");
     final GaugeSnapshot.Builder in =
         GaugeSnapshot.builder()
             .name(CIRCUIT_IN)

@@ -21,6 +21,7 @@ import org.wayleave.controller.core.DesiredStateService;
 import org.wayleave.controller.security.AccessPolicy;
 import org.wayleave.controller.security.Authenticate;
 import org.wayleave.controller.store.StateStore;
+import org.wayleave.controller.telemetry.OsNames;
 import org.wayleave.controller.telemetry.Telemetry;
 
 /**
@@ -95,11 +96,20 @@ public final class NorthboundServer {
 
   /** Without TLS (every caller an engineer): for in-process tests. */
   public NorthboundServer(ServerBuilder<?> builder, DesiredStateService state, StateStore store) {
-    this(builder, state, store, null, Clock.systemUTC(), AccessPolicy.defaults(), false);
+    this(
+        builder,
+        state,
+        store,
+        null,
+        OsNames.SAME,
+        Clock.systemUTC(),
+        AccessPolicy.defaults(),
+        false);
   }
 
   /**
    * @param telemetry what SNMP shows, or null when routers are not polled
+   * @param osNames the names routers' OSes give sub-interfaces, as their agents report
    * @param policy who may do what
    * @param tls whether {@code builder} requires client certificates (false only for {@code
    *     --insecure}): with it, callers are who their certificates say; without it, every caller is
@@ -110,6 +120,7 @@ public final class NorthboundServer {
       DesiredStateService state,
       StateStore store,
       Telemetry telemetry,
+      OsNames osNames,
       Clock clock,
       AccessPolicy policy,
       boolean tls) {
@@ -141,7 +152,7 @@ public final class NorthboundServer {
                 MalformedRequests.guard(
                     ServerInterceptors.intercept(
                         new TelemetryGrpcService(
-                            new TelemetryQueries(state.cache(), telemetry, clock)),
+                            new TelemetryQueries(state.cache(), telemetry, osNames, clock)),
                         chain)))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())

@@ -5,7 +5,9 @@ import com.google.protobuf.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.GetLinkStateRequest;
 import org.wayleave.api.v1.GetLinkStateResponse;
@@ -24,29 +26,39 @@ import org.wayleave.controller.core.ErrorCode;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.telemetry.LinkJudge;
+import org.wayleave.controller.telemetry.OsNames;
 import org.wayleave.controller.telemetry.RateHistory;
 import org.wayleave.controller.telemetry.Telemetry;
 
 /**
  * Link state and rate history by circuit, council or device: what {@code TelemetryService} and the
- * HTTP API answer. Refusals are {@link ApiException}s naming the scope field.
+ * HTTP API answer. Refusals are {@link ApiException}s naming the scope field. A circuit's
+ * sub-interface is found in SNMP by the name the router's OS gives it ({@link OsNames}), else by
+ * its alias; by circuit or council it is answered under Wayleave's name, by device under SNMP's.
  */
 public final class TelemetryQueries {
   private final ResourceCache cache;
   private final Telemetry telemetry;
+  private final OsNames osNames;
   private final Clock clock;
 
   /**
    * @param telemetry null when the controller does not poll routers
+   * @param osNames the names routers' OSes give sub-interfaces, as their agents report
    */
-  public TelemetryQueries(ResourceCache cache, Telemetry telemetry, Clock clock) {
+  public TelemetryQueries(ResourceCache cache, Telemetry telemetry, OsNames osNames, Clock clock) {
     this.cache = cache;
     this.telemetry = telemetry;
+    this.osNames = osNames;
     this.clock = clock;
   }
 
-  /** One interface a request is about. {@code name} null means every interface of the device. */
-  private record Target(String device, String name, String circuit, long committedMbps) {}
+  /**
+   * One interface a request is about: {@code name} as answered, {@code ifName} as SNMP shows it.
+   * {@code name} null means every interface of the device.
+   */
+  private record Target(
+      String device, String name, String ifName, String circuit, long committedMbps) {}
 
   public GetLinkStateResponse linkState(GetLinkStateRequest req) {
     GetLinkStateResponse.Builder b = GetLinkStateResponse.newBuilder();
@@ -78,7 +90,8 @@ public final class TelemetryQueries {
                 .setInterface(one.name())
                 .setCircuit(one.circuit())
                 .setCommittedMbps(one.committedMbps());
-        for (RateHistory.Point p : telemetry.history(one.device(), one.name(), since, until)) {
+        for (RateHistory.Point p :
+            telemetry.history(one.device(), historyName(one), since, until)) {
           RatePoint.Builder rp = RatePoint.newBuilder().setTime(ts(p.epochMillis()));
           if (!Double.isNaN(p.inBps())) {
             rp.setInBps(p.inBps());
@@ -138,22 +151,31 @@ public final class TelemetryQueries {
         throw ApiException.of(
             ErrorCode.NOT_FOUND, "scope.device", "no device '" + scope.getDevice() + "'");
       }
-      out.add(new Target(scope.getDevice(), null, "", 0));
+      out.add(new Target(scope.getDevice(), null, null, "", 0));
     }
     return out;
   }
 
-  private static void ends(Circuit c, List<Target> out) {
+  private void ends(Circuit c, List<Target> out) {
     for (Termination t : CircuitEnds.of(c)) {
       if (t.hasCTag()) {
+        String name = SubInterfaces.of(c, t).getName();
         out.add(
             new Target(
                 t.getDevice(),
-                SubInterfaces.of(c, t).getName(),
+                name,
+                osNames.osName(t.getDevice(), name),
                 c.getId(),
                 c.getSpec().getCommittedMbps()));
       }
     }
+  }
+
+  /** The name SNMP shows for the target's interface, by which its history is kept. */
+  private String historyName(Target t) {
+    Telemetry.DeviceView d = telemetry.device(t.device());
+    Telemetry.InterfaceView i = d == null ? null : d.find(t.ifName(), t.circuit());
+    return i == null ? t.ifName() : i.name();
   }
 
   /** A device-wide target becomes one per interface SNMP shows. */
@@ -165,18 +187,42 @@ public final class TelemetryQueries {
     List<Target> out = new ArrayList<>();
     if (d != null) {
       Scope scope = Scope.current();
+      Map<String, String> byIfName = circuitsByIfName(t.device());
       for (Telemetry.InterfaceView i : d.interfaces()) {
+        String circuit = circuitOf(i, byIfName);
         // A supplier sees the interfaces of its own circuits on a router it shares, nothing else.
-        if (!scope.isAll() && !scope.sees(cache.get(Kind.CIRCUIT, circuitOf(i)))) {
+        if (!scope.isAll() && !scope.sees(cache.get(Kind.CIRCUIT, circuit))) {
           continue;
         }
-        out.add(new Target(t.device(), i.name(), circuitOf(i), committed(circuitOf(i))));
+        out.add(new Target(t.device(), i.name(), i.name(), circuit, committed(circuit)));
       }
     }
     return out;
   }
 
-  private String circuitOf(Telemetry.InterfaceView i) {
+  /** The circuits ending on {@code device}, by the name its OS gives their sub-interfaces. */
+  private Map<String, String> circuitsByIfName(String device) {
+    Map<String, String> byIfName = new HashMap<>();
+    for (String id : cache.circuitsOnDevice(device)) {
+      Circuit c = cache.get(Kind.CIRCUIT, id);
+      if (c == null) {
+        continue;
+      }
+      for (Termination t : CircuitEnds.of(c)) {
+        if (t.hasCTag() && t.getDevice().equals(device)) {
+          byIfName.put(osNames.osName(device, SubInterfaces.of(c, t).getName()), id);
+        }
+      }
+    }
+    return byIfName;
+  }
+
+  /** The circuit of an interface: by its name, else by its alias; "" when none. */
+  private String circuitOf(Telemetry.InterfaceView i, Map<String, String> byIfName) {
+    String byName = byIfName.get(i.name());
+    if (byName != null) {
+      return byName;
+    }
     return !i.alias().isEmpty() && cache.get(Kind.CIRCUIT, i.alias()) != null ? i.alias() : "";
   }
 
@@ -195,7 +241,7 @@ public final class TelemetryQueries {
               .setCircuit(one.circuit())
               .setCommittedMbps(one.committedMbps())
               .setState(LinkState.LINK_STATE_UNKNOWN);
-      Telemetry.InterfaceView i = d == null ? null : d.find(one.name(), one.circuit());
+      Telemetry.InterfaceView i = d == null ? null : d.find(one.ifName(), one.circuit());
       if (d != null) {
         l.setReachable(d.reachable()).setUnreachableReason(d.reason());
       }

@@ -99,7 +99,7 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
       }
       switch (m.getMsgCase()) {
         case REPORT -> sessions.report(session, m.getReport());
-        case DRIFT -> sessions.drift(session, m.getDrift().getActual());
+        case DRIFT -> sessions.drift(session, m.getDrift());
         case HEARTBEAT -> sessions.heartbeat(session);
         default -> log.debug("ignoring empty agent message from {}", session.deviceId());
       }

@@ -17,18 +17,23 @@ import org.wayleave.api.v1.SubInterface;
 /**
  * The rules an agent's messages keep. An agent is believed only about its own router and about what
  * it was sent: a Report for a generation never pushed on its stream, an {@code actual} that names
- * another device, an unknown result, or text over the contract's {@code max_chars} is a protocol
- * error. The caller then ends the stream with the reason and uses nothing the message said. Each
- * check answers the reason ({@code field: rule}), or null when the message keeps the rules.
+ * another device, an unknown result, text over the contract's {@code max_chars}, or an empty or
+ * overlong OS name is a protocol error. The caller then ends the stream with the reason and uses
+ * nothing the message said. Each check answers the reason ({@code field: rule}), or null when the
+ * message keeps the rules.
  */
 final class AgentProtocol {
   /** Most item errors one Report may carry (southbound.proto). */
   static final int MAX_ITEM_ERRORS = 4096;
 
+  /** Most characters of a key or a name in {@code os_names} (southbound.proto). */
+  static final int MAX_OS_NAME_CHARS = 64;
+
   private AgentProtocol() {}
 
   static String hello(Hello h) {
     String why = tooLong(h, "hello");
+    why = why != null ? why : osNames(h.getOsNamesMap(), "hello.os_names");
     return why != null ? why : otherDevice(h.getActual(), h.getDeviceId(), "hello.actual");
   }
 
@@ -64,13 +69,45 @@ final class AgentProtocol {
     if (errors > MAX_ITEM_ERRORS) {
       return "report.item_errors: at most " + MAX_ITEM_ERRORS + " (got " + errors + ")";
     }
+    if (!r.hasActual() && r.getOsNamesCount() > 0) {
+      return "report.os_names: names the interfaces of an actual, and the report has none";
+    }
     String why = tooLong(r, "report");
+    why = why != null ? why : osNames(r.getOsNamesMap(), "report.os_names");
     return why != null ? why : otherDevice(r.getActual(), s.deviceId(), "report.actual");
   }
 
   static String drift(Drift d, AgentSession s) {
     String why = tooLong(d, "drift");
+    why = why != null ? why : osNames(d.getOsNamesMap(), "drift.os_names");
     return why != null ? why : otherDevice(d.getActual(), s.deviceId(), "drift.actual");
+  }
+
+  /** An empty or overlong key or name; the text itself is never quoted when too long. */
+  private static String osNames(Map<String, String> names, String field) {
+    for (Map.Entry<String, String> e : names.entrySet()) {
+      String key = e.getKey();
+      if (key.isEmpty() || key.length() > MAX_OS_NAME_CHARS) {
+        return field
+            + ": keys have 1 to "
+            + MAX_OS_NAME_CHARS
+            + " characters (got "
+            + key.length()
+            + ")";
+      }
+      int n = e.getValue().length();
+      if (n == 0 || n > MAX_OS_NAME_CHARS) {
+        return field
+            + "['"
+            + key
+            + "']: names have 1 to "
+            + MAX_OS_NAME_CHARS
+            + " characters (got "
+            + n
+            + ")";
+      }
+    }
+    return null;
   }
 
   private static String otherDevice(DeviceConfig actual, String device, String field) {

@@ -5,6 +5,7 @@ import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
 import org.wayleave.api.v1.ControllerMessage;
 import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.ItemError;
@@ -13,8 +14,9 @@ import org.wayleave.api.v1.Push;
 import org.wayleave.controller.status.AgentEvidence;
 
 /**
- * One connected agent: what it last told us (applied generation, actual configuration, item errors)
- * and the push it has not answered yet. Thread-safe; sends are serialised.
+ * One connected agent: what it last told us (applied generation, actual configuration with the
+ * router's OS names for it, item errors) and the push it has not answered yet. Thread-safe; sends
+ * are serialised.
  */
 final class AgentSession implements AgentEvidence {
   private final String deviceId;
@@ -22,6 +24,8 @@ final class AgentSession implements AgentEvidence {
   private final String agentVersion;
   private long appliedGeneration;
   private DeviceConfig actual;
+  // Volatile: read on every scrape and status, without the session's lock.
+  private volatile Map<String, String> osNames;
   private List<ItemError> itemErrors = List.of();
 
   /** Generations pushed on this stream, newest last: a Report must answer one of them. */
@@ -38,12 +42,14 @@ final class AgentSession implements AgentEvidence {
       String agentVersion,
       long appliedGeneration,
       DeviceConfig actual,
+      Map<String, String> osNames,
       StreamObserver<ControllerMessage> out,
       Instant now) {
     this.deviceId = deviceId;
     this.agentVersion = agentVersion;
     this.appliedGeneration = appliedGeneration;
     this.actual = actual;
+    this.osNames = Map.copyOf(osNames);
     this.out = out;
     this.lastSeen = now;
   }
@@ -59,6 +65,11 @@ final class AgentSession implements AgentEvidence {
   @Override
   public synchronized DeviceConfig actual() {
     return actual;
+  }
+
+  /** The router's OS names for ports and sub-interfaces, by Wayleave's name, where they differ. */
+  Map<String, String> osNames() {
+    return osNames;
   }
 
   @Override
@@ -105,16 +116,21 @@ final class AgentSession implements AgentEvidence {
     return rejected;
   }
 
-  /** A report: the answer to the push in flight if the generations agree. */
+  /**
+   * A report: the answer to the push in flight if the generations agree. A null {@code actual}
+   * keeps the last one, and its OS names.
+   */
   synchronized void reported(
       long generation,
       boolean applied,
       boolean rejected,
       List<ItemError> errors,
       DeviceConfig actual,
+      Map<String, String> osNames,
       Instant now) {
     if (actual != null) {
       this.actual = actual;
+      this.osNames = Map.copyOf(osNames);
     }
     this.rejected = rejected;
     this.itemErrors = List.copyOf(errors);
@@ -127,8 +143,9 @@ final class AgentSession implements AgentEvidence {
     lastSeen = now;
   }
 
-  synchronized void drifted(DeviceConfig actual, Instant now) {
+  synchronized void drifted(DeviceConfig actual, Map<String, String> osNames, Instant now) {
     this.actual = actual;
+    this.osNames = Map.copyOf(osNames);
     lastSeen = now;
   }
 

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wayleave.api.v1.ApplyResult;
 import org.wayleave.api.v1.ControllerMessage;
-import org.wayleave.api.v1.DeviceConfig;
+import org.wayleave.api.v1.Drift;
 import org.wayleave.api.v1.Hello;
 import org.wayleave.api.v1.Report;
 import org.wayleave.controller.status.AgentEvidence;
@@ -76,6 +76,16 @@ public final class AgentSessions {
   }
 
   /**
+   * The name the OS of {@code deviceId} gives the port or sub-interface Wayleave calls {@code
+   * wayleaveName}, as its connected agent last reported; {@code wayleaveName} when it reported none
+   * or none is connected. A {@link org.wayleave.controller.telemetry.OsNames}.
+   */
+  public String osName(String deviceId, String wayleaveName) {
+    AgentSession s = session(deviceId);
+    return s == null ? wayleaveName : s.osNames().getOrDefault(wayleaveName, wayleaveName);
+  }
+
+  /**
    * Ends every session with {@code status}: this controller stopped leading, and its agents must
    * find the one that leads now.
    */
@@ -93,6 +103,7 @@ public final class AgentSessions {
             h.getAgentVersion(),
             h.getAppliedGeneration(),
             h.getActual(),
+            h.getOsNamesMap(),
             out,
             clock.instant());
     AgentSession old = sessions.put(h.getDeviceId(), s);
@@ -122,12 +133,13 @@ public final class AgentSessions {
         r.getResult() == ApplyResult.APPLY_RESULT_REJECTED,
         r.getItemErrorsList(),
         r.hasActual() ? r.getActual() : null,
+        r.getOsNamesMap(),
         clock.instant());
     wake.accept(s.deviceId());
   }
 
-  void drift(AgentSession s, DeviceConfig actual) {
-    s.drifted(actual, clock.instant());
+  void drift(AgentSession s, Drift d) {
+    s.drifted(d.getActual(), d.getOsNamesMap(), clock.instant());
     wake.accept(s.deviceId());
   }
 

@@ -14,6 +14,12 @@ import org.wayleave.controller.status.LinkEvidenceSource;
  * interface the agent named for it, judged up or down, within or over its committed bandwidth, and
  * erroring or not. An end that says FALSE decides a condition; else one that does not know makes it
  * UNKNOWN; TRUE only when every end says so.
+ *
+ * <p>An end's sub-interface is the SNMP interface whose name is the one the router's OS gives it
+ * (as its agent reports, {@link OsNames}), else the one whose alias is the circuit id. Its parent
+ * port is the interface named as the OS names the port: when SNMP shows that port admin-down or
+ * oper-down, LinkUp is FALSE ({@code PortDown}) whatever the sub-interface says. When SNMP shows no
+ * such port, the sub-interface alone decides.
  */
 public final class CircuitLinks implements LinkEvidenceSource {
   private static final ConditionStatus TRUE = ConditionStatus.CONDITION_STATUS_TRUE;
@@ -21,9 +27,19 @@ public final class CircuitLinks implements LinkEvidenceSource {
   private static final ConditionStatus UNKNOWN = ConditionStatus.CONDITION_STATUS_UNKNOWN;
 
   private final Telemetry telemetry;
+  private final OsNames osNames;
 
+  /** For routers whose OS uses Wayleave's interface names (the simulator's). */
   public CircuitLinks(Telemetry telemetry) {
+    this(telemetry, OsNames.SAME);
+  }
+
+  /**
+   * @param osNames the names routers' OSes give ports and sub-interfaces, as their agents report
+   */
+  public CircuitLinks(Telemetry telemetry, OsNames osNames) {
     this.telemetry = telemetry;
+    this.osNames = osNames;
   }
 
   private record Part(ConditionStatus status, String reason, String message) {
@@ -81,7 +97,9 @@ public final class CircuitLinks implements LinkEvidenceSource {
         within =
             within.worse(new Part(UNKNOWN, "Unreachable", t.getDevice() + " does not answer SNMP"));
       } else {
-        Telemetry.InterfaceView i = d.find(want.getName(), c.getId());
+        port(d, want, t.getDevice());
+        Telemetry.InterfaceView i =
+            d.find(osNames.osName(t.getDevice(), want.getName()), c.getId());
         if (i == null) {
           Part p =
               new Part(
@@ -93,6 +111,23 @@ public final class CircuitLinks implements LinkEvidenceSource {
         } else {
           judge(i, where);
         }
+      }
+    }
+
+    /** The parent port, if SNMP shows it: down there means the circuit is down. */
+    private void port(Telemetry.DeviceView d, SubInterface want, String device) {
+      if (want.getPort().isEmpty()) {
+        return;
+      }
+      Telemetry.InterfaceView p = d.find(osNames.osName(device, want.getPort()), "");
+      if (p == null) {
+        return;
+      }
+      String where = want.getPort() + " under " + want.getName() + " on " + device;
+      if (p.adminStatus() == IfMib.DOWN) {
+        link = link.worse(new Part(FALSE, "PortDown", where + " is administratively down"));
+      } else if (p.operStatus() != IfMib.UP) {
+        link = link.worse(new Part(FALSE, "PortDown", where + " is down (ifOperStatus)"));
       }
     }
 

@@ -2,26 +2,39 @@ package org.wayleave.controller.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wayleave.api.v1.AgentMessage;
+import org.wayleave.api.v1.AgentServiceGrpc;
 import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.CircuitPhase;
 import org.wayleave.api.v1.ConditionStatus;
+import org.wayleave.api.v1.ControllerMessage;
 import org.wayleave.api.v1.Device;
+import org.wayleave.api.v1.Hello;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.reconcile.ReconcileEngine;
 import org.wayleave.controller.reconcile.TerminalException;
+import org.wayleave.controller.southbound.AgentGrpcService;
 
 /**
  * The scrape, read back: per-circuit and per-router series follow the plan, with the right labels
@@ -104,6 +117,53 @@ class ControllerMetricsTest {
     assertThat(e.one("wayleave_device_reachable", "device", device).labels())
         .isEqualTo(Map.of("device", device, "council", "camden"));
     assertThat(e.one("wayleave_device_reachable", "device", device).value()).isEqualTo(1);
+  }
+
+  @Test
+  void ratesFollowTheNameTheAgentReportsForTheSubInterface() throws Exception {
+    String device = camden.getSpec().getAEnd().getDevice();
+    String wayleaveName = MetricsFixture.aEndInterface(camden);
+    String linuxName = wayleaveName.replace('/', '-');
+    f.poll(device, linuxName, "", 1, 8_000_000, 0);
+    f.poll(device, linuxName, "", 1, 8_000_000, 0);
+    String[] id = {"circuit", camden.getId()};
+    assertThat(f.scrape().find("wayleave_circuit_in_bytes_per_second", id)).isEmpty();
+
+    String name = InProcessServerBuilder.generateName();
+    Server server =
+        InProcessServerBuilder.forName(name)
+            .addService(new AgentGrpcService(f.sync))
+            .build()
+            .start();
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+    try {
+      AgentServiceGrpc.newStub(channel)
+          .connect(
+              new StreamObserver<ControllerMessage>() {
+                @Override
+                public void onNext(ControllerMessage m) {}
+
+                @Override
+                public void onError(Throwable t) {}
+
+                @Override
+                public void onCompleted() {}
+              })
+          .onNext(
+              AgentMessage.newBuilder()
+                  .setHello(
+                      Hello.newBuilder()
+                          .setDeviceId(device)
+                          .setAgentVersion("test")
+                          .putOsNames(wayleaveName, linuxName))
+                  .build());
+      await().atMost(Duration.ofSeconds(10)).until(() -> f.sync.connected(device));
+      assertThat(f.scrape().one("wayleave_circuit_in_bytes_per_second", id).value())
+          .isCloseTo(1_000_000, within(1.0));
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
   }
 
   @Test

@@ -60,6 +60,11 @@ final class MetricsFixture implements AutoCloseable {
   final SnmpPoller poller;
 
   final ControllerMetrics metrics;
+
+  /** Held here: the metrics' gauges hold it weakly, and a collected one reads NaN. */
+  private final org.wayleave.controller.lifecycle.Leadership leadership =
+      org.wayleave.controller.lifecycle.Leadership.always();
+
   private final AppliedProbe probe;
   private final Map<String, Long> pollSeconds = new HashMap<>();
 
@@ -113,7 +118,7 @@ final class MetricsFixture implements AutoCloseable {
     metrics =
         ControllerMetrics.create(
                 store, cache, sync, pushes, engine, poller, telemetry, telemetry.config())
-            .addLeadership(org.wayleave.controller.lifecycle.Leadership.always());
+            .addLeadership(leadership);
     // Registered after the metrics' own listener, so it hears a revision only once they have.
     probe = new AppliedProbe(cache.revision());
     cache.addListener(probe);

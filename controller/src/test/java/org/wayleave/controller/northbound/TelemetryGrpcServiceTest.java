@@ -49,6 +49,14 @@ class TelemetryGrpcServiceTest {
   TelemetryServiceGrpc.TelemetryServiceBlockingStub api;
   String subInterface;
 
+  /**
+   * What the agent reported as the router's OS names; SNMP shows {@link #ifName}, {@link #alias}.
+   */
+  final Map<String, String> osNames = new HashMap<>();
+
+  String ifName;
+  String alias = "LPSN-CAM-0001";
+
   @BeforeEach
   void start() throws Exception {
     c = new InProcessController(dir);
@@ -63,6 +71,7 @@ class TelemetryGrpcServiceTest {
         "circuit");
     var circuit = c.cache.get(Kind.CIRCUIT, "LPSN-CAM-0001");
     subInterface = "ge-0/0/1." + circuit.getSpec().getAEnd().getCTag();
+    ifName = subInterface;
     telemetry =
         new Telemetry(TelemetryConfig.defaults(), Clock.fixed(NOW, ZoneOffset.UTC), id -> 10);
     String name = InProcessServerBuilder.generateName();
@@ -72,6 +81,7 @@ class TelemetryGrpcServiceTest {
                 c.state,
                 c.store,
                 telemetry,
+                (device, n) -> osNames.getOrDefault(n, n),
                 Clock.fixed(NOW, ZoneOffset.UTC),
                 AccessPolicy.defaults(),
                 false)
@@ -102,8 +112,8 @@ class TelemetryGrpcServiceTest {
     rows.put(
         6,
         new IfRow(6)
-            .set(IfMib.Column.IF_NAME, subInterface)
-            .set(IfMib.Column.IF_ALIAS, "LPSN-CAM-0001")
+            .set(IfMib.Column.IF_NAME, ifName)
+            .set(IfMib.Column.IF_ALIAS, alias)
             .set(IfMib.Column.IF_ADMIN_STATUS, 1)
             .set(IfMib.Column.IF_OPER_STATUS, 1)
             .set(IfMib.Column.IF_HIGH_SPEED, 10)
@@ -150,6 +160,37 @@ class TelemetryGrpcServiceTest {
         .extracting(InterfaceLink::getInterface, InterfaceLink::getCircuit)
         .containsExactly(Tuple.tuple("ge-0/0/1", ""), Tuple.tuple(subInterface, "LPSN-CAM-0001"));
     assertThat(all.get(0).hasInBps()).as("first sample: nothing measured").isFalse();
+  }
+
+  @Test
+  void aSubInterfaceIsFoundByTheNameItsOsGivesItWithoutAnAlias() {
+    ifName = subInterface.replace('/', '-');
+    alias = "";
+    osNames.put(subInterface, ifName);
+    for (int i = 0; i <= 3; i++) {
+      poll(i * 10L, i * 1_250_000L);
+    }
+    InterfaceLink l =
+        api.getLinkState(
+                GetLinkStateRequest.newBuilder().setScope(circuit("LPSN-CAM-0001")).build())
+            .getLinks(0);
+    assertThat(l.getInterface()).as("answered under Wayleave's name").isEqualTo(subInterface);
+    assertThat(l.getState()).isEqualTo(LinkState.LINK_STATE_UP);
+    assertThat(l.getInBps()).isEqualTo(1e6);
+    var history =
+        api.getRateHistory(
+            GetRateHistoryRequest.newBuilder().setScope(circuit("LPSN-CAM-0001")).build());
+    assertThat(history.getSeries(0).getPointsList()).hasSize(3);
+    List<InterfaceLink> byDevice =
+        api.getLinkState(
+                GetLinkStateRequest.newBuilder()
+                    .setScope(TelemetryScope.newBuilder().setDevice("rtr-camden-01"))
+                    .build())
+            .getLinksList();
+    assertThat(byDevice)
+        .extracting(InterfaceLink::getInterface, InterfaceLink::getCircuit)
+        .containsExactlyInAnyOrder(
+            Tuple.tuple("ge-0/0/1", ""), Tuple.tuple(ifName, "LPSN-CAM-0001"));
   }
 
   @Test

@@ -59,6 +59,7 @@ class LinkStatusTest {
         "test",
         1,
         actual.build(),
+        Map.of(),
         new StreamObserver<ControllerMessage>() {
           @Override
           public void onNext(ControllerMessage value) {}
