@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +33,7 @@ import org.wayleave.controller.telemetry.TelemetryConfig;
  * gRPC ports and HTTPS), the lab's councils, routers and circuits, and an agent per router dialling
  * it with its own certificate.
  */
-final class LabRun implements AutoCloseable {
+public final class LabRun implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LabRun.class);
 
   final Path data;
@@ -58,9 +57,9 @@ final class LabRun implements AutoCloseable {
   }
 
   /** The controller's ports: northbound gRPC, HTTP, southbound (agents). */
-  record Ports(int grpc, int http, int agent) {}
+  public record Ports(int grpc, int http, int agent) {}
 
-  static LabRun start(
+  public static LabRun start(
       Path data, List<String> councils, Ports ports, TelemetryConfig telemetry, boolean circuits)
       throws IOException {
     Clock clock = Clock.systemUTC();
@@ -137,7 +136,7 @@ final class LabRun implements AutoCloseable {
   }
 
   /** Writes {@code r}'s agent config (its certificate issued from the lab's CA) and starts it. */
-  void startAgent(Lab.Router r) throws IOException {
+  public void startAgent(Lab.Router r) throws IOException {
     Path pki = security.pki();
     TlsFiles tls =
         Pki.load(pki, Clock.systemUTC())
@@ -171,13 +170,18 @@ final class LabRun implements AutoCloseable {
     lab.startAgent(r, config);
   }
 
+  public Lab lab() {
+    return lab;
+  }
+
+  public Controller controller() {
+    return controller;
+  }
+
   @Override
   public void close() {
     addresser.shutdownNow();
     controller.close();
     lab.close();
   }
-
-  /** How long a lab takes at most to bring its circuits up, for those who wait on it. */
-  static final Duration UP_WITHIN = Duration.ofSeconds(60);
 }
