@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 /** {@code wayleave lab}: a small real PSN in network namespaces, driven by a real controller. */
 @Command(
     name = "lab",
-    header = "Runs a small real PSN on this machine: Open vSwitch routers, snmpd, real traffic.",
+    header = "Runs a real PSN in network namespaces, on Open vSwitch.",
     mixinStandardHelpOptions = true,
     description = {
       "Needs root and Open vSwitch, snmpd, iproute2 and ethtool (apt-get install"
