@@ -76,14 +76,12 @@ final class Datapath {
    * then the flows in one bundle, then meters no flow uses any more.
    */
   void sync(List<Rate> rates) throws DriverException {
-    Map<Long, Long> want = new TreeMap<>();
+    Map<Long, Long> want = wanted(rates);
     StringBuilder flows = new StringBuilder("priority=0,actions=NORMAL\n");
     for (Rate r : rates) {
       if (r.mbps() <= 0) {
         continue;
       }
-      want.put(r.meterUp(), r.mbps() * 1000);
-      want.put(r.meterDown(), r.mbps() * 1000);
       flows.append(
           String.format(
               "priority=100,in_port=%d,actions=meter:%d,NORMAL%n", r.ofport(), r.meterUp()));
@@ -107,9 +105,32 @@ final class Datapath {
     }
   }
 
-  /** Sets the Linux link {@code ifname} up or down. */
-  void link(String ifname, boolean up) throws DriverException {
-    run(List.of(ip, "link", "set", "dev", ifname, up ? "up" : "down"), null);
+  /** Whether the switch holds exactly the meters {@code rates} need, at their rates. */
+  boolean metersMatch(List<Rate> rates) throws DriverException {
+    return meters().equals(wanted(rates));
+  }
+
+  private static Map<Long, Long> wanted(List<Rate> rates) {
+    Map<Long, Long> want = new TreeMap<>();
+    for (Rate r : rates) {
+      if (r.mbps() > 0) {
+        want.put(r.meterUp(), r.mbps() * 1000);
+        want.put(r.meterDown(), r.mbps() * 1000);
+      }
+    }
+    return want;
+  }
+
+  /** Sets each Linux link up (true) or down, all with one {@code ip -batch}. */
+  void links(Map<String, Boolean> up) throws DriverException {
+    if (up.isEmpty()) {
+      return;
+    }
+    StringBuilder batch = new StringBuilder();
+    up.forEach(
+        (ifname, on) ->
+            batch.append("link set dev ").append(ifname).append(on ? " up\n" : " down\n"));
+    run(List.of(ip, "-batch", "-"), batch);
   }
 
   /** The meters the switch holds: id to rate in kbit/s. */

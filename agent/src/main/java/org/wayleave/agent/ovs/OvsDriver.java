@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -14,8 +15,14 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.wayleave.agent.ApplyOutcome;
 import org.wayleave.agent.Driver;
 import org.wayleave.agent.DriverException;
@@ -68,6 +75,21 @@ public final class OvsDriver implements Driver {
   private final String uplink;
   private final Datapath datapath;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean resyncPending = new AtomicBoolean();
+
+  /** How often the rates and links are checked against what the driver set. */
+  static final Duration AUDIT = Duration.ofSeconds(5);
+
+  private static final Logger log = LoggerFactory.getLogger(OvsDriver.class);
+
+  /** One daemon thread for every driver's datapath resyncs: they are rare and short. */
+  private static final ScheduledExecutorService RESYNC =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "wayleave-ovs-resync");
+            t.setDaemon(true);
+            return t;
+          });
 
   /**
    * True while this driver's own transaction is out: ovsdb-server sends a monitor's update on the
@@ -116,6 +138,12 @@ public final class OvsDriver implements Driver {
     ObjectNode what = NODES.objectNode();
     what.putObject("Port").putArray("columns").add("name").add("tag").add("external_ids");
     what.putObject("Bridge").putArray("columns").add("ports");
+    if (datapath != null) {
+      // A switch daemon restarted forgets meters and flows without a word in the database, and a
+      // link set down by hand is not the database's either: both are audited every few seconds.
+      RESYNC.scheduleWithFixedDelay(
+          this::resyncSoon, AUDIT.toMillis(), AUDIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
     try {
       db.monitor(
           OvsdbClient.OPEN_VSWITCH,
@@ -128,6 +156,25 @@ public final class OvsDriver implements Driver {
           });
     } catch (OvsdbException e) {
       throw new DriverException("cannot monitor OVS: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Sets the datapath again on a thread of its own (not the database connection's, whose replies it
+   * needs), once for any number of changes heard meanwhile.
+   */
+  private void resyncSoon() {
+    if (resyncPending.compareAndSet(false, true)) {
+      RESYNC.execute(
+          () -> {
+            resyncPending.set(false);
+            try {
+              auditDatapath();
+            } catch (DriverException | RuntimeException e) {
+              log.warn(
+                  "agent {}: cannot set OVS rates and links again: {}", deviceId, e.getMessage());
+            }
+          });
     }
   }
 
@@ -261,7 +308,7 @@ public final class OvsDriver implements Driver {
       throw new DriverException(e.getMessage(), e);
     }
     if (diff.isEmpty()) {
-      syncDatapath(actual, Set.of());
+      syncDatapath(actual, Set.of(), false);
       return new ApplyOutcome(List.of(), actual);
     }
     Map<String, String> uuids = new LinkedHashMap<>();
@@ -303,7 +350,7 @@ public final class OvsDriver implements Driver {
     DeviceConfig after = read();
     Set<String> changed = new TreeSet<>();
     txn.items().forEach(i -> changed.add(i.getName()));
-    syncDatapath(after, changed);
+    syncDatapath(after, changed, false);
     return new ApplyOutcome(errors, after);
   }
 
@@ -312,8 +359,17 @@ public final class OvsDriver implements Driver {
    * short by the agent's death may have left the database on the new configuration (which the
    * controller then finds in sync and does not push again) with its links and meters not yet set.
    */
-  public void resyncDatapath() throws DriverException {
-    syncDatapath(read(), Set.of());
+  public synchronized void resyncDatapath() throws DriverException {
+    syncDatapath(read(), Set.of(), false);
+  }
+
+  /**
+   * As {@link #resyncDatapath}, but the flow table is replaced only when the meters differ from
+   * what the sub-interfaces need (a restarted switch daemon has none): the cheap check of the
+   * periodic audit and of links changing.
+   */
+  synchronized void auditDatapath() throws DriverException {
+    syncDatapath(read(), Set.of(), true);
   }
 
   /** Waits until the switch daemon has caught up with configuration {@code nextCfg}. */
@@ -342,8 +398,8 @@ public final class OvsDriver implements Driver {
    * Gives the sub-interfaces OVS holds their rates and link states; {@code changed} names those
    * this apply touched, whose links are set whatever they show (a port just made starts down).
    */
-  private synchronized void syncDatapath(DeviceConfig actual, Set<String> changed)
-      throws DriverException {
+  private synchronized void syncDatapath(
+      DeviceConfig actual, Set<String> changed, boolean onlyIfMetersDiffer) throws DriverException {
     if (datapath == null) {
       return;
     }
@@ -358,6 +414,7 @@ public final class OvsDriver implements Driver {
       throw new DriverException("cannot read OVS interfaces: " + e.getMessage(), e);
     }
     List<Datapath.Rate> rates = new ArrayList<>();
+    Map<String, Boolean> links = new TreeMap<>();
     for (SubInterface s : actual.getSubInterfacesList()) {
       String parent = ports.get(s.getPort());
       if (parent == null || s.getAlias().isEmpty()) {
@@ -371,7 +428,7 @@ public final class OvsDriver implements Driver {
       }
       boolean isUp = "up".equals(iface.path("admin_state").asText());
       if (changed.contains(s.getName()) || isUp != s.getAdminUp()) {
-        datapath.link(name, s.getAdminUp());
+        links.put(name, s.getAdminUp());
       }
       if (up != null && up.path("ofport").asInt(-1) > 0) {
         rates.add(
@@ -383,7 +440,10 @@ public final class OvsDriver implements Driver {
                 s.getBandwidthMbps()));
       }
     }
-    datapath.sync(rates);
+    datapath.links(links);
+    if (!onlyIfMetersDiffer || !datapath.metersMatch(rates)) {
+      datapath.sync(rates);
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -101,6 +102,7 @@ public final class Lab implements AutoCloseable {
   private final List<String> namespaces = new CopyOnWriteArrayList<>();
   private final List<Process> daemons = new CopyOnWriteArrayList<>();
   private final Map<String, Process> agents = new ConcurrentHashMap<>();
+  private final Map<String, Process> switches = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private Lab(Path dir) {
@@ -255,18 +257,47 @@ public final class Lab implements AutoCloseable {
         d.resolve("ovsdb.out"));
     LabHost.awaitFile(d.resolve("db.sock"));
     vsctl(d, "--no-wait", "init");
-    daemon(
-        ns,
+    startSwitch(ns, d);
+    vsctl(d, "add-br", bridge, "--", "set", "bridge", bridge, "datapath_type=netdev");
+  }
+
+  private void startSwitch(String ns, Path d) {
+    List<String> cmd =
         List.of(
+            "ip",
+            "netns",
+            "exec",
+            ns,
             "ovs-vswitchd",
             "unix:" + d.resolve("db.sock"),
             "--disable-system",
             "--unixctl=" + d.resolve("vswitchd.ctl"),
             "-vconsole:off",
-            "--log-file=" + d.resolve("vswitchd.log")),
-        Map.of("OVS_RUNDIR", d.toString()),
-        d.resolve("vswitchd.out"));
-    vsctl(d, "add-br", bridge, "--", "set", "bridge", bridge, "datapath_type=netdev");
+            "--log-file=" + d.resolve("vswitchd.log"));
+    Process p = Shell.start(cmd, Map.of("OVS_RUNDIR", d.toString()), d.resolve("vswitchd.out"));
+    daemons.add(p);
+    switches.put(ns, p);
+  }
+
+  /**
+   * Stops {@code r}'s switch daemon and starts it again, as an upgrade or a crash would: it forgets
+   * meters and flows, and remakes internal ports, down.
+   */
+  public void restartSwitch(Router r) {
+    Process old = switches.remove(r.ns());
+    if (old != null) {
+      stop(old, false);
+      daemons.remove(old);
+    }
+    startSwitch(r.ns(), r.dir());
+    String mgmt = "unix:" + r.dir().resolve("br0.mgmt");
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!Shell.tryRun("ovs-ofctl", "show", mgmt)) {
+      if (System.nanoTime() > deadline) {
+        throw new Shell.CommandException(r.ns() + ": ovs-vswitchd did not come back within 20 s");
+      }
+      LabHost.sleep(Duration.ofMillis(50));
+    }
   }
 
   /** {@code ovs-vsctl} on the database in {@code d}, waiting (20 s at most) for the switch. */
