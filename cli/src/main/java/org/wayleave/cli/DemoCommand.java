@@ -256,7 +256,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** Says so once every circuit is ACTIVE, checking whenever the store changes. */
-  private static void reportWhenActive(Controller controller) {
+  static void reportWhenActive(Controller controller) {
     var cache = controller.state().cache();
     AtomicBoolean said = new AtomicBoolean();
     Runnable check =

@@ -96,6 +96,7 @@ final class LabCommand implements Callable<Integer> {
                 },
                 "wayleave-lab-shutdown"));
     printWhereToLook(run);
+    DemoCommand.reportWhenActive(run.controller());
     stopped.await();
     return 0;
   }
