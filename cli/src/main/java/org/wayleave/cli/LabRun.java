@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wayleave.api.v1.Resource;
+import org.wayleave.base.concurrent.DaemonThreads;
 import org.wayleave.base.pki.Identity;
 import org.wayleave.base.pki.Pki;
 import org.wayleave.base.pki.TlsFiles;
@@ -48,12 +49,7 @@ public final class LabRun implements AutoCloseable {
     this.security = security;
     this.controller = controller;
     this.addresser =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "wayleave-lab-addresses");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("wayleave-lab-addresses"));
   }
 
   /** The controller's ports: northbound gRPC, HTTP, southbound (agents). */

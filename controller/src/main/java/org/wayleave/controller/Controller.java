@@ -112,6 +112,10 @@ public final class Controller implements AutoCloseable {
             .resync(RESYNC, reconciler::allDevices)
             .build();
     agents.wakeWith(devices::enqueue);
+    if (poller != null) {
+      // Only the leader's poller holds routers; elsewhere this finds none and does nothing.
+      agents.onRouterChanged(poller::pollSoon);
+    }
     cache.addListener((rev, events) -> devices.enqueueAll(DeviceWakeups.of(events)));
     if (telemetry != null) {
       telemetry.onChange(devices::enqueue);

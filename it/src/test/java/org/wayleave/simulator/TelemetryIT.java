@@ -163,6 +163,11 @@ class TelemetryIT {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> !telemetry.history(DEVICE, name, 0, Long.MAX_VALUE).isEmpty());
+    // A reboot is told by sysUpTime going back by more than the 5 s of slack Counters.restarted
+    // allows; London comes up in a few seconds now (polled early), so let the router be up longer.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> telemetry.device(DEVICE).sysUpTime() > 1_000);
     long dropped = telemetry.droppedSamples();
     long since = System.currentTimeMillis();
     mib(DEVICE).reboot();

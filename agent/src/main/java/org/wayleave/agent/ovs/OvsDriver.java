@@ -29,6 +29,7 @@ import org.wayleave.agent.DriverException;
 import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.ItemError;
 import org.wayleave.api.v1.SubInterface;
+import org.wayleave.base.concurrent.DaemonThreads;
 import org.wayleave.base.config.ConfigDiff;
 
 /**
@@ -84,12 +85,7 @@ public final class OvsDriver implements Driver {
 
   /** One daemon thread for every driver's datapath resyncs: they are rare and short. */
   private static final ScheduledExecutorService RESYNC =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "wayleave-ovs-resync");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("wayleave-ovs-resync"));
 
   /**
    * True while this driver's own transaction is out: ovsdb-server sends a monitor's update on the

@@ -27,7 +27,7 @@ import org.wayleave.base.pki.Pki;
  * UNAUTHENTICATED} or {@code PERMISSION_DENIED} before any service code runs.
  *
  * <p>On a port served without TLS ({@code --insecure}) every caller is {@link Caller#insecure}, and
- * {@link #insecureWarnings} logs a warning for every connection.
+ * {@link #insecureWarnings} warns of plaintext connections, summed up when they come in numbers.
  */
 public final class Authenticate implements ServerInterceptor {
   private static final Logger log = LoggerFactory.getLogger(Authenticate.class);
@@ -116,17 +116,21 @@ public final class Authenticate implements ServerInterceptor {
   }
 
   /**
-   * Logs a warning for every plaintext connection to {@code port} (a port started with --insecure).
+   * Warns of plaintext connections to {@code port} (a port started with --insecure): the first of a
+   * spell at once, the rest in one summary line ({@link ConnectionSummary}), each at DEBUG.
    */
   public static ServerTransportFilter insecureWarnings(String port) {
+    ConnectionSummary summary =
+        new ConnectionSummary(
+            log,
+            "plaintext connections on the "
+                + port
+                + " port (--insecure: not authenticated, every right)",
+            ConnectionSummary.WINDOW);
     return new ServerTransportFilter() {
       @Override
       public Attributes transportReady(Attributes attrs) {
-        log.warn(
-            "plaintext connection from {} on the {} port: --insecure, so it is not authenticated"
-                + " and has every right",
-            host(attrs.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)),
-            port);
+        summary.connected(host(attrs.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)));
         return attrs;
       }
     };

@@ -35,6 +35,7 @@ public final class AgentSessions {
   private final AtomicLong sessionsOpened = new AtomicLong();
   private volatile Consumer<String> wake = id -> {};
   private volatile ReportListener reports = (id, applied) -> {};
+  private volatile Consumer<String> routerChanged = id -> {};
 
   public AgentSessions(Clock clock) {
     this.clock = clock;
@@ -47,6 +48,16 @@ public final class AgentSessions {
 
   void onReport(ReportListener listener) {
     this.reports = listener;
+  }
+
+  /**
+   * Where to say that a router's configuration has changed: its agent reported a push applied
+   * (whole or in part) or drift. The leader then polls that router's SNMP early, so a circuit just
+   * applied need not wait for the next scheduled poll to go ACTIVE. A Hello is not a change: a
+   * fleet reconnecting after a restart keeps to the schedule instead of polling all at once.
+   */
+  public void onRouterChanged(Consumer<String> listener) {
+    this.routerChanged = listener;
   }
 
   /** Agent sessions opened (Hellos accepted) since start. */
@@ -136,11 +147,15 @@ public final class AgentSessions {
         r.getOsNamesMap(),
         clock.instant());
     wake.accept(s.deviceId());
+    if (r.getResult() != ApplyResult.APPLY_RESULT_REJECTED) {
+      routerChanged.accept(s.deviceId());
+    }
   }
 
   void drift(AgentSession s, Drift d) {
     s.drifted(d.getActual(), d.getOsNamesMap(), clock.instant());
     wake.accept(s.deviceId());
+    routerChanged.accept(s.deviceId());
   }
 
   void heartbeat(AgentSession s) {

@@ -65,6 +65,13 @@ final class PollSchedule {
     onDue.accept(p);
   }
 
+  /** Runs {@code task} on the scheduling thread after {@code delayNanos}, unless closed. */
+  void later(Runnable task, long delayNanos) {
+    if (!closed) {
+      scheduler.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+    }
+  }
+
   /** Stops the scheduling thread: nothing falls due any more. */
   void close() {
     closed = true;

@@ -25,7 +25,12 @@ final class PolledDevice {
   OctetString engineId;
   List<IfMib.Column> columns = IfMib.ALL;
   int learnedRows;
-  int consecutiveFailures;
+  volatile int consecutiveFailures;
+
+  /** Early polls (an agent reported a change): one pending at a time, spaced; see SnmpPoller. */
+  boolean earlyPending;
+
+  long lastEarlyNanos = Long.MIN_VALUE / 2;
   volatile boolean settingsChanged;
 
   PolledDevice(Device d) {

@@ -2,6 +2,7 @@ package org.wayleave.controller.telemetry;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -14,10 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wayleave.api.v1.Device;
+import org.wayleave.base.concurrent.DaemonThreads;
 import org.wayleave.base.secrets.SecretProvider;
 import org.wayleave.base.time.Ticker;
 
@@ -45,6 +47,8 @@ public final class SnmpPoller implements AutoCloseable {
   private final TelemetryConfig config;
   private final SnmpSession session;
   private final PollSchedule schedule;
+  private final Ticker ticker;
+  private final LongAdder earlyPolls = new LongAdder();
   private final DevicePolls devicePolls;
   private final Map<String, PolledDevice> devices = new ConcurrentHashMap<>();
   private volatile boolean started;
@@ -78,25 +82,17 @@ public final class SnmpPoller implements AutoCloseable {
     Objects.requireNonNull(secrets, "secrets");
     Objects.requireNonNull(listener, "listener");
     Objects.requireNonNull(clock, "clock");
-    Ticker ticker = Ticker.system();
+    this.ticker = Ticker.system();
     this.session = new SnmpSession();
-    ExecutorService resolver = Executors.newSingleThreadExecutor(daemon("snmp-poller-resolve"));
+    ExecutorService resolver =
+        Executors.newSingleThreadExecutor(DaemonThreads.named("snmp-poller-resolve"));
     this.devicePolls = new DevicePolls(config, secrets, listener, clock, ticker, session, resolver);
     this.schedule =
         new PollSchedule(
             config,
             ticker,
-            Executors.newSingleThreadScheduledExecutor(daemon("snmp-poller-schedule")),
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("snmp-poller-schedule")),
             p -> devicePolls.offer(p, null));
-  }
-
-  /** Makes daemon threads named {@code name}. */
-  private static ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   /** Sets the one observer of poll outcomes (replacing any before). */
@@ -197,6 +193,66 @@ public final class SnmpPoller implements AutoCloseable {
       done.complete(false);
     }
     return done;
+  }
+
+  /**
+   * Least time between two early polls of one router, so that a router whose agent keeps reporting
+   * (a flapping link, a loop of pushes) adds at most one poll a second.
+   */
+  public static final Duration EARLY_SPACING = Duration.ofSeconds(1);
+
+  /** How long an early poll waits for a poll of the same router already under way, at most. */
+  private static final Duration EARLY_RETRY = Duration.ofMillis(20);
+
+  private static final int EARLY_TRIES = 50;
+
+  /**
+   * Polls {@code deviceId} soon, outside its schedule, because its agent reported a change: at
+   * once, unless it had an early poll less than {@link #EARLY_SPACING} ago, and then when that
+   * spacing is over; changes reported meanwhile share that one poll. A router failing its polls
+   * keeps its backoff instead. Without this, a circuit an agent has just applied waits for the next
+   * scheduled poll (a minute, by default) to go ACTIVE.
+   *
+   * @return whether an early poll is started or pending
+   */
+  public boolean pollSoon(String deviceId) {
+    PolledDevice p = devices.get(deviceId);
+    if (p == null || p.removed || p.consecutiveFailures > 0 || closed()) {
+      return false;
+    }
+    synchronized (p) {
+      if (p.earlyPending) {
+        return true;
+      }
+      p.earlyPending = true;
+      long wait = p.lastEarlyNanos + EARLY_SPACING.toNanos() - ticker.read();
+      schedule.later(() -> early(p, 0), wait);
+    }
+    return true;
+  }
+
+  private void early(PolledDevice p, int attempt) {
+    if (p.removed) {
+      return;
+    }
+    if (!devicePolls.offer(p, null)) {
+      // A poll of this router is under way; it may have read the router before the change.
+      if (attempt < EARLY_TRIES) {
+        schedule.later(() -> early(p, attempt + 1), EARLY_RETRY.toNanos());
+        return;
+      }
+    } else {
+      earlyPolls.increment();
+    }
+    synchronized (p) {
+      p.earlyPending = false;
+      p.lastEarlyNanos = ticker.read();
+    }
+  }
+
+  /** Early polls started since start ({@link #pollSoon}). */
+  public long earlyPolls() {
+    return earlyPolls.sum();
   }
 
   // ------------------------------------------------------------------ figures
