@@ -82,6 +82,12 @@ public final class SouthboundBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     validate();
+    String limits = checkFileDescriptors(devices);
+    if (limits != null) {
+      // Better said now than a simulator hanging on "Too many open files" halfway.
+      System.err.println("bench southbound: " + limits);
+      return 2;
+    }
     Path cwd = Path.of("").toAbsolutePath();
     Path data =
         dir != null ? dir : BenchPaths.defaultDataDir(cwd, "southbound", BenchPaths.STAMP_SECONDS);
@@ -107,6 +113,29 @@ public final class SouthboundBenchmark implements Callable<Integer> {
         return 0;
       }
     }
+  }
+
+  /**
+   * Null if this machine lets both processes hold what {@code devices} routers need, else why not,
+   * naming {@code ulimit -n}: the simulator child holds a TCP connection (its agent) and a UDP
+   * socket (its SNMP) per router, and this JVM a connection per agent. The JVM raises its soft
+   * limit to the hard one at start on Linux, and the child inherits it, so the figure is the
+   * effective one.
+   */
+  static String checkFileDescriptors(int devices) {
+    return checkFileDescriptors(devices, OpenFiles.max(), OpenFiles.open());
+  }
+
+  static String checkFileDescriptors(int devices, long max, long open) {
+    long need = Math.max(2L * devices + OpenFiles.HEADROOM, devices + open + OpenFiles.HEADROOM);
+    return OpenFiles.check(
+        max,
+        need,
+        devices,
+        "in the simulator: a TCP connection and a UDP socket per router, plus "
+            + OpenFiles.HEADROOM
+            + " spare",
+        " (at most " + Math.max(0, (max - OpenFiles.HEADROOM) / 2) + " here)");
   }
 
   private void validate() {

@@ -1,10 +1,8 @@
 package org.wayleave.bench;
 
-import com.sun.management.UnixOperatingSystemMXBean;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +31,7 @@ import org.wayleave.simulator.snmp.SnmpFleet;
  */
 public final class TelemetryFleetMain {
   /** File descriptors the JVM itself needs besides one per router, with room to spare. */
-  static final int FD_HEADROOM = 256;
+  static final int FD_HEADROOM = OpenFiles.HEADROOM;
 
   private TelemetryFleetMain() {}
 
@@ -97,26 +95,12 @@ public final class TelemetryFleetMain {
    * raises its soft limit to the hard one at start on Linux, so the figure is the effective one.
    */
   static String checkFileDescriptors(int devices) {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
-      long max = unix.getMaxFileDescriptorCount();
-      long open = unix.getOpenFileDescriptorCount();
-      long need = devices + open + FD_HEADROOM;
-      if (max < need) {
-        return "the limit on open files is "
-            + max
-            + " but "
-            + devices
-            + " routers need "
-            + need
-            + " (one UDP socket each, plus "
-            + open
-            + " open and "
-            + FD_HEADROOM
-            + " spare): raise it (ulimit -n "
-            + need
-            + ", or the hard limit in /etc/security/limits.conf) or use fewer --devices";
-      }
-    }
-    return null;
+    long open = OpenFiles.open();
+    return OpenFiles.check(
+        OpenFiles.max(),
+        devices + open + FD_HEADROOM,
+        devices,
+        "one UDP socket each, plus " + open + " open and " + FD_HEADROOM + " spare",
+        "");
   }
 }
