@@ -3,6 +3,7 @@ package org.wayleave.controller.telemetry;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.snmp4j.smi.OctetString;
 import org.wayleave.api.v1.Device;
 
@@ -27,10 +28,14 @@ final class PolledDevice {
   int learnedRows;
   volatile int consecutiveFailures;
 
-  /** Early polls (an agent reported a change): one pending at a time, spaced; see SnmpPoller. */
+  /** Early polls (an agent reported a change): one burst at a time, spaced; see SnmpPoller. */
   boolean earlyPending;
 
   long lastEarlyNanos = Long.MIN_VALUE / 2;
+  long earlyBurstStart;
+  int earlyStep;
+  long earlyToken;
+  final LongAdder earlyPolls = new LongAdder();
   volatile boolean settingsChanged;
 
   PolledDevice(Device d) {

@@ -207,11 +207,19 @@ public final class SnmpPoller implements AutoCloseable {
   private static final int EARLY_TRIES = 50;
 
   /**
-   * Polls {@code deviceId} soon, outside its schedule, because its agent reported a change: at
-   * once, unless it had an early poll less than {@link #EARLY_SPACING} ago, and then when that
-   * spacing is over; changes reported meanwhile share that one poll. A router failing its polls
-   * keeps its backoff instead. Without this, a circuit an agent has just applied waits for the next
-   * scheduled poll (a minute, by default) to go ACTIVE.
+   * After a change, the early polls of one router: at once, then 1, 2, 4 and 8 s after it. A
+   * router's SNMP agent may show a new interface only when its own cache next refreshes (net-snmp
+   * reads Linux's interfaces every few seconds), so one poll at once could come too early.
+   */
+  static final long[] EARLY_BURST_MILLIS = {0, 1_000, 2_000, 4_000, 8_000};
+
+  /**
+   * Polls {@code deviceId} soon, outside its schedule, because its agent reported a change: a short
+   * burst of polls ({@link #EARLY_BURST_MILLIS}), never two less than {@link #EARLY_SPACING} apart;
+   * a change reported during a burst starts it again, so a router reporting in a loop adds at most
+   * one poll a second. A router failing its polls keeps its backoff instead. Without this, a
+   * circuit an agent has just applied waits for the next scheduled poll (a minute, by default) to
+   * go ACTIVE.
    *
    * @return whether an early poll is started or pending
    */
@@ -221,33 +229,57 @@ public final class SnmpPoller implements AutoCloseable {
       return false;
     }
     synchronized (p) {
-      if (p.earlyPending) {
-        return true;
+      long now = ticker.read();
+      if (p.earlyPending && p.earlyStep == 0) {
+        return true; // the burst's first poll is still to come: this change shares it
       }
+      // A new burst: its first poll as soon as the spacing allows; what was scheduled is dropped.
       p.earlyPending = true;
-      long wait = p.lastEarlyNanos + EARLY_SPACING.toNanos() - ticker.read();
-      schedule.later(() -> early(p, 0), wait);
+      p.earlyBurstStart = now;
+      p.earlyStep = 0;
+      long token = ++p.earlyToken;
+      schedule.later(() -> early(p, token, 0), p.lastEarlyNanos + EARLY_SPACING.toNanos() - now);
     }
     return true;
   }
 
-  private void early(PolledDevice p, int attempt) {
-    if (p.removed) {
-      return;
+  private void early(PolledDevice p, long token, int attempt) {
+    synchronized (p) {
+      if (p.removed || token != p.earlyToken) {
+        return; // a later burst replaced this one
+      }
     }
     if (!devicePolls.offer(p, null)) {
       // A poll of this router is under way; it may have read the router before the change.
       if (attempt < EARLY_TRIES) {
-        schedule.later(() -> early(p, attempt + 1), EARLY_RETRY.toNanos());
+        schedule.later(() -> early(p, token, attempt + 1), EARLY_RETRY.toNanos());
         return;
       }
     } else {
       earlyPolls.increment();
+      p.earlyPolls.increment();
     }
     synchronized (p) {
-      p.earlyPending = false;
-      p.lastEarlyNanos = ticker.read();
+      long now = ticker.read();
+      p.lastEarlyNanos = now;
+      if (token != p.earlyToken) {
+        return;
+      }
+      p.earlyStep++;
+      if (p.earlyStep >= EARLY_BURST_MILLIS.length) {
+        p.earlyPending = false;
+        return;
+      }
+      long due = p.earlyBurstStart + EARLY_BURST_MILLIS[p.earlyStep] * 1_000_000L;
+      long spaced = now + EARLY_SPACING.toNanos();
+      schedule.later(() -> early(p, token, 0), Math.max(due, spaced) - now);
     }
+  }
+
+  /** Early polls of {@code deviceId} started since it was added; 0 for a router not polled. */
+  public long earlyPolls(String deviceId) {
+    PolledDevice p = devices.get(deviceId);
+    return p == null ? 0 : p.earlyPolls.sum();
   }
 
   /** Early polls started since start ({@link #pollSoon}). */
