@@ -173,18 +173,21 @@ class LabIT {
       assertThat(received)
           .as("UDP offered at twice the committed rate arrives at the committed rate")
           .isBetween(LabInventory.COMMITTED_MBPS * 0.9, LabInventory.COMMITTED_MBPS * 1.1);
-      // snmpd caches interface counters for a few seconds; wait them out.
-      Thread.sleep(6_000);
-      long counted = snmpOutOctets(ifName) - before;
       long bytes = sum.path("bytes").asLong();
       long packets = sum.path("packets").asLong();
       // Each datagram also carries UDP (8), IP (20) and Ethernet (14) headers on the interface.
       long expected = bytes + 42 * packets;
-      assertThat((double) counted)
-          .as(
-              "ifHCOutOctets of %s against iperf3's %d bytes in %d datagrams",
-              ifName, bytes, packets)
-          .isBetween(expected * 0.95, expected * 1.05);
+      // snmpd caches interface counters for a few seconds: asked until its cache has caught up.
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofSeconds(1))
+          .untilAsserted(
+              () ->
+                  assertThat((double) (snmpOutOctets(ifName) - before))
+                      .as(
+                          "ifHCOutOctets of %s against iperf3's %d bytes in %d datagrams",
+                          ifName, bytes, packets)
+                      .isBetween(expected * 0.95, expected * 1.05));
     } finally {
       server.destroyForcibly();
       server.waitFor(5, TimeUnit.SECONDS);
