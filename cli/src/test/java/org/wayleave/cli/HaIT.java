@@ -443,11 +443,18 @@ class HaIT {
       assertThat(refused).as("a write through %s without quorum", c).isNotNull();
       assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
       assertThat(refused.getStatus().getDescription()).contains("etcd");
-      JsonNode ready = get(http(c) + "/readyz");
-      assertThat(ready.path("http_status").asInt()).isEqualTo(503);
-      assertThat(ready.path("checks").path("store").asText())
-          .startsWith("failing: ")
-          .contains("etcd");
+      // The store is probed in the background every 500 ms: /readyz says so at its next probe.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(200))
+          .untilAsserted(
+              () -> {
+                JsonNode ready = get(http(c) + "/readyz");
+                assertThat(ready.path("http_status").asInt()).isEqualTo(503);
+                assertThat(ready.path("checks").path("store").asText())
+                    .startsWith("failing: ")
+                    .contains("etcd");
+              });
       assertThat(
               CircuitServiceGrpc.newBlockingStub(channels.get(c))
                   .withDeadlineAfter(10, TimeUnit.SECONDS)
