@@ -18,6 +18,9 @@ import org.wayleave.controller.store.StoreEvent;
 
 /** The audit trail as the API shows it: desired-state changes, newest first. */
 final class History {
+  /** The fewest audit records read from the store at a time. */
+  static final int READ = 256;
+
   private History() {}
 
   /** Every change. */
@@ -46,18 +49,27 @@ final class History {
     }
     HistoryResponse.Builder out = HistoryResponse.newBuilder();
     long before = req.getBeforeRevision();
-    // Status writes and other objects sharing the prefix are skipped, so read until the page fills.
+    // Status writes and other objects sharing the prefix are skipped, so read until the page fills,
+    // in reads of at least READ records: after a failover the newest thousands of records can be
+    // status writes, and reading them limit (often 1) at a time took a store round trip each.
+    int read = Math.max(limit, READ);
     while (out.getEntriesCount() < limit) {
-      var records = store.audit(exact != null ? exact : Kind.ROOT, before, limit);
+      var records = store.audit(exact != null ? exact : Kind.ROOT, before, read);
       if (records.isEmpty()) {
         break;
       }
       for (AuditRecord r : records) {
         AuditEntry e = entry(r, exact, scope);
-        if (e.getChangesCount() > 0 && out.getEntriesCount() < limit) {
+        if (e.getChangesCount() > 0) {
           out.addEntries(e);
+          if (out.getEntriesCount() == limit) {
+            break;
+          }
         }
         before = r.revision();
+      }
+      if (records.size() < read) {
+        break;
       }
     }
     return out.build();
