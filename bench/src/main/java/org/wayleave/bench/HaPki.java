@@ -58,12 +58,17 @@ final class HaPki {
     return dir != null;
   }
 
+  /** A controller's certificate, key and CA, or null for plaintext. */
+  TlsFiles controllerFiles(String name) {
+    return dir == null ? null : TlsFiles.in(dir, new Identity(Identity.Role.CONTROLLER, name));
+  }
+
   /** A controller's flags: its certificate, key and CA, or {@code --insecure}. */
   List<String> controllerFlags(String name) {
     if (dir == null) {
       return List.of("--insecure");
     }
-    TlsFiles f = TlsFiles.in(dir, new Identity(Identity.Role.CONTROLLER, name));
+    TlsFiles f = controllerFiles(name);
     return List.of(
         "--cert",
         f.certificate().toString(),

@@ -34,28 +34,6 @@ final class SimulatorProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code devices} simulated routers ({@code -Xmx<heap>}) whose agents connect to {@code
-   * 127.0.0.1:agentPort}, with their secrets and stderr in {@code data}.
-   */
-  static SimulatorProcess start(String heap, int devices, int agentPort, Path data)
-      throws IOException {
-    // The in-process controller serves plaintext: this measures the protocol and the reconcile
-    // loop, not TLS.
-    return start(
-        heap,
-        List.of(),
-        List.of(
-            "--scenario",
-            "scale",
-            "--devices",
-            Integer.toString(devices),
-            "--controller",
-            "127.0.0.1:" + agentPort,
-            "--insecure"),
-        data);
-  }
-
-  /**
    * Starts {@code wayleave simulator} with {@code scenarioArgs} (the scenario, the controllers'
    * agent addresses, {@code --insecure} or the CA, ...), its fault API on a free port, with {@code
    * -Xmx<heap>} and {@code jvmOptions}; its secrets and stderr in {@code data}.
@@ -63,11 +41,26 @@ final class SimulatorProcess implements AutoCloseable {
   static SimulatorProcess start(
       String heap, List<String> jvmOptions, List<String> scenarioArgs, Path data)
       throws IOException {
+    return start(heap, jvmOptions, scenarioArgs, data.resolve("secrets"), data, "simulator");
+  }
+
+  /**
+   * As {@link #start(String, List, List, Path)}, with the SNMP secrets in {@code secrets} and its
+   * stderr in {@code data/<name>.err}: one of several simulators sharing a controller's secrets.
+   */
+  static SimulatorProcess start(
+      String heap,
+      List<String> jvmOptions,
+      List<String> scenarioArgs,
+      Path secrets,
+      Path data,
+      String name)
+      throws IOException {
     List<String> out = new CopyOnWriteArrayList<>();
     List<String> args = new ArrayList<>();
     args.add("simulator");
     args.addAll(scenarioArgs);
-    args.addAll(List.of("--http-port", "0", "--secrets", data.resolve("secrets").toString()));
+    args.addAll(List.of("--http-port", "0", "--secrets", secrets.toString()));
     Process p =
         ChildJvm.start(
             heap,
@@ -75,9 +68,9 @@ final class SimulatorProcess implements AutoCloseable {
             "org.wayleave.cli.Main",
             args,
             ProcessBuilder.Redirect.from(new File("/dev/null")),
-            data.resolve("simulator.err"),
+            data.resolve(name + ".err"),
             out::add,
-            "bench-simulator-stdout");
+            "bench-" + name + "-stdout");
     return new SimulatorProcess(p, out);
   }
 

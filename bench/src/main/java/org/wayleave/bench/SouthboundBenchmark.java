@@ -3,41 +3,40 @@ package org.wayleave.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.CircuitKind;
-import org.wayleave.api.v1.CircuitPhase;
 import org.wayleave.api.v1.CircuitSpec;
-import org.wayleave.api.v1.Resource;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.base.seed.Seeds;
-import org.wayleave.controller.Controller;
-import org.wayleave.controller.ControllerConfig;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
-import org.wayleave.controller.core.ResourceCache;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The southbound at scale. A controller in this JVM, a simulator of {@code --devices} routers in a
- * child JVM (so this JVM's heap is the controller's alone), then one Apply of {@code --circuits}
- * circuits spread evenly over the routers. Measures the time from the Apply to every circuit
- * Applied (ACTIVE), the pushes the controller sent against the minimum (one per router), the pushes
- * the agents found redundant, and the controller's heap after a full GC.
+ * The southbound at scale, in the configuration people run. A controller in this JVM (mutual TLS on
+ * both gRPC ports and HTTPS, SNMP polling on), {@code --devices} simulated routers spread over as
+ * many child JVMs as the open-files limit needs (so this JVM's heap is the controller's alone),
+ * then one Apply of {@code --circuits} circuits spread evenly over the routers. Measures the time
+ * from the Apply to every circuit ACTIVE (agent applied and SNMP link up), the pushes sent against
+ * the minimum (one per router) and those the agents found redundant, the controller's heap after a
+ * full GC, and then a controller restart: every agent back and in sync, the reconnect rate's peak
+ * to mean, the CPU the handshakes cost. Each transport of {@code --transports} is a run of its own
+ * (mutual TLS first; plaintext beside it for comparison).
  *
- * <p>This class is the command and the run; the simulator is a {@link SimulatorProcess}, the JSON a
- * {@link SouthboundReport}.
+ * <p>This class is the command; a run is a {@link SouthboundRun}, the JSON a {@link
+ * SouthboundReport}.
  */
 @Command(
     name = "southbound-benchmark",
     mixinStandardHelpOptions = true,
-    description = "Time from Apply to all circuits Applied, pushes vs minimum, controller heap.")
+    description =
+        "Apply to all ACTIVE, pushes vs minimum, controller heap, reconnect after a restart; over"
+            + " mutual TLS and plaintext.")
 public final class SouthboundBenchmark implements Callable<Integer> {
   @Option(
       names = "--devices",
@@ -52,6 +51,29 @@ public final class SouthboundBenchmark implements Callable<Integer> {
   int circuits;
 
   @Option(
+      names = "--transports",
+      defaultValue = "mtls,plaintext",
+      split = ",",
+      description = "Runs, in order: mtls, plaintext or both (default: ${DEFAULT-VALUE}).")
+  List<String> transports;
+
+  @Option(
+      names = "--poll-interval-s",
+      defaultValue = "60",
+      description =
+          "The controller's SNMP poll interval, seconds; ACTIVE needs a poll to see the link up"
+              + " (default: ${DEFAULT-VALUE}, the controller's own).")
+  int pollIntervalSeconds;
+
+  @Option(
+      names = "--simulator-processes",
+      defaultValue = "0",
+      description =
+          "Simulator child JVMs to spread the routers over; 0: as few as the open-files limit"
+              + " allows (default: ${DEFAULT-VALUE}).")
+  int simulatorProcesses;
+
+  @Option(
       names = "--out",
       description = "JSON output (default: bench/results/southbound-<date>.json).")
   Path out;
@@ -64,13 +86,13 @@ public final class SouthboundBenchmark implements Callable<Integer> {
   @Option(
       names = "--timeout-s",
       defaultValue = "600",
-      description = "Give up after this long (default: ${DEFAULT-VALUE}).")
+      description = "Give up a phase after this long (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
   @Option(
       names = "--sim-heap",
-      defaultValue = "4g",
-      description = "Simulator JVM -Xmx (default: ${DEFAULT-VALUE}).")
+      defaultValue = "2g",
+      description = "-Xmx of each simulator JVM (default: ${DEFAULT-VALUE}).")
   String simHeap;
 
   private final Progress progress = Progress.toStderr();
@@ -84,7 +106,7 @@ public final class SouthboundBenchmark implements Callable<Integer> {
     validate();
     String limits = checkFileDescriptors(devices);
     if (limits != null) {
-      // Better said now than a simulator hanging on "Too many open files" halfway.
+      // Better said now than a controller failing on "Too many open files" halfway.
       System.err.println("bench southbound: " + limits);
       return 2;
     }
@@ -92,95 +114,78 @@ public final class SouthboundBenchmark implements Callable<Integer> {
     Path data =
         dir != null ? dir : BenchPaths.defaultDataDir(cwd, "southbound", BenchPaths.STAMP_SECONDS);
     Path outFile = out != null ? out : BenchPaths.defaultOut(cwd, "southbound");
-    Files.createDirectories(data);
-
-    try (Controller controller =
-        Controller.start(
-            new ControllerConfig(
-                data.resolve("controller"), "127.0.0.1", 0, 0, 0, List.of(), Clock.systemUTC()))) {
-      progress.say("inventory: %d routers", devices);
-      List<Resource> inventory = Seeds.scale(devices);
-      controller.state().apply(Op.upserts(inventory, "r"), "bench", "scale inventory");
-
-      progress.say("simulator: %d routers in a child JVM", devices);
-      try (SimulatorProcess sim =
-          SimulatorProcess.start(simHeap, devices, controller.agentPort(), data)) {
-        SouthboundReport.Figures figures = measure(controller, sim);
-        ObjectNode root = SouthboundReport.build(devices, circuits, simHeap, data, figures);
-        BenchJson.write(outFile, root);
-        System.out.println(BenchJson.pretty(root.path("results")));
-        System.out.println("written to " + BenchPaths.shown(cwd, outFile));
-        return 0;
-      }
+    List<Op> circuitOps = circuitOps();
+    List<SouthboundRun.Figures> runs = new ArrayList<>();
+    for (String t : transports) {
+      Path runData = data.resolve(t);
+      Files.createDirectories(runData);
+      HaPki pki =
+          t.equals("mtls")
+              ? HaPki.make(runData.resolve("pki"), List.of(SouthboundRun.CONTROLLER))
+              : HaPki.insecure();
+      runs.add(new SouthboundRun(this, progress, pki, runData).run(circuitOps));
     }
+    ObjectNode root = SouthboundReport.build(this, data, runs);
+    BenchJson.write(outFile, root);
+    System.out.println(BenchJson.pretty(root.path("results")));
+    System.out.println("written to " + BenchPaths.shown(cwd, outFile));
+    return 0;
   }
 
   /**
-   * Null if this machine lets both processes hold what {@code devices} routers need, else why not,
-   * naming {@code ulimit -n}: the simulator child holds a TCP connection (its agent) and a UDP
-   * socket (its SNMP) per router, and this JVM a connection per agent. The JVM raises its soft
-   * limit to the hard one at start on Linux, and the child inherits it, so the figure is the
-   * effective one.
+   * Null if this machine lets the controller hold what {@code devices} agents need, else why not,
+   * naming {@code ulimit -n}: this JVM holds a connection per agent. The simulators are spread over
+   * as many processes as their two descriptors per router need ({@link SimulatorFleet}). The JVM
+   * raises its soft limit to the hard one at start on Linux, and children inherit it, so the figure
+   * is the effective one.
    */
   static String checkFileDescriptors(int devices) {
     return checkFileDescriptors(devices, OpenFiles.max(), OpenFiles.open());
   }
 
   static String checkFileDescriptors(int devices, long max, long open) {
-    long need = Math.max(2L * devices + OpenFiles.HEADROOM, devices + open + OpenFiles.HEADROOM);
+    long need = devices + open + OpenFiles.HEADROOM;
     return OpenFiles.check(
         max,
         need,
         devices,
-        "in the simulator: a TCP connection and a UDP socket per router, plus "
+        "in the controller: a TLS connection per agent, plus what it has open and "
             + OpenFiles.HEADROOM
             + " spare",
-        " (at most " + Math.max(0, (max - OpenFiles.HEADROOM) / 2) + " here)");
+        " (at most " + Math.max(0, max - open - OpenFiles.HEADROOM) + " here)");
   }
 
   private void validate() {
+    CommandLine cl = new CommandLine(this);
     if (devices < 1 || devices > Seeds.MAX_SCALE_DEVICES) {
       throw new CommandLine.ParameterException(
-          new CommandLine(this), "--devices: must be within 1-" + Seeds.MAX_SCALE_DEVICES);
+          cl, "--devices: must be within 1-" + Seeds.MAX_SCALE_DEVICES);
     }
     if (circuits < devices || circuits > devices * 3000L) {
       throw new CommandLine.ParameterException(
-          new CommandLine(this), "--circuits: must be within --devices and 3000 x --devices");
+          cl, "--circuits: must be within --devices and 3000 x --devices");
     }
-  }
-
-  /**
-   * Waits for every agent, applies the circuits in one batch and waits until all are ACTIVE and the
-   * reconciles have settled; then reads the pushes, the simulator's stats and the heap.
-   */
-  private SouthboundReport.Figures measure(Controller controller, SimulatorProcess sim)
-      throws Exception {
-    Duration timeout = Duration.ofSeconds(timeoutSeconds);
-    long connectStart = System.nanoTime();
-    Await.until(() -> controller.agents().sessions() == devices, timeout, "all agents connected");
-    double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
-    sim.awaitHttpPort();
-    progress.say("all %d agents connected in %.1f s", devices, connectSeconds);
-    awaitSettled(controller);
-    long pushesBefore = controller.pushes().pushes();
-
-    List<Op> circuitOps = circuitOps();
-    progress.say("apply: %d circuits in one batch", circuits);
-    long t0 = System.nanoTime();
-    controller.state().apply(circuitOps, "bench", "apply " + circuits + " circuits");
-    double applySeconds = (System.nanoTime() - t0) / 1e9;
-    ResourceCache cache = controller.state().cache();
-    Await.until(() -> active(cache) == circuits, timeout, "all circuits ACTIVE");
-    double allAppliedSeconds = (System.nanoTime() - t0) / 1e9;
-    progress.say(
-        "all %d circuits ACTIVE %.1f s after the Apply (the Apply itself took %.1f s)",
-        circuits, allAppliedSeconds, applySeconds);
-    awaitSettled(controller);
-    long pushes = controller.pushes().pushes() - pushesBefore;
-    ObjectNode simStats = sim.stats();
-    long heapMb = JvmMetrics.heapAfterFullGcMb();
-    return new SouthboundReport.Figures(
-        connectSeconds, applySeconds, allAppliedSeconds, pushes, simStats, heapMb);
+    if (transports.isEmpty()
+        || !List.of("mtls", "plaintext").containsAll(transports)
+        || new java.util.HashSet<>(transports).size() != transports.size()) {
+      throw new CommandLine.ParameterException(
+          cl, "--transports: must be mtls, plaintext or both, each once (got " + transports + ")");
+    }
+    int least = SimulatorFleet.processesFor(devices, OpenFiles.max());
+    if (simulatorProcesses != 0 && (simulatorProcesses < least || simulatorProcesses > devices)) {
+      throw new CommandLine.ParameterException(
+          cl,
+          "--simulator-processes: must be 0 (as few as fit) or within "
+              + least
+              + "-"
+              + devices
+              + " (the open-files limit needs at least "
+              + least
+              + ", and each process at least one router)");
+    }
+    if (pollIntervalSeconds < 1 || pollIntervalSeconds > 3600) {
+      throw new CommandLine.ParameterException(cl, "--poll-interval-s: must be within 1-3600");
+    }
   }
 
   /** {@code --circuits} new circuits spread evenly over the routers and their first three ports. */
@@ -209,22 +214,5 @@ public final class SouthboundBenchmark implements Callable<Integer> {
               "resources[" + i + "]"));
     }
     return circuitOps;
-  }
-
-  private static long active(ResourceCache cache) {
-    long n = 0;
-    for (Circuit c : cache.list(Kind.CIRCUIT)) {
-      if (cache.withStatus(c).getStatus().getPhase() == CircuitPhase.CIRCUIT_PHASE_ACTIVE) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  private static void awaitSettled(Controller c) throws InterruptedException {
-    Await.until(
-        () -> c.deviceEngine().queueDepth() == 0 && c.deviceEngine().runningCount() == 0,
-        Duration.ofSeconds(120),
-        "reconciles settled");
   }
 }

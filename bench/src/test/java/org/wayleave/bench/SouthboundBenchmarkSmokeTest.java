@@ -30,14 +30,31 @@ class SouthboundBenchmarkSmokeTest {
                 "--sim-heap",
                 "256m",
                 "--timeout-s",
-                "120");
+                "120",
+                "--simulator-processes",
+                "2",
+                "--poll-interval-s",
+                "60");
     assertThat(code).isZero();
-    JsonNode r = new ObjectMapper().readTree(out.toFile()).path("results");
-    assertThat(r.path("apply_to_all_applied_s").asDouble()).isPositive();
-    assertThat(r.path("pushes_sent").asLong()).isGreaterThanOrEqualTo(5);
-    assertThat(r.path("pushes_minimum").asLong()).isEqualTo(5);
-    assertThat(r.path("sub_interfaces_on_routers").asLong()).isEqualTo(20);
-    assertThat(r.path("controller_heap_after_full_gc_mb").asLong()).isPositive();
-    assertThat(r.has("pushes_redundant_seen_by_agents")).isTrue();
+    JsonNode doc = new ObjectMapper().readTree(out.toFile());
+    for (String transport : new String[] {"mtls", "plaintext"}) {
+      JsonNode r = doc.path("results").path(transport);
+      assertThat(r.path("simulator_processes").asInt()).as(transport).isEqualTo(2);
+      assertThat(r.path("connect").path("s").asDouble()).as(transport).isPositive();
+      // With polls a minute apart, ACTIVE within the run came from the early polls.
+      assertThat(r.path("apply_to_all_active").path("s").asDouble()).as(transport).isPositive();
+      assertThat(r.path("early_snmp_polls").asLong()).as(transport).isGreaterThanOrEqualTo(5);
+      assertThat(r.path("pushes_sent").asLong()).as(transport).isGreaterThanOrEqualTo(5);
+      assertThat(r.path("pushes_minimum").asLong()).isEqualTo(5);
+      assertThat(r.path("sub_interfaces_on_routers").asLong()).as(transport).isEqualTo(20);
+      assertThat(r.path("controller_heap_after_full_gc_mb").asLong()).isPositive();
+      assertThat(r.has("pushes_redundant_seen_by_agents")).isTrue();
+      assertThat(r.path("reconnect").path("s").asDouble()).as(transport).isPositive();
+      assertThat(r.path("reconnect").path("pushes").asLong()).as(transport).isZero();
+      assertThat(r.path("reconnect").has("peak_to_mean")).isTrue();
+    }
+    assertThat(doc.path("results").path("tls_cost").has("reconnect_controller_cpu_ms_per_agent"))
+        .isTrue();
+    assertThat(doc.path("met").has("apply_to_all_active_s")).isTrue();
   }
 }

@@ -75,6 +75,15 @@ final class SimulatorCommand implements Callable<Integer> {
               + " the controller's).")
   Path secrets = Path.of("data", "secrets");
 
+  @Option(
+      names = "--part",
+      paramLabel = "K/N",
+      description =
+          "Run only the K-th of N equal slices of the scenario's routers, so that a fleet too big"
+              + " for one process's open-files limit (a TCP connection and a UDP socket per"
+              + " router) can be spread over N processes (default: all of them).")
+  String part;
+
   @Option(names = "--no-snmp", description = "Routers do not answer SNMP.")
   boolean noSnmp;
 
@@ -104,6 +113,13 @@ final class SimulatorCommand implements Callable<Integer> {
               + Scenarios.NAMES);
       return 2;
     }
+    int[] slice;
+    try {
+      slice = Scenarios.parsePart(part);
+    } catch (IllegalArgumentException e) {
+      System.err.println("wayleave simulator: --part: " + e.getMessage());
+      return 2;
+    }
     List<SimDevice> devs;
     if (noSnmp) {
       devs = Scenarios.devices(scenario, devices);
@@ -127,6 +143,7 @@ final class SimulatorCommand implements Callable<Integer> {
       }
       credentials = AgentCertificates.fromCa(caDir, Clock.systemUTC());
     }
+    devs = Scenarios.part(devs, slice[0], slice[1]);
     Simulator sim = Simulator.start(controller, devs, credentials);
     FaultApi api = FaultApi.start(sim, bind, httpPort);
     System.out.println(

@@ -115,6 +115,7 @@ public final class Controller implements AutoCloseable {
     if (poller != null) {
       // Only the leader's poller holds routers; elsewhere this finds none and does nothing.
       agents.onRouterChanged(poller::pollSoon);
+      agents.onRouterBack(poller::retrySoon);
     }
     cache.addListener((rev, events) -> devices.enqueueAll(DeviceWakeups.of(events)));
     if (telemetry != null) {

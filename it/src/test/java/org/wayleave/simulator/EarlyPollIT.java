@@ -96,4 +96,37 @@ class EarlyPollIT {
         .isBetween(2L, (long) Math.ceil(seconds) + 3);
     assertThat(poller.pollSoon("rtr-nowhere-01")).as("a router not polled").isFalse();
   }
+
+  @Test
+  void aRouterWhosePollsFailIsPolledAgainAsSoonAsItsAgentConnects() throws Exception {
+    String dev = "rtr-islington-01";
+    var mib = london.sim.snmp(dev).mib();
+    var telemetry = london.controller.telemetry();
+    long before = poller.earlyPolls(dev);
+    mib.setSilent(true);
+    try {
+      assertThat(poller.pollSoon(dev)).isTrue();
+      // The burst fails; then the router waits out its backoff, up to the hourly schedule.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> !telemetry.device(dev).reachable());
+      assertThat(poller.earlyPolls(dev)).isGreaterThan(before);
+      // The burst's tail (8 s) and its last poll's timeouts.
+      Thread.sleep(SnmpPoller.EARLY_BURST_SPAN.toMillis() + 3 * SimulatedLondon.TIMEOUT.toMillis());
+      assertThat(poller.pollSoon(dev)).as("a failing router keeps its backoff").isFalse();
+    } finally {
+      mib.setSilent(false);
+    }
+    Thread.sleep(2000);
+    assertThat(telemetry.device(dev).reachable()).as("no poll is due for an hour").isFalse();
+
+    london.sim.stopAgent(dev);
+    london.sim.startAgent(dev);
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> telemetry.device(dev).reachable());
+  }
 }

@@ -50,6 +50,46 @@ public final class Scenarios {
     return fromInventory(inventory(scenario, devices), secrets);
   }
 
+  /**
+   * {@code K/N} as {@code [K, N]}; null or empty as {@code [1, 1]} (the whole fleet).
+   *
+   * @throws IllegalArgumentException saying the form and the bounds, 1 <= K <= N <= 1000
+   */
+  public static int[] parsePart(String part) {
+    if (part == null || part.isEmpty()) {
+      return new int[] {1, 1};
+    }
+    String[] kn = part.split("/", -1);
+    try {
+      if (kn.length == 2) {
+        int k = Integer.parseInt(kn[0].trim());
+        int n = Integer.parseInt(kn[1].trim());
+        if (k >= 1 && n <= 1000 && k <= n) {
+          return new int[] {k, n};
+        }
+      }
+    } catch (NumberFormatException e) {
+      // the message below says what is expected
+    }
+    throw new IllegalArgumentException(
+        "must be K/N with 1 <= K <= N <= 1000, as 2/4 for the second of four slices (got '"
+            + part
+            + "')");
+  }
+
+  /**
+   * The {@code k}-th of {@code n} contiguous, equal (to one) slices of {@code all}; together the
+   * {@code n} slices are {@code all}, each item in exactly one.
+   */
+  public static <T> List<T> part(List<T> all, int k, int n) {
+    if (k < 1 || k > n) {
+      throw new IllegalArgumentException("part: must be within 1-" + n + " (got " + k + ")");
+    }
+    int from = (int) ((long) (k - 1) * all.size() / n);
+    int to = (int) ((long) k * all.size() / n);
+    return List.copyOf(all.subList(from, to));
+  }
+
   /** The seed inventory of a scenario. */
   public static List<Resource> inventory(String scenario, int devices) {
     return switch (scenario) {

@@ -155,4 +155,29 @@ class ScenariosTest {
               assertThat(m.endpoint().isV3()).isFalse();
             });
   }
+
+  @Test
+  void partsOfAFleetCoverEveryRouterOnce() {
+    List<Integer> all = java.util.stream.IntStream.range(0, 10_001).boxed().toList();
+    List<Integer> joined = new java.util.ArrayList<>();
+    for (int k = 1; k <= 3; k++) {
+      List<Integer> p = Scenarios.part(all, k, 3);
+      assertThat(p.size()).isBetween(3333, 3334);
+      joined.addAll(p);
+    }
+    assertThat(joined).isEqualTo(all);
+    assertThat(Scenarios.parsePart(null)).containsExactly(1, 1);
+    assertThat(Scenarios.parsePart("2/4")).containsExactly(2, 4);
+  }
+
+  @Test
+  void aBadPartSaysTheForm() {
+    for (String bad : List.of("0/2", "3/2", "2", "a/b", "1/2/3", "1/1001", "-1/2")) {
+      assertThatThrownBy(() -> Scenarios.parsePart(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("must be K/N with 1 <= K <= N <= 1000")
+          .hasMessageContaining("'" + bad + "'");
+    }
+  }
 }

@@ -36,6 +36,7 @@ public final class AgentSessions {
   private volatile Consumer<String> wake = id -> {};
   private volatile ReportListener reports = (id, applied) -> {};
   private volatile Consumer<String> routerChanged = id -> {};
+  private volatile Consumer<String> routerBack = id -> {};
 
   public AgentSessions(Clock clock) {
     this.clock = clock;
@@ -58,6 +59,15 @@ public final class AgentSessions {
    */
   public void onRouterChanged(Consumer<String> listener) {
     this.routerChanged = listener;
+  }
+
+  /**
+   * Where to say that a router's agent has connected (a Hello accepted): the leader's poller then
+   * retries at once a router whose SNMP polls had been failing, rather than waiting out its
+   * backoff; a router polled fine keeps to its schedule.
+   */
+  public void onRouterBack(Consumer<String> listener) {
+    this.routerBack = listener;
   }
 
   /** Agent sessions opened (Hellos accepted) since start. */
@@ -124,6 +134,7 @@ public final class AgentSessions {
               "replaced by a newer session of device " + h.getDeviceId()));
     }
     sessionsOpened.incrementAndGet();
+    routerBack.accept(h.getDeviceId());
     s.ping(0);
     log.debug(
         "agent of {} connected (applied generation {}, {} sub-interfaces)",

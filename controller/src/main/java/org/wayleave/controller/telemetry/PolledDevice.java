@@ -34,6 +34,7 @@ final class PolledDevice {
   long lastEarlyNanos = Long.MIN_VALUE / 2;
   long earlyBurstStart;
   int earlyStep;
+  int earlyFirstStep;
   long earlyToken;
   final LongAdder earlyPolls = new LongAdder();
   volatile boolean settingsChanged;

@@ -213,6 +213,10 @@ public final class SnmpPoller implements AutoCloseable {
    */
   static final long[] EARLY_BURST_MILLIS = {0, 1_000, 2_000, 4_000, 8_000};
 
+  /** From an early burst's first poll to its last. */
+  public static final Duration EARLY_BURST_SPAN =
+      Duration.ofMillis(EARLY_BURST_MILLIS[EARLY_BURST_MILLIS.length - 1]);
+
   /**
    * Polls {@code deviceId} soon, outside its schedule, because its agent reported a change: a short
    * burst of polls ({@link #EARLY_BURST_MILLIS}), never two less than {@link #EARLY_SPACING} apart;
@@ -228,15 +232,37 @@ public final class SnmpPoller implements AutoCloseable {
     if (p == null || p.removed || p.consecutiveFailures > 0 || closed()) {
       return false;
     }
+    return startEarly(p, 0);
+  }
+
+  /**
+   * Polls {@code deviceId} once soon if its polls have been failing, because its agent has just
+   * connected: the router is back, so waiting out the backoff (up to the poll interval) would only
+   * hold its circuits' state back. A router whose polls succeed keeps to its schedule, so a fleet
+   * reconnecting after a controller restart does not poll all at once.
+   *
+   * @return whether an early poll is started or pending
+   */
+  public boolean retrySoon(String deviceId) {
+    PolledDevice p = devices.get(deviceId);
+    if (p == null || p.removed || p.consecutiveFailures == 0 || closed()) {
+      return false;
+    }
+    // The burst's last step alone: one poll.
+    return startEarly(p, EARLY_BURST_MILLIS.length - 1);
+  }
+
+  private boolean startEarly(PolledDevice p, int firstStep) {
     synchronized (p) {
       long now = ticker.read();
-      if (p.earlyPending && p.earlyStep == 0) {
+      if (p.earlyPending && p.earlyStep == p.earlyFirstStep) {
         return true; // the burst's first poll is still to come: this change shares it
       }
       // A new burst: its first poll as soon as the spacing allows; what was scheduled is dropped.
       p.earlyPending = true;
       p.earlyBurstStart = now;
-      p.earlyStep = 0;
+      p.earlyStep = firstStep;
+      p.earlyFirstStep = firstStep;
       long token = ++p.earlyToken;
       schedule.later(() -> early(p, token, 0), p.lastEarlyNanos + EARLY_SPACING.toNanos() - now);
     }

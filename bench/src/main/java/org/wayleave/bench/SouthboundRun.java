@@ -1,0 +1,247 @@
+package org.wayleave.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.wayleave.api.v1.Circuit;
+import org.wayleave.api.v1.CircuitPhase;
+import org.wayleave.api.v1.Resource;
+import org.wayleave.base.seed.Seeds;
+import org.wayleave.controller.Controller;
+import org.wayleave.controller.ControllerConfig;
+import org.wayleave.controller.core.Kind;
+import org.wayleave.controller.core.Op;
+import org.wayleave.controller.core.ResourceCache;
+import org.wayleave.controller.security.AccessPolicy;
+import org.wayleave.controller.telemetry.TelemetryConfig;
+
+/**
+ * One southbound run in one transport: a controller in this JVM as deployed (SNMP polling on at
+ * {@code pollInterval}, mutual TLS on both gRPC ports and HTTPS unless plaintext), the routers in a
+ * {@link SimulatorFleet}; connect, one Apply to all ACTIVE (agent applied and SNMP link up), then
+ * the controller restarted and every agent back and in sync.
+ */
+final class SouthboundRun {
+  static final String CONTROLLER = "bench-controller";
+
+  /** What one run measured. */
+  record Figures(
+      String transport,
+      int simulatorProcesses,
+      Phase connect,
+      double applyCallSeconds,
+      Phase toActive,
+      long pushes,
+      long redundantPushes,
+      long subInterfaces,
+      long heapMb,
+      long simulatorRssMb,
+      Phase reconnect,
+      double reconnectPeakToMean,
+      long reconnectPushes,
+      long earlyPolls) {}
+
+  /**
+   * One measured stretch: its wall time, the CPU seconds this JVM (the controller) and the
+   * simulators used in it.
+   */
+  record Phase(double seconds, double controllerCpuSeconds, double simulatorCpuSeconds) {}
+
+  private final SouthboundBenchmark o;
+  private final Progress progress;
+  private final HaPki pki;
+  private final Path data;
+
+  SouthboundRun(SouthboundBenchmark o, Progress progress, HaPki pki, Path data) {
+    this.o = o;
+    this.progress = progress;
+    this.pki = pki;
+    this.data = data;
+  }
+
+  String transport() {
+    return pki.tls() ? "mtls" : "plaintext";
+  }
+
+  Figures run(List<Op> circuitOps) throws Exception {
+    int processes =
+        o.simulatorProcesses > 0
+            ? o.simulatorProcesses
+            : SimulatorFleet.processesFor(o.devices, OpenFiles.max());
+    ControllerConfig config = config();
+    Controller controller = Controller.start(config);
+    final Controller first = controller;
+    try {
+      List<Resource> inventory = Seeds.scale(o.devices);
+      controller.state().apply(Op.upserts(inventory, "r"), "bench", "scale inventory");
+      progress.say(
+          "[%s] simulator: %d routers in %d child JVM(s)", transport(), o.devices, processes);
+      long c0 = System.nanoTime();
+      long cpu0 = JvmMetrics.processCpuNanos();
+      try (SimulatorFleet fleet =
+          SimulatorFleet.start(
+              o.devices,
+              processes,
+              o.simHeap,
+              "127.0.0.1:" + controller.agentPort(),
+              pki.simulatorFlags(),
+              data.resolve("secrets"),
+              data)) {
+        Await.until(() -> first.agents().sessions() == o.devices, timeout(), "agents");
+        // From the simulators' start: their JVMs, their agents' certificates, every handshake.
+        Phase connect =
+            new Phase(
+                Stats.round3((System.nanoTime() - c0) / 1e9),
+                Stats.round3((JvmMetrics.processCpuNanos() - cpu0) / 1e9),
+                Stats.round3(fleet.cpuSeconds()));
+        progress.say("[%s] %d agents connected in %.1f s", transport(), o.devices, connect.seconds);
+        awaitSettled(controller);
+        long pushesBefore = controller.pushes().pushes();
+        long earlyBefore = earlyPolls(controller);
+
+        Meter m = new Meter(fleet);
+        long t0 = System.nanoTime();
+        controller.state().apply(circuitOps, "bench", "apply " + circuitOps.size() + " circuits");
+        double applyCall = (System.nanoTime() - t0) / 1e9;
+        ResourceCache cache = controller.state().cache();
+        Await.until(() -> active(cache) == circuitOps.size(), timeout(), "all circuits ACTIVE");
+        Phase toActive = m.phase();
+        progress.say(
+            "[%s] all %d circuits ACTIVE %.1f s after the Apply (the call %.1f s)",
+            transport(), circuitOps.size(), toActive.seconds, applyCall);
+        awaitSettled(controller);
+        long pushes = controller.pushes().pushes() - pushesBefore;
+        long early = earlyPolls(controller) - earlyBefore;
+        ObjectNode stats = fleet.stats();
+        long heapMb = JvmMetrics.heapAfterFullGcMb();
+
+        controller.close();
+        controller = null;
+        Reconnect r = reconnect(config, fleet);
+        controller = r.controller;
+        return new Figures(
+            transport(),
+            processes,
+            connect,
+            applyCall,
+            toActive,
+            pushes,
+            stats.path("pushes_redundant").asLong(),
+            stats.path("sub_interfaces").asLong(),
+            heapMb,
+            fleet.rssMb(),
+            r.phase,
+            r.peakToMean,
+            r.pushes,
+            early);
+      }
+    } finally {
+      if (controller != null) {
+        controller.close();
+      }
+    }
+  }
+
+  private record Reconnect(Controller controller, Phase phase, double peakToMean, long pushes) {}
+
+  /**
+   * Starts the controller again on the same data and ports and waits until every agent is back and
+   * the device reconciles have settled; counts arrivals per second for the peak-to-mean rate.
+   */
+  private Reconnect reconnect(ControllerConfig config, SimulatorFleet fleet) throws Exception {
+    progress.say("[%s] controller restarted", transport());
+    Meter m = new Meter(fleet);
+    Controller c = Controller.start(config);
+    List<Integer> perSecond = new ArrayList<>();
+    long deadline = System.nanoTime() + timeout().toNanos();
+    int seen = 0;
+    long next = System.nanoTime() + 1_000_000_000L;
+    int first = -1;
+    while (seen < o.devices) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "timed out after " + timeout() + " waiting for agents to reconnect: " + seen);
+      }
+      Thread.sleep(Math.max(1, (next - System.nanoTime()) / 1_000_000));
+      next += 1_000_000_000L;
+      int now = c.agents().sessions();
+      perSecond.add(Math.max(0, now - seen));
+      if (first < 0 && now > 0) {
+        first = perSecond.size() - 1;
+      }
+      seen = now;
+    }
+    awaitSettled(c);
+    Phase phase = m.phase();
+    List<Integer> arriving = perSecond.subList(Math.max(0, first), perSecond.size());
+    double mean = (double) o.devices / arriving.size();
+    int peak = arriving.stream().mapToInt(Integer::intValue).max().orElse(0);
+    progress.say(
+        "[%s] %d agents back and in sync %.1f s after the restart, %d pushes; per second %s",
+        transport(), o.devices, phase.seconds, c.pushes().pushes(), arriving);
+    return new Reconnect(c, phase, peak / mean, c.pushes().pushes());
+  }
+
+  private ControllerConfig config() throws java.io.IOException {
+    return new ControllerConfig(
+            data.resolve("controller"),
+            "127.0.0.1",
+            ChildProcesses.freePort(),
+            ChildProcesses.freePort(),
+            ChildProcesses.freePort(),
+            List.of(),
+            Clock.systemUTC())
+        .withTelemetry(
+            TelemetryConfig.defaults().withInterval(Duration.ofSeconds(o.pollIntervalSeconds)),
+            data.resolve("secrets"))
+        .withSecurity(pki.controllerFiles(CONTROLLER), AccessPolicy.defaults());
+  }
+
+  private Duration timeout() {
+    return Duration.ofSeconds(o.timeoutSeconds);
+  }
+
+  private static long earlyPolls(Controller c) {
+    return c.poller().earlyPolls();
+  }
+
+  private static long active(ResourceCache cache) {
+    long n = 0;
+    for (Circuit c : cache.list(Kind.CIRCUIT)) {
+      if (cache.withStatus(c).getStatus().getPhase() == CircuitPhase.CIRCUIT_PHASE_ACTIVE) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static void awaitSettled(Controller c) throws InterruptedException {
+    Await.until(
+        () -> c.deviceEngine().queueDepth() == 0 && c.deviceEngine().runningCount() == 0,
+        Duration.ofSeconds(120),
+        "reconciles settled");
+  }
+
+  /** Wall time and CPU from its making to {@link #phase()}. */
+  private static final class Meter {
+    private final SimulatorFleet fleet;
+    private final long t0 = System.nanoTime();
+    private final long cpu0 = JvmMetrics.processCpuNanos();
+    private final double sim0;
+
+    Meter(SimulatorFleet fleet) {
+      this.fleet = fleet;
+      this.sim0 = fleet.cpuSeconds();
+    }
+
+    Phase phase() {
+      return new Phase(
+          Stats.round3((System.nanoTime() - t0) / 1e9),
+          Stats.round3((JvmMetrics.processCpuNanos() - cpu0) / 1e9),
+          Stats.round3(fleet.cpuSeconds() - sim0));
+    }
+  }
+}
