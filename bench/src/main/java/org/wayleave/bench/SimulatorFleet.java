@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,8 @@ final class SimulatorFleet implements AutoCloseable {
   /**
    * Starts {@code processes} simulators of {@code devices} scale routers in all, each at {@code
    * -Xmx<heap>}, dialling {@code agentAddress} with {@code securityFlags}; the first one alone
-   * until it has started, since it writes the SNMP secrets the others then read.
+   * until it has started, since it writes the SNMP secrets the others then read; each may take
+   * {@code timeout} to start.
    */
   static SimulatorFleet start(
       int devices,
@@ -40,7 +42,8 @@ final class SimulatorFleet implements AutoCloseable {
       String agentAddress,
       List<String> securityFlags,
       Path secrets,
-      Path data)
+      Path data,
+      Duration timeout)
       throws IOException, InterruptedException {
     SimulatorFleet fleet = new SimulatorFleet();
     try {
@@ -61,11 +64,11 @@ final class SimulatorFleet implements AutoCloseable {
             SimulatorProcess.start(heap, List.of(), args, secrets, data, "simulator-" + k);
         fleet.parts.add(p);
         if (k == 1) {
-          p.awaitHttpPort();
+          p.awaitHttpPort(timeout);
         }
       }
       for (SimulatorProcess p : fleet.parts) {
-        p.awaitHttpPort();
+        p.awaitHttpPort(timeout);
       }
       return fleet;
     } catch (IOException | InterruptedException | RuntimeException e) {

@@ -76,9 +76,23 @@ final class SimulatorProcess implements AutoCloseable {
 
   /** Waits up to a minute for the simulator to say where its HTTP server listens. */
   void awaitHttpPort() throws InterruptedException {
+    awaitHttpPort(Duration.ofSeconds(60));
+  }
+
+  /**
+   * Waits up to {@code timeout} for the simulator to say where its HTTP server listens, failing at
+   * once if it exits first.
+   */
+  void awaitHttpPort(Duration timeout) throws InterruptedException {
     Await.until(
-        () -> out.stream().anyMatch(l -> l.contains("faults at http://")),
-        Duration.ofSeconds(60),
+        () -> {
+          if (!process.isAlive()) {
+            throw new IllegalStateException(
+                "the simulator exited " + process.exitValue() + " before it started: " + out);
+          }
+          return out.stream().anyMatch(l -> l.contains("faults at http://"));
+        },
+        timeout,
         "simulator started");
     String line =
         out.stream().filter(l -> l.contains("faults at http://")).findFirst().orElseThrow();

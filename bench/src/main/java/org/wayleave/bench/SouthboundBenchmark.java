@@ -74,6 +74,14 @@ public final class SouthboundBenchmark implements Callable<Integer> {
   int simulatorProcesses;
 
   @Option(
+      names = "--jfr",
+      paramLabel = "FILE",
+      description =
+          "Also record a JFR profile of this JVM (the controller) over each run's measured phases"
+              + " into FILE (a run's transport is added to the name).")
+  Path jfr;
+
+  @Option(
       names = "--out",
       description = "JSON output (default: bench/results/southbound-<date>.json).")
   Path out;

@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import jdk.jfr.Recording;
 import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.CircuitPhase;
 import org.wayleave.api.v1.Resource;
@@ -73,7 +75,6 @@ final class SouthboundRun {
             : SimulatorFleet.processesFor(o.devices, OpenFiles.max());
     ControllerConfig config = config();
     Controller controller = Controller.start(config);
-    final Controller first = controller;
     try {
       List<Resource> inventory = Seeds.scale(o.devices);
       controller.state().apply(Op.upserts(inventory, "r"), "bench", "scale inventory");
@@ -89,19 +90,15 @@ final class SouthboundRun {
               "127.0.0.1:" + controller.agentPort(),
               pki.simulatorFlags(),
               data.resolve("secrets"),
-              data)) {
-        Await.until(() -> first.agents().sessions() == o.devices, timeout(), "agents");
-        // From the simulators' start: their JVMs, their agents' certificates, every handshake.
-        Phase connect =
-            new Phase(
-                Stats.round3((System.nanoTime() - c0) / 1e9),
-                Stats.round3((JvmMetrics.processCpuNanos() - cpu0) / 1e9),
-                Stats.round3(fleet.cpuSeconds()));
+              data,
+              timeout())) {
+        Phase connect = awaitAgents(controller, fleet, c0, cpu0);
         progress.say("[%s] %d agents connected in %.1f s", transport(), o.devices, connect.seconds);
         awaitSettled(controller);
         long pushesBefore = controller.pushes().pushes();
         long earlyBefore = earlyPolls(controller);
 
+        Recording recording = startRecording();
         Meter m = new Meter(fleet);
         long t0 = System.nanoTime();
         controller.state().apply(circuitOps, "bench", "apply " + circuitOps.size() + " circuits");
@@ -122,6 +119,10 @@ final class SouthboundRun {
         controller = null;
         Reconnect r = reconnect(config, fleet);
         controller = r.controller;
+        if (recording != null) {
+          recording.stop();
+          recording.close();
+        }
         return new Figures(
             transport(),
             processes,
@@ -143,6 +144,17 @@ final class SouthboundRun {
         controller.close();
       }
     }
+  }
+
+  /** Waits for every agent; the phase since the simulators' start at {@code c0}, {@code cpu0}. */
+  private Phase awaitAgents(Controller c, SimulatorFleet fleet, long c0, long cpu0)
+      throws InterruptedException {
+    Await.until(() -> c.agents().sessions() == o.devices, timeout(), "agents");
+    // From the simulators' start: their JVMs, their agents' certificates, every handshake.
+    return new Phase(
+        Stats.round3((System.nanoTime() - c0) / 1e9),
+        Stats.round3((JvmMetrics.processCpuNanos() - cpu0) / 1e9),
+        Stats.round3(fleet.cpuSeconds()));
   }
 
   private record Reconnect(Controller controller, Phase phase, double peakToMean, long pushes) {}
@@ -198,6 +210,22 @@ final class SouthboundRun {
             TelemetryConfig.defaults().withInterval(Duration.ofSeconds(o.pollIntervalSeconds)),
             data.resolve("secrets"))
         .withSecurity(pki.controllerFiles(CONTROLLER), AccessPolicy.defaults());
+  }
+
+  /** A JFR recording of this JVM into {@code --jfr}, with the transport in its name; or null. */
+  private Recording startRecording() throws Exception {
+    if (o.jfr == null) {
+      return null;
+    }
+    String name =
+        o.jfr.getFileName().toString().replaceFirst("(\\.jfr)?$", "-" + transport() + ".jfr");
+    Recording r =
+        JfrProfile.recording(
+            o.jfr.resolveSibling(name),
+            "wayleave-southbound-" + transport(),
+            Map.of("jdk.ExecutionSample#period", "10 ms"));
+    r.start();
+    return r;
   }
 
   private Duration timeout() {

@@ -104,7 +104,7 @@ public record TlsFiles(Path certificate, Path key, Path ca) {
    */
   public ChannelCredentials channelCredentials() throws IOException {
     return TlsChannelCredentials.newBuilder()
-        .keyManager(certificate.toFile(), key.toFile())
+        .keyManager(new HeldKeyManager(Pki.readKey(key), Pki.readCertificate(certificate)))
         .trustManager(ca.toFile())
         .build();
   }
