@@ -90,7 +90,10 @@ export const api = {
   circuitEvents: (circuitId, signal) => get(`/api/v1/circuits/${id(circuitId)}/events`, signal),
   /** @param params one of {circuit, council, device} */
   links: (params, signal) => get(`/api/v1/telemetry/links${query(params)}`, signal),
-  /** @param params one of {circuit, council, device}, with since/until as Date or RFC 3339 */
+  /**
+   * @param params one of {circuit, council, device}, with since/until as Date or RFC 3339, and
+   *   step (e.g. '5m') or max_points: the server answers from the coarsest tier that fits
+   */
   history: (params, signal) => {
     const p = { ...params };
     for (const k of ['since', 'until']) {

@@ -111,6 +111,14 @@ export function duration(value) {
   return m ? Math.round(Number(m[1]) * 1000) : undefined;
 }
 
+/** A spacing in words, for captions: "10-second", "5-minute", "2-hour". */
+export function spacing(ms) {
+  for (const [unit, word] of [[3600e3, 'hour'], [60e3, 'minute'], [1e3, 'second']]) {
+    if (ms >= unit && ms % unit === 0) return `${ms / unit}-${word}`;
+  }
+  return `${ms / 1000}-second`;
+}
+
 /** "1 circuit", "2 circuits". */
 export function plural(n, word, many = `${word}s`) {
   return `${n} ${n === 1 ? word : many}`;

@@ -4,16 +4,29 @@
 
 import { esc, hm, millis, num, pct, rate } from './format.js';
 
-/** History points as {t, inBps, outBps, err} with numbers or undefined, oldest first. */
+/**
+ * History points as {t, inBps, outBps, err, inPeak, outPeak, errPeak} with numbers or undefined,
+ * oldest first. Peaks come with points coarser than the poll interval (a day's 5-minute ones).
+ */
 export function points(series) {
   const out = [];
   for (const p of (series && series.points) || []) {
     const t = millis(p.time);
     if (t === undefined) continue;
-    out.push({ t, inBps: num(p.inBps), outBps: num(p.outBps), err: num(p.errorsPerSecond) });
+    out.push({
+      t,
+      inBps: num(p.inBps),
+      outBps: num(p.outBps),
+      err: num(p.errorsPerSecond),
+      inPeak: num(p.inBpsMax),
+      outPeak: num(p.outBpsMax),
+      errPeak: num(p.errorsPerSecondMax),
+    });
   }
   return out;
 }
+
+const PEAKS = ['inPeak', 'outPeak', 'errPeak'];
 
 /** At most `buckets` points: each bucket keeps the peaks of its rates (a NOC wants the spikes). */
 function decimate(pts, since, until, buckets) {
@@ -33,6 +46,7 @@ function decimate(pts, since, until, buckets) {
       cur.inBps = max(cur.inBps, p.inBps);
       cur.outBps = max(cur.outBps, p.outBps);
       cur.err = max(cur.err, p.err);
+      for (const k of PEAKS) cur[k] = max(cur[k], p[k]);
     }
   }
   if (cur) out.push(cur);
@@ -132,8 +146,8 @@ export function ratePlot(series, { since, until, intervalMs, kind, title }) {
   let peak = 0;
   let errPeak = 0;
   for (const p of pts) {
-    peak = Math.max(peak, p.inBps || 0, p.outBps || 0);
-    errPeak = Math.max(errPeak, p.err || 0);
+    peak = Math.max(peak, p.inBps || 0, p.outBps || 0, p.inPeak || 0, p.outPeak || 0);
+    errPeak = Math.max(errPeak, p.err || 0, p.errPeak || 0);
   }
   const yt = ticks(Math.max(peak, committed) * 1.08 || 1e6, 4);
   const et = ticks(Math.max(errPeak, 1), 2);
@@ -174,6 +188,13 @@ export function ratePlot(series, { since, until, intervalMs, kind, title }) {
     parts.push(`<line class="committed" x1="${left}" x2="${W - right}" y1="${cy}" y2="${cy}"/>`);
     parts.push(`<text class="committed-label" x="${W - right - 4}" y="${cy}" dy="-0.45em" text-anchor="end">committed ${esc(rate(committed))}</text>`);
   }
+  // Coarse points carry the highest poll of their spacing: drawn faint behind the averages.
+  for (const [key, cls] of [['inPeak', 'in'], ['outPeak', 'out']]) {
+    const d = path(pts, (p) => p[key], x, y, gapMs);
+    if (d) parts.push(`<path class="line peak ${cls}" d="${d}"/>`);
+  }
+  const dErrPeak = path(pts, (p) => p.errPeak, x, ey, gapMs);
+  if (dErrPeak) parts.push(`<path class="line peak err" d="${dErrPeak}"/>`);
   const dIn = path(pts, (p) => p.inBps, x, y, gapMs);
   const dOut = path(pts, (p) => p.outBps, x, y, gapMs);
   const dErr = path(pts, (p) => p.err, x, ey, gapMs);

@@ -2,8 +2,10 @@ package org.wayleave.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +14,8 @@ import jdk.jfr.Recording;
 import jdk.jfr.RecordingState;
 import org.wayleave.api.v1.Device;
 import org.wayleave.base.secrets.DirectorySecretProvider;
+import org.wayleave.controller.telemetry.HistoryFile;
+import org.wayleave.controller.telemetry.HistoryLayout;
 import org.wayleave.controller.telemetry.SnmpPoller;
 import org.wayleave.controller.telemetry.Telemetry;
 import org.wayleave.controller.telemetry.TelemetryConfig;
@@ -20,7 +24,9 @@ import org.wayleave.controller.telemetry.TelemetryConfig;
  * The telemetry benchmark's measurement of our poller: full polls of the fleet by {@link
  * SnmpPoller} in this JVM with a {@link Telemetry} listening. First JIT warm-up polls with a
  * throwaway poller, then for each {@code --in-flight} setting a fresh poller, its warm-up polls and
- * its measured ones, the median, and what the heap and the rate history hold afterwards.
+ * its measured ones, the median, and what the heap and the rate history hold afterwards. Rate
+ * history goes to a file in the working directory, as the controller's goes to its data directory,
+ * so the heap figure is the controller's.
  */
 final class PollerPhase {
   private final TelemetryOptions o;
@@ -29,6 +35,7 @@ final class PollerPhase {
   private final TelemetryFleet fleet;
   private final Deadline deadline;
   private final Progress progress;
+  private final Path data;
 
   /**
    * Every setting's figures (as {@code results.poller.by_max_in_flight} has them), and this JVM's
@@ -42,8 +49,10 @@ final class PollerPhase {
       DirectorySecretProvider secrets,
       TelemetryFleet fleet,
       Deadline deadline,
-      Progress progress) {
+      Progress progress,
+      Path data) {
     this.o = o;
+    this.data = data;
     this.routers = routers;
     this.secrets = secrets;
     this.fleet = fleet;
@@ -89,9 +98,11 @@ final class PollerPhase {
   private void jitWarmup(ArrayNode cpuOut) throws Exception {
     int maxInFlight = o.inFlight.get(0);
     TelemetryConfig config = o.config(maxInFlight);
+    HistoryFile history = history("jit-warmup", config);
     CountingListener listener =
-        new CountingListener(new Telemetry(config, Clock.systemUTC(), alias -> 0L));
-    try (SnmpPoller poller = new SnmpPoller(config, secrets, listener, Clock.systemUTC())) {
+        new CountingListener(new Telemetry(config, Clock.systemUTC(), alias -> 0L, history));
+    try (history;
+        SnmpPoller poller = new SnmpPoller(config, secrets, listener, Clock.systemUTC())) {
       routers.forEach(poller::upsert);
       polls(
           o.jitWarmup,
@@ -111,11 +122,13 @@ final class PollerPhase {
   /** One {@code --in-flight} setting: its warm-up polls, measured polls, median and holdings. */
   private ObjectNode setting(int maxInFlight, Recording recording) throws Exception {
     TelemetryConfig config = o.config(maxInFlight);
-    Telemetry telemetry = new Telemetry(config, Clock.systemUTC(), alias -> 0L);
+    HistoryFile history = history("in-flight-" + maxInFlight, config);
+    Telemetry telemetry = new Telemetry(config, Clock.systemUTC(), alias -> 0L, history);
     CountingListener listener = new CountingListener(telemetry);
     ObjectNode node = BenchJson.object();
     node.put("max_in_flight", maxInFlight);
-    try (SnmpPoller poller = new SnmpPoller(config, secrets, listener, Clock.systemUTC())) {
+    try (history;
+        SnmpPoller poller = new SnmpPoller(config, secrets, listener, Clock.systemUTC())) {
       routers.forEach(poller::upsert);
       ArrayNode warm = node.putArray("warmup");
       polls(
@@ -222,6 +235,7 @@ final class PollerPhase {
             + (o.warmup + o.polls)
             + " full polls, plus the benchmark's inventory list");
     node.put("history_bytes", telemetry.historyBytes());
+    node.put("history_disk_bytes", telemetry.historyDiskBytes());
     long ifaces =
         routers.stream()
             .mapToLong(
@@ -240,28 +254,26 @@ final class PollerPhase {
             .count();
     node.put("devices_reachable", reachable);
     node.put("interfaces_seen", ifaces);
-    node.put(
-        "history_bytes_when_full_24h",
-        ifaces * historyBytesPerInterface(Duration.ofSeconds(o.intervalSeconds)));
-    node.put(
-        "history_bytes_when_full_24h_at_default_interval",
-        ifaces * historyBytesPerInterface(TelemetryConfig.DEFAULT_INTERVAL));
+    HistoryLayout layout = HistoryLayout.forFile(o.config(1));
+    node.put("history_disk_bytes_per_interface", layout.bytesPerRecord());
     node.put(
         "history_note",
-        "RateHistory allocates 360-slot chunks of 6 bytes a slot (2,176 bytes with the array"
-            + " header) as time passes; after a few polls every interface holds one chunk. Full ="
-            + " 24 h of slots at interval_s, and at the controller's default "
-            + TelemetryConfig.DEFAULT_INTERVAL.toSeconds()
-            + " s interval");
+        "history_bytes is the heap rate history takes: the index from interface to its record in"
+            + " the history file (the values are memory-mapped, in the page cache, not the heap);"
+            + " history_disk_bytes the file, "
+            + layout.bytesPerRecord()
+            + " bytes an interface at interval_s ("
+            + layout.describe()
+            + "), written out a segment of "
+            + layout.recordsPerSegment()
+            + " interfaces at a time, so it is its full size from the first poll");
   }
 
-  /**
-   * Bytes a full 24 h RateHistory holds at {@code interval} (as RateHistory.bytes() counts them).
-   */
-  static long historyBytesPerInterface(Duration interval) {
-    long ms = interval.toMillis();
-    long slots = Math.max(1, (Duration.ofHours(24).toMillis() + ms - 1) / ms);
-    long chunks = (slots + 359) / 360;
-    return chunks * (16 + 2L * 360 * 3);
+  /** A fresh history file for one run of polls, in the working directory. */
+  private HistoryFile history(String name, TelemetryConfig config) throws IOException {
+    Path dir = data.resolve("history").resolve(name);
+    Path file = dir.resolve(HistoryFile.FILE_NAME);
+    Files.deleteIfExists(file);
+    return HistoryFile.open(file, HistoryLayout.forFile(config), Clock.systemUTC());
   }
 }

@@ -96,7 +96,7 @@ public final class TelemetryBenchmark implements Callable<Integer> {
             deadline.remaining())) {
       progress.say("fleet ready: %s", fleet.readyLine());
       PollerPhase.Result poller =
-          new PollerPhase(o, routers, secrets, fleet, deadline, progress).run();
+          new PollerPhase(o, routers, secrets, fleet, deadline, progress, data).run();
       ExporterPhase.Outcome exporter =
           new ExporterPhase(o, fleet, deadline, progress)
               .run(routers, secrets, data.resolve("snmp_exporter"));

@@ -167,7 +167,7 @@ final class TelemetryOptions {
         maxRepetitions,
         0.9,
         1.0,
-        Duration.ofHours(24));
+        TelemetryConfig.DEFAULT_HISTORY);
   }
 
   /** Fails with a usage error for a setting out of bounds. */

@@ -178,6 +178,7 @@ final class TelemetryReport {
     pollerNode.put("failures", bm.path("failures").asLong());
     pollerNode.put("heap_after_full_gc_mb", best.path("heap_after_full_gc_mb").asLong());
     pollerNode.put("history_bytes", best.path("history_bytes").asLong());
+    pollerNode.put("history_disk_bytes", best.path("history_disk_bytes").asLong());
     pollerNode.put("fleet_cpu_s_per_poll", bm.path("fleet_cpu_s").asDouble());
     pollerNode.set("jit_warmup_cpu_s", poller.jitWarmupCpu());
     return ours;

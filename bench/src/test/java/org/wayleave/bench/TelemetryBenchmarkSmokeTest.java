@@ -131,6 +131,8 @@ class TelemetryBenchmarkSmokeTest {
     assertThat(poller.path("values_per_poll").asLong()).isEqualTo(VALUES);
     assertThat(poller.path("heap_after_full_gc_mb").asLong()).isPositive();
     assertThat(poller.path("history_bytes").asLong()).isPositive();
+    assertThat(poller.path("history_disk_bytes").asLong())
+        .isGreaterThan(poller.path("history_bytes").asLong());
     JsonNode best =
         poller.path("by_max_in_flight").path(poller.path("best_max_in_flight").asText());
     assertThat(best.path("polls")).hasSize(2);

@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.wayleave.api.v1.ApplyRequest;
 import org.wayleave.api.v1.ApplyResponse;
 import org.wayleave.api.v1.Circuit;
@@ -23,6 +20,7 @@ import org.wayleave.api.v1.CircuitPhase;
 import org.wayleave.api.v1.CircuitServiceGrpc;
 import org.wayleave.api.v1.ListCircuitsRequest;
 import org.wayleave.api.v1.ListCircuitsResponse;
+import org.wayleave.base.time.DurationText;
 import org.wayleave.cli.manifest.ManifestException;
 import org.wayleave.cli.manifest.ManifestItem;
 import org.wayleave.cli.manifest.Manifests;
@@ -247,30 +245,17 @@ final class ApplyCommand implements Callable<Integer> {
     return "[" + "#".repeat(filled) + ".".repeat(width - filled) + "]";
   }
 
-  /** Durations as people write them: 90s, 5m, 1h30m, 500ms. */
+  /** Durations as people write them: 90s, 5m, 1h30m, 500ms ({@link DurationText}), not zero. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-    private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
-
     @Override
     public Duration convert(String value) {
-      Matcher m = PART.matcher(value);
-      Duration d = Duration.ZERO;
-      int end = 0;
-      List<String> seen = new ArrayList<>();
-      while (m.find() && m.start() == end) {
-        long n = Long.parseLong(m.group(1));
-        d =
-            d.plus(
-                switch (m.group(2)) {
-                  case "ms" -> Duration.ofMillis(n);
-                  case "s" -> Duration.ofSeconds(n);
-                  case "m" -> Duration.ofMinutes(n);
-                  default -> Duration.ofHours(n);
-                });
-        seen.add(m.group());
-        end = m.end();
+      Duration d;
+      try {
+        d = DurationText.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
       }
-      if (seen.isEmpty() || end != value.length() || d.isZero()) {
+      if (d.isZero()) {
         throw new CommandLine.TypeConversionException(
             "'" + value + "' is not a duration like 90s, 5m or 1h30m");
       }

@@ -37,6 +37,8 @@ import org.wayleave.controller.store.etcd.EtcdCompactor;
 import org.wayleave.controller.store.etcd.EtcdStateStore;
 import org.wayleave.controller.store.sqlite.SqliteStateStore;
 import org.wayleave.controller.telemetry.CircuitLinks;
+import org.wayleave.controller.telemetry.HistoryFile;
+import org.wayleave.controller.telemetry.HistoryLayout;
 import org.wayleave.controller.telemetry.Polling;
 import org.wayleave.controller.telemetry.SnmpPoller;
 import org.wayleave.controller.telemetry.Telemetry;
@@ -68,6 +70,7 @@ public final class Controller implements AutoCloseable {
   private final DevicePushes pushes;
   private final DeviceReconciler reconciler;
   private final ReconcileEngine<String> devices;
+  private final HistoryFile history;
   private final Telemetry telemetry;
   private final SnmpPoller poller;
   private final Polling polling;
@@ -82,7 +85,11 @@ public final class Controller implements AutoCloseable {
   public static final String ELECTION = "controllers";
 
   private Controller(
-      ControllerConfig config, StateStore store, ResourceCache cache, Leadership leadership)
+      ControllerConfig config,
+      StateStore store,
+      ResourceCache cache,
+      HistoryFile history,
+      Leadership leadership)
       throws IOException {
     this.config = config;
     this.store = store;
@@ -96,7 +103,8 @@ public final class Controller implements AutoCloseable {
     this.agents = new AgentSessions(config.clock());
     this.pushes =
         new DevicePushes(agents, Ticker.system(), PUSH_TIMEOUT, cache::revision, leadership::term);
-    this.telemetry = config.telemetry().enabled() ? newTelemetry(config, cache) : null;
+    this.history = history;
+    this.telemetry = history == null ? null : newTelemetry(config, cache, history);
     this.poller = telemetry == null ? null : newPoller(config, telemetry);
     this.polling = poller == null ? null : new Polling(poller, telemetry, cache);
     CircuitStatusWriter statuses =
@@ -143,6 +151,10 @@ public final class Controller implements AutoCloseable {
     List<Component> always = new ArrayList<>();
     always.add(Component.of("store", () -> {}, store::close));
     always.add(Component.of("cache", () -> {}, cache::close));
+    if (history != null) {
+      // Early, so that it is closed whatever fails to start after it, and stops after the poller.
+      always.add(Component.of("telemetry-history", history::startFlushing, history::close));
+    }
     always.add(Component.of("store-probe", storeHealth::start, storeHealth::close));
     always.add(Component.of("seeds", this::loadSeeds, () -> {}));
     always.add(Component.of("metrics", () -> {}, metrics::close));
@@ -197,14 +209,21 @@ public final class Controller implements AutoCloseable {
         () -> running[0].close());
   }
 
-  private static Telemetry newTelemetry(ControllerConfig config, ResourceCache cache) {
+  private static HistoryFile openHistory(ControllerConfig config) throws IOException {
+    return HistoryFile.open(
+        config.historyFile(), HistoryLayout.forFile(config.telemetry()), config.clock());
+  }
+
+  private static Telemetry newTelemetry(
+      ControllerConfig config, ResourceCache cache, HistoryFile history) {
     return new Telemetry(
         config.telemetry(),
         config.clock(),
         id -> {
           Circuit c = cache.get(Kind.CIRCUIT, id);
           return c == null ? 0 : c.getSpec().getCommittedMbps();
-        });
+        },
+        history);
   }
 
   private static SnmpPoller newPoller(ControllerConfig config, Telemetry telemetry)
@@ -244,12 +263,17 @@ public final class Controller implements AutoCloseable {
             ? SqliteStateStore.open(config.dataDir(), config.clock())
             : EtcdStateStore.open(config.etcd(), config.clock());
     ResourceCache cache = null;
+    HistoryFile history = null;
     Controller c;
     try {
       cache = ResourceCache.load(store);
-      c = new Controller(config, store, cache, leadership);
+      history = config.telemetry().enabled() ? openHistory(config) : null;
+      c = new Controller(config, store, cache, history, leadership);
     } catch (IOException | RuntimeException e) {
       // Nothing has started yet but what was opened here.
+      if (history != null) {
+        history.close();
+      }
       if (cache != null) {
         cache.close();
       }

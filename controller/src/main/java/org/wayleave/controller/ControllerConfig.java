@@ -8,12 +8,13 @@ import org.wayleave.base.pki.TlsFiles;
 import org.wayleave.base.seed.Seeds;
 import org.wayleave.controller.security.AccessPolicy;
 import org.wayleave.controller.store.etcd.EtcdSettings;
+import org.wayleave.controller.telemetry.HistoryFile;
 import org.wayleave.controller.telemetry.TelemetryConfig;
 
 /**
  * How to run a controller.
  *
- * @param dataDir where the embedded store lives
+ * @param dataDir where the embedded store lives, and telemetry's rate history with either store
  * @param bindAddress the address every listener binds
  * @param grpcPort northbound gRPC port (0: any free port)
  * @param httpPort HTTP port (0: any free port)
@@ -66,6 +67,13 @@ public record ControllerConfig(
     if (name.isBlank()) {
       throw new IllegalArgumentException("name must not be blank");
     }
+  }
+
+  /**
+   * Where telemetry's rate history is kept: {@code DATA/telemetry/rates.dat}, with either store.
+   */
+  public Path historyFile() {
+    return dataDir.resolve("telemetry").resolve(HistoryFile.FILE_NAME);
   }
 
   /** Whether both gRPC ports run without TLS. */

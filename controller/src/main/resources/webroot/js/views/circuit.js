@@ -2,12 +2,14 @@
 // last hour and the last day; the link as last polled; conditions; the event timeline.
 
 import { api, aborted, supplierNames } from '../api.js';
-import { duration, enumWords, esc, mbps, num, pct, rate, timeTag } from '../format.js';
+import { duration, enumWords, esc, mbps, num, pct, rate, spacing, timeTag } from '../format.js';
 import { ratePlot } from '../plot.js';
 import { phase } from '../phases.js';
 
 const HOUR = 3600e3;
 const DAY = 24 * HOUR;
+/** The day plot asks for at most this many points: the server answers from its 5-minute tier. */
+const DAY_POINTS = 500;
 
 export function mount(el, [circuitId], ctx) {
   ctx.title(circuitId);
@@ -38,7 +40,7 @@ export function mount(el, [circuitId], ctx) {
       <div id="links" class="links-now"></div>
       <div class="plots">
         <figure><figcaption>Last hour <span id="interval" class="muted"></span></figcaption><div id="plot-hour" class="plot"></div></figure>
-        <figure><figcaption>Last 24 hours</figcaption><div id="plot-day" class="plot"></div></figure>
+        <figure><figcaption>Last 24 hours <span id="day-interval" class="muted"></span></figcaption><div id="plot-day" class="plot"></div></figure>
       </div>
     </section>
     <div class="two-col">
@@ -113,8 +115,11 @@ export function mount(el, [circuitId], ctx) {
   const loadDay = ctx.coalesce(async () => {
     const until = Date.now();
     try {
-      const h = await api.history({ circuit: circuitId, since: new Date(until - DAY), until: new Date(until) }, ctx.signal);
+      const h = await api.history(
+        { circuit: circuitId, since: new Date(until - DAY), until: new Date(until), max_points: DAY_POINTS }, ctx.signal);
       day = { ...h, since: until - DAY, until };
+      const ms = duration(h.interval);
+      $('#day-interval').textContent = ms ? `(${spacing(ms)} averages; faint lines: their peaks)` : '';
     } catch (e) {
       if (aborted(e)) return;
       day = { error: e };

@@ -2,8 +2,6 @@ package org.wayleave.controller.http;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import com.google.protobuf.Timestamp;
-import com.google.protobuf.util.Timestamps;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,14 +10,12 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.text.ParseException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -30,7 +26,6 @@ import org.wayleave.api.v1.CircuitStatus;
 import org.wayleave.api.v1.Council;
 import org.wayleave.api.v1.Device;
 import org.wayleave.api.v1.GetLinkStateRequest;
-import org.wayleave.api.v1.GetRateHistoryRequest;
 import org.wayleave.api.v1.Site;
 import org.wayleave.api.v1.TelemetryScope;
 import org.wayleave.controller.core.ApiException;
@@ -58,7 +53,7 @@ import org.wayleave.controller.telemetry.Telemetry;
  * GET  /api/v1/circuits/{id}                   one circuit with status
  * GET  /api/v1/circuits/{id}/events            its timeline: spec changes and status transitions, newest first
  * GET  /api/v1/telemetry/links?circuit=|council=|device=
- * GET  /api/v1/telemetry/history?circuit=|council=|device=&amp;since=&amp;until=   (RFC 3339)
+ * GET  /api/v1/telemetry/history?circuit=|council=|device=&amp;since=&amp;until=&amp;step=|max_points=   ({@link HistoryParams})
  * GET  /api/v1/alarms                          DOWN, DEGRADED, DRIFTED, FAILED circuits and unreachable routers
  * POST /api/v1/alarms/{id}/ack                 the id URL-encoded; recorded as the caller's principal
  * GET  /api/v1/events                          server-sent events: circuit, alarm
@@ -151,13 +146,9 @@ public final class ApiRoutes {
             ctx ->
                 run(
                     ctx,
-                    () -> {
-                      GetRateHistoryRequest.Builder b =
-                          GetRateHistoryRequest.newBuilder().setScope(scope(ctx));
-                      time(ctx, "since").ifPresent(b::setSince);
-                      time(ctx, "until").ifPresent(b::setUntil);
-                      return Json.print(telemetryQueries.rateHistory(b.build()));
-                    }));
+                    () ->
+                        Json.print(
+                            telemetryQueries.rateHistory(HistoryParams.request(ctx, scope(ctx))))));
     r.get("/api/v1/alarms")
         .handler(
             ctx ->
@@ -287,21 +278,6 @@ public final class ApiRoutes {
       s.setDevice(v);
     }
     return s.build();
-  }
-
-  private static Optional<Timestamp> time(RoutingContext ctx, String name) {
-    String v = ctx.queryParams().get(name);
-    if (v == null || v.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Timestamps.parse(v));
-    } catch (ParseException e) {
-      throw ApiException.of(
-          ErrorCode.INVALID_ARGUMENT,
-          name,
-          "must be an RFC 3339 time such as 2026-11-22T10:00:00Z (got '" + v + "')");
-    }
   }
 
   /** A circuit's timeline: spec changes and status transitions, newest first, at most 100. */

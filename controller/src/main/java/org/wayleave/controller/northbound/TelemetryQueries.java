@@ -2,12 +2,14 @@ package org.wayleave.controller.northbound;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Durations;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleConsumer;
 import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.GetLinkStateRequest;
 import org.wayleave.api.v1.GetLinkStateResponse;
@@ -25,6 +27,7 @@ import org.wayleave.controller.core.CircuitEnds;
 import org.wayleave.controller.core.ErrorCode;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.ResourceCache;
+import org.wayleave.controller.telemetry.HistoryLayout;
 import org.wayleave.controller.telemetry.LinkJudge;
 import org.wayleave.controller.telemetry.OsNames;
 import org.wayleave.controller.telemetry.RateHistory;
@@ -71,17 +74,26 @@ public final class TelemetryQueries {
     return GetLinkStateResponse.newBuilder().addAllLinks(sorted).build();
   }
 
+  /** Points a series has at most when a request asks for neither step nor max_points. */
+  public static final int DEFAULT_MAX_POINTS = 500;
+
+  /** The most points a request may ask for per series. */
+  public static final int MAX_POINTS = 10_000;
+
   public GetRateHistoryResponse rateHistory(GetRateHistoryRequest req) {
-    List<Target> targets = targets(req.getScope());
     long until = req.hasUntil() ? millis(req.getUntil()) : clock.millis();
     long since = req.hasSince() ? millis(req.getSince()) : until - 3_600_000L;
+    long step = step(req);
+    int maxPoints = req.hasMaxPoints() ? req.getMaxPoints() : DEFAULT_MAX_POINTS;
     if (since >= until) {
       throw ApiException.of(ErrorCode.INVALID_ARGUMENT, "since", "must be before until");
     }
+    List<Target> targets = targets(req.getScope());
+    HistoryLayout.Resolution res = telemetry.resolution(since, until, step, maxPoints);
     GetRateHistoryResponse.Builder b =
         GetRateHistoryResponse.newBuilder()
-            .setInterval(duration(telemetry.config().interval().toMillis()))
-            .setRetention(duration(telemetry.config().history().toMillis()));
+            .setInterval(duration(res.spacingMillis()))
+            .setRetention(duration(telemetry.historyRetentionMillis()));
     for (Target t : targets) {
       for (Target one : expand(t)) {
         InterfaceHistory.Builder h =
@@ -91,23 +103,68 @@ public final class TelemetryQueries {
                 .setCircuit(one.circuit())
                 .setCommittedMbps(one.committedMbps());
         for (RateHistory.Point p :
-            telemetry.history(one.device(), historyName(one), since, until)) {
-          RatePoint.Builder rp = RatePoint.newBuilder().setTime(ts(p.epochMillis()));
-          if (!Double.isNaN(p.inBps())) {
-            rp.setInBps(p.inBps());
-          }
-          if (!Double.isNaN(p.outBps())) {
-            rp.setOutBps(p.outBps());
-          }
-          if (!Double.isNaN(p.problemsPerSecond())) {
-            rp.setErrorsPerSecond(p.problemsPerSecond());
-          }
-          h.addPoints(rp);
+            telemetry.history(one.device(), historyName(one), since, until, res)) {
+          h.addPoints(point(p));
         }
         b.addSeries(h);
       }
     }
     return b.build();
+  }
+
+  /**
+   * The request's step in milliseconds, 0 when it asks by max_points (or by neither); refuses a
+   * step that is not positive, max_points out of range, and both.
+   */
+  private static long step(GetRateHistoryRequest req) {
+    if (req.hasStep() && req.hasMaxPoints()) {
+      throw ApiException.of(ErrorCode.INVALID_ARGUMENT, "step", "set step or max_points, not both");
+    }
+    if (req.hasMaxPoints() && (req.getMaxPoints() < 1 || req.getMaxPoints() > MAX_POINTS)) {
+      throw ApiException.of(
+          ErrorCode.INVALID_ARGUMENT,
+          "max_points",
+          "must be within 1-" + MAX_POINTS + " (got " + req.getMaxPoints() + ")");
+    }
+    if (!req.hasStep()) {
+      return 0;
+    }
+    com.google.protobuf.Duration d = req.getStep();
+    long ms;
+    try {
+      ms = java.time.Duration.ofSeconds(d.getSeconds(), d.getNanos()).toMillis();
+    } catch (ArithmeticException e) {
+      ms = d.getSeconds() < 0 ? -1 : Long.MAX_VALUE;
+    }
+    if (ms <= 0) {
+      throw ApiException.of(
+          ErrorCode.INVALID_ARGUMENT,
+          "step",
+          "must be a positive duration, 1ms or more (got "
+              + (Durations.isValid(d)
+                  ? Durations.toString(d)
+                  : d.getSeconds() + "s and " + d.getNanos() + "ns")
+              + ")");
+    }
+    return ms;
+  }
+
+  private static RatePoint point(RateHistory.Point p) {
+    RatePoint.Builder rp = RatePoint.newBuilder().setTime(ts(p.epochMillis()));
+    ifMeasured(p.inBps(), rp::setInBps);
+    ifMeasured(p.outBps(), rp::setOutBps);
+    ifMeasured(p.problemsPerSecond(), rp::setErrorsPerSecond);
+    ifMeasured(p.inBpsMax(), rp::setInBpsMax);
+    ifMeasured(p.outBpsMax(), rp::setOutBpsMax);
+    ifMeasured(p.problemsPerSecondMax(), rp::setErrorsPerSecondMax);
+    return rp.build();
+  }
+
+  /** Sets a value that was measured; one that was not stays unset (NaN is no rate). */
+  private static void ifMeasured(double v, DoubleConsumer set) {
+    if (!Double.isNaN(v)) {
+      set.accept(v);
+    }
   }
 
   private List<Target> targets(TelemetryScope scope) {
@@ -256,18 +313,10 @@ public final class TelemetryQueries {
                   case OPER_DOWN -> LinkState.LINK_STATE_DOWN;
                   case ADMIN_DOWN -> LinkState.LINK_STATE_ADMIN_DOWN;
                 });
-        if (!Double.isNaN(i.rates().inBps())) {
-          l.setInBps(i.rates().inBps());
-        }
-        if (!Double.isNaN(i.rates().outBps())) {
-          l.setOutBps(i.rates().outBps());
-        }
-        if (!Double.isNaN(j.utilisation())) {
-          l.setUtilisation(j.utilisation());
-        }
-        if (!Double.isNaN(j.problemsPerSecond())) {
-          l.setErrorsPerSecond(j.problemsPerSecond());
-        }
+        ifMeasured(i.rates().inBps(), l::setInBps);
+        ifMeasured(i.rates().outBps(), l::setOutBps);
+        ifMeasured(j.utilisation(), l::setUtilisation);
+        ifMeasured(j.problemsPerSecond(), l::setErrorsPerSecond);
       }
       b.addLinks(l);
     }

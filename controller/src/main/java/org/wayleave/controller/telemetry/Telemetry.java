@@ -3,7 +3,6 @@ package org.wayleave.controller.telemetry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +20,8 @@ import java.util.function.ToLongFunction;
  * fell without a plausible wrap gives none for that counter: the sample is dropped, never reported
  * as a spike. When what matters for a device's circuits changes (reachability, an interface's
  * up/down, crossing the capacity or error threshold) the change listener hears the device id.
+ *
+ * <p>Every interface's rates go to its {@link HistoryFile}, weighted by the seconds they measured.
  */
 public final class Telemetry implements PollListener {
 
@@ -73,6 +74,7 @@ public final class Telemetry implements PollListener {
   private final TelemetryConfig config;
   private final Clock clock;
   private final ToLongFunction<String> committedMbps;
+  private final HistoryFile history;
   private final Map<String, DeviceState> devices = new ConcurrentHashMap<>();
   private final LongAdder droppedSamples = new LongAdder();
   private volatile Consumer<String> onChange = id -> {};
@@ -80,11 +82,22 @@ public final class Telemetry implements PollListener {
   /**
    * @param committedMbps a circuit's committed bandwidth by circuit id (the alias routers carry), 0
    *     when no such circuit
+   * @param history where rate history is kept; its owner closes it
    */
-  public Telemetry(TelemetryConfig config, Clock clock, ToLongFunction<String> committedMbps) {
+  public Telemetry(
+      TelemetryConfig config,
+      Clock clock,
+      ToLongFunction<String> committedMbps,
+      HistoryFile history) {
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.committedMbps = Objects.requireNonNull(committedMbps, "committedMbps");
+    this.history = Objects.requireNonNull(history, "history");
+  }
+
+  /** With history on the heap, lost at exit: for tests and tools. */
+  public Telemetry(TelemetryConfig config, Clock clock, ToLongFunction<String> committedMbps) {
+    this(config, clock, committedMbps, HistoryFile.inMemory(config, clock));
   }
 
   public TelemetryConfig config() {
@@ -100,7 +113,6 @@ public final class Telemetry implements PollListener {
     DeviceSample last;
     DeviceView view;
     List<Object> signature = List.of();
-    final Map<String, RateHistory> history = new HashMap<>();
   }
 
   @Override
@@ -139,7 +151,7 @@ public final class Telemetry implements PollListener {
                 sample.epochMillis());
         views.add(v);
         if (!v.name().isEmpty()) {
-          history(st, v.name()).add(sample.epochMillis(), rates);
+          history.add(deviceId, v.name(), sample.epochMillis(), rates, seconds);
         }
       }
       views.sort(Comparator.comparingInt(InterfaceView::ifIndex));
@@ -187,16 +199,6 @@ public final class Telemetry implements PollListener {
     return row.has(IfMib.Column.IF_HC_IN_OCTETS) || row.has(IfMib.Column.IF_IN_OCTETS);
   }
 
-  private RateHistory history(DeviceState st, String name) {
-    return st.history.computeIfAbsent(
-        name,
-        n -> {
-          long interval = config.interval().toMillis();
-          int capacity = (int) Math.max(1, (config.history().toMillis() + interval - 1) / interval);
-          return new RateHistory(interval, capacity);
-        });
-  }
-
   /** Recomputes what matters for the device's circuits; true if it differs from before. */
   private boolean resign(DeviceState st) {
     List<Object> sig = new ArrayList<>();
@@ -226,20 +228,39 @@ public final class Telemetry implements PollListener {
     }
   }
 
-  /** History of one interface between two times; empty when none is held. */
-  public List<RateHistory.Point> history(
-      String deviceId, String interfaceName, long fromMillis, long toMillis) {
-    DeviceState st = devices.get(deviceId);
-    if (st == null) {
-      return List.of();
-    }
-    synchronized (st) {
-      RateHistory h = st.history.get(interfaceName);
-      return h == null ? List.of() : h.range(fromMillis, toMillis);
-    }
+  /**
+   * How points from {@code fromMillis} to {@code toMillis} are answered: {@code stepMillis} apart
+   * or more when above 0, else at most {@code maxPoints} of them ({@link HistoryLayout#resolve}).
+   */
+  public HistoryLayout.Resolution resolution(
+      long fromMillis, long toMillis, long stepMillis, int maxPoints) {
+    return history.layout().resolve(fromMillis, toMillis, clock.millis(), stepMillis, maxPoints);
   }
 
-  /** Forgets a device that no longer exists. */
+  /** History of one interface between two times at {@code res}; empty when none is held. */
+  public List<RateHistory.Point> history(
+      String deviceId,
+      String interfaceName,
+      long fromMillis,
+      long toMillis,
+      HistoryLayout.Resolution res) {
+    return history.range(deviceId, interfaceName, fromMillis, toMillis, res);
+  }
+
+  /** History of one interface between two times at every poll (the finest tier). */
+  public List<RateHistory.Point> history(
+      String deviceId, String interfaceName, long fromMillis, long toMillis) {
+    long step = history.layout().intervalMillis();
+    return history(
+        deviceId, interfaceName, fromMillis, toMillis, new HistoryLayout.Resolution(0, 1, step));
+  }
+
+  /** How far back history reaches. */
+  public long historyRetentionMillis() {
+    return history.layout().retentionMillis();
+  }
+
+  /** Forgets a device that no longer exists (its history stays until it ages out). */
   public void forget(String deviceId) {
     devices.remove(deviceId);
   }
@@ -249,16 +270,13 @@ public final class Telemetry implements PollListener {
     return droppedSamples.sum();
   }
 
-  /** Bytes held by rate history, for the footprint figure. */
+  /** Heap held by rate history, for the footprint figure: with a file, only its index. */
   public long historyBytes() {
-    long n = 0;
-    for (DeviceState st : devices.values()) {
-      synchronized (st) {
-        for (RateHistory h : st.history.values()) {
-          n += h.bytes();
-        }
-      }
-    }
-    return n;
+    return history.heapBytes();
+  }
+
+  /** Bytes of the rate history file (0 when history is on the heap). */
+  public long historyDiskBytes() {
+    return history.diskBytes();
   }
 }

@@ -15,7 +15,9 @@ import java.time.Duration;
  * @param utilisationThreshold utilisation of the committed bandwidth (0.9 = 90 %) above which a
  *     circuit is DEGRADED (WithinCapacity false)
  * @param errorsPerSecondThreshold errors and discards per second above which a circuit is DEGRADED
- * @param history how much rate history is kept per interface (at the poll interval)
+ * @param history how far back rate history reaches (30 days by default): every poll for the newest
+ *     hour, 5-minute averages and peaks for a day, hourly ones beyond ({@link HistoryLayout}); at
+ *     most 366 days
  */
 public record TelemetryConfig(
     boolean enabled,
@@ -29,11 +31,23 @@ public record TelemetryConfig(
     Duration history) {
 
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_HISTORY = Duration.ofDays(30);
+
+  /** Longer would make each interface's record (hourly points) large for little use. */
+  static final Duration MAX_HISTORY = Duration.ofDays(366);
 
   public TelemetryConfig {
     positive("interval", interval);
     positive("timeout", timeout);
     positive("history", history);
+    if (history.compareTo(MAX_HISTORY) > 0) {
+      throw new IllegalArgumentException(
+          "telemetry history must be at most "
+              + MAX_HISTORY.toDays()
+              + " days (got "
+              + history
+              + ")");
+    }
     if (retries < 0 || retries > 10) {
       throw new IllegalArgumentException(
           "telemetry retries must be within 0-10 (got " + retries + ")");
@@ -67,11 +81,11 @@ public record TelemetryConfig(
 
   /**
    * Defaults: a poll every 10 s, 2 s timeout, 1 retry, 256 routers at once, 25 repetitions, 90 %, 1
-   * error/s, 24 h.
+   * error/s, 30 days of history.
    */
   public static TelemetryConfig defaults() {
     return new TelemetryConfig(
-        true, DEFAULT_INTERVAL, Duration.ofSeconds(2), 1, 256, 25, 0.9, 1.0, Duration.ofHours(24));
+        true, DEFAULT_INTERVAL, Duration.ofSeconds(2), 1, 256, 25, 0.9, 1.0, DEFAULT_HISTORY);
   }
 
   /** Polling off. */

@@ -138,6 +138,14 @@ class HttpApiTest {
     assertThat(json("/api/v1/circuits/LPSN-CAM-0001/events").getJsonArray("items")).isNotEmpty();
   }
 
+  static void assertViolation(HttpResponse<String> r, String field, String rule) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+    JsonObject v =
+        new JsonObject(r.body()).getJsonObject("error").getJsonArray("violations").getJsonObject(0);
+    assertThat(v.getString("field")).isEqualTo(field);
+    assertThat(v.getString("description")).contains(rule);
+  }
+
   @Test
   void badRequestsNameTheFieldAndTheRule() throws Exception {
     HttpResponse<String> missing = get("/api/v1/circuits/LPSN-NOPE-0001");
@@ -155,6 +163,17 @@ class HttpApiTest {
     HttpResponse<String> off = get("/api/v1/telemetry/links?circuit=LPSN-CAM-0001");
     assertThat(off.statusCode()).isEqualTo(409);
     assertThat(off.body()).contains("telemetry is off");
+    // A history query's form is checked before whether telemetry is on.
+    String history = "/api/v1/telemetry/history?circuit=LPSN-CAM-0001&";
+    assertViolation(get(history + "step=soon"), "step", "5m, 1h30m, 300s or 300");
+    assertViolation(get(history + "step=-5m"), "step", "positive duration");
+    assertViolation(get(history + "step=0"), "step", "positive duration");
+    assertViolation(get(history + "max_points=lots"), "max_points", "within 1-10000");
+    assertViolation(get(history + "max_points=0"), "max_points", "within 1-10000 (got 0)");
+    assertViolation(get(history + "step=5m&max_points=100"), "step", "not both");
+    assertThat(get(history + "step=300").statusCode()).isEqualTo(409);
+    assertThat(get(history + "step=1h30m").statusCode()).isEqualTo(409);
+    assertThat(get(history + "max_points=500").statusCode()).isEqualTo(409);
     assertThat(get("/api/v1/nothing-here").statusCode()).isEqualTo(404);
     HttpResponse<String> badAck =
         post(

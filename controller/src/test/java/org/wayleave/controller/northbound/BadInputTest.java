@@ -6,6 +6,7 @@ import static org.wayleave.controller.northbound.InProcessController.camden;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.Durations;
 import com.google.rpc.BadRequest;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -22,12 +23,15 @@ import org.wayleave.api.v1.ApplyRequest;
 import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.Council;
 import org.wayleave.api.v1.DeleteRequest;
+import org.wayleave.api.v1.GetRateHistoryRequest;
 import org.wayleave.api.v1.GetRequest;
 import org.wayleave.api.v1.ListRequest;
 import org.wayleave.api.v1.Resource;
 import org.wayleave.api.v1.ResourceKind;
 import org.wayleave.api.v1.ResourceRef;
 import org.wayleave.api.v1.RollbackRequest;
+import org.wayleave.api.v1.TelemetryScope;
+import org.wayleave.api.v1.TelemetryServiceGrpc;
 import org.wayleave.controller.core.DesiredStateService;
 
 /**
@@ -181,6 +185,33 @@ class BadInputTest extends NorthboundTestSupport {
         () -> c.circuits.rollback(RollbackRequest.newBuilder().setToRevision(-5).build()),
         Status.Code.OUT_OF_RANGE,
         "to_revision");
+  }
+
+  @Test
+  void badHistoryResolutionsAreRefusedBeforeAnythingElse() {
+    // This controller does not poll: the request's form is judged first all the same.
+    var telemetry = TelemetryServiceGrpc.newBlockingStub(c.channel);
+    GetRateHistoryRequest.Builder req =
+        GetRateHistoryRequest.newBuilder()
+            .setScope(TelemetryScope.newBuilder().setCircuit("LPSN-CAM-0001"));
+    refused(
+        () -> telemetry.getRateHistory(req.clone().setStep(Durations.fromMillis(-1)).build()),
+        Status.Code.INVALID_ARGUMENT,
+        "step");
+    refused(
+        () -> telemetry.getRateHistory(req.clone().setMaxPoints(-5).build()),
+        Status.Code.INVALID_ARGUMENT,
+        "max_points");
+    refused(
+        () ->
+            telemetry.getRateHistory(
+                req.clone().setMaxPoints(5).setStep(Durations.fromSeconds(60)).build()),
+        Status.Code.INVALID_ARGUMENT,
+        "not both");
+    refused(
+        () -> telemetry.getRateHistory(req.build()),
+        Status.Code.FAILED_PRECONDITION,
+        "telemetry is off");
   }
 
   @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Durations;
+import com.google.protobuf.util.Timestamps;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -11,6 +13,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -27,6 +30,7 @@ import org.wayleave.api.v1.GetLinkStateRequest;
 import org.wayleave.api.v1.GetRateHistoryRequest;
 import org.wayleave.api.v1.InterfaceLink;
 import org.wayleave.api.v1.LinkState;
+import org.wayleave.api.v1.RatePoint;
 import org.wayleave.api.v1.TelemetryScope;
 import org.wayleave.api.v1.TelemetryServiceGrpc;
 import org.wayleave.controller.core.Kind;
@@ -122,7 +126,7 @@ class TelemetryGrpcServiceTest {
     long at = NOW.toEpochMilli() - 60_000 + second * 1000;
     telemetry.polled(
         "rtr-camden-01",
-        new DeviceSample(second * 1_000_000_000L, at, 100_000 + second * 100, rows));
+        new DeviceSample(second * 1_000_000_000L, at, 1_000_000 + second * 100, rows));
   }
 
   static TelemetryScope circuit(String id) {
@@ -204,11 +208,88 @@ class TelemetryGrpcServiceTest {
                 .setScope(TelemetryScope.newBuilder().setCouncil("camden"))
                 .build());
     assertThat(res.getInterval().getSeconds()).isEqualTo(10);
-    assertThat(res.getRetention().getSeconds()).isEqualTo(86_400);
+    assertThat(res.getRetention().getSeconds()).isEqualTo(30 * 86_400);
     assertThat(res.getSeriesList()).hasSize(1);
     assertThat(res.getSeries(0).getPointsList())
         .hasSize(3)
         .allSatisfy(p -> assertThat(p.getInBps()).isCloseTo(1e6, Offset.offset(1e3)));
+  }
+
+  /** Polls every 10 s for 20 minutes at 1 Mbit/s, but for one at 8 Mbit/s 10 minutes in. */
+  void twentyMinutesWithOneBurst() {
+    long octets = 0;
+    for (long s = -1200; s <= 0; s += 10) {
+      octets += (s == -600 ? 8_000_000L : 1_000_000L) * 10 / 8;
+      poll(s, octets);
+    }
+  }
+
+  GetRateHistoryRequest.Builder lastOf(Duration span) {
+    return GetRateHistoryRequest.newBuilder()
+        .setScope(circuit("LPSN-CAM-0001"))
+        .setSince(Timestamps.fromMillis(NOW.minus(span).toEpochMilli()))
+        .setUntil(Timestamps.fromMillis(NOW.toEpochMilli()));
+  }
+
+  @Test
+  void aDayIsAnsweredInFiveMinutePointsWithTheirPeaks() {
+    twentyMinutesWithOneBurst();
+    var day = api.getRateHistory(lastOf(Duration.ofDays(1)).build());
+    assertThat(day.getInterval().getSeconds()).isEqualTo(300);
+    assertThat(day.getRetention().getSeconds()).isEqualTo(30 * 86_400);
+    List<RatePoint> points = day.getSeries(0).getPointsList();
+    // 09:39 to 09:59: the 5-minute slots from 09:35 to 09:55.
+    assertThat(points).hasSize(5);
+    assertThat(points)
+        .allSatisfy(p -> assertThat(p.getInBpsMax()).isGreaterThanOrEqualTo(p.getInBps() * 0.999));
+    assertThat(points).filteredOn(p -> p.getInBpsMax() > 7e6).hasSize(1);
+    assertThat(points.get(4).getInBps()).isCloseTo(1e6, Offset.offset(1e3));
+  }
+
+  @Test
+  void aStepOrAPointCountPicksTheSpacing() {
+    twentyMinutesWithOneBurst();
+    var everyPoll = api.getRateHistory(lastOf(Duration.ofHours(1)).build());
+    assertThat(everyPoll.getInterval().getSeconds()).isEqualTo(10);
+    assertThat(everyPoll.getSeries(0).getPointsList())
+        .hasSize(120)
+        .noneSatisfy(p -> assertThat(p.hasInBpsMax()).isTrue());
+    var minutes =
+        api.getRateHistory(lastOf(Duration.ofHours(1)).setStep(Durations.fromSeconds(60)).build());
+    assertThat(minutes.getInterval().getSeconds()).isEqualTo(60);
+    assertThat(minutes.getSeries(0).getPointsList())
+        .hasSize(21) // 09:39 to 09:59
+        .allSatisfy(p -> assertThat(p.hasInBpsMax()).isTrue());
+    var few = api.getRateHistory(lastOf(Duration.ofHours(1)).setMaxPoints(4).build());
+    assertThat(few.getInterval().getSeconds()).isEqualTo(900);
+    assertThat(few.getSeries(0).getPointsList()).hasSizeLessThanOrEqualTo(4);
+  }
+
+  @Test
+  void badStepsAndPointCountsAreRefusedNamingTheFieldAndTheRule() {
+    GetRateHistoryRequest.Builder hour = lastOf(Duration.ofHours(1));
+    assertCode(
+        () -> api.getRateHistory(hour.clone().setStep(Durations.fromSeconds(0)).build()),
+        Status.Code.INVALID_ARGUMENT,
+        "step: must be a positive duration, 1ms or more (got 0s)");
+    assertCode(
+        () -> api.getRateHistory(hour.clone().setStep(Durations.fromSeconds(-300)).build()),
+        Status.Code.INVALID_ARGUMENT,
+        "step: must be a positive duration");
+    assertCode(
+        () -> api.getRateHistory(hour.clone().setMaxPoints(0).build()),
+        Status.Code.INVALID_ARGUMENT,
+        "max_points: must be within 1-10000 (got 0)");
+    assertCode(
+        () -> api.getRateHistory(hour.clone().setMaxPoints(10_001).build()),
+        Status.Code.INVALID_ARGUMENT,
+        "max_points: must be within 1-10000 (got 10001)");
+    assertCode(
+        () ->
+            api.getRateHistory(
+                hour.clone().setMaxPoints(10).setStep(Durations.fromSeconds(60)).build()),
+        Status.Code.INVALID_ARGUMENT,
+        "step: set step or max_points, not both");
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -180,29 +179,5 @@ class TelemetryTest {
     assertThat(h.get(0).epochMillis()).isEqualTo(110_000);
     assertThat(h.get(5).inBps()).isEqualTo(1e6, within(1e3));
     assertThat(h.get(5).epochMillis()).isEqualTo(160_000);
-  }
-
-  @Test
-  void historyIsBoundedToItsSpan() {
-    RateHistory h = new RateHistory(Duration.ofSeconds(60).toMillis(), 1440);
-    Rates r = new Rates(5e6, 1e6, 0, 0, 0);
-    for (int i = 0; i < 3 * 1440; i++) {
-      h.add(i * 60_000L, r);
-    }
-    List<RateHistory.Point> all = h.range(0, Long.MAX_VALUE);
-    assertThat(all).hasSize(1440);
-    assertThat(all.get(0).epochMillis()).isEqualTo(2 * 1440 * 60_000L);
-    assertThat(all.get(0).inBps()).isEqualTo(5e6, within(5e6 * 0.001));
-    assertThat(h.bytes()).isLessThan(9 * 1024);
-  }
-
-  @Test
-  void historySkipsSlotsNoPollFilled() {
-    RateHistory h = new RateHistory(10_000, 100);
-    h.add(0, new Rates(1, 1, 0, 0, 0));
-    h.add(50_000, new Rates(2, 2, 0, 0, 0));
-    assertThat(h.range(0, 60_000))
-        .extracting(RateHistory.Point::epochMillis)
-        .containsExactly(0L, 50_000L);
   }
 }
