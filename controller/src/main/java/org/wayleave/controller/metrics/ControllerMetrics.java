@@ -39,8 +39,9 @@ import org.wayleave.controller.telemetry.TelemetryConfig;
 
 /**
  * The controller's Prometheus metrics, through Micrometer: controller health (reconcile queue and
- * latency, pushes, agent sessions, SNMP polls, store commits, revisions), the JVM, and one set of
- * series per circuit and router in the plan (see {@link InventoryCollector}).
+ * latency, pushes, agent sessions, SNMP polls, store commits, revisions), the JVM, and the
+ * inventory: a series per circuit and per router in the plan, and per council its circuits by phase
+ * and their traffic (see {@link InventoryCollector}, {@link InventoryScrape}).
  *
  * <p>{@link #create} hooks itself into the parts it is given (a listener on the reconcile engine, a
  * commit observer on the SQLite store, a poll observer on the poller, a listener on the
@@ -73,6 +74,9 @@ public final class ControllerMetrics implements AutoCloseable {
   private final StateStore store;
   private final SnmpPoller poller; // null when telemetry is off
   private volatile boolean closed;
+
+  /** The inventory's size at the last scrape, so the next one's buffer is allocated once. */
+  private volatile int lastInventoryChars;
 
   private ControllerMetrics(
       PrometheusMeterRegistry registry,
@@ -134,8 +138,7 @@ public final class ControllerMetrics implements AutoCloseable {
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
 
-    InventoryCollector inventory = new InventoryCollector(cache, telemetry, config, agents::osName);
-    registry.getPrometheusRegistry().register(inventory);
+    InventoryCollector inventory = new InventoryCollector(cache, telemetry, agents::osName);
     Gauge.builder("wayleave.snmp.routers.reachable", inventory, i -> i.routers(true))
         .description("Routers in the plan that answered their last SNMP poll")
         .register(registry);
@@ -357,7 +360,6 @@ public final class ControllerMetrics implements AutoCloseable {
     return out;
   }
 
-  /** Every series in the Prometheus text format (0.0.4); see {@link #contentType()}. */
   /** Whether this controller leads, in which term, and the deposed leader's writes refused. */
   public ControllerMetrics addLeadership(Leadership leadership) {
     Gauge.builder("wayleave.leader", leadership, l -> l.leading() ? 1 : 0)
@@ -372,8 +374,22 @@ public final class ControllerMetrics implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Every series in the Prometheus text format (0.0.4); see {@link #contentType()}. The registry's
+   * meters first, then the inventory's (written by {@link InventoryCollector} itself, not through
+   * the registry: see {@link InventoryScrape} for why).
+   */
   public String scrape() {
-    return registry.scrape();
+    String meters = registry.scrape();
+    StringBuilder out = new StringBuilder(meters.length() + lastInventoryChars + 4096);
+    out.append(meters);
+    if (!meters.isEmpty() && meters.charAt(meters.length() - 1) != '\n') {
+      out.append('\n');
+    }
+    int before = out.length();
+    inventory.writeTo(out);
+    lastInventoryChars = out.length() - before;
+    return out.toString();
   }
 
   /** The content type of {@link #scrape()}: {@value #CONTENT_TYPE}. */
@@ -402,7 +418,6 @@ public final class ControllerMetrics implements AutoCloseable {
     if (poller != null) {
       poller.observe((deviceId, result, nanos) -> {});
     }
-    registry.getPrometheusRegistry().unregister(inventory);
     inventory.close();
     gc.close();
     registry.close();

@@ -1,6 +1,7 @@
 package org.wayleave.controller.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
@@ -37,8 +38,8 @@ import org.wayleave.controller.reconcile.TerminalException;
 import org.wayleave.controller.southbound.AgentGrpcService;
 
 /**
- * The scrape, read back: per-circuit and per-router series follow the plan, with the right labels
- * and values.
+ * The scrape, read back: the per-circuit, per-council and per-router series follow the plan, with
+ * the right labels and values.
  */
 class ControllerMetricsTest {
   @TempDir Path dir;
@@ -61,7 +62,7 @@ class ControllerMetricsTest {
   }
 
   @Test
-  void aCircuitsPhaseLinkAndRatesCarryItsLabels() {
+  void aCircuitHasOneSeriesAndItsCouncilTheCountsAndTraffic() {
     String device = camden.getSpec().getAEnd().getDevice();
     String ifName = MetricsFixture.aEndInterface(camden);
     f.poll(device, ifName, camden.getId(), 1, 8_000_000, 3);
@@ -71,48 +72,46 @@ class ControllerMetricsTest {
 
     Exposition e = f.scrape();
     String[] id = {"circuit", camden.getId()};
-    Map<String, String> labels =
-        Map.of("circuit", camden.getId(), "council", council, "supplier", supplier);
+    // One series for the circuit, whatever its name: wayleave_circuit_up, 1 for ACTIVE.
+    assertThat(e.withLabels(id)).hasSize(1);
+    assertThat(e.one("wayleave_circuit_up", id).labels())
+        .isEqualTo(Map.of("circuit", camden.getId(), "council", council, "phase", "ACTIVE"));
+    assertThat(e.one("wayleave_circuit_up", id).value()).isEqualTo(1);
 
-    assertThat(e.one("wayleave_circuit_info", id).labels()).isEqualTo(labels);
-    assertThat(e.one("wayleave_circuit_info", id).value()).isEqualTo(1);
-    // One sample per phase: 1 for ACTIVE, 0 for every other.
-    List<Exposition.Sample> phases = e.find("wayleave_circuit_phase", id);
-    assertThat(phases)
-        .hasSize(8)
-        .allSatisfy(
-            s ->
-                assertThat(s.labels().keySet())
-                    .containsExactlyInAnyOrder("circuit", "council", "supplier", "phase"));
-    assertThat(phases)
-        .filteredOn(s -> s.value() == 1)
+    // Camden's circuits by supplier and phase: every phase present, 1 for ACTIVE.
+    List<Exposition.Sample> counts =
+        e.find("wayleave_council_circuits", "council", council, "supplier", supplier);
+    assertThat(counts)
         .extracting(s -> s.labels().get("phase"))
-        .containsExactly("ACTIVE");
-    assertThat(e.one("wayleave_circuit_phase", "circuit", camden.getId(), "phase", "DOWN").value())
-        .isZero();
+        .containsExactlyInAnyOrder(
+            "PENDING",
+            "PROVISIONING",
+            "ACTIVE",
+            "DEGRADED",
+            "DOWN",
+            "DRIFTED",
+            "FAILED",
+            "DECOMMISSIONING");
+    assertThat(counts)
+        .filteredOn(s -> s.value() != 0)
+        .extracting(s -> s.labels().get("phase"), Exposition.Sample::value)
+        .containsExactly(tuple("ACTIVE", 1.0));
 
-    for (String name :
-        List.of(
-            "wayleave_circuit_link_up",
-            "wayleave_circuit_in_bytes_per_second",
-            "wayleave_circuit_out_bytes_per_second",
-            "wayleave_circuit_utilisation_ratio",
-            "wayleave_circuit_errors_per_second",
-            "wayleave_circuit_committed_bytes_per_second")) {
-      assertThat(e.one(name, id).labels()).as(name).isEqualTo(labels);
-    }
+    // Camden's traffic: its one circuit's, at the A-end.
+    String[] camdenCouncil = {"council", council};
     long committedMbps = camden.getSpec().getCommittedMbps();
-    assertThat(e.one("wayleave_circuit_link_up", id).value()).isEqualTo(1);
-    assertThat(e.one("wayleave_circuit_in_bytes_per_second", id).value())
+    assertThat(e.one("wayleave_council_circuits_measured", camdenCouncil).value()).isEqualTo(1);
+    assertThat(e.one("wayleave_council_in_bytes_per_second", camdenCouncil).value())
         .isCloseTo(1_000_000, within(1.0));
-    assertThat(e.one("wayleave_circuit_out_bytes_per_second", id).value())
+    assertThat(e.one("wayleave_council_out_bytes_per_second", camdenCouncil).value())
         .isCloseTo(500_000, within(1.0));
-    assertThat(e.one("wayleave_circuit_committed_bytes_per_second", id).value())
+    assertThat(e.one("wayleave_council_committed_bytes_per_second", camdenCouncil).value())
         .isEqualTo(committedMbps * 1e6 / 8);
-    assertThat(e.one("wayleave_circuit_utilisation_ratio", id).value())
-        .isCloseTo(8_000_000.0 / (committedMbps * 1e6), within(1e-9));
     // 3 inbound errors a second between the polls.
-    assertThat(e.one("wayleave_circuit_errors_per_second", id).value()).isCloseTo(3, within(1e-9));
+    assertThat(e.one("wayleave_council_errors_per_second", camdenCouncil).value())
+        .isCloseTo(3, within(1e-9));
+    assertThat(e.one("wayleave_council_in_bytes_per_second", camdenCouncil).labels())
+        .isEqualTo(Map.of("council", council));
 
     assertThat(e.one("wayleave_device_reachable", "device", device).labels())
         .isEqualTo(Map.of("device", device, "council", "camden"));
@@ -126,8 +125,8 @@ class ControllerMetricsTest {
     String linuxName = wayleaveName.replace('/', '-');
     f.poll(device, linuxName, "", 1, 8_000_000, 0);
     f.poll(device, linuxName, "", 1, 8_000_000, 0);
-    String[] id = {"circuit", camden.getId()};
-    assertThat(f.scrape().find("wayleave_circuit_in_bytes_per_second", id)).isEmpty();
+    String[] camdenCouncil = {"council", council};
+    assertThat(f.scrape().find("wayleave_council_in_bytes_per_second", camdenCouncil)).isEmpty();
 
     String name = InProcessServerBuilder.generateName();
     Server server =
@@ -158,7 +157,7 @@ class ControllerMetricsTest {
                           .putOsNames(wayleaveName, linuxName))
                   .build());
       await().atMost(Duration.ofSeconds(10)).until(() -> f.sync.connected(device));
-      assertThat(f.scrape().one("wayleave_circuit_in_bytes_per_second", id).value())
+      assertThat(f.scrape().one("wayleave_council_in_bytes_per_second", camdenCouncil).value())
           .isCloseTo(1_000_000, within(1.0));
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -169,32 +168,33 @@ class ControllerMetricsTest {
   @Test
   void unknownValuesHaveNoSampleRatherThanNaN() {
     String device = camden.getSpec().getAEnd().getDevice();
-    String[] id = {"circuit", camden.getId()};
-    // Not polled: only the plan's series.
+    String[] camdenCouncil = {"council", council};
+    // Not polled: only what the plan says.
     Exposition e = f.scrape();
-    assertThat(
-            e.one("wayleave_circuit_phase", "circuit", camden.getId(), "phase", "PENDING").value())
-        .isEqualTo(1);
-    assertThat(e.find("wayleave_circuit_link_up", id)).isEmpty();
-    assertThat(e.find("wayleave_circuit_in_bytes_per_second", id)).isEmpty();
+    assertThat(e.one("wayleave_circuit_up", "circuit", camden.getId(), "phase", "PENDING").value())
+        .isZero();
+    assertThat(e.find("wayleave_council_in_bytes_per_second", camdenCouncil)).isEmpty();
+    assertThat(e.find("wayleave_council_errors_per_second", camdenCouncil)).isEmpty();
+    assertThat(e.one("wayleave_council_circuits_measured", camdenCouncil).value()).isZero();
     assertThat(e.find("wayleave_device_reachable", "device", device)).isEmpty();
-    assertThat(e.one("wayleave_circuit_committed_bytes_per_second", id).value()).isPositive();
+    assertThat(e.one("wayleave_council_committed_bytes_per_second", camdenCouncil).value())
+        .isPositive();
 
     // One poll: the link is seen but there is no rate yet.
     f.poll(device, MetricsFixture.aEndInterface(camden), camden.getId(), 1, 8_000_000, 0);
     e = f.scrape();
-    assertThat(e.find("wayleave_circuit_in_bytes_per_second", id)).isEmpty();
-    assertThat(e.find("wayleave_circuit_utilisation_ratio", id)).isEmpty();
-    assertThat(e.find("wayleave_circuit_errors_per_second", id)).isEmpty();
+    assertThat(e.find("wayleave_council_in_bytes_per_second", camdenCouncil)).isEmpty();
+    assertThat(e.find("wayleave_council_errors_per_second", camdenCouncil)).isEmpty();
     assertThat(e.one("wayleave_device_reachable", "device", device).value()).isEqualTo(1);
 
     // A router that stops answering: its last rates are not reported as current.
     f.poll(device, MetricsFixture.aEndInterface(camden), camden.getId(), 1, 8_000_000, 0);
-    assertThat(f.scrape().find("wayleave_circuit_in_bytes_per_second", id)).hasSize(1);
+    assertThat(f.scrape().find("wayleave_council_in_bytes_per_second", camdenCouncil)).hasSize(1);
     f.telemetry.failed(device, "no answer from 127.1.0.7/16161 after 2 tries of 2000 ms");
     e = f.scrape();
     assertThat(e.one("wayleave_device_reachable", "device", device).value()).isZero();
-    assertThat(e.find("wayleave_circuit_in_bytes_per_second", id)).isEmpty();
+    assertThat(e.find("wayleave_council_in_bytes_per_second", camdenCouncil)).isEmpty();
+    assertThat(e.one("wayleave_council_circuits_measured", camdenCouncil).value()).isZero();
     assertThat(e.one("wayleave_snmp_routers_unreachable").value()).isEqualTo(1);
     assertThat(e.one("wayleave_snmp_routers_reachable").value()).isZero();
 
@@ -221,35 +221,37 @@ class ControllerMetricsTest {
   }
 
   @Test
-  void aLinkDownIsZeroAndThePhaseFollowsTheStatus() {
+  void thePhaseLabelFollowsTheStatusAndOnlyActiveIsOne() {
     String device = camden.getSpec().getAEnd().getDevice();
+    String[] id = {"circuit", camden.getId()};
     f.poll(device, MetricsFixture.aEndInterface(camden), camden.getId(), 2, 0, 0);
     f.status(
         camden.getId(), CircuitPhase.CIRCUIT_PHASE_DOWN, ConditionStatus.CONDITION_STATUS_FALSE);
     Exposition e = f.scrape();
-    assertThat(e.one("wayleave_circuit_link_up", "circuit", camden.getId()).value()).isZero();
-    assertThat(e.one("wayleave_circuit_phase", "circuit", camden.getId(), "phase", "DOWN").value())
-        .isEqualTo(1);
-    assertThat(
-            e.one("wayleave_circuit_phase", "circuit", camden.getId(), "phase", "ACTIVE").value())
+    assertThat(e.withLabels(id)).hasSize(1);
+    assertThat(e.one("wayleave_circuit_up", "circuit", camden.getId(), "phase", "DOWN").value())
         .isZero();
+    assertThat(camdenCircuits(e, "DOWN")).isEqualTo(1);
 
     f.status(
         camden.getId(),
         CircuitPhase.CIRCUIT_PHASE_DRIFTED,
         ConditionStatus.CONDITION_STATUS_UNKNOWN);
     e = f.scrape();
-    assertThat(
-            e.one("wayleave_circuit_phase", "circuit", camden.getId(), "phase", "DRIFTED").value())
-        .isEqualTo(1);
-    assertThat(e.one("wayleave_circuit_phase", "circuit", camden.getId(), "phase", "DOWN").value())
-        .isZero();
-    assertThat(e.find("wayleave_circuit_link_up", "circuit", camden.getId())).isEmpty();
+    assertThat(e.withLabels(id)).hasSize(1);
+    assertThat(e.one("wayleave_circuit_up", id).labels()).containsEntry("phase", "DRIFTED");
+    assertThat(camdenCircuits(e, "DOWN")).isZero();
+
+    f.status(
+        camden.getId(), CircuitPhase.CIRCUIT_PHASE_ACTIVE, ConditionStatus.CONDITION_STATUS_TRUE);
+    e = f.scrape();
+    assertThat(e.one("wayleave_circuit_up", id).labels()).containsEntry("phase", "ACTIVE");
+    assertThat(e.one("wayleave_circuit_up", id).value()).isEqualTo(1);
   }
 
   @Test
   void aDeletedCircuitLosesEverySeriesAndANewOneAppears() {
-    int before = f.scrape().find("wayleave_circuit_info").size();
+    int before = f.scrape().find("wayleave_circuit_up").size();
     assertThat(before).isEqualTo(f.cache.count(Kind.CIRCUIT));
     f.status(
         camden.getId(), CircuitPhase.CIRCUIT_PHASE_ACTIVE, ConditionStatus.CONDITION_STATUS_TRUE);
@@ -258,18 +260,26 @@ class ControllerMetricsTest {
     f.apply(List.of(Op.delete(Kind.CIRCUIT, camden.getId(), 0, "circuit")));
     Exposition e = f.scrape();
     assertThat(e.withLabels("circuit", camden.getId())).isEmpty();
-    assertThat(e.find("wayleave_circuit_info")).hasSize(before - 1);
+    assertThat(e.find("wayleave_circuit_up")).hasSize(before - 1);
     assertThat(e.one("wayleave_circuits").value()).isEqualTo(before - 1);
+    // Camden has no circuit left (and its router is not polled): no counts, no bandwidth.
+    assertThat(e.withLabels("council", council)).isEmpty();
 
     // Created again later, under a new id: it appears, PENDING.
     Circuit again = camden.toBuilder().clearMeta().clearStatus().setId("LPSN-CAM-0099").build();
     f.apply(List.of(Op.write(Op.Mode.CREATE, Kind.CIRCUIT, again, "circuit")));
     e = f.scrape();
-    assertThat(e.one("wayleave_circuit_info", "circuit", "LPSN-CAM-0099").labels())
-        .isEqualTo(Map.of("circuit", "LPSN-CAM-0099", "council", council, "supplier", supplier));
-    assertThat(
-            e.one("wayleave_circuit_phase", "circuit", "LPSN-CAM-0099", "phase", "PENDING").value())
-        .isEqualTo(1);
+    assertThat(e.one("wayleave_circuit_up", "circuit", "LPSN-CAM-0099").labels())
+        .isEqualTo(Map.of("circuit", "LPSN-CAM-0099", "council", council, "phase", "PENDING"));
+    assertThat(e.one("wayleave_circuit_up", "circuit", "LPSN-CAM-0099").value()).isZero();
+    assertThat(camdenCircuits(e, "PENDING")).isEqualTo(1);
+  }
+
+  /** {@code wayleave_council_circuits} of Camden and its circuit's supplier, in {@code phase}. */
+  private double camdenCircuits(Exposition e, String phase) {
+    return e.one(
+            "wayleave_council_circuits", "council", council, "supplier", supplier, "phase", phase)
+        .value();
   }
 
   @Test
@@ -389,8 +399,8 @@ class ControllerMetricsTest {
     }
     assertThat(f.metrics.contentType()).isEqualTo(PrometheusTextFormatWriter.CONTENT_TYPE);
     assertThat(e.types)
-        .containsEntry("wayleave_circuit_info", "gauge")
-        .containsEntry("wayleave_circuit_phase", "gauge")
+        .containsEntry("wayleave_circuit_up", "gauge")
+        .containsEntry("wayleave_council_circuits", "gauge")
         .containsEntry("wayleave_reconcile_duration_seconds", "histogram")
         .containsEntry("wayleave_agent_pushes_total", "counter");
   }

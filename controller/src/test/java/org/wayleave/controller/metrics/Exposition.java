@@ -107,6 +107,18 @@ final class Exposition {
     return found.get(0);
   }
 
+  /** How many series carry each {@code circuit} label value, whatever their name. */
+  Map<String, Long> seriesPerCircuit() {
+    Map<String, Long> out = new TreeMap<>();
+    for (Sample s : samples) {
+      String circuit = s.labels().get("circuit");
+      if (circuit != null) {
+        out.merge(circuit, 1L, Long::sum);
+      }
+    }
+    return out;
+  }
+
   /** Every sample whose labels include every given pair, whatever its name. */
   List<Sample> withLabels(String... labelPairs) {
     return samples.stream().filter(s -> matches(s, labelPairs)).toList();

@@ -52,7 +52,8 @@ class MetricsEndpointIT {
         assertThat(r.headers().firstValue("Content-Type"))
             .hasValue("text/plain; version=0.0.4; charset=utf-8");
         Exposition e = Exposition.parse(r.body());
-        assertThat(e.one("wayleave_circuit_info", "circuit", c.getId()).value()).isEqualTo(1);
+        assertThat(e.one("wayleave_circuit_up", "circuit", c.getId()).labels())
+            .containsEntry("council", c.getSpec().getCouncil());
         assertThat(e.find("jvm_memory_used_bytes")).isNotEmpty();
       } finally {
         http.close();

@@ -77,12 +77,30 @@ final class MetricsFixture implements AutoCloseable {
    *     ms timeout, no retry) joins, resolving secrets here
    */
   MetricsFixture(Path dir, SecretProvider pollerSecrets) {
+    this(dir, pollerSecrets, null);
+  }
+
+  /**
+   * @param storeValues when not null, the store's contents, written as they are in place of the
+   *     London seed and its circuits (nothing is planned or validated): for fleets too large to
+   *     plan in a test
+   */
+  MetricsFixture(Path dir, SecretProvider pollerSecrets, Map<String, byte[]> storeValues) {
     store = SqliteStateStore.open(dir);
+    if (storeValues != null) {
+      Txn.Builder txn = Txn.builder(new Audit("system:test", "fleet"));
+      storeValues.forEach(txn::put);
+      store.txn(txn.build());
+    }
     cache = ResourceCache.load(store);
     state = new DesiredStateService(store, cache, Clock.systemUTC());
-    state.apply(Op.upserts(Seeds.london(), "seed"), "system:test", "seed");
-    state.apply(
-        Op.upserts(Seeds.exampleCircuits("london"), "circuits"), "system:test", "example circuits");
+    if (storeValues == null) {
+      state.apply(Op.upserts(Seeds.london(), "seed"), "system:test", "seed");
+      state.apply(
+          Op.upserts(Seeds.exampleCircuits("london"), "circuits"),
+          "system:test",
+          "example circuits");
+    }
     sync = new AgentSessions(Clock.systemUTC());
     pushes = new DevicePushes(sync, Ticker.system(), Duration.ofSeconds(30), cache::revision);
     DeviceReconciler reconciler =

@@ -84,7 +84,7 @@ class PollMetricsIT {
     }
     assertThat(used)
         .contains(
-            "wayleave_circuit_phase",
+            "wayleave_circuit_up",
             "wayleave_device_reachable",
             "wayleave_reconcile_queue_depth",
             "wayleave_snmp_poll_failures_total");

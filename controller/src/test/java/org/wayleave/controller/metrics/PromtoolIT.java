@@ -21,8 +21,9 @@ import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.testing.SystemParts;
 
 /**
- * Prometheus's own linter on what we produce: the scrape ({@code promtool check metrics}), the
- * example alert rules ({@code check rules}, and their unit tests with {@code test rules}), and the
+ * Prometheus's own linter on what we produce: the scrape ({@code promtool check metrics}, and at
+ * most three series per circuit), the example alert rules ({@code check rules}, and their unit
+ * tests with {@code test rules}), the metric reference's queries ({@code test rules}), and the
  * example configuration ({@code check config}). Needs promtool (Debian package {@code prometheus});
  * skipped without it, unless {@code WAYLEAVE_REQUIRE_SYSTEM_TESTS=1}.
  */
@@ -38,6 +39,7 @@ class PromtoolIT {
   void theScrapePassesCheckMetrics() throws Exception {
     Path promtool = SystemParts.require("promtool", "prometheus");
     String text;
+    int circuits;
     try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         MetricsFixture f = new MetricsFixture(dir.resolve("data"), PollMetricsIT.SECRETS)) {
       // Every kind of series with a value: rates on one circuit, a link down on another, an
@@ -68,14 +70,29 @@ class PromtoolIT {
       f.engine.start();
       f.engine.enqueue(device);
       text = f.metrics.scrape();
+      circuits = f.cache.count(Kind.CIRCUIT);
     }
     assertThat(text)
         .contains(
-            "wayleave_circuit_in_bytes_per_second{",
+            "wayleave_circuit_up{",
+            "wayleave_council_circuits{",
+            "wayleave_council_in_bytes_per_second{",
+            "wayleave_council_errors_per_second{",
             "wayleave_device_reachable{",
             "wayleave_snmp_poll_duration_seconds_bucket{",
             "wayleave_reconcile_duration_seconds_bucket{",
             "jvm_gc_");
+    // What a circuit costs Prometheus: at 100,000 circuits every series per circuit is 100,000
+    // series and about 9 MB of every scrape (InventoryScaleTest), so at most three, however named.
+    Exposition e = Exposition.parse(text);
+    assertThat(e.seriesPerCircuit()).hasSize(circuits);
+    assertThat(e.seriesPerCircuit())
+        .as("series per circuit")
+        .allSatisfy(
+            (circuit, n) ->
+                assertThat(n)
+                    .as("series of circuit %s", circuit)
+                    .isLessThanOrEqualTo(InventoryScaleTest.MAX_SERIES_PER_CIRCUIT));
     Path file = dir.resolve("metrics.prom");
     Files.writeString(file, text);
     Run r = run(file, promtool.toString(), "check", "metrics");
@@ -85,35 +102,35 @@ class PromtoolIT {
 
   @Test
   void theExampleRulesPassCheckRulesAndTheirUnitTests() throws Exception {
-    Path promtool = SystemParts.require("promtool", "prometheus");
     Path rules = EXAMPLES.resolve("alerts.yml");
     assertThat(rules).exists();
-    Run check = run(null, promtool.toString(), "check", "rules", rules.toString());
-    assertThat(check.exit()).as("promtool check rules: %s", check.output()).isZero();
-    assertThat(check.output()).contains("SUCCESS").doesNotContain("FAILED");
-    Run test =
-        run(
-            null,
-            promtool.toString(),
-            "test",
-            "rules",
-            EXAMPLES.resolve("alerts_test.yml").toString());
-    assertThat(test.exit()).as("promtool test rules: %s", test.output()).isZero();
-    assertThat(test.output()).contains("SUCCESS").doesNotContain("FAILED");
+    promtoolSays("check", "rules", rules.toString());
+    promtoolSays("test", "rules", EXAMPLES.resolve("alerts_test.yml").toString());
+  }
+
+  /**
+   * The queries the metric reference gives (availability over 30 days across changes of phase, by
+   * circuit, council and supplier; circuits down; a council's traffic) give what it says.
+   */
+  @Test
+  void theReferencesQueriesPassTheirUnitTests() throws Exception {
+    promtoolSays("test", "rules", EXAMPLES.resolve("queries_test.yml").toString());
   }
 
   @Test
   void theExampleConfigPassesCheckConfig() throws Exception {
+    promtoolSays("check", "config", EXAMPLES.resolve("prometheus.yml").toString());
+  }
+
+  /** Runs promtool with {@code args} and expects it to end well and say SUCCESS. */
+  private static void promtoolSays(String... args) throws IOException, InterruptedException {
     Path promtool = SystemParts.require("promtool", "prometheus");
-    Run r =
-        run(
-            null,
-            promtool.toString(),
-            "check",
-            "config",
-            EXAMPLES.resolve("prometheus.yml").toString());
-    assertThat(r.exit()).as("promtool check config: %s", r.output()).isZero();
-    assertThat(r.output()).contains("SUCCESS").doesNotContain("FAILED");
+    List<String> command = new ArrayList<>(List.of(promtool.toString()));
+    command.addAll(List.of(args));
+    Run r = run(null, command.toArray(String[]::new));
+    String what = "promtool " + String.join(" ", args);
+    assertThat(r.exit()).as("%s: %s", what, r.output()).isZero();
+    assertThat(r.output()).as(what).contains("SUCCESS").doesNotContain("FAILED");
   }
 
   /**
