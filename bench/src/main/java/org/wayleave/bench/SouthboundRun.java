@@ -8,13 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import jdk.jfr.Recording;
-import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.CircuitPhase;
 import org.wayleave.api.v1.Resource;
 import org.wayleave.base.seed.Seeds;
 import org.wayleave.controller.Controller;
 import org.wayleave.controller.ControllerConfig;
-import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.security.AccessPolicy;
@@ -236,14 +234,12 @@ final class SouthboundRun {
     return c.poller().earlyPolls();
   }
 
+  /**
+   * Circuits ACTIVE now, from the stored statuses alone: asked every 200 ms while 100,000 circuits
+   * come up, merging each circuit with its status (as a read does) took a core from the controller.
+   */
   private static long active(ResourceCache cache) {
-    long n = 0;
-    for (Circuit c : cache.list(Kind.CIRCUIT)) {
-      if (cache.withStatus(c).getStatus().getPhase() == CircuitPhase.CIRCUIT_PHASE_ACTIVE) {
-        n++;
-      }
-    }
-    return n;
+    return cache.countStatuses(CircuitPhase.CIRCUIT_PHASE_ACTIVE);
   }
 
   private static void awaitSettled(Controller c) throws InterruptedException {

@@ -19,6 +19,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wayleave.api.v1.Circuit;
+import org.wayleave.api.v1.CircuitPhase;
 import org.wayleave.api.v1.CircuitStatus;
 import org.wayleave.api.v1.ObjectMeta;
 import org.wayleave.api.v1.VlanPool;
@@ -260,6 +261,25 @@ public final class ResourceCache implements StateView, AutoCloseable {
     try {
       Circuit c = (Circuit) objects.get(Kind.CIRCUIT).get(id);
       return c == null ? null : withStatus(c);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * How many circuits have a stored status in {@code phase}: a count over the statuses alone, cheap
+   * enough to ask often (a circuit never given a status is PENDING and not counted).
+   */
+  public int countStatuses(CircuitPhase phase) {
+    lock.readLock().lock();
+    try {
+      int n = 0;
+      for (CircuitStatus st : statuses.values()) {
+        if (st.getPhase() == phase) {
+          n++;
+        }
+      }
+      return n;
     } finally {
       lock.readLock().unlock();
     }
