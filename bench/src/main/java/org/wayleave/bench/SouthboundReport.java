@@ -96,6 +96,15 @@ final class SouthboundReport {
     r.put("apply_call_s", Stats.round3(f.applyCallSeconds()));
     phase(r.putObject("apply_to_all_active"), f.toActive())
         .put("what", "from the Apply to every circuit ACTIVE: agent applied and SNMP link up");
+    ObjectNode ramp = r.putObject("ramp_to_active");
+    ramp.putPOJO("columns", SouthboundRun.TIMELINE);
+    var rows = ramp.putArray("rows");
+    for (long[] row : f.timeline()) {
+      var a = rows.addArray();
+      for (long v : row) {
+        a.add(v);
+      }
+    }
     r.put("pushes_sent", f.pushes());
     r.put("pushes_minimum", devices);
     r.put("pushes_redundant_seen_by_agents", f.redundantPushes());

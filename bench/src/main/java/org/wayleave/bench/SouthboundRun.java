@@ -42,7 +42,12 @@ final class SouthboundRun {
       Phase reconnect,
       double reconnectPeakToMean,
       long reconnectPushes,
-      long earlyPolls) {}
+      long earlyPolls,
+      List<long[]> timeline) {}
+
+  /** The columns of {@link Figures#timeline}, one row a second from the Apply. */
+  static final List<String> TIMELINE =
+      List.of("s", "pushes", "early_polls", "polls", "provisioning", "active");
 
   /**
    * One measured stretch: its wall time, the CPU seconds this JVM (the controller) and the
@@ -102,7 +107,7 @@ final class SouthboundRun {
         controller.state().apply(circuitOps, "bench", "apply " + circuitOps.size() + " circuits");
         double applyCall = (System.nanoTime() - t0) / 1e9;
         ResourceCache cache = controller.state().cache();
-        Await.until(() -> active(cache) == circuitOps.size(), timeout(), "all circuits ACTIVE");
+        List<long[]> timeline = rampToActive(controller, circuitOps.size(), t0);
         Phase toActive = m.phase();
         progress.say(
             "[%s] all %d circuits ACTIVE %.1f s after the Apply (the call %.1f s)",
@@ -135,12 +140,53 @@ final class SouthboundRun {
             r.phase,
             r.peakToMean,
             r.pushes,
-            early);
+            early,
+            timeline);
       }
     } finally {
       if (controller != null) {
         controller.close();
       }
+    }
+  }
+
+  /**
+   * Waits until all {@code circuits} are ACTIVE, noting each second since the Apply at {@code t0}
+   * the pushes sent, the early and all SNMP polls made, and the circuits PROVISIONING and ACTIVE:
+   * the shape of the ramp says which stage holds the rest back.
+   */
+  private List<long[]> rampToActive(Controller c, int circuits, long t0)
+      throws InterruptedException {
+    List<long[]> rows = new ArrayList<>();
+    ResourceCache cache = c.state().cache();
+    long pushes0 = c.pushes().pushes();
+    long early0 = c.poller().earlyPolls();
+    long polls0 = c.poller().stats().polls();
+    long deadline = t0 + timeout().toNanos();
+    long next = t0;
+    while (true) {
+      long active = active(cache);
+      long now = System.nanoTime();
+      if (now >= next || active == circuits) {
+        rows.add(
+            new long[] {
+              Math.round((now - t0) / 1e9),
+              c.pushes().pushes() - pushes0,
+              c.poller().earlyPolls() - early0,
+              c.poller().stats().polls() - polls0,
+              cache.countStatuses(CircuitPhase.CIRCUIT_PHASE_PROVISIONING),
+              active
+            });
+        next += 1_000_000_000L;
+      }
+      if (active == circuits) {
+        return rows;
+      }
+      if (now > deadline) {
+        throw new IllegalStateException(
+            "timed out after " + timeout() + " waiting for all circuits ACTIVE: " + active);
+      }
+      Thread.sleep(200);
     }
   }
 

@@ -9,12 +9,15 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wayleave.base.concurrent.DaemonThreads;
 import org.wayleave.controller.core.DesiredStateService;
 import org.wayleave.controller.core.ObservedStateService;
 import org.wayleave.controller.core.ResourceCache;
@@ -48,6 +51,16 @@ final class Endpoints {
   private final BooleanSupplier leading;
   private volatile Supplier<Map<String, Object>> leadership = Map::of;
   private Server southbound;
+
+  /**
+   * Threads for the agent port's calls and its TLS handshakes' checks (grpc-java runs both on the
+   * server's executor). Its default grows a thread per waiting task: 10,000 agents redialling at
+   * once made hundreds, all queueing on the JDK's one lock around parsing certificates, and a
+   * reconnect slowed to minutes. A few threads check as many handshakes a second without the queue.
+   */
+  static final int SOUTHBOUND_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
+  private ExecutorService southboundCalls;
   private NorthboundServer northbound;
   private HttpServer http;
 
@@ -97,8 +110,11 @@ final class Endpoints {
               + " change everything and any agent may speak for any device. For a laptop, never"
               + " for a network.");
     }
+    southboundCalls =
+        Executors.newFixedThreadPool(SOUTHBOUND_THREADS, DaemonThreads.named("agent-calls"));
     southbound =
         grpcBuilder(config.agentPort(), "agent")
+            .executor(southboundCalls)
             .addService(
                 ServerInterceptors.intercept(
                     new AgentGrpcService(agents, tls(), leading),
@@ -123,6 +139,8 @@ final class Endpoints {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       southbound.shutdownNow();
+    } finally {
+      southboundCalls.shutdownNow();
     }
   }
 
