@@ -135,12 +135,15 @@ final class Endpoints {
     try {
       if (!southbound.awaitTermination(2, TimeUnit.SECONDS)) {
         southbound.shutdownNow();
+        // Closing the agents' connections runs on the call threads: they go only once it is done,
+        // or a connection left half-closed keeps its agent from redialling the next controller.
+        southbound.awaitTermination(10, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       southbound.shutdownNow();
     } finally {
-      southboundCalls.shutdownNow();
+      southboundCalls.shutdown();
     }
   }
 
