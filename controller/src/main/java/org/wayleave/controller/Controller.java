@@ -16,6 +16,7 @@ import org.wayleave.base.secrets.DirectorySecretProvider;
 import org.wayleave.base.secrets.SecretProvider;
 import org.wayleave.base.seed.Seeds;
 import org.wayleave.base.time.Ticker;
+import org.wayleave.controller.core.CommittedRates;
 import org.wayleave.controller.core.DesiredStateService;
 import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.ObservedStateService;
@@ -107,12 +108,9 @@ public final class Controller implements AutoCloseable {
     this.telemetry = history == null ? null : newTelemetry(config, cache, history);
     this.poller = telemetry == null ? null : newPoller(config, telemetry);
     this.polling = poller == null ? null : new Polling(poller, telemetry, cache);
+    CircuitLinks links = telemetry == null ? null : new CircuitLinks(telemetry, agents::osName);
     CircuitStatusWriter statuses =
-        new CircuitStatusWriter(
-            observed,
-            agents::evidence,
-            telemetry == null ? null : new CircuitLinks(telemetry, agents::osName),
-            config.clock());
+        new CircuitStatusWriter(observed, agents::evidence, links, config.clock());
     this.reconciler = new DeviceReconciler(cache, statuses, pushes, leadership::recordRefusal);
     this.devices =
         ReconcileEngine.builder("device", reconciler)
@@ -124,6 +122,7 @@ public final class Controller implements AutoCloseable {
       // Only the leader's poller holds routers; elsewhere this finds none and does nothing.
       agents.onRouterChanged(poller::pollSoon);
       agents.onRouterBack(poller::retrySoon);
+      poller.endBurstWhen(device -> links.showsAll(device, circuitsOn(cache, device)));
     }
     cache.addListener((rev, events) -> devices.enqueueAll(DeviceWakeups.of(events)));
     if (telemetry != null) {
@@ -209,6 +208,23 @@ public final class Controller implements AutoCloseable {
         () -> running[0].close());
   }
 
+  /** The circuits with an end on {@code device}, read under one hold of the cache's lock. */
+  private static List<Circuit> circuitsOn(ResourceCache cache, String device) {
+    List<Circuit> out = new ArrayList<>();
+    cache.readLock().lock();
+    try {
+      for (String id : cache.circuitsOnDevice(device)) {
+        Circuit c = cache.unlocked().get(Kind.CIRCUIT, id);
+        if (c != null) {
+          out.add(c);
+        }
+      }
+    } finally {
+      cache.readLock().unlock();
+    }
+    return out;
+  }
+
   private static HistoryFile openHistory(ControllerConfig config) throws IOException {
     return HistoryFile.open(
         config.historyFile(), HistoryLayout.forFile(config.telemetry()), config.clock());
@@ -216,14 +232,7 @@ public final class Controller implements AutoCloseable {
 
   private static Telemetry newTelemetry(
       ControllerConfig config, ResourceCache cache, HistoryFile history) {
-    return new Telemetry(
-        config.telemetry(),
-        config.clock(),
-        id -> {
-          Circuit c = cache.get(Kind.CIRCUIT, id);
-          return c == null ? 0 : c.getSpec().getCommittedMbps();
-        },
-        history);
+    return new Telemetry(config.telemetry(), config.clock(), CommittedRates.follow(cache), history);
   }
 
   private static SnmpPoller newPoller(ControllerConfig config, Telemetry telemetry)

@@ -49,6 +49,7 @@ class EarlyPollIT {
   void aCircuitJustAppliedGoesActiveLongBeforeTheNextScheduledPoll() {
     assertThat(poller.earlyPolls()).as("early polls bringing London up").isPositive();
     long before = poller.earlyPolls();
+    long endedBefore = poller.burstsEndedEarly();
     Resource example =
         Seeds.exampleCircuits("london").stream()
             .filter(
@@ -75,6 +76,8 @@ class EarlyPollIT {
         .pollInterval(Duration.ofMillis(50))
         .until(() -> london.phase("LPSN-CAM-0099") == CircuitPhase.CIRCUIT_PHASE_ACTIVE);
     assertThat(poller.earlyPolls()).isGreaterThan(before);
+    // The simulated router lists the new sub-interface at once: the burst ends after that poll.
+    await().atMost(Duration.ofSeconds(15)).until(() -> poller.burstsEndedEarly() > endedBefore);
   }
 
   @Test

@@ -182,6 +182,28 @@ public final class CircuitLinks implements LinkEvidenceSource {
     }
   }
 
+  /**
+   * Whether the last poll of {@code device} answered and showed every sub-interface that {@code
+   * circuits} (the circuits on it) put there: then a change an agent reported is in view, and a
+   * poll more would add nothing.
+   */
+  public boolean showsAll(String device, Iterable<Circuit> circuits) {
+    Telemetry.DeviceView d = telemetry.device(device);
+    if (d == null || !d.reachable()) {
+      return false;
+    }
+    for (Circuit c : circuits) {
+      for (Termination t : List.of(c.getSpec().getAEnd(), c.getSpec().getBEnd())) {
+        if (t.getDevice().equals(device)
+            && d.find(osNames.osName(device, SubInterfaces.of(c, t).getName()), c.getId())
+                == null) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   @Override
   public LinkEvidence of(Circuit c, List<Termination> ends) {
     if (ends.isEmpty()) {

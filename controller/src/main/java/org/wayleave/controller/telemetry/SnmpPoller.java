@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wayleave.api.v1.Device;
@@ -49,6 +50,8 @@ public final class SnmpPoller implements AutoCloseable {
   private final PollSchedule schedule;
   private final Ticker ticker;
   private final LongAdder earlyPolls = new LongAdder();
+  private final LongAdder burstsEnded = new LongAdder();
+  private volatile Predicate<String> inView = id -> false;
   private final DevicePolls devicePolls;
   private final Map<String, PolledDevice> devices = new ConcurrentHashMap<>();
   private volatile boolean started;
@@ -269,11 +272,33 @@ public final class SnmpPoller implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Ends a router's early burst before its next poll once {@code inView} says the last poll showed
+   * what its agent changed (every sub-interface its circuits put on it): the burst is there for
+   * interfaces a router's SNMP lists late, and at 10,000 routers its five polls each made SNMP
+   * answers the slowest stage from Apply to ACTIVE. Default: never, so every burst runs out.
+   */
+  public void endBurstWhen(Predicate<String> inView) {
+    this.inView = Objects.requireNonNull(inView, "inView");
+  }
+
   private void early(PolledDevice p, long token, int attempt) {
+    boolean followUp;
     synchronized (p) {
       if (p.removed || token != p.earlyToken) {
         return; // a later burst replaced this one
       }
+      followUp = p.earlyStep > p.earlyFirstStep;
+    }
+    if (followUp && attempt == 0 && inView.test(p.id)) {
+      synchronized (p) {
+        if (token == p.earlyToken) {
+          p.earlyPending = false;
+          p.earlyToken++; // nothing of this burst runs any more
+          burstsEnded.increment();
+        }
+      }
+      return;
     }
     if (!devicePolls.offer(p, null)) {
       // A poll of this router is under way; it may have read the router before the change.
@@ -306,6 +331,11 @@ public final class SnmpPoller implements AutoCloseable {
   public long earlyPolls(String deviceId) {
     PolledDevice p = devices.get(deviceId);
     return p == null ? 0 : p.earlyPolls.sum();
+  }
+
+  /** Early bursts ended before their last poll, the change in view ({@link #endBurstWhen}). */
+  public long burstsEndedEarly() {
+    return burstsEnded.sum();
   }
 
   /** Early polls started since start ({@link #pollSoon}). */

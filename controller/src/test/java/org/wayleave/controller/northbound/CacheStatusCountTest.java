@@ -48,4 +48,30 @@ class CacheStatusCountTest extends NorthboundTestSupport {
                 .build())
         .revision();
   }
+
+  @Test
+  void committedRatesFollowTheCacheWithoutItsLock() throws Exception {
+    c.circuits.createCircuit(camden("LPSN-CAM-0001").build());
+    var rates = org.wayleave.controller.core.CommittedRates.follow(c.cache);
+    assertThat(rates.applyAsLong("LPSN-CAM-0001")).isEqualTo(10);
+    assertThat(rates.applyAsLong("LPSN-CAM-0404")).isZero();
+
+    var edit = camden("LPSN-CAM-0001");
+    edit.getSpecBuilder().setCommittedMbps(20);
+    long rev = c.circuits.updateCircuit(edit.build()).getMeta().getRevision();
+    c.circuits.createCircuit(camden("LPSN-CAM-0002").build());
+    assertThat(c.cache.awaitRevision(rev, Duration.ofSeconds(10))).isTrue();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> rates.applyAsLong("LPSN-CAM-0001") == 20);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> rates.applyAsLong("LPSN-CAM-0002") == 10);
+
+    c.circuits.deleteCircuit(
+        org.wayleave.api.v1.DeleteRequest.newBuilder().setId("LPSN-CAM-0001").build());
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> rates.applyAsLong("LPSN-CAM-0001") == 0);
+  }
 }
