@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -271,18 +272,21 @@ public final class ResourceCache implements StateView, AutoCloseable {
    * enough to ask often (a circuit never given a status is PENDING and not counted).
    */
   public int countStatuses(CircuitPhase phase) {
+    return statusCounts().getOrDefault(phase, 0);
+  }
+
+  /** Circuits with a stored status, by phase, in one pass over the statuses. */
+  public Map<CircuitPhase, Integer> statusCounts() {
+    Map<CircuitPhase, Integer> out = new EnumMap<>(CircuitPhase.class);
     lock.readLock().lock();
     try {
-      int n = 0;
       for (CircuitStatus st : statuses.values()) {
-        if (st.getPhase() == phase) {
-          n++;
-        }
+        out.merge(st.getPhase(), 1, Integer::sum);
       }
-      return n;
     } finally {
       lock.readLock().unlock();
     }
+    return out;
   }
 
   /** {@code c} with its current status, or the implicit PENDING status of a new circuit. */
