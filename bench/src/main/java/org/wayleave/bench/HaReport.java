@@ -120,7 +120,8 @@ final class HaReport {
         "tls_detail",
         o.insecure
             ? "plaintext (--insecure): northbound gRPC, agents' gRPC and HTTP"
-            : "mutual TLS on the northbound and agents' gRPC (a CA made for the run, ECDSA P-256;"
+            : "mutual TLS on the northbound and agents' gRPC (a CA made for the run, RSA 3072,"
+                + " holders ECDSA P-256;"
                 + " the writers as an engineer, each agent with its device's certificate), HTTPS"
                 + " for /leader; etcd plaintext, as in docker-compose.yml");
     p.put("snmp_polling", !o.noSnmp);

@@ -13,6 +13,7 @@ import org.wayleave.api.v1.Resource;
 import org.wayleave.base.seed.Seeds;
 import org.wayleave.controller.Controller;
 import org.wayleave.controller.ControllerConfig;
+import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
 import org.wayleave.controller.core.ResourceCache;
 import org.wayleave.controller.security.AccessPolicy;
@@ -47,7 +48,16 @@ final class SouthboundRun {
 
   /** The columns of {@link Figures#timeline}, one row a second from the Apply. */
   static final List<String> TIMELINE =
-      List.of("s", "pushes", "early_polls", "polls", "provisioning", "active");
+      List.of(
+          "s",
+          "pushes",
+          "early_polls",
+          "polls",
+          "provisioning",
+          "active",
+          "down",
+          "degraded",
+          "other");
 
   /**
    * One measured stretch: its wall time, the CPU seconds this JVM (the controller) and the
@@ -163,6 +173,8 @@ final class SouthboundRun {
     long polls0 = c.poller().stats().polls();
     long deadline = t0 + timeout().toNanos();
     long next = t0;
+    long since = t0;
+    boolean told = false;
     while (true) {
       // One pass over the statuses every half second: at 100,000 circuits, counting every 200 ms
       // (twice a row) took 18 % of the controller's samples from the run it measured.
@@ -177,12 +189,21 @@ final class SouthboundRun {
               c.poller().earlyPolls() - early0,
               c.poller().stats().polls() - polls0,
               counts.getOrDefault(CircuitPhase.CIRCUIT_PHASE_PROVISIONING, 0),
-              active
+              active,
+              counts.getOrDefault(CircuitPhase.CIRCUIT_PHASE_DOWN, 0),
+              counts.getOrDefault(CircuitPhase.CIRCUIT_PHASE_DEGRADED, 0),
+              circuits - counted(counts)
             });
         next += 1_000_000_000L;
       }
       if (active == circuits) {
         return rows;
+      }
+      if (counts.getOrDefault(CircuitPhase.CIRCUIT_PHASE_PROVISIONING, 0) > 0) {
+        since = now;
+      } else if (!told && active > 0 && now - since > 3_000_000_000L) {
+        told = true;
+        tellStragglers(cache, counts);
       }
       if (now > deadline) {
         throw new IllegalStateException(
@@ -190,6 +211,34 @@ final class SouthboundRun {
       }
       Thread.sleep(500);
     }
+  }
+
+  /** The circuits in the four phases the ramp has a column for; the rest are "other". */
+  private static long counted(Map<CircuitPhase, Integer> counts) {
+    long n = 0;
+    for (CircuitPhase p :
+        List.of(
+            CircuitPhase.CIRCUIT_PHASE_PROVISIONING,
+            CircuitPhase.CIRCUIT_PHASE_ACTIVE,
+            CircuitPhase.CIRCUIT_PHASE_DOWN,
+            CircuitPhase.CIRCUIT_PHASE_DEGRADED)) {
+      n += counts.getOrDefault(p, 0);
+    }
+    return n;
+  }
+
+  /**
+   * Says, once, which circuits are neither ACTIVE nor PROVISIONING 3 s after the last was: the
+   * phases, and the first few circuits not ACTIVE with their conditions, so a tail in the ramp has
+   * a name.
+   */
+  private void tellStragglers(ResourceCache cache, Map<CircuitPhase, Integer> counts) {
+    progress.say("[%s] none PROVISIONING for 3 s, not all ACTIVE: %s", transport(), counts);
+    cache.list(Kind.CIRCUIT).stream()
+        .map(cache::withStatus)
+        .filter(c -> c.getStatus().getPhase() != CircuitPhase.CIRCUIT_PHASE_ACTIVE)
+        .limit(3)
+        .forEach(c -> progress.say("[%s]   %s: %s", transport(), c.getId(), c.getStatus()));
   }
 
   /** Waits for every agent; the phase since the simulators' start at {@code c0}, {@code cpu0}. */

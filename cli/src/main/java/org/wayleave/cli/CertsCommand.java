@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
     header = "Makes the deployment's CA and issues certificates from it.",
     mixinStandardHelpOptions = true,
     description = {
-      "Makes a deployment's certificate authority and issues certificates from it (ECDSA P-256,"
-          + " PEM).",
+      "Makes a deployment's certificate authority and issues certificates from it (the CA RSA"
+          + " 3072, the others ECDSA P-256; PEM).",
       "Who a certificate speaks for is in its subject alternative name: wayleave://<role>/<name>."
     },
     subcommands = {CertsCommand.Init.class, CertsCommand.Issue.class})

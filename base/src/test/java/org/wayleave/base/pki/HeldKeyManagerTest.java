@@ -29,6 +29,8 @@ class HeldKeyManagerTest {
         .isEqualTo(HeldKeyManager.ALIAS);
     assertThat(km.chooseClientAlias(new String[] {"EC_EC"}, null, null))
         .isEqualTo(HeldKeyManager.ALIAS);
+    // OpenSSL's name for an EC key certified by an RSA CA, as Pki's CA is.
+    assertThat(km.chooseEngineServerAlias("EC_RSA", null, null)).isEqualTo(HeldKeyManager.ALIAS);
     assertThat(km.chooseEngineClientAlias(new String[] {"RSA"}, null, null)).isNull();
     assertThat(km.chooseServerAlias("EC", null, null)).isEqualTo(HeldKeyManager.ALIAS);
     assertThat(km.getCertificateChain(HeldKeyManager.ALIAS)[0].getSubjectX500Principal())
