@@ -117,7 +117,8 @@ public final class Controller implements AutoCloseable {
             .workers(DEVICE_WORKERS)
             .resync(RESYNC, reconciler::allDevices)
             .build();
-    agents.wakeWith(devices::enqueue);
+    // An agent's word and a poll's are what someone waits on: ahead of a bulk Apply's backlog.
+    agents.wakeWith(devices::expedite);
     if (poller != null) {
       // Only the leader's poller holds routers; elsewhere this finds none and does nothing.
       agents.onRouterChanged(poller::pollSoon);
@@ -126,7 +127,7 @@ public final class Controller implements AutoCloseable {
     }
     cache.addListener((rev, events) -> devices.enqueueAll(DeviceWakeups.of(events)));
     if (telemetry != null) {
-      telemetry.onChange(devices::enqueue);
+      telemetry.onChange(devices::expedite);
     }
     this.metrics =
         ControllerMetrics.create(

@@ -156,6 +156,17 @@ public final class ReconcileEngine<K> implements AutoCloseable {
   }
 
   /**
+   * Wakes {@code key} as {@link #enqueue} does, but ahead of every key woken that way: for evidence
+   * someone is waiting on (an agent's report, a poll that saw a link come up), which should not
+   * queue behind the backlog of a bulk change.
+   *
+   * @throws NullPointerException if key is null
+   */
+  public void expedite(K key) {
+    queue.addAll(List.of(Objects.requireNonNull(key, "key")), true);
+  }
+
+  /**
    * Wakes every key in {@code keys}, as {@link #enqueue} does for one.
    *
    * @throws NullPointerException if keys or any key is null; then no key is woken

@@ -14,11 +14,12 @@ import org.wayleave.base.time.Backoff;
 import org.wayleave.base.time.Scheduler;
 
 /**
- * The engine's bookkeeping, without threads: a FIFO of keys (never events) ready to run, the keys
- * running, and the keys waiting on a timer (backoff or requeue), with at most {@code workers} tasks
- * claimed at once. Every method holds one monitor for a short, non-blocking critical section; the
- * {@code launcher} is told how many new tasks to start only after the monitor is released, so it
- * may run them inline.
+ * The engine's bookkeeping, without threads: two FIFOs of keys (never events) ready to run, the
+ * keys running, and the keys waiting on a timer (backoff or requeue), with at most {@code workers}
+ * tasks claimed at once. Keys woken as expedited run before every key woken plainly: evidence
+ * someone waits on (an agent's report, a poll) is not queued behind a bulk change's backlog. Every
+ * method holds one monitor for a short, non-blocking critical section; the {@code launcher} is told
+ * how many new tasks to start only after the monitor is released, so it may run them inline.
  *
  * <p>A key is in at most one state: absent (idle), READY, RUNNING (perhaps dirty: woken while
  * running, so it runs again right after), or DELAYED (a timer will make it READY).
@@ -40,7 +41,19 @@ final class WorkQueue<K> {
     boolean inBackoff;
     long timerSeq;
     Scheduler.Cancellable timer;
+
+    /** Counts the times the key was made ready: an entry of an older count is stale. */
+    long readySeq;
+
+    /** Ready in the expedited FIFO (perhaps with a stale entry in the plain one). */
+    boolean expedited;
+
+    /** Woken as expedited while running. */
+    boolean dirtyExpedited;
   }
+
+  /** A key in a FIFO, as it was made ready: stale once the key was made ready again or taken. */
+  private record Entry<K>(K key, long seq) {}
 
   private final String name;
   private final int workers;
@@ -49,7 +62,11 @@ final class WorkQueue<K> {
   private final IntConsumer launcher;
 
   private final Map<K, KeyState> states = new HashMap<>();
-  private final ArrayDeque<K> ready = new ArrayDeque<>();
+  private final ArrayDeque<Entry<K>> ready = new ArrayDeque<>();
+  private final ArrayDeque<Entry<K>> expedited = new ArrayDeque<>();
+
+  /** Keys READY, each once whatever its entries. */
+  private int readyKeys;
 
   /** Tasks handed to the launcher that have not yet taken a key. */
   private int pending;
@@ -84,6 +101,11 @@ final class WorkQueue<K> {
 
   /** Wakes every key in {@code keys}. */
   void addAll(Collection<? extends K> keys) {
+    addAll(keys, false);
+  }
+
+  /** Wakes every key in {@code keys}, ahead of plain ones if {@code expedite}. */
+  void addAll(Collection<? extends K> keys, boolean expedite) {
     List<K> checked = List.copyOf(keys); // rejects null keys before anything changes
     int tasks;
     synchronized (this) {
@@ -91,25 +113,31 @@ final class WorkQueue<K> {
         return;
       }
       for (K key : checked) {
-        wake(key);
+        wake(key, expedite);
       }
       tasks = claim();
     }
     launch(tasks);
   }
 
-  private void wake(K key) {
+  private void wake(K key, boolean expedite) {
     KeyState state = states.get(key);
     if (state == null) {
-      states.put(key, new KeyState());
-      ready.add(key);
+      state = new KeyState();
+      states.put(key, state);
+      makeReady(key, state, expedite);
     } else if (state.status == Status.RUNNING) {
       state.dirty = true;
+      state.dirtyExpedited |= expedite;
     } else if (state.status == Status.DELAYED) {
       // An event during a backoff or requeue wait runs the key now; failures are kept.
       cancelTimer(state);
-      makeReady(key, state);
-    } // READY: already waiting to run, so this wake-up merges with it.
+      makeReady(key, state, expedite);
+    } else if (expedite && !state.expedited) {
+      // READY in the plain FIFO: moved ahead (its plain entry goes stale).
+      readyKeys--;
+      makeReady(key, state, true);
+    } // else READY already where it should be, so this wake-up merges with it.
   }
 
   /**
@@ -118,12 +146,29 @@ final class WorkQueue<K> {
    */
   synchronized K poll() {
     pending--;
-    K key = ready.poll();
+    K key = take(expedited);
+    if (key == null) {
+      key = take(ready);
+    }
     if (key != null) {
-      states.get(key).status = Status.RUNNING;
+      KeyState state = states.get(key);
+      state.status = Status.RUNNING;
+      state.expedited = false;
+      readyKeys--;
       running++;
     }
     return key;
+  }
+
+  /** The first key of {@code fifo} still ready as that entry says, dropping stale entries. */
+  private K take(ArrayDeque<Entry<K>> fifo) {
+    for (Entry<K> e = fifo.poll(); e != null; e = fifo.poll()) {
+      KeyState state = states.get(e.key());
+      if (state != null && state.status == Status.READY && state.readySeq == e.seq()) {
+        return e.key();
+      }
+    }
+    return null;
   }
 
   /**
@@ -146,7 +191,8 @@ final class WorkQueue<K> {
       if (state.dirty) {
         // Woken while running: run again now, whatever the outcome, as the new state may differ.
         state.dirty = false;
-        makeReady(key, state);
+        makeReady(key, state, state.dirtyExpedited);
+        state.dirtyExpedited = false;
         if (outcome == Outcome.RETRY) {
           log.warn(
               "{}: reconcile of {} failed ({} in a row), woken meanwhile so running again: {}",
@@ -160,7 +206,7 @@ final class WorkQueue<K> {
           case SUCCESS, TERMINAL -> states.remove(key);
           case REQUEUE -> {
             if (requeueAfter.isZero()) {
-              makeReady(key, state);
+              makeReady(key, state, false);
             } else {
               delay(key, state, requeueAfter, false);
             }
@@ -198,6 +244,8 @@ final class WorkQueue<K> {
     }
     states.values().removeIf(state -> state.status != Status.RUNNING);
     ready.clear();
+    expedited.clear();
+    readyKeys = 0;
     backoffs = 0;
   }
 
@@ -231,7 +279,7 @@ final class WorkQueue<K> {
   }
 
   synchronized int readyCount() {
-    return ready.size();
+    return readyKeys;
   }
 
   synchronized int backoffCount() {
@@ -244,9 +292,11 @@ final class WorkQueue<K> {
 
   // ------------------------------------------------------------------ under the monitor
 
-  private void makeReady(K key, KeyState state) {
+  private void makeReady(K key, KeyState state, boolean expedite) {
     state.status = Status.READY;
-    ready.add(key);
+    state.expedited = expedite;
+    (expedite ? expedited : ready).add(new Entry<>(key, ++state.readySeq));
+    readyKeys++;
   }
 
   private void delay(K key, KeyState state, Duration wait, boolean isBackoff) {
@@ -283,7 +333,7 @@ final class WorkQueue<K> {
         state.inBackoff = false;
         backoffs--;
       }
-      makeReady(key, state);
+      makeReady(key, state, false);
       tasks = claim();
     }
     launch(tasks);
@@ -295,7 +345,7 @@ final class WorkQueue<K> {
       return 0;
     }
     int tasks = 0;
-    while (pending + running < workers && pending < ready.size()) {
+    while (pending + running < workers && pending < readyKeys) {
       pending++;
       tasks++;
     }

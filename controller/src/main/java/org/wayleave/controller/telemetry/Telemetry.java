@@ -3,6 +3,7 @@ package org.wayleave.controller.telemetry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -115,6 +116,29 @@ public final class Telemetry implements PollListener {
     List<Object> signature = List.of();
   }
 
+  /**
+   * The shortest span a rate is taken over: {@value #MIN_RATE_SECONDS} s, or half the poll interval
+   * when that is shorter. A poll soon after another (an early poll, then the scheduled one) would
+   * divide a second's worth of octets by the gap between two answers' arrival, which the walks' own
+   * timing skews by tenths of a second: at 10,000 routers such rates put 19 circuits over their
+   * committed bandwidth that carried two thirds of it. Such a poll updates what the router shows
+   * (up, down, its interfaces) and keeps the last rates; the next poll far enough from the last
+   * measured one takes the rate over the whole span.
+   */
+  static final double MIN_RATE_SECONDS = 5;
+
+  double minRateSeconds() {
+    return Math.min(MIN_RATE_SECONDS, config.interval().toNanos() / 2e9);
+  }
+
+  private static Map<Integer, InterfaceView> byIndex(DeviceView view) {
+    Map<Integer, InterfaceView> out = new HashMap<>();
+    if (view != null) {
+      view.interfaces().forEach(i -> out.put(i.ifIndex(), i));
+    }
+    return out;
+  }
+
   @Override
   public void polled(String deviceId, DeviceSample sample) {
     boolean changed;
@@ -127,10 +151,15 @@ public final class Telemetry implements PollListener {
       if (restarted) {
         droppedSamples.increment();
       }
+      boolean tooSoon = prev != null && !restarted && seconds < minRateSeconds();
+      Map<Integer, InterfaceView> shown = tooSoon ? byIndex(st.view) : Map.of();
       List<InterfaceView> views = new ArrayList<>(sample.rows().size());
       for (IfRow row : sample.rows().values()) {
         Rates rates = Rates.NONE;
-        if (prev != null && !restarted) {
+        if (tooSoon) {
+          InterfaceView was = shown.get(row.ifIndex);
+          rates = was != null && was.name().equals(row.name()) ? was.rates() : Rates.NONE;
+        } else if (prev != null && !restarted) {
           IfRow before = prev.rows().get(row.ifIndex);
           if (before != null && before.name().equals(row.name())) {
             rates = Rates.between(before, row, seconds);
@@ -150,12 +179,14 @@ public final class Telemetry implements PollListener {
                 rates,
                 sample.epochMillis());
         views.add(v);
-        if (!v.name().isEmpty()) {
+        if (!tooSoon && !v.name().isEmpty()) {
           history.add(deviceId, v.name(), sample.epochMillis(), rates, seconds);
         }
       }
       views.sort(Comparator.comparingInt(InterfaceView::ifIndex));
-      st.last = sample;
+      if (!tooSoon) {
+        st.last = sample;
+      }
       st.view =
           new DeviceView(
               deviceId,

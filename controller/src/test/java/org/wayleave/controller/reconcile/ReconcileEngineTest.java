@@ -445,6 +445,72 @@ class ReconcileEngineTest {
     assertThat(scheduler.pendingDelays()).isEmpty();
   }
 
+  // ---------------------------------------------------------------- expedited keys
+
+  @Test
+  void expeditedKeysRunBeforeEveryPlainKeyInTheirOwnOrder() {
+    engine = builder().build();
+    engine.enqueueAll(List.of("a", "b", "c"));
+    engine.expedite("x");
+    engine.expedite("y");
+    engine.enqueue("x"); // a plain wake of an expedited key leaves it ahead
+
+    assertThat(engine.queueDepth()).isEqualTo(5);
+    engine.start();
+    executor.runAll();
+
+    assertThat(runs).containsExactly("x", "y", "a", "b", "c");
+  }
+
+  @Test
+  void expeditingAWaitingKeyMovesItAheadAndItRunsOnce() {
+    engine = builder().build();
+    engine.enqueueAll(List.of("a", "b", "c"));
+    engine.expedite("c");
+    engine.expedite("c");
+
+    assertThat(engine.queueDepth()).isEqualTo(3);
+    engine.start();
+    executor.runAll();
+
+    assertThat(runs).containsExactly("c", "a", "b");
+    assertThat(engine.queueDepth()).isZero();
+  }
+
+  @Test
+  void keyExpeditedWhileRunningRunsAgainAheadOfPlainKeys() {
+    started(builder());
+    given(
+        "a",
+        key -> {
+          engine.enqueueAll(List.of("b", "c"));
+          engine.expedite("a");
+          return Result.done();
+        });
+
+    engine.enqueue("a");
+    executor.runAll();
+
+    assertThat(runs).containsExactly("a", "a", "b", "c");
+  }
+
+  @Test
+  void keyExpeditedDuringARequeueWaitRunsAtOnceAheadOfPlainKeys() {
+    engine = builder().build();
+    given("a", requeue(Duration.ofHours(1)));
+    engine.enqueue("a");
+    engine.start();
+    executor.runAll();
+
+    engine.enqueueAll(List.of("b", "c"));
+    engine.expedite("a");
+    // One worker: b's task was launched first but takes the expedited key.
+    executor.runAll();
+
+    assertThat(runs).containsExactly("a", "a", "b", "c");
+    assertThat(scheduler.pendingDelays()).isEmpty();
+  }
+
   // ---------------------------------------------------------------- listener
 
   @Test

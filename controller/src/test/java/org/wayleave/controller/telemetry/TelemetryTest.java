@@ -74,6 +74,35 @@ class TelemetryTest {
   }
 
   @Test
+  void aPollSoonAfterTheLastKeepsItsRatesAndTheNextIsTakenOverTheWholeSpan() {
+    telemetry.polled("rtr", sample(100, 10_000, hc(6, "ge-0/0/1.100", 0, 0)));
+    telemetry.polled("rtr", sample(110, 11_000, hc(6, "ge-0/0/1.100", 12_500_000, 0)));
+    assertThat(rates().inBps()).isEqualTo(10e6, within(1.0));
+
+    // One second later, with octets that over one second would read as 40 Mbit/s: too soon to
+    // rate, so the 10 Mbit/s stands; the interface's state is new all the same.
+    IfRow down = hc(6, "ge-0/0/1.100", 17_500_000, 0).set(IfMib.Column.IF_OPER_STATUS, 2);
+    telemetry.polled("rtr", sample(111, 11_100, down));
+    assertThat(rates().inBps()).isEqualTo(10e6, within(1.0));
+    assertThat(telemetry.device("rtr").interfaces().get(0).operStatus()).isEqualTo(2);
+
+    // The next is rated from the last measured poll (110 s), over 10 s.
+    telemetry.polled("rtr", sample(120, 12_000, hc(6, "ge-0/0/1.100", 25_000_000, 0)));
+    assertThat(rates().inBps()).isEqualTo(10e6, within(1.0));
+  }
+
+  @Test
+  void theShortestRateSpanIsHalfAShortPollInterval() {
+    Telemetry fast =
+        new Telemetry(
+            TelemetryConfig.defaults().withInterval(java.time.Duration.ofSeconds(2)),
+            Clock.fixed(Instant.EPOCH, ZoneOffset.UTC),
+            id -> 0);
+    assertThat(fast.minRateSeconds()).isEqualTo(1.0);
+    assertThat(telemetry.minRateSeconds()).isEqualTo(Telemetry.MIN_RATE_SECONDS);
+  }
+
+  @Test
   void rebootDropsTheSampleInsteadOfASpike() {
     telemetry.polled(
         "rtr", sample(100, 10_000_000, hc(6, "ge-0/0/1.100", 900_000_000_000L, 900_000_000_000L)));
