@@ -6,9 +6,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -18,6 +21,7 @@ import org.wayleave.controller.store.CompactedException;
 import org.wayleave.controller.store.Fence;
 import org.wayleave.controller.store.KeyValue;
 import org.wayleave.controller.store.LeaderElection;
+import org.wayleave.controller.store.NotLeaderException;
 import org.wayleave.controller.store.Range;
 import org.wayleave.controller.store.StateStore;
 import org.wayleave.controller.store.StoreException;
@@ -50,6 +54,8 @@ public final class SqliteStateStore implements StateStore {
   private final Connection writer;
   private final Connection reader;
   private final ReentrantLock writeLock = new ReentrantLock();
+  private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private long groups;
   private final Object readLock = new Object();
   private final TxnWriter txnWriter;
   private final WatchHub watches;
@@ -181,30 +187,140 @@ public final class SqliteStateStore implements StateStore {
     this.commitObserver = Objects.requireNonNull(nanos, "nanos");
   }
 
+  /** A caller's transaction waiting for the write lock, committed by whoever takes it first. */
+  private static final class Pending {
+    final Txn txn;
+    final long startNanos = System.nanoTime();
+    TxnWriter.Outcome outcome;
+    RuntimeException error;
+    boolean done;
+
+    Pending(Txn txn) {
+      this.txn = txn;
+    }
+  }
+
+  /** The most transactions committed together. */
+  static final int MAX_GROUP = 256;
+
+  /**
+   * Commits {@code txn}. Group commit: callers that arrive while another commits queue up, and the
+   * next to take the write lock stages every queued transaction in turn (each checked against the
+   * ones before it, with a revision, log rows and audit row of its own, exactly as one after the
+   * other) in one SQLite transaction, so they share one fsync; the others find theirs done. Nothing
+   * is acknowledged before the commit that holds it. A lone caller commits alone, as before.
+   */
   @Override
   public TxnResult txn(Txn txn) {
-    long start = System.nanoTime();
+    Pending p = new Pending(txn);
+    queue.add(p);
     writeLock.lock();
     try {
-      ensureOpen();
-      TxnWriter.Outcome outcome;
-      try {
-        outcome = txnWriter.write(txn, revision);
-      } catch (SQLException e) {
-        rollbackQuietly(writer);
-        throw new StoreException("transaction failed, nothing written: " + e.getMessage(), e);
-      }
-      if (!outcome.events().isEmpty()) {
-        long rev = outcome.result().revision();
-        revision = rev;
-        try {
-          commitObserver.accept(System.nanoTime() - start);
-        } catch (RuntimeException e) {
-          log.warn("commit observer failed", e);
+      while (!p.done) {
+        if (closed) {
+          queue.remove(p);
+          ensureOpen();
         }
-        watches.publish(rev, outcome.events());
+        commitGroup(drain());
       }
-      return outcome.result();
+    } finally {
+      writeLock.unlock();
+    }
+    if (p.error != null) {
+      throw p.error;
+    }
+    return p.outcome.result();
+  }
+
+  private List<Pending> drain() {
+    List<Pending> group = new ArrayList<>();
+    for (Pending q = queue.poll(); q != null; q = queue.poll()) {
+      group.add(q);
+      if (group.size() == MAX_GROUP) {
+        break;
+      }
+    }
+    return group;
+  }
+
+  /** Commits {@code group} in one SQLite transaction; on any failure, one at a time instead. */
+  private void commitGroup(List<Pending> group) {
+    if (group.size() == 1) {
+      commitOne(group.get(0));
+      return;
+    }
+    long rev = revision;
+    boolean wrote = false;
+    try {
+      for (Pending p : group) {
+        try {
+          p.outcome = txnWriter.stage(p.txn, rev);
+          if (!p.outcome.events().isEmpty()) {
+            rev = p.outcome.result().revision();
+            wrote = true;
+          }
+        } catch (NotLeaderException e) {
+          p.error = e; // nothing of it was written
+        }
+      }
+      if (wrote) {
+        writer.commit();
+      } else {
+        writer.rollback();
+      }
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly(writer);
+      log.debug("group of {} transactions failed; committing them one by one", group.size(), e);
+      for (Pending p : group) {
+        p.outcome = null;
+        p.error = null;
+        commitOne(p);
+      }
+      return;
+    }
+    groups++;
+    group.forEach(this::done);
+  }
+
+  private void commitOne(Pending p) {
+    try {
+      p.outcome = txnWriter.write(p.txn, revision);
+      groups++;
+    } catch (SQLException e) {
+      rollbackQuietly(writer);
+      p.error = new StoreException("transaction failed, nothing written: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      rollbackQuietly(writer);
+      p.error = e;
+    }
+    done(p);
+  }
+
+  /** Publishes what {@code p} committed, in revision order, and marks it done. */
+  private void done(Pending p) {
+    if (p.error == null && !p.outcome.events().isEmpty()) {
+      long rev = p.outcome.result().revision();
+      revision = rev;
+      try {
+        commitObserver.accept(System.nanoTime() - p.startNanos);
+      } catch (RuntimeException e) {
+        log.warn("commit observer failed", e);
+      }
+      watches.publish(rev, p.outcome.events());
+    }
+    p.done = true;
+  }
+
+  /** Transactions queued for the write lock, for tests. */
+  int queued() {
+    return queue.size();
+  }
+
+  /** SQLite transactions ended (committed or rolled back) by {@link #txn}, for tests. */
+  long groups() {
+    writeLock.lock();
+    try {
+      return groups;
     } finally {
       writeLock.unlock();
     }

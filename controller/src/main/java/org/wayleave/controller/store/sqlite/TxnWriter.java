@@ -22,7 +22,8 @@ import org.wayleave.controller.store.TxnResult;
  * Writes transactions on the writer connection: checks the compares, applies the puts and deletes
  * to {@code kv}, logs every change with its previous value, adds the audit row and moves the
  * revision in {@code meta}, all in one SQLite transaction that it commits (or rolls back when there
- * is nothing to write). The caller holds the store's write lock and rolls back on an {@link
+ * is nothing to write); or stages several transactions in one SQLite transaction for the caller to
+ * commit together. The caller holds the store's write lock and rolls back on an {@link
  * SQLException}.
  */
 final class TxnWriter {
@@ -46,36 +47,55 @@ final class TxnWriter {
     this.clock = clock;
   }
 
-  /** Applies {@code txn} on top of the store at {@code revision}. */
+  /** Applies {@code txn} on top of the store at {@code revision} and commits it on its own. */
   Outcome write(Txn txn, long revision) throws SQLException {
+    Outcome o;
+    try {
+      o = stage(txn, revision);
+    } catch (NotLeaderException e) {
+      writer.rollback();
+      throw e;
+    }
+    if (o.events().isEmpty()) {
+      writer.rollback();
+    } else {
+      writer.commit();
+    }
+    return o;
+  }
+
+  /**
+   * Applies {@code txn} on top of the store at {@code revision} inside the open SQLite transaction,
+   * neither committing nor rolling back: a transaction refused (a compare, the guard or the fence)
+   * or with nothing to change writes nothing, so several can be staged one after another and
+   * committed together, each seeing the ones before it.
+   *
+   * @throws NotLeaderException if the transaction's fence no longer holds (nothing written)
+   */
+  Outcome stage(Txn txn, long revision) throws SQLException {
+    if (txn.fence() != null && !txn.fence().holds()) {
+      throw new NotLeaderException(
+          "refused: written under leadership in term "
+              + txn.fence().term()
+              + ", which this controller no longer holds");
+    }
     try (PreparedStatement sel = writer.prepareStatement(Rows.SELECT_KV)) {
       // Keys read for the compares are read once: the writes below reuse them as "before".
       Map<String, KeyValue> read = new HashMap<>();
-      if (txn.fence() != null && !txn.fence().holds()) {
-        writer.rollback();
-        throw new NotLeaderException(
-            "refused: written under leadership in term "
-                + txn.fence().term()
-                + ", which this controller no longer holds");
-      }
       if (!comparesHold(txn, sel, read) || changedSince(txn.since(), revision)) {
-        writer.rollback();
         return Outcome.unchanged(false, revision);
       }
       if (txn.isEmpty()) {
-        writer.rollback();
         return Outcome.unchanged(true, revision);
       }
       long rev = revision + 1;
       List<StoreEvent> events = applyWrites(txn, rev, sel, read);
       if (events.isEmpty()) {
-        writer.rollback();
         return Outcome.unchanged(true, revision);
       }
       insertLog(rev, events);
       insertAudit(rev, txn.audit());
       setRevision(rev);
-      writer.commit();
       return new Outcome(new TxnResult(true, rev), events);
     }
   }
