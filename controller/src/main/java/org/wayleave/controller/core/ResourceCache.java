@@ -289,6 +289,15 @@ public final class ResourceCache implements StateView, AutoCloseable {
     return out;
   }
 
+  /**
+   * The phase of circuit {@code c} as stored, or PENDING (a new circuit's implicit status), without
+   * copying the circuit as {@link #withStatus} does.
+   */
+  public CircuitPhase phaseOf(Circuit c) {
+    CircuitStatus st = statuses.get(c.getId());
+    return st != null ? st.getPhase() : CircuitStatuses.initial(c).getPhase();
+  }
+
   /** {@code c} with its current status, or the implicit PENDING status of a new circuit. */
   public Circuit withStatus(Circuit c) {
     CircuitStatus st = statuses.get(c.getId());

@@ -56,7 +56,13 @@ final class InventoryCollector {
       String supplier,
       long committedMbps,
       List<End> ends,
-      CircuitPhase phase) {}
+      CircuitPhase phase,
+      long revision) {
+    CircuitEntry withPhase(String newLine, CircuitPhase newPhase) {
+      return new CircuitEntry(
+          id, newLine, council, supplier, committedMbps, ends, newPhase, revision);
+    }
+  }
 
   private record DeviceEntry(String id, String line) {}
 
@@ -161,7 +167,16 @@ final class InventoryCollector {
       circuits.remove(id);
       return;
     }
-    CircuitPhase phase = cache.withStatus(c).getStatus().getPhase();
+    CircuitPhase phase = cache.phaseOf(c);
+    CircuitEntry was = circuits.get(id);
+    if (was != null && was.revision() == c.getMeta().getRevision()) {
+      // Only the status changed (most events at scale): the rest of the entry stands.
+      if (was.phase() != phase) {
+        circuits.put(
+            id, was.withPhase(InventoryScrape.circuitLine(id, was.council(), phase), phase));
+      }
+      return;
+    }
     List<End> ends = new ArrayList<>(2);
     for (Termination t : CircuitEnds.of(c)) {
       if (t.hasCTag()) {
@@ -178,7 +193,8 @@ final class InventoryCollector {
             c.getSpec().getSupplier(),
             c.getSpec().getCommittedMbps(),
             List.copyOf(ends),
-            phase));
+            phase,
+            c.getMeta().getRevision()));
   }
 
   /** Called holding the cache's read lock. */
