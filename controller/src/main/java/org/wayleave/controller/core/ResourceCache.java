@@ -43,6 +43,13 @@ public final class ResourceCache implements StateView, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ResourceCache.class);
 
   private final Map<Kind<?>, TreeMap<String, Message>> objects = new HashMap<>();
+
+  /**
+   * The same objects by id in hash maps, for lookups: a TreeMap lookup among 100,000 ids that share
+   * long prefixes compares a dozen strings, and lookups are most of what reconciles do.
+   */
+  private final Map<Kind<?>, HashMap<String, Message>> byId = new HashMap<>();
+
   private final Map<String, CircuitStatus> statuses = new HashMap<>();
   private final CircuitIndex index = new CircuitIndex();
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -60,6 +67,7 @@ public final class ResourceCache implements StateView, AutoCloseable {
   private ResourceCache() {
     for (Kind<?> k : Kind.ALL) {
       objects.put(k, new TreeMap<>());
+      byId.put(k, new HashMap<>());
     }
   }
 
@@ -158,7 +166,9 @@ public final class ResourceCache implements StateView, AutoCloseable {
         hint != null && hint.bytes == kv.value()
             ? withRevisions(kind, hint.obj, kv)
             : withRevisions(kind, kv);
-    Message prev = objects.get(kind).put(kind.idOfAny(obj), obj);
+    String objId = kind.idOfAny(obj);
+    byId.get(kind).put(objId, obj);
+    Message prev = objects.get(kind).put(objId, obj);
     reindex(kind, prev, obj);
   }
 
@@ -185,7 +195,9 @@ public final class ResourceCache implements StateView, AutoCloseable {
     if (kind == null) {
       return;
     }
-    Message prev = objects.get(kind).remove(key.substring(kind.prefix().length()));
+    String objId = key.substring(kind.prefix().length());
+    byId.get(kind).remove(objId);
+    Message prev = objects.get(kind).remove(objId);
     reindex(kind, prev, null);
   }
 
@@ -249,7 +261,7 @@ public final class ResourceCache implements StateView, AutoCloseable {
   public <T extends Message> T get(Kind<T> kind, String id) {
     lock.readLock().lock();
     try {
-      Message m = objects.get(kind).get(id);
+      Message m = byId.get(kind).get(id);
       return m == null ? null : kind.cast(m);
     } finally {
       lock.readLock().unlock();
@@ -260,7 +272,7 @@ public final class ResourceCache implements StateView, AutoCloseable {
   public Circuit circuitWithStatus(String id) {
     lock.readLock().lock();
     try {
-      Circuit c = (Circuit) objects.get(Kind.CIRCUIT).get(id);
+      Circuit c = (Circuit) byId.get(Kind.CIRCUIT).get(id);
       return c == null ? null : withStatus(c);
     } finally {
       lock.readLock().unlock();
@@ -374,7 +386,7 @@ public final class ResourceCache implements StateView, AutoCloseable {
       new StateView() {
         @Override
         public <T extends Message> T get(Kind<T> kind, String id) {
-          Message m = objects.get(kind).get(id);
+          Message m = byId.get(kind).get(id);
           return m == null ? null : kind.cast(m);
         }
 
