@@ -44,7 +44,7 @@ final class NocReport {
       NocBenchmark o, Run run, Path cwd, Path data, Instant started, double[] busyBefore)
       throws IOException {
     ObjectNode root = BenchJson.root("noc", started, Duration.between(started, Instant.now()));
-    machine(root.putObject("machine"), run, cwd, data, busyBefore);
+    machine(root.putObject("machine"), run, cwd, data, busyBefore, o.keepData);
     NocReportParameters.put(root.putObject("parameters"), o, run);
     ObjectNode results = root.putObject("results");
     ObjectNode http = results.putObject("http");
@@ -75,11 +75,13 @@ final class NocReport {
     return root;
   }
 
-  private static void machine(ObjectNode m, Run run, Path cwd, Path data, double[] busyBefore)
+  private static void machine(
+      ObjectNode m, Run run, Path cwd, Path data, double[] busyBefore, boolean keptData)
       throws IOException {
     BenchJson.putJvm(m);
     m.put("os", BenchJson.os());
-    BenchJson.putFilesystem(m, Files.getFileStore(data), cwd, data, true);
+    // The data directory stays, but without the controller's data unless --keep-data.
+    BenchJson.putFilesystem(m, Files.getFileStore(data), cwd, data, keptData);
     m.put("open_files_limit", OpenFiles.max());
     if (run.browserVersion() != null) {
       m.put("browser", run.browserVersion());
