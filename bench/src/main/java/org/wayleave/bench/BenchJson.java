@@ -103,6 +103,11 @@ final class BenchJson {
     return noteArray;
   }
 
+  /** {@code text} parsed as JSON. */
+  static JsonNode read(String text) throws IOException {
+    return INDENTED.readTree(text);
+  }
+
   /** {@code node} as indented JSON text. */
   static String pretty(JsonNode node) throws IOException {
     return INDENTED.writeValueAsString(node);

@@ -153,7 +153,8 @@ public final class CoreBenchmark implements Callable<Integer> {
     Files.createDirectories(d);
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  /** Deletes {@code root} and everything under it, if it exists. */
+  static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }

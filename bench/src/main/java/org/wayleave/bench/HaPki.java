@@ -8,9 +8,12 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.wayleave.base.pki.Identity;
@@ -97,6 +100,14 @@ final class HaPki {
 
   /** An HTTP client for the controllers' {@code /leader}, trusting the CA. */
   HttpClient httpClient(Duration connectTimeout) throws IOException {
+    return httpClient(connectTimeout, null);
+  }
+
+  /**
+   * An HTTP client trusting the CA that presents {@code as}'s certificate (issued by {@link
+   * #issue}) when the server asks for one; none when {@code as} is null.
+   */
+  HttpClient httpClient(Duration connectTimeout, Identity as) throws IOException {
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout);
     if (dir == null) {
       return b.build();
@@ -108,11 +119,35 @@ final class HaPki {
       TrustManagerFactory tmf =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trust);
+      KeyManager[] keys = null;
+      if (as != null) {
+        TlsFiles f = TlsFiles.in(dir, as);
+        KeyStore held = KeyStore.getInstance("PKCS12");
+        held.load(null, null);
+        held.setKeyEntry(
+            "me",
+            Pki.readKey(f.key()),
+            new char[0],
+            new Certificate[] {Pki.readCertificate(f.certificate())});
+        KeyManagerFactory kmf =
+            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(held, new char[0]);
+        keys = kmf.getKeyManagers();
+      }
       SSLContext ssl = SSLContext.getInstance("TLS");
-      ssl.init(null, tmf.getTrustManagers(), null);
+      ssl.init(keys, tmf.getTrustManagers(), null);
       return b.sslContext(ssl).build();
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot trust the bench CA: " + e.getMessage(), e);
     }
+  }
+
+  /** Issues {@code id} a client certificate from the CA (into its directory); returns it. */
+  Identity issue(Identity id) throws IOException {
+    if (dir == null) {
+      throw new IllegalStateException("plaintext: there is no CA to issue " + id.principal());
+    }
+    Pki.load(dir, Clock.systemUTC()).issue(id, List.of(), List.of(), VALIDITY, dir);
+    return id;
   }
 }

@@ -76,14 +76,10 @@ final class SnmpExporter implements AutoCloseable {
     if (Files.isExecutable(debian)) {
       return Optional.of(debian);
     }
-    String path = System.getenv().getOrDefault("PATH", "");
     for (String name : NAMES) {
-      for (String dir : path.split(File.pathSeparator)) {
-        if (!dir.isEmpty()
-            && Files.isExecutable(Path.of(dir, name))
-            && Files.isRegularFile(Path.of(dir, name))) {
-          return Optional.of(Path.of(dir, name));
-        }
+      Optional<Path> found = Programs.onPath(name);
+      if (found.isPresent()) {
+        return found;
       }
     }
     return Optional.empty();
