@@ -29,6 +29,13 @@ final class SessionLoop implements SessionStream.Listener {
    */
   record Endpoint(String target, AgentServiceGrpc.AgentServiceStub stub, ManagedChannel steered) {}
 
+  /**
+   * How long a redial of a failed channel waits for its new connection before it counts as failed:
+   * a TCP connect and a TLS handshake take tens of milliseconds when the network and the controller
+   * are well.
+   */
+  static final Duration CONNECT_GRACE = Duration.ofMillis(500);
+
   private final AgentSettings settings;
   private final List<Endpoint> endpoints;
 
@@ -160,16 +167,50 @@ final class SessionLoop implements SessionStream.Listener {
     // now, not at its own (barely jittered) reconnect schedule, which would line up every agent
     // that lost the controller at the same moment. Open the stream once that attempt has settled.
     if (steered != null) {
-      steered.resetConnectBackoff();
-      awaitConnection(
-          s, e, steered.getState(true), System.nanoTime() + settings.establishTimeout().toNanos());
+      dial(s, e, steered, System.nanoTime() + settings.establishTimeout().toNanos());
     } else {
       openStream(s, e);
     }
   }
 
   /**
-   * Opens the stream once the channel is READY; a failed or slow connection is a failed attempt.
+   * Makes the channel try to connect now, and judges this attempt by what the channel does next.
+   *
+   * <p>A channel that failed before stays in TRANSIENT_FAILURE while the new connection that {@code
+   * resetConnectBackoff} starts is under way (measured: still TRANSIENT_FAILURE right after the
+   * call, READY 300 ms later), and grpc-java's pick-first stays there if that one fails too. Taking
+   * the state read right after the call for this attempt's answer made every agent that lost its
+   * controller fail each redial at once and get in only on a later redial that found the channel
+   * READY, up to a 10 s backoff later: at 10,000 agents, some 2,000 such non-attempts a second
+   * after a controller restart. So a redial waits {@link #CONNECT_GRACE} for the channel to move
+   * (READY opens the stream); still in TRANSIENT_FAILURE then, it has failed, and a connection
+   * still under way goes on for a later redial to find.
+   */
+  private void dial(SessionStream s, Endpoint e, ManagedChannel steered, long deadlineNanos) {
+    ConnectivityState before = steered.getState(false);
+    if (before != ConnectivityState.TRANSIENT_FAILURE && before != ConnectivityState.IDLE) {
+      awaitConnection(s, e, before, deadlineNanos); // READY, CONNECTING (an attempt) or SHUTDOWN
+      return;
+    }
+    steered.notifyWhenStateChanged(
+        before, () -> awaitConnection(s, e, steered.getState(false), deadlineNanos));
+    timeOut(s);
+    executors.schedule(
+        () -> {
+          if (!s.streamOpened()
+              && !s.ended()
+              && steered.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+            s.end(Status.UNAVAILABLE.withDescription("cannot connect to the controller"));
+          }
+        },
+        CONNECT_GRACE);
+    steered.resetConnectBackoff();
+    steered.getState(true); // from IDLE: connect
+  }
+
+  /**
+   * Opens the stream once the channel is READY; a failure or a slow connection is a failed attempt.
+   * Called once this attempt has moved the channel.
    */
   private void awaitConnection(
       SessionStream s, Endpoint e, ConnectivityState state, long deadlineNanos) {
@@ -188,15 +229,20 @@ final class SessionLoop implements SessionStream.Listener {
         }
         steered.notifyWhenStateChanged(
             state, () -> awaitConnection(s, e, steered.getState(false), deadlineNanos));
-        executors.schedule(
-            () -> {
-              if (!s.streamOpened() && !s.ended()) {
-                s.end(noConnectionInTime());
-              }
-            },
-            settings.establishTimeout());
+        timeOut(s);
       }
     }
+  }
+
+  /** Ends the attempt if its stream is not open within the establish timeout. */
+  private void timeOut(SessionStream s) {
+    executors.schedule(
+        () -> {
+          if (!s.streamOpened() && !s.ended()) {
+            s.end(noConnectionInTime());
+          }
+        },
+        settings.establishTimeout());
   }
 
   private Status noConnectionInTime() {
