@@ -199,7 +199,9 @@ final class SouthboundRun {
       if (active == circuits) {
         return rows;
       }
-      if (counts.getOrDefault(CircuitPhase.CIRCUIT_PHASE_PROVISIONING, 0) > 0) {
+      int stored = counts.values().stream().mapToInt(Integer::intValue).sum();
+      if (counts.getOrDefault(CircuitPhase.CIRCUIT_PHASE_PROVISIONING, 0) > 0
+          || stored < circuits) {
         since = now;
       } else if (!told && active > 0 && now - since > 3_000_000_000L) {
         told = true;
@@ -228,12 +230,13 @@ final class SouthboundRun {
   }
 
   /**
-   * Says, once, which circuits are neither ACTIVE nor PROVISIONING 3 s after the last was: the
-   * phases, and the first few circuits not ACTIVE with their conditions, so a tail in the ramp has
-   * a name.
+   * Says, once, which circuits are not ACTIVE 3 s after the last PENDING or PROVISIONING one moved
+   * on: the phases, and the first few circuits not ACTIVE with their conditions, so a tail in the
+   * ramp has a name.
    */
   private void tellStragglers(ResourceCache cache, Map<CircuitPhase, Integer> counts) {
-    progress.say("[%s] none PROVISIONING for 3 s, not all ACTIVE: %s", transport(), counts);
+    progress.say(
+        "[%s] none PENDING or PROVISIONING for 3 s, not all ACTIVE: %s", transport(), counts);
     cache.list(Kind.CIRCUIT).stream()
         .map(cache::withStatus)
         .filter(c -> c.getStatus().getPhase() != CircuitPhase.CIRCUIT_PHASE_ACTIVE)
