@@ -31,10 +31,18 @@ final class SessionLoop implements SessionStream.Listener {
 
   /**
    * How long a redial of a failed channel waits for its new connection before it counts as failed:
-   * a TCP connect and a TLS handshake take tens of milliseconds when the network and the controller
-   * are well.
+   * 1 s, or a quarter of the establish timeout if shorter. A TCP connect and a TLS handshake take
+   * tens of milliseconds when all is well, but can take seconds when thousands of agents come back
+   * to a controller at once; a redial that gives up on a connection still under way finds it on its
+   * next turn, a backoff later. Longer would hold an agent on a dead controller of several (whose
+   * refusals also leave the channel in TRANSIENT_FAILURE) before it tries the next.
    */
-  static final Duration CONNECT_GRACE = Duration.ofMillis(500);
+  static Duration connectGrace(Duration establishTimeout) {
+    Duration quarter = establishTimeout.dividedBy(4);
+    return quarter.compareTo(MAX_CONNECT_GRACE) < 0 ? quarter : MAX_CONNECT_GRACE;
+  }
+
+  static final Duration MAX_CONNECT_GRACE = Duration.ofSeconds(1);
 
   private final AgentSettings settings;
   private final List<Endpoint> endpoints;
@@ -182,7 +190,7 @@ final class SessionLoop implements SessionStream.Listener {
    * the state read right after the call for this attempt's answer made every agent that lost its
    * controller fail each redial at once and get in only on a later redial that found the channel
    * READY, up to a 10 s backoff later: at 10,000 agents, some 2,000 such non-attempts a second
-   * after a controller restart. So a redial waits {@link #CONNECT_GRACE} for the channel to move
+   * after a controller restart. So a redial waits {@link #connectGrace} for the channel to move
    * (READY opens the stream); still in TRANSIENT_FAILURE then, it has failed, and a connection
    * still under way goes on for a later redial to find.
    */
@@ -203,7 +211,7 @@ final class SessionLoop implements SessionStream.Listener {
             s.end(Status.UNAVAILABLE.withDescription("cannot connect to the controller"));
           }
         },
-        CONNECT_GRACE);
+        connectGrace(settings.establishTimeout()));
     steered.resetConnectBackoff();
     steered.getState(true); // from IDLE: connect
   }

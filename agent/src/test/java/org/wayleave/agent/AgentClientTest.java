@@ -387,8 +387,12 @@ class AgentClientTest {
     String later = InProcessServerBuilder.generateName();
     ManagedChannel toNowhere = InProcessChannelBuilder.forName(later).build();
     try {
+      // A redial waits a quarter of this for a connection that does not come.
       AgentClient client =
-          start(builder(driver, new AppliedGenerationStore.InMemory()).channel(toNowhere));
+          start(
+              builder(driver, new AppliedGenerationStore.InMemory())
+                  .channel(toNowhere)
+                  .establishTimeout(Duration.ofMillis(400)));
       await().atMost(WAIT).until(() -> client.reconnectAttempts() >= 5);
       assertThat(client.isConnected()).isFalse();
       assertThat(client.backoffAttempt()).isGreaterThanOrEqualTo(5);
@@ -439,6 +443,7 @@ class AgentClientTest {
           start(
               builder(driver, new AppliedGenerationStore.InMemory())
                   .target("127.0.0.1:" + port)
+                  .establishTimeout(Duration.ofSeconds(2))
                   .backoff(
                       new Backoff(
                           Duration.ofMillis(200), Duration.ofMillis(200), Backoff.Jitter.NONE)));
