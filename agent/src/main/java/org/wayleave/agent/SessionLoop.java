@@ -208,7 +208,7 @@ final class SessionLoop implements SessionStream.Listener {
           if (!s.streamOpened()
               && !s.ended()
               && steered.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
-            s.end(Status.UNAVAILABLE.withDescription("cannot connect to the controller"));
+            cannotConnect(s, steered);
           }
         },
         connectGrace(settings.establishTimeout()));
@@ -228,7 +228,8 @@ final class SessionLoop implements SessionStream.Listener {
     ManagedChannel steered = e.steered();
     switch (state) {
       case READY -> openStream(s, e);
-      case TRANSIENT_FAILURE, SHUTDOWN ->
+      case TRANSIENT_FAILURE -> cannotConnect(s, steered);
+      case SHUTDOWN ->
           s.end(Status.UNAVAILABLE.withDescription("cannot connect to the controller"));
       default -> {
         if (System.nanoTime() > deadlineNanos) {
@@ -240,6 +241,18 @@ final class SessionLoop implements SessionStream.Listener {
         timeOut(s);
       }
     }
+  }
+
+  /**
+   * Ends a failed attempt and parks the channel (IDLE) until the next redial: a failed channel
+   * otherwise keeps reconnecting on its own schedule (1 s, then 1.6 times longer each time, barely
+   * jittered), so after an outage every agent's channel came back within a second or two of the
+   * others, whatever the agents' own backoff. Parked, the channel connects only when a redial asks,
+   * and that redial sees the whole attempt, CONNECTING to READY or TRANSIENT_FAILURE.
+   */
+  private static void cannotConnect(SessionStream s, ManagedChannel steered) {
+    s.end(Status.UNAVAILABLE.withDescription("cannot connect to the controller"));
+    steered.enterIdle();
   }
 
   /** Ends the attempt if its stream is not open within the establish timeout. */
