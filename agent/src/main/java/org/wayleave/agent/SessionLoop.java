@@ -239,6 +239,10 @@ final class SessionLoop implements SessionStream.Listener {
         steered.notifyWhenStateChanged(
             state, () -> awaitConnection(s, e, steered.getState(false), deadlineNanos));
         timeOut(s);
+        if (state == ConnectivityState.IDLE) {
+          // Parked (enterIdle takes effect asynchronously, so after this redial asked): connect.
+          steered.getState(true);
+        }
       }
     }
   }
