@@ -16,13 +16,22 @@ final class CreatePhase {
   record Result(Latency latency, List<String> createdIds) {}
 
   static Result run(CoreClient client, Workload workload, StoreSizes o, Progress progress) {
+    return run(client, workload, o, "BENCH", progress);
+  }
+
+  /**
+   * As above, the circuits' ids beginning {@code prefix-W} (warm-up) and {@code prefix-C}
+   * (measured), so that a second run on the same store makes new ones.
+   */
+  static Result run(
+      CoreClient client, Workload workload, StoreSizes o, String prefix, Progress progress) {
     progress.say("create: %d warmup + %d measured, sequential", o.warmup, o.creates);
     Latency create = new Latency();
     List<String> createdIds = new ArrayList<>(o.creates);
     for (int i = 0; i < o.warmup + o.creates; i++) {
       boolean measured = i >= o.warmup;
       int seq = measured ? i - o.warmup + 1 : i + 1;
-      Circuit c = workload.next(measured ? "BENCH-C" : "BENCH-W", seq);
+      Circuit c = workload.next(prefix + (measured ? "-C" : "-W"), seq);
       CircuitServiceGrpc.CircuitServiceBlockingStub stub = client.circuits();
       long t0 = System.nanoTime();
       Circuit got = stub.createCircuit(c);

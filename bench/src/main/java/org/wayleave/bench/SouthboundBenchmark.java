@@ -6,12 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.wayleave.api.v1.Circuit;
-import org.wayleave.api.v1.CircuitKind;
-import org.wayleave.api.v1.CircuitSpec;
-import org.wayleave.api.v1.Termination;
 import org.wayleave.base.seed.Seeds;
-import org.wayleave.controller.core.Kind;
 import org.wayleave.controller.core.Op;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -122,7 +117,7 @@ public final class SouthboundBenchmark implements Callable<Integer> {
     Path data =
         dir != null ? dir : BenchPaths.defaultDataDir(cwd, "southbound", BenchPaths.STAMP_SECONDS);
     Path outFile = out != null ? out : BenchPaths.defaultOut(cwd, "southbound");
-    List<Op> circuitOps = circuitOps();
+    List<Op> circuitOps = Workload.scaleCircuits(devices, circuits, "SCALE");
     List<SouthboundRun.Figures> runs = new ArrayList<>();
     for (String t : transports) {
       Path runData = data.resolve(t);
@@ -194,33 +189,5 @@ public final class SouthboundBenchmark implements Callable<Integer> {
     if (pollIntervalSeconds < 1 || pollIntervalSeconds > 3600) {
       throw new CommandLine.ParameterException(cl, "--poll-interval-s: must be within 1-3600");
     }
-  }
-
-  /** {@code --circuits} new circuits spread evenly over the routers and their first three ports. */
-  private List<Op> circuitOps() {
-    List<Op> circuitOps = new ArrayList<>(circuits);
-    for (int i = 0; i < circuits; i++) {
-      int d = i % devices + 1;
-      int port = 1 + (i / devices) % 3;
-      circuitOps.add(
-          Op.write(
-              Op.Mode.CREATE,
-              Kind.CIRCUIT,
-              Circuit.newBuilder()
-                  .setId(String.format("SCALE-%07d", i))
-                  .setSpec(
-                      CircuitSpec.newBuilder()
-                          .setCouncil(Seeds.scaleCouncilId((d - 1) / 100 + 1))
-                          .setSupplier("scale-carrier")
-                          .setKind(CircuitKind.CIRCUIT_KIND_PSN_ACCESS)
-                          .setAEnd(
-                              Termination.newBuilder()
-                                  .setDevice(Seeds.scaleDeviceId(d))
-                                  .setPort("ge-0/0/" + port))
-                          .setCommittedMbps(1))
-                  .build(),
-              "resources[" + i + "]"));
-    }
-    return circuitOps;
   }
 }

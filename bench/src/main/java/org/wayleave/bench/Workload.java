@@ -16,6 +16,9 @@ import org.wayleave.api.v1.Site;
 import org.wayleave.api.v1.Supplier;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.api.v1.VlanPool;
+import org.wayleave.base.seed.Seeds;
+import org.wayleave.controller.core.Kind;
+import org.wayleave.controller.core.Op;
 import org.wayleave.controller.core.VlanRules;
 
 /**
@@ -160,5 +163,37 @@ final class Workload {
                 .setAdminState(AdminState.ADMIN_STATE_ENABLED)
                 .setDescription("benchmark circuit " + prefix + " " + seq + " for " + t.council()))
         .build();
+  }
+
+  /**
+   * {@code circuits} new circuits ({@code PREFIX-NNNNNNN}) spread evenly over the first {@code
+   * devices} routers of {@link Seeds#scale} and their first three ports, as CREATE operations for
+   * one in-process Apply: the 100,000-circuit store of the southbound and core benchmarks.
+   */
+  static List<Op> scaleCircuits(int devices, int circuits, String prefix) {
+    List<Op> ops = new ArrayList<>(circuits);
+    for (int i = 0; i < circuits; i++) {
+      int d = i % devices + 1;
+      int port = 1 + (i / devices) % 3;
+      ops.add(
+          Op.write(
+              Op.Mode.CREATE,
+              Kind.CIRCUIT,
+              Circuit.newBuilder()
+                  .setId(String.format("%s-%07d", prefix, i))
+                  .setSpec(
+                      CircuitSpec.newBuilder()
+                          .setCouncil(Seeds.scaleCouncilId((d - 1) / 100 + 1))
+                          .setSupplier("scale-carrier")
+                          .setKind(CircuitKind.CIRCUIT_KIND_PSN_ACCESS)
+                          .setAEnd(
+                              Termination.newBuilder()
+                                  .setDevice(Seeds.scaleDeviceId(d))
+                                  .setPort("ge-0/0/" + port))
+                          .setCommittedMbps(1))
+                  .build(),
+              "resources[" + i + "]"));
+    }
+    return ops;
   }
 }
