@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * section (null when {@code --diag 0} skipped it).
  *
  * @param create the creates on the seeded store
- * @param full the same creates again once {@code fill} had filled the store
+ * @param full the same creates on a store {@code fill} had filled
  */
 record CoreFigures(
     String transport,
@@ -29,12 +29,13 @@ record CoreFigures(
   }
 
   /**
-   * The store's fill before the second round of creates.
+   * The full store's fill.
    *
    * @param circuits circuits stored once filled
-   * @param devices scale routers added to carry them (0: no fill was needed)
+   * @param onSeedRouters of them, on the seed's routers (those the creates land on)
+   * @param devices scale routers added to carry the rest (0: none were needed)
    */
-  record Fill(long circuits, int devices, double seconds) {}
+  record Fill(long circuits, int onSeedRouters, int devices, double seconds) {}
 
   /** Create p50 over the floor's. */
   double floorRatio() {

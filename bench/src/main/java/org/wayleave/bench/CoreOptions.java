@@ -55,15 +55,6 @@ final class CoreOptions {
   @Mixin StoreSizes sizes = new StoreSizes(3);
 
   @Option(
-      names = "--floor",
-      paramLabel = "N",
-      defaultValue = "2000",
-      description =
-          "Measured GetCircuit round trips and store transactions of the floor (default:"
-              + " ${DEFAULT-VALUE}).")
-  int floor;
-
-  @Option(
       names = "--store-circuits",
       paramLabel = "N",
       defaultValue = "100000",
@@ -72,6 +63,17 @@ final class CoreOptions {
               + " by in-process Applies of circuits on --store-devices routers of the scale seed"
               + " (default: ${DEFAULT-VALUE}).")
   int storeCircuits;
+
+  @Option(
+      names = "--store-seed-circuits",
+      paramLabel = "N",
+      defaultValue = "20000",
+      description =
+          "Of --store-circuits, those the fill puts on the seed's own routers, spread as the"
+              + " measured creates are, so each router they create on already carries its share"
+              + " (about 600 each; the rest go on --store-devices more routers) (default:"
+              + " ${DEFAULT-VALUE}).")
+  int storeSeedCircuits;
 
   @Option(
       names = "--store-devices",
@@ -118,8 +120,10 @@ final class CoreOptions {
       names = "--jfr",
       paramLabel = "FILE",
       description =
-          "Also record a JFR profile of the measured phases (create, raw commit, apply, list) into"
-              + " FILE: settings 'profile', Java stacks sampled every 1 ms.")
+          "Also record JFR profiles of the measured creates (both stores and the floor) and of the"
+              + " batch phases (apply, list), each transport's into FILE-<transport>-creates.jfr"
+              + " and FILE-<transport>-batch.jfr: settings 'profile', Java stacks sampled every 1"
+              + " ms.")
   Path jfr;
 
   @Option(
@@ -149,19 +153,19 @@ final class CoreOptions {
     requireAtLeast(cl, "--list-repeats", listRepeats, 1);
     requireAtLeast(cl, "--raw-commits", rawCommits, 1);
     requireAtLeast(cl, "--diag", diag, 0);
-    requireAtLeast(cl, "--floor", floor, 1);
     requireAtLeast(cl, "--jit-warmup", jitWarmup, 0);
     requireAtLeast(cl, "--store-circuits", storeCircuits, 0);
     requireAtLeast(cl, "--store-devices", storeDevices, 1);
+    requireAtLeast(cl, "--store-seed-circuits", storeSeedCircuits, 0);
     requireAtMost(
         cl, "--store-devices", storeDevices, Seeds.MAX_SCALE_DEVICES, "the scale seed's size");
-    if ((long) storeDevices * MAX_STORE_CIRCUITS_PER_DEVICE < storeCircuits) {
+    if ((long) storeDevices * MAX_STORE_CIRCUITS_PER_DEVICE < storeCircuits - storeSeedCircuits) {
       throw new CommandLine.ParameterException(
           cl,
-          "--store-circuits must be at most "
+          "--store-circuits less --store-seed-circuits must be at most "
               + MAX_STORE_CIRCUITS_PER_DEVICE
               + " x --store-devices (a scale router's ports and VLAN pool); got "
-              + storeCircuits);
+              + (storeCircuits - storeSeedCircuits));
     }
     if (transports.isEmpty()
         || !List.of(CoreSession.MTLS, CoreSession.PLAINTEXT).containsAll(transports)
@@ -178,6 +182,15 @@ final class CoreOptions {
     if (jitWarmup > workload.capacity()) {
       throw new CommandLine.ParameterException(
           cl, "--jit-warmup must be at most " + workload.capacity() + " (the seed's capacity)");
+    }
+    long onFullSeed = Math.min(storeSeedCircuits, storeCircuits) + sizes.warmup + sizes.creates;
+    if (onFullSeed > workload.capacity()) {
+      throw new CommandLine.ParameterException(
+          cl,
+          "--store-seed-circuits with the creates put "
+              + onFullSeed
+              + " circuits on the seed's routers, which fit about "
+              + workload.capacity());
     }
     // The creates again on the full store, and the diagnostics' creates.
     long planned = createdBeforeList() + sizes.warmup + sizes.creates + 2L * Math.max(0, diag);

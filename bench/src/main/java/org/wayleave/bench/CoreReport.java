@@ -92,8 +92,8 @@ final class CoreReport {
     params.put("raw_warmup", CoreBenchmark.RAW_WARMUP);
     params.put("raw_blob_bytes", RawSqliteCommit.BLOB_BYTES);
     params.put("diag", o.diag);
-    params.put("floor", o.floor);
     params.put("store_circuits", o.storeCircuits);
+    params.put("store_seed_circuits", o.storeSeedCircuits);
     params.put("store_devices", o.storeDevices);
     o.transports.forEach(params.putArray("transports")::add);
     params.put(
@@ -152,16 +152,20 @@ final class CoreReport {
         "what",
         "p50 of a GetCircuit round trip on the creates' channel (no write) plus p50 of one store"
             + " transaction (a compare and a put of a stored circuit's size, fsync'd, on a fresh"
-            + " store of its own on the same filesystem), measured right after the creates");
+            + " store of its own on the same filesystem), measured in blocks between the creates'");
     r.put("create_to_floor_p50_ratio", Stats.round2(f.floorRatio()));
     ObjectNode full = f.full().latency().full();
     full.put("circuits_in_store_before", f.full().circuitsBefore());
+    full.put("fill_on_seed_routers", f.fill().onSeedRouters());
     full.put("fill_devices", f.fill().devices());
     full.put("fill_s", Stats.round2(f.fill().seconds()));
     full.put(
         "what",
-        "the same creates (same routers, ports and suppliers, after their own warm-up) once the"
-            + " store was filled to circuits_in_store_before");
+        "the same creates (same ids, routers, ports and suppliers, after their own warm-up) on a"
+            + " second controller whose store was filled to circuits_in_store_before, in blocks"
+            + " of "
+            + CreateRounds.BLOCK
+            + " taking turns with the seeded store's");
     r.set("create_full_store_ms", full);
     r.put("full_store_growth_pct", Stats.round2(f.growthPct()));
     ObjectNode apply = Latency.runs(f.apply().nanos());
