@@ -117,16 +117,18 @@ public final class Controller implements AutoCloseable {
             .workers(DEVICE_WORKERS)
             .resync(RESYNC, reconciler::allDevices)
             .build();
-    agents.wakeWith(devices::enqueue);
+    agents.wakeWith(id -> devices.enqueue(reconciler.evidenceChanged(id)));
     if (poller != null) {
       // Only the leader's poller holds routers; elsewhere this finds none and does nothing.
       agents.onRouterChanged(poller::pollSoon);
       agents.onRouterBack(poller::retrySoon);
       poller.endBurstWhen(device -> links.showsAll(device, circuitsOn(cache, device)));
     }
-    cache.addListener((rev, events) -> devices.enqueueAll(DeviceWakeups.of(events)));
+    cache.addListener(
+        (rev, events) ->
+            devices.enqueueAll(reconciler.circuitsChanged(DeviceWakeups.circuitsByDevice(events))));
     if (telemetry != null) {
-      telemetry.onChange(devices::enqueue);
+      telemetry.onChange(id -> devices.enqueue(reconciler.evidenceChanged(id)));
     }
     this.metrics =
         ControllerMetrics.create(
