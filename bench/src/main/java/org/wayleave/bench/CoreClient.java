@@ -1,5 +1,7 @@
 package org.wayleave.bench;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.concurrent.TimeUnit;
@@ -13,9 +15,10 @@ import org.wayleave.api.v1.Resource;
 import org.wayleave.api.v1.ResourceChange;
 
 /**
- * The core benchmark's gRPC client of the controller under test: one plaintext Netty channel to
- * 127.0.0.1, the circuit service's blocking stub with a deadline on each call, batches of new
- * circuits for Apply, and the check that an Apply created every circuit it carried.
+ * The core benchmark's gRPC client of the controller under test: one Netty channel to 127.0.0.1
+ * (mutual TLS as an engineer, or plaintext), the circuit service's blocking stub with a deadline on
+ * each call, batches of new circuits for Apply, and the check that an Apply created every circuit
+ * it carried.
  */
 final class CoreClient implements AutoCloseable {
   private static final long RPC_DEADLINE_SECONDS = 120;
@@ -28,14 +31,20 @@ final class CoreClient implements AutoCloseable {
     this.circuits = CircuitServiceGrpc.newBlockingStub(channel);
   }
 
-  /**
-   * A client of the controller's northbound gRPC on {@code port}, connected (by a GetCouncil of
-   * {@code councilId}) so that nothing timed later pays for the connection.
-   */
+  /** A plaintext client of the controller's northbound gRPC on {@code port}; see below. */
   static CoreClient connect(int port, String councilId) throws InterruptedException {
+    return connect(port, councilId, InsecureChannelCredentials.create());
+  }
+
+  /**
+   * A client of the controller's northbound gRPC on {@code port} with {@code credentials} (an
+   * engineer's certificate for mutual TLS, or plaintext), connected (by a GetCouncil of {@code
+   * councilId}) so that nothing timed later pays for the connection or its handshake.
+   */
+  static CoreClient connect(int port, String councilId, ChannelCredentials credentials)
+      throws InterruptedException {
     ManagedChannel channel =
-        NettyChannelBuilder.forAddress("127.0.0.1", port)
-            .usePlaintext()
+        NettyChannelBuilder.forAddress("127.0.0.1", port, credentials)
             .maxInboundMessageSize(256 << 20)
             .build();
     CoreClient client = new CoreClient(channel);

@@ -10,8 +10,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.wayleave.api.v1.Circuit;
-import org.wayleave.api.v1.CircuitServiceGrpc;
-import org.wayleave.api.v1.GetRequest;
 import org.wayleave.api.v1.Resource;
 import org.wayleave.controller.Controller;
 import org.wayleave.controller.core.DesiredStateService;
@@ -25,7 +23,6 @@ import org.wayleave.controller.core.Op;
  * the same controller and filesystem.
  */
 final class CoreDiagnostics {
-  private final Controller controller;
   private final DesiredStateService state;
   private final CoreClient client;
   private final Workload workload;
@@ -34,7 +31,6 @@ final class CoreDiagnostics {
 
   private CoreDiagnostics(
       Controller controller, CoreClient client, Workload workload, int diag, int batch) {
-    this.controller = controller;
     this.state = controller.state();
     this.client = client;
     this.workload = workload;
@@ -74,41 +70,15 @@ final class CoreDiagnostics {
     return d;
   }
 
-  /** A read's gRPC round trip, and a create once the batches have filled the store. */
+  /** A read's gRPC round trip on the full store. */
   private void grpc(ObjectNode d, List<String> createdIds) {
     // What the transport and the server plumbing cost without a write.
-    Latency get = new Latency();
-    for (int i = 0; i < diag; i++) {
-      GetRequest req = GetRequest.newBuilder().setId(createdIds.get(i % createdIds.size())).build();
-      CircuitServiceGrpc.CircuitServiceBlockingStub stub = client.circuits();
-      long t0 = System.nanoTime();
-      stub.getCircuit(req);
-      get.recordSince(t0);
-    }
+    Latency get = FloorPhase.gets(client, createdIds, 0, diag);
     put(
         d,
         "grpc_get_circuit_ms",
         get.brief(),
         "GetCircuit over the same channel: gRPC round trip plus a cache read, no write");
-
-    // The measured creates ran on a small store; a create's planning grows with the circuits
-    // already on its device, so repeat it now that the batches have filled the store.
-    Latency lateCreate = new Latency();
-    for (int i = 1; i <= diag; i++) {
-      Circuit c = workload.next("BENCH-L", i);
-      CircuitServiceGrpc.CircuitServiceBlockingStub stub = client.circuits();
-      long t0 = System.nanoTime();
-      stub.createCircuit(c);
-      lateCreate.recordSince(t0);
-    }
-    ObjectNode late = lateCreate.brief();
-    late.put("circuits_in_store_before", controller.state().cache().count(Kind.CIRCUIT) - diag);
-    put(
-        d,
-        "grpc_create_full_store_ms",
-        late,
-        "CreateCircuit as in results.create_ms, but on the store the batches filled"
-            + " (circuits_in_store_before)");
   }
 
   /** Planning alone, and the create path without gRPC. */

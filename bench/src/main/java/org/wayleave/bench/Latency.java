@@ -26,6 +26,11 @@ final class Latency {
     h.recordValue(Math.max(1, (nanos + 500) / 1000));
   }
 
+  /** Adds what {@code other} recorded. */
+  void add(Latency other) {
+    h.add(other.h);
+  }
+
   long count() {
     return h.getTotalCount();
   }

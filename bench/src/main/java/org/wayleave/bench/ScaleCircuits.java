@@ -41,6 +41,16 @@ final class ScaleCircuits {
    */
   static List<Op> ops(
       int circuits, int devices, IntFunction<String> councilOf, IntToLongFunction committedMbps) {
+    return ops("SCALE", circuits, devices, councilOf, committedMbps);
+  }
+
+  /** As above, the ids {@code PREFIX-NNNNNNN}. */
+  static List<Op> ops(
+      String prefix,
+      int circuits,
+      int devices,
+      IntFunction<String> councilOf,
+      IntToLongFunction committedMbps) {
     List<Op> out = new ArrayList<>(circuits);
     for (int i = 0; i < circuits; i++) {
       int d = i % devices + 1;
@@ -51,7 +61,7 @@ final class ScaleCircuits {
               Op.Mode.CREATE,
               Kind.CIRCUIT,
               Circuit.newBuilder()
-                  .setId(id(i))
+                  .setId(String.format("%s-%07d", prefix, i))
                   .setSpec(
                       CircuitSpec.newBuilder()
                           .setCouncil(councilOf.apply(d))

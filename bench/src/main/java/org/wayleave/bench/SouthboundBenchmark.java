@@ -117,7 +117,7 @@ public final class SouthboundBenchmark implements Callable<Integer> {
     Path data =
         dir != null ? dir : BenchPaths.defaultDataDir(cwd, "southbound", BenchPaths.STAMP_SECONDS);
     Path outFile = out != null ? out : BenchPaths.defaultOut(cwd, "southbound");
-    List<Op> circuitOps = circuitOps();
+    List<Op> circuitOps = Workload.scaleCircuits(devices, circuits, "SCALE");
     List<SouthboundRun.Figures> runs = new ArrayList<>();
     for (String t : transports) {
       Path runData = data.resolve(t);
@@ -189,14 +189,5 @@ public final class SouthboundBenchmark implements Callable<Integer> {
     if (pollIntervalSeconds < 1 || pollIntervalSeconds > 3600) {
       throw new CommandLine.ParameterException(cl, "--poll-interval-s: must be within 1-3600");
     }
-  }
-
-  /**
-   * {@code --circuits} new circuits, 1 Mbit/s each, spread evenly over the routers and their first
-   * three ports.
-   */
-  private List<Op> circuitOps() {
-    return ScaleCircuits.ops(
-        circuits, devices, d -> Seeds.scaleCouncilId((d - 1) / 100 + 1), round -> 1);
   }
 }

@@ -334,7 +334,8 @@ final class SouthboundRun {
     return c.poller().earlyPolls();
   }
 
-  private static void awaitSettled(Controller c) throws InterruptedException {
+  /** Waits until the device engine has nothing queued or running. */
+  static void awaitSettled(Controller c) throws InterruptedException {
     Await.until(
         () -> c.deviceEngine().queueDepth() == 0 && c.deviceEngine().runningCount() == 0,
         Duration.ofSeconds(120),

@@ -18,67 +18,70 @@ import org.wayleave.controller.store.WatchListener;
 import org.wayleave.controller.store.sqlite.SqliteStateStore;
 
 /**
- * A core diagnostic: the store alone, on a fresh store of its own (same class, same filesystem)
- * with one watcher as the controller's cache has. Times single-put transactions (the durable write,
- * and until the watcher sees it) and batch transactions until the watcher sees them.
+ * The store alone, on a fresh store of its own (same class, same filesystem) with one watcher as
+ * the controller's cache has: single-put transactions (the durable write, and until the watcher
+ * sees it) and batch transactions until the watcher sees them. The core benchmark's floor and
+ * diagnostics use it.
  */
-final class StoreTxnProbe {
+final class StoreTxnProbe implements AutoCloseable {
   private final Semaphore seen = new Semaphore(0);
   private final AtomicLong seenRev = new AtomicLong();
   private final byte[] value;
+  private final StateStore store;
+  private final Watch watch;
+  private int singles;
 
   /** Single-put transaction latency, the same until watched, and each batch until watched. */
   record Result(Latency txn, Latency toWatch, List<Long> batchTxn) {}
 
-  private StoreTxnProbe(byte[] value) {
+  private StoreTxnProbe(Path dir, byte[] value) {
     this.value = value;
+    this.store = SqliteStateStore.open(dir);
+    this.watch =
+        store.watch(
+            Kind.ROOT,
+            0,
+            new WatchListener() {
+              @Override
+              public void onEvents(long rev, List<StoreEvent> events) {
+                seenRev.set(rev);
+                seen.release();
+              }
+
+              @Override
+              public void onError(Throwable error) {
+                seen.release();
+              }
+            });
+  }
+
+  /** A store opened in {@code dir}, to put {@code value} under new keys. */
+  static StoreTxnProbe open(Path dir, byte[] value) {
+    return new StoreTxnProbe(dir, value);
   }
 
   /**
-   * Opens a store in {@code dir} and puts {@code value} under new keys: {@code singles} measured
-   * single puts after {@code warmup} unmeasured ones, then {@code runs} transactions of {@code
-   * batch} puts each.
+   * {@code singles} measured single puts after {@code warmup} unmeasured ones, then {@code runs}
+   * transactions of {@code batch} puts each, in a store opened in {@code dir}.
    */
   static Result run(Path dir, byte[] value, int warmup, int singles, int runs, int batch)
       throws Exception {
-    return new StoreTxnProbe(value).measure(dir, warmup, singles, runs, batch);
-  }
-
-  private Result measure(Path dir, int warmup, int singles, int runs, int batch) throws Exception {
-    Latency txn = new Latency();
-    Latency toWatch = new Latency();
-    List<Long> batchTxn = new ArrayList<>();
-    try (StateStore store = SqliteStateStore.open(dir)) {
-      Watch watch =
-          store.watch(
-              Kind.ROOT,
-              0,
-              new WatchListener() {
-                @Override
-                public void onEvents(long rev, List<StoreEvent> events) {
-                  seenRev.set(rev);
-                  seen.release();
-                }
-
-                @Override
-                public void onError(Throwable error) {
-                  seen.release();
-                }
-              });
-      try {
-        singles(store, warmup, singles, txn, toWatch);
-        batches(store, runs, batch, batchTxn);
-      } finally {
-        watch.close();
-      }
+    try (StoreTxnProbe probe = open(dir, value)) {
+      Latency txn = new Latency();
+      Latency toWatch = new Latency();
+      probe.singles(warmup, null, null);
+      probe.singles(singles, txn, toWatch);
+      return new Result(txn, toWatch, probe.batches(runs, batch));
     }
-    return new Result(txn, toWatch, batchTxn);
   }
 
-  private void singles(StateStore store, int warmup, int count, Latency txn, Latency toWatch)
-      throws InterruptedException {
-    for (int i = 1; i <= warmup + count; i++) {
-      String key = Kind.CIRCUIT.key(String.format("BENCH-S-%06d", i));
+  /**
+   * {@code count} transactions of one compare and one put each, timed into {@code txn} (until
+   * committed) and {@code toWatch} (until the watcher has it) where not null.
+   */
+  void singles(int count, Latency txn, Latency toWatch) throws InterruptedException {
+    for (int i = 0; i < count; i++) {
+      String key = Kind.CIRCUIT.key(String.format("BENCH-S-%06d", ++singles));
       Txn t =
           Txn.builder(new Audit("bench:diag", "create circuit"))
               .compare(Compare.modRevision(key, 0))
@@ -92,15 +95,18 @@ final class StoreTxnProbe {
       }
       awaitWatched(r.revision());
       long t2 = System.nanoTime();
-      if (i > warmup) {
+      if (txn != null) {
         txn.record(t1 - t0);
+      }
+      if (toWatch != null) {
         toWatch.record(t2 - t0);
       }
     }
   }
 
-  private void batches(StateStore store, int runs, int batch, List<Long> batchTxn)
-      throws InterruptedException {
+  /** {@code runs} transactions of {@code batch} puts each, each timed until watched. */
+  List<Long> batches(int runs, int batch) throws InterruptedException {
+    List<Long> batchTxn = new ArrayList<>();
     for (int r = 1; r <= runs; r++) {
       Txn.Builder b = Txn.builder(new Audit("bench:diag", "apply batch"));
       for (int i = 1; i <= batch; i++) {
@@ -113,6 +119,7 @@ final class StoreTxnProbe {
       awaitWatched(res.revision());
       batchTxn.add(System.nanoTime() - t0);
     }
+    return batchTxn;
   }
 
   /** Waits until the watcher has seen {@code revision}. */
@@ -123,5 +130,11 @@ final class StoreTxnProbe {
             "diagnostic store watch did not deliver revision " + revision);
       }
     }
+  }
+
+  @Override
+  public void close() {
+    watch.close();
+    store.close();
   }
 }

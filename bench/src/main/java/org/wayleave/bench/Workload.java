@@ -16,6 +16,8 @@ import org.wayleave.api.v1.Site;
 import org.wayleave.api.v1.Supplier;
 import org.wayleave.api.v1.Termination;
 import org.wayleave.api.v1.VlanPool;
+import org.wayleave.base.seed.Seeds;
+import org.wayleave.controller.core.Op;
 import org.wayleave.controller.core.VlanRules;
 
 /**
@@ -160,5 +162,15 @@ final class Workload {
                 .setAdminState(AdminState.ADMIN_STATE_ENABLED)
                 .setDescription("benchmark circuit " + prefix + " " + seq + " for " + t.council()))
         .build();
+  }
+
+  /**
+   * {@code circuits} new circuits ({@code PREFIX-NNNNNNN}) spread evenly over the first {@code
+   * devices} routers of {@link Seeds#scale} and their first three ports, as CREATE operations for
+   * one in-process Apply: the 100,000-circuit store of the southbound and core benchmarks.
+   */
+  static List<Op> scaleCircuits(int devices, int circuits, String prefix) {
+    return ScaleCircuits.ops(
+        prefix, circuits, devices, d -> Seeds.scaleCouncilId((d - 1) / 100 + 1), round -> 1);
   }
 }

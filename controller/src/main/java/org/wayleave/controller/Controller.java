@@ -118,16 +118,18 @@ public final class Controller implements AutoCloseable {
             .resync(RESYNC, reconciler::allDevices)
             .build();
     // An agent's word and a poll's are what someone waits on: ahead of a bulk Apply's backlog.
-    agents.wakeWith(devices::expedite);
+    agents.wakeWith(id -> devices.expedite(reconciler.evidenceChanged(id)));
     if (poller != null) {
       // Only the leader's poller holds routers; elsewhere this finds none and does nothing.
       agents.onRouterChanged(poller::pollSoon);
       agents.onRouterBack(poller::retrySoon);
       poller.endBurstWhen(device -> links.showsAll(device, circuitsOn(cache, device)));
     }
-    cache.addListener((rev, events) -> devices.enqueueAll(DeviceWakeups.of(events)));
+    cache.addListener(
+        (rev, events) ->
+            devices.enqueueAll(reconciler.circuitsChanged(DeviceWakeups.circuitsByDevice(events))));
     if (telemetry != null) {
-      telemetry.onChange(devices::expedite);
+      telemetry.onChange(id -> devices.expedite(reconciler.evidenceChanged(id)));
     }
     this.metrics =
         ControllerMetrics.create(

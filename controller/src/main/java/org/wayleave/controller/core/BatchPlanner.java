@@ -263,14 +263,15 @@ final class BatchPlanner {
     }
   }
 
-  /** The lowest id set in {@code free} and clear in {@code inUse}, or -1. */
-  private static int lowestFree(BitSet free, BitSet inUse) {
-    for (int id = free.nextSetBit(0); id >= 0; id = free.nextSetBit(id + 1)) {
-      if (!inUse.get(id)) {
-        return id;
-      }
-    }
-    return -1;
+  /**
+   * The lowest id set in {@code free} and clear in {@code inUse}, or -1: word by word, not id by id
+   * (a pool's low ids are taken first, so a walk over ids costs as much as the circuits already on
+   * the pool's ports).
+   */
+  static int lowestFree(BitSet free, BitSet inUse) {
+    BitSet candidates = (BitSet) free.clone();
+    candidates.andNot(inUse);
+    return candidates.nextSetBit(0);
   }
 
   /** C-tags in use under {@code sTag} on any port {@code pool} covers. */

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.CircuitPhase;
 import org.wayleave.api.v1.CircuitStatus;
+import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.ObjectMeta;
 import org.wayleave.api.v1.VlanPool;
 import org.wayleave.controller.store.KeyValue;
@@ -44,14 +45,12 @@ public final class ResourceCache implements StateView, AutoCloseable {
 
   private final Map<Kind<?>, TreeMap<String, Message>> objects = new HashMap<>();
 
-  /**
-   * The same objects by id in hash maps, for lookups: a TreeMap lookup among 100,000 ids that share
-   * long prefixes compares a dozen strings, and lookups are most of what reconciles do.
-   */
+  /** The same by id, for lookups: a TreeMap compares a dozen long ids a lookup at 100,000. */
   private final Map<Kind<?>, HashMap<String, Message>> byId = new HashMap<>();
 
   private final Map<String, CircuitStatus> statuses = new HashMap<>();
   private final CircuitIndex index = new CircuitIndex();
+  private final DesiredSubInterfaces subInterfaces = new DesiredSubInterfaces();
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Condition advanced = lock.writeLock().newCondition();
   private final List<CacheListener> listeners = new CopyOnWriteArrayList<>();
@@ -205,9 +204,11 @@ public final class ResourceCache implements StateView, AutoCloseable {
     if (kind == Kind.CIRCUIT) {
       if (prev != null) {
         index.remove((Circuit) prev);
+        subInterfaces.remove((Circuit) prev);
       }
       if (next != null) {
         index.add((Circuit) next);
+        subInterfaces.add((Circuit) next);
       }
     } else if (kind == Kind.VLAN_POOL) {
       if (prev != null) {
@@ -279,15 +280,7 @@ public final class ResourceCache implements StateView, AutoCloseable {
     }
   }
 
-  /**
-   * How many circuits have a stored status in {@code phase}: a count over the statuses alone, cheap
-   * enough to ask often (a circuit never given a status is PENDING and not counted).
-   */
-  public int countStatuses(CircuitPhase phase) {
-    return statusCounts().getOrDefault(phase, 0);
-  }
-
-  /** Circuits with a stored status, by phase, in one pass over the statuses. */
+  /** Circuits with a stored status, by phase, in one pass (one never given one: PENDING). */
   public Map<CircuitPhase, Integer> statusCounts() {
     Map<CircuitPhase, Integer> out = new EnumMap<>(CircuitPhase.class);
     lock.readLock().lock();
@@ -302,8 +295,7 @@ public final class ResourceCache implements StateView, AutoCloseable {
   }
 
   /**
-   * The phase of circuit {@code c} as stored, or PENDING (a new circuit's implicit status), without
-   * copying the circuit as {@link #withStatus} does.
+   * The phase of {@code c} as stored, or its implicit PENDING, without {@link #withStatus}' copy.
    */
   public CircuitPhase phaseOf(Circuit c) {
     CircuitStatus st = statuses.get(c.getId());
@@ -357,6 +349,20 @@ public final class ResourceCache implements StateView, AutoCloseable {
   @Override
   public Set<String> circuitsOn(String device, String port) {
     return index.on(device, port);
+  }
+
+  /**
+   * {@code device}'s desired configuration, as {@link DeviceConfigs#desired} derives it from the
+   * circuits on the device, read off an index the cache keeps as they change: one pass over the
+   * device's sub-interfaces, no lookup per circuit.
+   */
+  public DeviceConfig desiredConfig(String device) {
+    lock.readLock().lock();
+    try {
+      return subInterfaces.config(device);
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   @Override
@@ -434,12 +440,12 @@ public final class ResourceCache implements StateView, AutoCloseable {
 
   private record Hint(byte[] bytes, Message obj) {}
 
-  private final ConcurrentHashMap<String, Hint> hints = new ConcurrentHashMap<>();
+  /** Replaced, never cleared: clearing walks a table as large as the largest batch made it. */
+  private volatile ConcurrentHashMap<String, Hint> hints = new ConcurrentHashMap<>();
 
   /**
-   * Tells the cache that {@code key} is about to be written with exactly {@code bytes}, which
-   * encode {@code obj}: when the store event carries that very array, the cache takes the object
-   * instead of parsing the bytes again. A hint never changes what the cache holds, only how fast.
+   * {@code key} is about to be written with exactly {@code bytes}, encoding {@code obj}: an event
+   * with that very array takes the object instead of parsing (never changes what is held).
    */
   public void expect(String key, byte[] bytes, Message obj) {
     hints.put(key, new Hint(bytes, obj));
@@ -447,7 +453,9 @@ public final class ResourceCache implements StateView, AutoCloseable {
 
   /** Drops hints that were not used (the write failed or wrote other bytes). */
   public void forgetHints() {
-    hints.clear();
+    if (!hints.isEmpty()) {
+      hints = new ConcurrentHashMap<>();
+    }
   }
 
   @Override
@@ -470,10 +478,8 @@ public final class ResourceCache implements StateView, AutoCloseable {
   /** Waits for {@code rev} up to a generous bound; false if it was not reached. */
   boolean awaitRevisionQuietly(long rev) {
     try {
-      return awaitRevision(rev, Duration.ofSeconds(30));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+      awaitRevisionOrThrow(rev);
+      return true;
     } catch (StoreException e) {
       return false;
     }

@@ -36,8 +36,12 @@ public final class VlanRules {
     for (VlanRange r : pool.getRangesList()) {
       ids.set(Math.max(MIN, r.getFirst()), Math.min(MAX, r.getLast()) + 1);
     }
-    for (int id = ids.nextSetBit(0); id >= 0; id = ids.nextSetBit(id + 1)) {
-      if (reserved(id, pool)) {
+    // The reserved ids cleared one by one, rather than every id of the ranges asked whether it is
+    // reserved (a scan of the pool's reserved list each): the planner asks at every allocation.
+    ids.clear(1);
+    ids.clear(1002, 1006);
+    for (int id : pool.getReservedList()) {
+      if (inRange(id)) {
         ids.clear(id);
       }
     }

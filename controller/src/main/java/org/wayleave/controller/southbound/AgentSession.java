@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.wayleave.api.v1.ControllerMessage;
@@ -11,6 +12,7 @@ import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.ItemError;
 import org.wayleave.api.v1.Ping;
 import org.wayleave.api.v1.Push;
+import org.wayleave.api.v1.SubInterface;
 import org.wayleave.controller.status.AgentEvidence;
 
 /**
@@ -24,6 +26,10 @@ final class AgentSession implements AgentEvidence {
   private final String agentVersion;
   private long appliedGeneration;
   private DeviceConfig actual;
+
+  /** {@link #actual}'s sub-interfaces by name, built on first use after each change of it. */
+  private Map<String, SubInterface> actualByName;
+
   // Volatile: read on every scrape and status, without the session's lock.
   private volatile Map<String, String> osNames;
   private List<ItemError> itemErrors = List.of();
@@ -65,6 +71,25 @@ final class AgentSession implements AgentEvidence {
   @Override
   public synchronized DeviceConfig actual() {
     return actual;
+  }
+
+  /**
+   * As {@link AgentEvidence#actualSubInterface}, from an index of {@link #actual} built once per
+   * report: every circuit's status asks, and a router carries hundreds.
+   */
+  @Override
+  public synchronized SubInterface actualSubInterface(String name) {
+    if (actual == null) {
+      return null;
+    }
+    if (actualByName == null) {
+      Map<String, SubInterface> byName = new HashMap<>();
+      for (SubInterface s : actual.getSubInterfacesList()) {
+        byName.putIfAbsent(s.getName(), s);
+      }
+      actualByName = byName;
+    }
+    return actualByName.get(name);
   }
 
   /** The router's OS names for ports and sub-interfaces, by Wayleave's name, where they differ. */
@@ -130,6 +155,7 @@ final class AgentSession implements AgentEvidence {
       Instant now) {
     if (actual != null) {
       this.actual = actual;
+      this.actualByName = null;
       this.osNames = Map.copyOf(osNames);
     }
     this.rejected = rejected;
@@ -145,6 +171,7 @@ final class AgentSession implements AgentEvidence {
 
   synchronized void drifted(DeviceConfig actual, Map<String, String> osNames, Instant now) {
     this.actual = actual;
+    this.actualByName = null;
     this.osNames = Map.copyOf(osNames);
     lastSeen = now;
   }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wayleave.api.v1.Device;
@@ -100,10 +101,19 @@ public final class DevicePushes {
 
   /** Makes {@code device}'s router carry {@code desired}, if its agent is connected. */
   Result sync(Device device, DeviceConfig desired) {
+    return sync(device, () -> desired);
+  }
+
+  /**
+   * As above, asking {@code desired} for the configuration only when the agent is connected: with
+   * none there is nothing to compare it with, and a device's configuration has every circuit on it.
+   */
+  Result sync(Device device, Supplier<DeviceConfig> desiredConfig) {
     AgentSession s = sessions.session(device.getId());
     if (s == null) {
       return Result.done();
     }
+    DeviceConfig desired = desiredConfig.get();
     if (s.inFlightGeneration() != 0) {
       long waited = ticker.read() - s.inFlightSinceNanos();
       if (waited < pushTimeout.toNanos()) {

@@ -1,8 +1,11 @@
 package org.wayleave.controller.southbound;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.wayleave.api.v1.Circuit;
 import org.wayleave.api.v1.Termination;
@@ -29,6 +32,35 @@ public final class DeviceWakeups {
     }
     return devices;
   }
+
+  /**
+   * As {@link #of}, with what woke each device: the circuits whose change touched it (an end there
+   * before or after), or {@link #EVERYTHING} when the device itself changed.
+   */
+  public static Map<String, Set<String>> circuitsByDevice(List<StoreEvent> events) {
+    Map<String, Set<String>> out = new TreeMap<>();
+    for (StoreEvent e : events) {
+      String key = e.kv().key();
+      if (key.startsWith(Kind.CIRCUIT.prefix())) {
+        String id = key.substring(Kind.CIRCUIT.prefix().length());
+        Set<String> devices = new TreeSet<>();
+        addEnds(devices, e.kv());
+        addEnds(devices, e.prevKv());
+        for (String d : devices) {
+          Set<String> ids = out.computeIfAbsent(d, k -> new TreeSet<>());
+          if (ids != EVERYTHING) {
+            ids.add(id);
+          }
+        }
+      } else if (key.startsWith(Kind.DEVICE.prefix())) {
+        out.put(key.substring(Kind.DEVICE.prefix().length()), EVERYTHING);
+      }
+    }
+    return out;
+  }
+
+  /** In {@link #circuitsByDevice}: the device itself changed, so all of it is to look at again. */
+  public static final Set<String> EVERYTHING = Collections.unmodifiableSet(new TreeSet<>());
 
   private static void addEnds(Set<String> devices, KeyValue kv) {
     if (kv == null || kv.value().length == 0) {

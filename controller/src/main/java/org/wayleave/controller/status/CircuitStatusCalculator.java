@@ -10,7 +10,6 @@ import org.wayleave.api.v1.CircuitPhase;
 import org.wayleave.api.v1.CircuitStatus;
 import org.wayleave.api.v1.Condition;
 import org.wayleave.api.v1.ConditionStatus;
-import org.wayleave.api.v1.DeviceConfig;
 import org.wayleave.api.v1.ItemError;
 import org.wayleave.api.v1.SubInterface;
 import org.wayleave.api.v1.Termination;
@@ -68,7 +67,7 @@ public final class CircuitStatusCalculator {
                   ? ""
                   : " (" + errors.get(0).getName() + ": " + errors.get(0).getMessage() + ")"));
     }
-    SubInterface have = find(session.actual(), want.getName());
+    SubInterface have = session.actualSubInterface(want.getName());
     if (want.equals(have)) {
       return new End(EndState.APPLIED, "");
     }
@@ -84,18 +83,6 @@ public final class CircuitStatusCalculator {
       return new End(EndState.PROVISIONING, missing + " yet (a push awaits the agent's report)");
     }
     return new End(EndState.MISSING, missing);
-  }
-
-  private static SubInterface find(DeviceConfig config, String name) {
-    if (config == null) {
-      return null;
-    }
-    for (SubInterface s : config.getSubInterfacesList()) {
-      if (s.getName().equals(name)) {
-        return s;
-      }
-    }
-    return null;
   }
 
   public static CircuitStatus compute(

@@ -38,8 +38,13 @@ public final class CircuitStatusWriter {
     this.clock = clock;
   }
 
-  /** Writes what changed in the statuses of {@code circuits}, the circuits on {@code device}. */
-  public void write(String device, List<Circuit> circuits) {
+  /**
+   * Writes what changed in the statuses of {@code circuits}, circuits on {@code device}.
+   *
+   * @return false if nothing was written because a circuit changed meanwhile (its own change wakes
+   *     the device again; the others' statuses are then still to write)
+   */
+  public boolean write(String device, List<Circuit> circuits) {
     Instant now = clock.instant();
     List<StatusWrite> writes = new ArrayList<>();
     for (Circuit c : circuits) {
@@ -52,6 +57,6 @@ public final class CircuitStatusWriter {
         writes.add(new StatusWrite(c, after));
       }
     }
-    observed.writeStatuses(device, writes);
+    return observed.writeStatuses(device, writes);
   }
 }

@@ -86,8 +86,13 @@ class DeviceSyncTest {
             pushes);
     reconciler.startLeading();
     engine = ReconcileEngine.builder("device", reconciler).workers(2).build();
-    sync.wakeWith(engine::enqueue);
-    cache.addListener((rev, events) -> DeviceWakeups.of(events).forEach(engine::enqueue));
+    // Wired as the controller wires it: a circuit's change looks again at that circuit only.
+    sync.wakeWith(id -> engine.enqueue(reconciler.evidenceChanged(id)));
+    cache.addListener(
+        (rev, events) ->
+            reconciler
+                .circuitsChanged(DeviceWakeups.circuitsByDevice(events))
+                .forEach(engine::enqueue));
     engine.start();
     String name = InProcessServerBuilder.generateName();
     server =
