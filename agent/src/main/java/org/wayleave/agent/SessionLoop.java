@@ -29,21 +29,6 @@ final class SessionLoop implements SessionStream.Listener {
    */
   record Endpoint(String target, AgentServiceGrpc.AgentServiceStub stub, ManagedChannel steered) {}
 
-  /**
-   * How long a redial of a failed channel waits for its new connection before it counts as failed:
-   * 1 s, or a quarter of the establish timeout if shorter. A TCP connect and a TLS handshake take
-   * tens of milliseconds when all is well, but can take seconds when thousands of agents come back
-   * to a controller at once; a redial that gives up on a connection still under way finds it on its
-   * next turn, a backoff later. Longer would hold an agent on a dead controller of several (whose
-   * refusals also leave the channel in TRANSIENT_FAILURE) before it tries the next.
-   */
-  static Duration connectGrace(Duration establishTimeout) {
-    Duration quarter = establishTimeout.dividedBy(4);
-    return quarter.compareTo(MAX_CONNECT_GRACE) < 0 ? quarter : MAX_CONNECT_GRACE;
-  }
-
-  static final Duration MAX_CONNECT_GRACE = Duration.ofSeconds(1);
-
   private final AgentSettings settings;
   private final List<Endpoint> endpoints;
 
@@ -175,50 +160,16 @@ final class SessionLoop implements SessionStream.Listener {
     // now, not at its own (barely jittered) reconnect schedule, which would line up every agent
     // that lost the controller at the same moment. Open the stream once that attempt has settled.
     if (steered != null) {
-      dial(s, e, steered, System.nanoTime() + settings.establishTimeout().toNanos());
+      steered.resetConnectBackoff();
+      awaitConnection(
+          s, e, steered.getState(true), System.nanoTime() + settings.establishTimeout().toNanos());
     } else {
       openStream(s, e);
     }
   }
 
   /**
-   * Makes the channel try to connect now, and judges this attempt by what the channel does next.
-   *
-   * <p>A channel that failed before stays in TRANSIENT_FAILURE while the new connection that {@code
-   * resetConnectBackoff} starts is under way (measured: still TRANSIENT_FAILURE right after the
-   * call, READY 300 ms later), and grpc-java's pick-first stays there if that one fails too. Taking
-   * the state read right after the call for this attempt's answer made every agent that lost its
-   * controller fail each redial at once and get in only on a later redial that found the channel
-   * READY, up to a 10 s backoff later: at 10,000 agents, some 2,000 such non-attempts a second
-   * after a controller restart. So a redial waits {@link #connectGrace} for the channel to move
-   * (READY opens the stream); still in TRANSIENT_FAILURE then, it has failed, and a connection
-   * still under way goes on for a later redial to find.
-   */
-  private void dial(SessionStream s, Endpoint e, ManagedChannel steered, long deadlineNanos) {
-    ConnectivityState before = steered.getState(false);
-    if (before != ConnectivityState.TRANSIENT_FAILURE && before != ConnectivityState.IDLE) {
-      awaitConnection(s, e, before, deadlineNanos); // READY, CONNECTING (an attempt) or SHUTDOWN
-      return;
-    }
-    steered.notifyWhenStateChanged(
-        before, () -> awaitConnection(s, e, steered.getState(false), deadlineNanos));
-    timeOut(s);
-    executors.schedule(
-        () -> {
-          if (!s.streamOpened()
-              && !s.ended()
-              && steered.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
-            cannotConnect(s, steered);
-          }
-        },
-        connectGrace(settings.establishTimeout()));
-    steered.resetConnectBackoff();
-    steered.getState(true); // from IDLE: connect
-  }
-
-  /**
-   * Opens the stream once the channel is READY; a failure or a slow connection is a failed attempt.
-   * Called once this attempt has moved the channel.
+   * Opens the stream once the channel is READY; a failed or slow connection is a failed attempt.
    */
   private void awaitConnection(
       SessionStream s, Endpoint e, ConnectivityState state, long deadlineNanos) {
@@ -228,8 +179,7 @@ final class SessionLoop implements SessionStream.Listener {
     ManagedChannel steered = e.steered();
     switch (state) {
       case READY -> openStream(s, e);
-      case TRANSIENT_FAILURE -> cannotConnect(s, steered);
-      case SHUTDOWN ->
+      case TRANSIENT_FAILURE, SHUTDOWN ->
           s.end(Status.UNAVAILABLE.withDescription("cannot connect to the controller"));
       default -> {
         if (System.nanoTime() > deadlineNanos) {
@@ -238,36 +188,15 @@ final class SessionLoop implements SessionStream.Listener {
         }
         steered.notifyWhenStateChanged(
             state, () -> awaitConnection(s, e, steered.getState(false), deadlineNanos));
-        timeOut(s);
-        if (state == ConnectivityState.IDLE) {
-          // Parked (enterIdle takes effect asynchronously, so after this redial asked): connect.
-          steered.getState(true);
-        }
+        executors.schedule(
+            () -> {
+              if (!s.streamOpened() && !s.ended()) {
+                s.end(noConnectionInTime());
+              }
+            },
+            settings.establishTimeout());
       }
     }
-  }
-
-  /**
-   * Ends a failed attempt and parks the channel (IDLE) until the next redial: a failed channel
-   * otherwise keeps reconnecting on its own schedule (1 s, then 1.6 times longer each time, barely
-   * jittered), so after an outage every agent's channel came back within a second or two of the
-   * others, whatever the agents' own backoff. Parked, the channel connects only when a redial asks,
-   * and that redial sees the whole attempt, CONNECTING to READY or TRANSIENT_FAILURE.
-   */
-  private static void cannotConnect(SessionStream s, ManagedChannel steered) {
-    s.end(Status.UNAVAILABLE.withDescription("cannot connect to the controller"));
-    steered.enterIdle();
-  }
-
-  /** Ends the attempt if its stream is not open within the establish timeout. */
-  private void timeOut(SessionStream s) {
-    executors.schedule(
-        () -> {
-          if (!s.streamOpened() && !s.ended()) {
-            s.end(noConnectionInTime());
-          }
-        },
-        settings.establishTimeout());
   }
 
   private Status noConnectionInTime() {

@@ -18,9 +18,7 @@ import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -387,12 +385,8 @@ class AgentClientTest {
     String later = InProcessServerBuilder.generateName();
     ManagedChannel toNowhere = InProcessChannelBuilder.forName(later).build();
     try {
-      // A redial waits a quarter of this for a connection that does not come.
       AgentClient client =
-          start(
-              builder(driver, new AppliedGenerationStore.InMemory())
-                  .channel(toNowhere)
-                  .establishTimeout(Duration.ofMillis(400)));
+          start(builder(driver, new AppliedGenerationStore.InMemory()).channel(toNowhere));
       await().atMost(WAIT).until(() -> client.reconnectAttempts() >= 5);
       assertThat(client.isConnected()).isFalse();
       assertThat(client.backoffAttempt()).isGreaterThanOrEqualTo(5);
@@ -422,57 +416,6 @@ class AgentClientTest {
       logger.detachAppender(logs);
       toNowhere.shutdownNow();
     }
-  }
-
-  @Test
-  void theRedialAfterTheControllerReturnsConnectsInsteadOfReadingTheLastFailure() throws Exception {
-    Logger logger = (Logger) LoggerFactory.getLogger(AgentClient.class);
-    ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    logs.start();
-    logger.addAppender(logs);
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort(); // nothing listens there until the controller starts below
-    }
-    FakeController late = new FakeController();
-    Server tcp = null;
-    try {
-      // Redials 200 ms apart, so one can start the controller between two of them, and sooner
-      // than the channel's own reconnect (1 s after a failure) would find it.
-      AgentClient client =
-          start(
-              builder(driver, new AppliedGenerationStore.InMemory())
-                  .target("127.0.0.1:" + port)
-                  .establishTimeout(Duration.ofSeconds(2))
-                  .backoff(
-                      new Backoff(
-                          Duration.ofMillis(200), Duration.ofMillis(200), Backoff.Jitter.NONE)));
-      await().atMost(WAIT).until(() -> cannotConnect(logs) >= 1);
-      tcp =
-          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-              .addService(late)
-              .build()
-              .start();
-      int failedBefore = cannotConnect(logs);
-
-      await().atMost(WAIT).until(client::isConnected);
-      // The channel still said TRANSIENT_FAILURE right after the redial asked it to connect; that
-      // was the last attempt's answer, not this one's.
-      assertThat(cannotConnect(logs)).isEqualTo(failedBefore);
-      assertThat(late.latest().hellos()).hasSize(1);
-    } finally {
-      logger.detachAppender(logs);
-      if (tcp != null) {
-        tcp.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      }
-    }
-  }
-
-  private static int cannotConnect(ListAppender<ILoggingEvent> logs) {
-    return (int)
-        List.copyOf(logs.list).stream()
-            .filter(e -> e.getFormattedMessage().contains("cannot connect to the controller"))
-            .count();
   }
 
   @Test
