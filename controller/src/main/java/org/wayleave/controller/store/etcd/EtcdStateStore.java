@@ -225,7 +225,14 @@ public final class EtcdStateStore implements StateStore {
   @Override
   public long revision() {
     ensureOpen();
-    return revisionIn(Etcd.await(client.getKVClient().get(keys.revision()), "revision"));
+    try {
+      return revisionIn(Etcd.await(client.getKVClient().get(keys.revision()), "revision"));
+    } catch (StoreException first) {
+      // A read, so once more: a call on a member that has just gone away fails with its channel
+      // closed (HaIT saw a create refused so, one member of three killed); the client picks a
+      // member that answers for the next one.
+      return revisionIn(Etcd.await(client.getKVClient().get(keys.revision()), "revision"));
+    }
   }
 
   static long revisionIn(GetResponse counter) {
